@@ -1,0 +1,12 @@
+//! `idl`: lint, format, breaking-change checks, docs and error tables for protobuf
+//! monorepos. The binary is a thin shell over this library (the fuzz targets and
+//! integration tests use it directly).
+
+pub mod cli;
+pub mod compile;
+pub mod config;
+pub mod diagnostic;
+pub mod report;
+pub mod source;
+pub mod syntax;
+pub mod workspace;

@@ -1,0 +1,4 @@
+fn main() {
+    let code = idl::cli::run();
+    std::process::exit(code);
+}

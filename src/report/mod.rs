@@ -1,0 +1,1 @@
+//! The report layer: renders diagnostics in every output format. (helper fills in)
