@@ -141,3 +141,20 @@ mod tests {
         assert_eq!(f.protoc_line_column(7), (1, 8));
     }
 }
+
+/// Every source file of a run, by display path: what the report layer needs to show
+/// snippets and compute fingerprints.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    by_display_path: std::collections::HashMap<String, SourceFile>,
+}
+
+impl Sources {
+    pub fn insert(&mut self, file: SourceFile) {
+        self.by_display_path.insert(file.display_path.clone(), file);
+    }
+
+    pub fn get(&self, display_path: &str) -> Option<&SourceFile> {
+        self.by_display_path.get(display_path)
+    }
+}
