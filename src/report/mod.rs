@@ -6,6 +6,7 @@
 
 mod github;
 mod json;
+mod sarif;
 mod text;
 
 use std::io::{self, Write};
@@ -24,6 +25,8 @@ pub enum OutputFormat {
     Json,
     /// GitHub Actions workflow commands (inline annotations).
     Github,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
 }
 
 /// What the renderers need besides the diagnostics themselves.
@@ -50,6 +53,7 @@ pub fn write_report(
         OutputFormat::Short => text::write_short(out, diags),
         OutputFormat::Json => json::write_json(out, diags, sources),
         OutputFormat::Github => github::write_github(out, diags),
+        OutputFormat::Sarif => sarif::write_sarif(out, diags, sources, opts),
     }
 }
 
@@ -86,7 +90,7 @@ fn location(d: &Diagnostic) -> Option<String> {
 }
 
 /// The message followed by its notes, one per line: for formats whose viewers
-/// show a single text per finding (GitHub annotations).
+/// show a single text per finding (GitHub annotations, SARIF).
 fn message_with_notes(d: &Diagnostic) -> String {
     let mut text = d.message.clone();
     for note in &d.notes {
@@ -214,8 +218,11 @@ mod tests {
         for &format in OutputFormat::value_variants() {
             let mut out = Vec::new();
             write_report(&mut out, format, &[], &sources, &fixture::options()).unwrap();
-            assert!(
+            // SARIF consumers expect a document even when nothing was found.
+            let writes_a_document = matches!(format, OutputFormat::Sarif);
+            assert_eq!(
                 out.is_empty(),
+                !writes_a_document,
                 "{format:?}: {}",
                 String::from_utf8_lossy(&out)
             );
