@@ -6,6 +6,7 @@
 
 mod github;
 mod json;
+mod junit;
 mod sarif;
 mod text;
 
@@ -27,6 +28,8 @@ pub enum OutputFormat {
     Github,
     /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// JUnit XML shaped like buf's `--error-format=junit`.
+    Junit,
 }
 
 /// What the renderers need besides the diagnostics themselves.
@@ -54,6 +57,7 @@ pub fn write_report(
         OutputFormat::Json => json::write_json(out, diags, sources),
         OutputFormat::Github => github::write_github(out, diags),
         OutputFormat::Sarif => sarif::write_sarif(out, diags, sources, opts),
+        OutputFormat::Junit => junit::write_junit(out, diags),
     }
 }
 
@@ -218,8 +222,8 @@ mod tests {
         for &format in OutputFormat::value_variants() {
             let mut out = Vec::new();
             write_report(&mut out, format, &[], &sources, &fixture::options()).unwrap();
-            // SARIF consumers expect a document even when nothing was found.
-            let writes_a_document = matches!(format, OutputFormat::Sarif);
+            // SARIF and JUnit consumers expect a document even when nothing was found.
+            let writes_a_document = matches!(format, OutputFormat::Sarif | OutputFormat::Junit);
             assert_eq!(
                 out.is_empty(),
                 !writes_a_document,
