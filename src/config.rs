@@ -1,1 +1,493 @@
-//! idl.toml
+//! `idl.toml`: the workspace configuration.
+//!
+//! Every table denies unknown keys, so a typo is an error rather than a silently
+//! ignored setting. Values that later stages check against their own registries
+//! (rule IDs, presets, paths) keep their byte spans ([`Spanned`]) so those stages can
+//! report problems at `idl.toml:line:column`; [`Config::load`] returns the config's
+//! [`SourceFile`] for the report layer's snippets.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// Rule name of every finding about the configuration.
+pub const CONFIG_RULE: &str = "CONFIG";
+
+/// The file name workspace discovery looks for.
+pub const CONFIG_FILE_NAME: &str = "idl.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, expecting = "a table")]
+pub struct Config {
+    /// Directories whose `.proto` files are the workspace, relative to the config's
+    /// directory. Import names are relative to the first root containing the file.
+    #[serde(deserialize_with = "non_empty")]
+    pub roots: Vec<Spanned<String>>,
+    /// Directories searched for imports after the roots; their files are never checked.
+    pub import_paths: Vec<Spanned<String>>,
+    /// Globs, relative to the config's directory, of files outside the workspace.
+    pub excludes: Vec<Spanned<String>>,
+    pub lint: LintConfig,
+    pub breaking: BreakingConfig,
+    /// Validated by the formatter.
+    pub format: toml::Table,
+    /// Validated by the docs generator.
+    pub docs: toml::Table,
+    /// Validated by the error-table generator.
+    pub errors: toml::Table,
+}
+
+impl Default for Config {
+    /// No config file: the config's directory (the working directory) is the only root.
+    fn default() -> Self {
+        Config {
+            roots: vec![Spanned::new(0..0, ".".to_string())],
+            import_paths: Vec::new(),
+            excludes: Vec::new(),
+            lint: LintConfig::default(),
+            breaking: BreakingConfig::default(),
+            format: toml::Table::new(),
+            docs: toml::Table::new(),
+            errors: toml::Table::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, expecting = "a table")]
+pub struct LintConfig {
+    pub preset: Option<Spanned<String>>,
+    /// Rule IDs or group names to enable on top of the preset.
+    pub r#use: Vec<Spanned<String>>,
+    pub except: Vec<Spanned<String>>,
+    /// Files or directories, relative to the config's directory, exempt from all rules.
+    pub ignore: Vec<Spanned<String>>,
+    /// Rule ID → files or directories exempt from that rule.
+    pub ignore_only: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    pub deny_warnings: bool,
+    /// Per-rule settings by rule ID (look up with a `&str`).
+    pub rules: BTreeMap<Spanned<String>, RuleConfig>,
+}
+
+/// One `[lint.rules.<ID>]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(expecting = "a table")]
+pub struct RuleConfig {
+    #[serde(default, deserialize_with = "severity")]
+    pub severity: Option<Severity>,
+    /// Every other key: options the rule itself validates.
+    #[serde(flatten)]
+    pub options: toml::Table,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, expecting = "a table")]
+pub struct BreakingConfig {
+    pub r#use: Vec<Spanned<String>>,
+    pub except: Vec<Spanned<String>>,
+    pub ignore: Vec<Spanned<String>>,
+    pub ignore_only: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Default git ref to compare against.
+    pub against: Option<Spanned<String>>,
+    pub ignore_unstable_packages: bool,
+}
+
+impl Config {
+    /// Reads and parses a config file; its display path is `path` as given.
+    pub fn load(path: &Path) -> Result<(Config, SourceFile), Vec<Diagnostic>> {
+        let display_path = path
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        let file = read_config(path, &display_path)?;
+        Ok((Config::parse(&file)?, file))
+    }
+
+    /// Parses and validates the text of a config file.
+    pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
+        // Only the first syntax error: the parser's recovery makes the later ones noise.
+        let document = DeTable::parse(&file.text).map_err(|error| {
+            vec![config_error(
+                file,
+                error.span(),
+                format!("invalid TOML: {}", error.message()),
+            )]
+        })?;
+        let config = Config::deserialize(toml::de::Deserializer::from(document))
+            .map_err(|error| vec![describe_schema_error(file, &error)])?;
+        config.exclude_matcher(Some(file))?;
+        Ok(config)
+    }
+
+    /// The compiled `excludes` globs. `*` does not cross `/`; `**` does. Invalid globs
+    /// are reported at their position in `file` when given.
+    pub fn exclude_matcher(&self, file: Option<&SourceFile>) -> Result<GlobSet, Vec<Diagnostic>> {
+        let mut builder = GlobSetBuilder::new();
+        let mut errors = Vec::new();
+        for pattern in &self.excludes {
+            match GlobBuilder::new(pattern.get_ref())
+                .literal_separator(true)
+                .build()
+            {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(error) => {
+                    let message = format!(
+                        "invalid glob `{}` in `excludes`: {}",
+                        pattern.get_ref(),
+                        error.kind()
+                    );
+                    errors.push(match file {
+                        Some(file) => config_error(file, Some(pattern.span()), message),
+                        None => Diagnostic::error(CONFIG_RULE, message),
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        builder
+            .build()
+            .map_err(|error| vec![Diagnostic::error(CONFIG_RULE, error.to_string())])
+    }
+}
+
+/// Reads a config file into a [`SourceFile`] named and shown as `display_path`.
+pub(crate) fn read_config(path: &Path, display_path: &str) -> Result<SourceFile, Vec<Diagnostic>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(SourceFile::new(display_path, display_path, text.into())),
+        Err(error) => Err(vec![
+            Diagnostic::error(
+                CONFIG_RULE,
+                format!("cannot read config file {display_path}: {error}"),
+            )
+            .with_path(display_path),
+        ]),
+    }
+}
+
+/// A CONFIG error at `span` of `file` (or naming just the file when there is no span).
+fn config_error(file: &SourceFile, span: Option<Range<usize>>, message: String) -> Diagnostic {
+    let diagnostic = Diagnostic::error(CONFIG_RULE, message);
+    match span {
+        Some(span) => diagnostic.with_span(file, span.start, span.end),
+        None => diagnostic.with_path(&file.display_path),
+    }
+}
+
+/// Turns a serde error into a message that names the file, the table or key and,
+/// for unknown keys, the accepted ones.
+fn describe_schema_error(file: &SourceFile, error: &toml::de::Error) -> Diagnostic {
+    let file_name = Path::new(&file.display_path)
+        .file_name()
+        .map_or(file.display_path.clone(), |name| {
+            name.to_string_lossy().into_owned()
+        });
+    // Spans index the same text, so re-parsing cannot fail where the first parse succeeded.
+    let key_path = match (error.span(), DeTable::parse(&file.text)) {
+        (Some(span), Ok(document)) => key_path_at(document.get_ref(), &span).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let Some((key, expected)) = parse_unknown_field(error.message()) else {
+        let message = if key_path.is_empty() {
+            format!("invalid {file_name}: {}", error.message())
+        } else {
+            format!(
+                "invalid value for `{}` in {file_name}: {}",
+                key_path.join("."),
+                error.message()
+            )
+        };
+        return config_error(file, error.span(), message);
+    };
+    let table = key_path
+        .split_last()
+        .map(|(_, table)| table)
+        .unwrap_or_default();
+    let location = if table.is_empty() {
+        file_name
+    } else {
+        format!("[{}] of {file_name}", table.join("."))
+    };
+    let mut message = format!("unknown key `{key}` in {location}");
+    if !expected.is_empty() {
+        message.push_str(&format!("; expected one of: {}", expected.join(", ")));
+    }
+    let diagnostic = config_error(file, error.span(), message);
+    match closest(&key, &expected) {
+        Some(suggestion) => diagnostic.with_note(format!("did you mean `{suggestion}`?")),
+        None => diagnostic,
+    }
+}
+
+/// Splits serde's "unknown field `x`, expected one of `a`, `b`" into `x` and `[a, b]`.
+fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let (key, rest) = message.strip_prefix("unknown field `")?.split_once('`')?;
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((key.to_string(), expected))
+}
+
+/// Dotted key path of the entry at `span`: the key itself when `span` is a key,
+/// otherwise the innermost entry whose value contains `span`.
+fn key_path_at(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<String>> {
+    for (key, value) in table {
+        let nested = match value.get_ref() {
+            DeValue::Table(inner) => key_path_at(inner, span),
+            DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
+                DeValue::Table(inner) => key_path_at(inner, span),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let value_span = value.span();
+        let here =
+            key.span() == *span || (value_span.start <= span.start && span.end <= value_span.end);
+        if nested.is_some() || here {
+            let mut path = vec![key.get_ref().to_string()];
+            path.extend(nested.unwrap_or_default());
+            return Some(path);
+        }
+    }
+    None
+}
+
+/// The candidate within a third of `word`'s length in edits (at least one), if any.
+fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let max_distance = (word.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|candidate| (edit_distance(word, candidate), candidate))
+        .filter(|(distance, _)| *distance <= max_distance)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Spanned<String>>, D::Error> {
+    let entries = Vec::<Spanned<String>>::deserialize(deserializer)?;
+    if entries.is_empty() {
+        return Err(serde::de::Error::custom(
+            "`roots` must list at least one directory",
+        ));
+    }
+    Ok(entries)
+}
+
+fn severity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Severity>, D::Error> {
+    match String::deserialize(deserializer)?.as_str() {
+        "error" => Ok(Some(Severity::Error)),
+        "warn" => Ok(Some(Severity::Warn)),
+        "info" => Ok(Some(Severity::Info)),
+        other => Err(serde::de::Error::custom(format!(
+            "unknown severity `{other}`; expected one of: error, warn, info"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(&SourceFile::new("idl.toml", "conf/idl.toml", text.into()))
+    }
+
+    /// The single error's `line:column` and message.
+    fn error(text: &str) -> (String, String) {
+        let errors = parse(text).expect_err("config should be rejected");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let error = &errors[0];
+        assert_eq!(
+            (error.rule.as_str(), error.path.as_str()),
+            (CONFIG_RULE, "conf/idl.toml")
+        );
+        let start = error.span.expect("error has a span").start;
+        (
+            format!("{}:{}", start.line, start.column),
+            error.message.clone(),
+        )
+    }
+
+    #[test]
+    fn empty_file_is_the_default_config() {
+        let config = parse("").unwrap();
+        let roots: Vec<&str> = config
+            .roots
+            .iter()
+            .map(|root| root.get_ref().as_str())
+            .collect();
+        assert_eq!(roots, ["."]);
+        assert!(config.lint.rules.is_empty() && !config.lint.deny_warnings);
+    }
+
+    #[test]
+    fn full_schema_parses_and_keeps_spans() {
+        let text = r#"
+roots = ["proto", "api"]
+import_paths = ["third_party"]
+excludes = ["proto/legacy/**"]
+[lint]
+preset = "buf-standard"
+use = ["COMMENTS"]
+except = ["ENUM_ZERO_VALUE_SUFFIX"]
+ignore = ["proto/legacy"]
+ignore_only = { FIELD_LOWER_SNAKE_CASE = ["proto/foo/bar.proto"] }
+deny_warnings = true
+[lint.rules.SERVICE_SUFFIX]
+severity = "warn"
+suffix = "API"
+max = 3
+[breaking]
+use = ["FILE"]
+against = "main"
+ignore_unstable_packages = true
+[format]
+indent = 2
+[docs]
+title = "API"
+[errors]
+prefix = "E"
+"#;
+        let config = parse(text).unwrap();
+        assert_eq!(config.roots.len(), 2);
+        let rule = &config.lint.rules["SERVICE_SUFFIX"];
+        assert_eq!(rule.severity, Some(Severity::Warn));
+        assert_eq!(rule.options["suffix"].as_str(), Some("API"));
+        assert_eq!(rule.options["max"].as_integer(), Some(3));
+        assert!(!rule.options.contains_key("severity"));
+        let (id, _) = config.lint.rules.iter().next().unwrap();
+        assert_eq!(&text[id.span()], "SERVICE_SUFFIX");
+        assert_eq!(&text[config.lint.r#use[0].span()], "\"COMMENTS\"");
+        assert_eq!(
+            config.lint.ignore_only["FIELD_LOWER_SNAKE_CASE"][0].get_ref(),
+            "proto/foo/bar.proto"
+        );
+        assert!(config.lint.deny_warnings && config.breaking.ignore_unstable_packages);
+        assert_eq!(config.breaking.against.as_ref().unwrap().get_ref(), "main");
+        assert_eq!(config.format["indent"].as_integer(), Some(2));
+        assert_eq!(config.docs["title"].as_str(), Some("API"));
+        assert_eq!(config.errors["prefix"].as_str(), Some("E"));
+    }
+
+    #[test]
+    fn unknown_top_level_key_names_key_location_and_alternatives() {
+        let (at, message) = error("roots = [\"proto\"]\nrots = [\"x\"]\n");
+        assert_eq!(at, "2:1");
+        assert_eq!(
+            message,
+            "unknown key `rots` in idl.toml; expected one of: \
+             roots, import_paths, excludes, lint, breaking, format, docs, errors"
+        );
+        let errors = parse("rots = []").unwrap_err();
+        assert_eq!(errors[0].notes, ["did you mean `roots`?"]);
+    }
+
+    #[test]
+    fn unknown_lint_key_names_its_table() {
+        let (at, message) = error("[lint]\npreset = \"x\"\n  excpet = []\n");
+        assert_eq!(at, "3:3");
+        assert!(message.starts_with(
+            "unknown key `excpet` in [lint] of idl.toml; expected one of: preset, use, except"
+        ));
+        let (at, message) = error("breaking = { use = [], foo = 1 }");
+        assert_eq!(at, "1:24");
+        assert!(
+            message.starts_with("unknown key `foo` in [breaking] of idl.toml"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn toml_syntax_errors_have_locations() {
+        let (at, message) = error("roots = [\"a\"\n[lint]\nx = = 1\n");
+        assert_eq!(at, "2:1");
+        assert!(
+            message.starts_with("invalid TOML: missing comma"),
+            "{message}"
+        );
+        let (at, message) = error("[lint]\ndeny_warnings = tru\n");
+        assert_eq!(at, "2:17");
+        assert!(message.starts_with("invalid TOML"), "{message}");
+    }
+
+    #[test]
+    fn wrong_types_name_the_key() {
+        let (at, message) = error("[lint]\npreset = 3\n");
+        assert_eq!(
+            (at.as_str(), message.as_str()),
+            (
+                "2:10",
+                "invalid value for `lint.preset` in idl.toml: invalid type: integer `3`, expected a string"
+            )
+        );
+        let (at, message) = error("[lint.rules.X]\nseverity = \"fatal\"\n");
+        assert_eq!(at, "2:12");
+        assert!(
+            message.contains("`lint.rules.X.severity`")
+                && message.contains("unknown severity `fatal`"),
+            "{message}"
+        );
+        let (at, message) = error("lint = 3");
+        assert_eq!(
+            message,
+            "invalid value for `lint` in idl.toml: invalid type: integer `3`, expected a table"
+        );
+        assert_eq!(at, "1:8");
+        let (at, message) = error("roots = []");
+        assert_eq!(at, "1:9");
+        assert!(message.contains("at least one directory"), "{message}");
+    }
+
+    #[test]
+    fn invalid_exclude_globs_are_reported_each_at_its_position() {
+        let errors = parse("excludes = [\"ok/**\", \"a/[b\", \"{c\"]").unwrap_err();
+        let columns: Vec<u32> = errors
+            .iter()
+            .map(|error| error.span.unwrap().start.column)
+            .collect();
+        assert_eq!(columns, [22, 30]);
+    }
+
+    #[test]
+    fn excludes_match_relative_paths_with_literal_separators() {
+        let config = parse("excludes = [\"proto/legacy/**\", \"*.proto\"]").unwrap();
+        let matcher = config.exclude_matcher(None).unwrap();
+        assert!(matcher.is_match("proto/legacy/a/b.proto"));
+        assert!(matcher.is_match("top.proto"));
+        assert!(!matcher.is_match("proto/current/b.proto"));
+    }
+
+    #[test]
+    fn load_reports_missing_file() {
+        let errors = Config::load(Path::new("/nonexistent/idl.toml")).unwrap_err();
+        assert_eq!(errors[0].rule, CONFIG_RULE);
+        assert!(errors[0].message.contains("/nonexistent/idl.toml"));
+    }
+}

@@ -1,0 +1,527 @@
+//! Workspace discovery: which config applies, which directories are roots, and
+//! which `.proto` files a command checks.
+//!
+//! Import names follow protoc: a file's name is its path relative to the *first*
+//! root (in config order) that contains it, even when a later root is nested more
+//! deeply. When two roots provide the same name, the first root's file wins (as in
+//! import resolution) and the other is dropped with a warning.
+//!
+//! Paths are compared lexically (`.` and `..` resolved, symlinks not), as protoc
+//! does, so a PATH argument spelled through a symlink is outside the roots.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use globset::GlobSet;
+use ignore::WalkBuilder;
+
+use crate::config::{CONFIG_FILE_NAME, CONFIG_RULE, Config, read_config};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// Rule name of findings about PATH arguments and the file system.
+const IO_RULE: &str = "IO";
+
+/// Directories never walked: dependency trees, build output and Bazel's convenience
+/// symlinks hold copies of protos that would shadow or duplicate the real ones.
+const SKIPPED_DIRS: [&str; 3] = ["node_modules", "target", ".git"];
+const SKIPPED_DIR_PREFIX: &str = "bazel-";
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub config: Config,
+    /// The `idl.toml`, when one was used.
+    pub config_file: Option<SourceFile>,
+    /// The config's directory, or the working directory without a config.
+    pub base_dir: PathBuf,
+    /// Absolute; import resolution searches the roots, then the import paths.
+    pub roots: Vec<PathBuf>,
+    pub import_paths: Vec<PathBuf>,
+    /// The files to check, sorted by name, no two with the same name.
+    pub targets: Vec<WorkspaceFile>,
+    /// Warnings found during discovery (shadowed names, symlink loops, missing import
+    /// paths); the caller reports them with the other findings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceFile {
+    /// Import name: the path relative to its root, `/`-separated.
+    pub name: String,
+    /// Where the file is on disk.
+    pub path: PathBuf,
+    /// Relative to the working directory when under it, else absolute; `/`-separated.
+    pub display_path: String,
+    /// Index into [`Workspace::roots`].
+    pub root: usize,
+}
+
+/// A PATH argument after checking it exists.
+enum Target {
+    Dir(PathBuf),
+    File(PathBuf),
+}
+
+/// Finds the config, the roots and the files to check.
+///
+/// The config is `config_arg` if given, else the nearest `idl.toml` in `cwd` or
+/// above. With a config, `paths` narrow the workspace: a directory selects every
+/// workspace file under it, a file selects itself (files matching `excludes` are
+/// dropped, so hooks passing every changed file respect the config; `.gitignore`
+/// does not apply to a file named explicitly). Without a config, each directory in
+/// `paths` is a root, and a file's root is `cwd` when it lies under it, else its
+/// parent; with no `paths`, `cwd` is the only root.
+///
+/// Errors come back together with the warnings found so far.
+pub fn discover(
+    cwd: &Path,
+    config_arg: Option<&Path>,
+    paths: &[PathBuf],
+) -> Result<Workspace, Vec<Diagnostic>> {
+    let cwd = normalize(&std::path::absolute(cwd).map_err(|error| {
+        vec![Diagnostic::error(
+            IO_RULE,
+            format!("invalid working directory: {error}"),
+        )]
+    })?);
+    let config_path = match config_arg {
+        Some(arg) => {
+            let path = normalize(&cwd.join(arg));
+            if !path.is_file() {
+                let message = format!("config file {} does not exist", display_path(&cwd, &path));
+                return Err(vec![Diagnostic::error(CONFIG_RULE, message)]);
+            }
+            Some(path)
+        }
+        None => cwd
+            .ancestors()
+            .map(|dir| dir.join(CONFIG_FILE_NAME))
+            .find(|path| path.is_file()),
+    };
+    let (config, config_file, base_dir) = match config_path {
+        Some(path) => {
+            let file = read_config(&path, &display_path(&cwd, &path))?;
+            let base_dir = path.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
+            (Config::parse(&file)?, Some(file), base_dir)
+        }
+        None => (Config::default(), None, cwd.clone()),
+    };
+
+    // Bad PATHS are reported along with what the others find; bad roots end discovery.
+    let mut path_errors = Vec::new();
+    let targets = check_paths(&cwd, paths, &mut path_errors);
+    let mut config_errors = Vec::new();
+    let mut warnings = Vec::new();
+    let (roots, import_paths) = match &config_file {
+        Some(file) => configured_dirs(&config, file, &base_dir, &mut config_errors, &mut warnings),
+        None => (implicit_roots(&cwd, &targets), Vec::new()),
+    };
+    let excludes = config
+        .exclude_matcher(config_file.as_ref())
+        .unwrap_or_else(|glob_errors| {
+            config_errors.extend(glob_errors);
+            GlobSet::empty()
+        });
+    if !config_errors.is_empty() {
+        config_errors.extend(warnings);
+        return Err(config_errors);
+    }
+
+    let mut walker = Walker {
+        cwd: &cwd,
+        base_dir: &base_dir,
+        roots: &roots,
+        import_paths: &import_paths,
+        excludes,
+        files: BTreeMap::new(),
+        errors: path_errors,
+        warnings,
+    };
+    if paths.is_empty() {
+        for root in &roots {
+            walker.walk(root);
+        }
+    }
+    for target in &targets {
+        match target {
+            Target::File(path) => walker.select_file(path),
+            Target::Dir(dir) => walker.select_dir(dir),
+        }
+    }
+    let Walker {
+        files,
+        mut errors,
+        warnings,
+        ..
+    } = walker;
+    if !errors.is_empty() {
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    Ok(Workspace {
+        config,
+        config_file,
+        base_dir,
+        roots,
+        import_paths,
+        targets: files.into_values().collect(),
+        warnings,
+    })
+}
+
+impl Workspace {
+    /// Where an import resolves: `dir/name` for the first root, then import path, that
+    /// has it. Names that are not clean relative paths (`..`, `.`, empty segments,
+    /// absolute, backslashes) resolve nowhere, as in protoc.
+    pub fn resolve_import(&self, name: &str) -> Option<PathBuf> {
+        let clean = !name.is_empty()
+            && !name.contains('\\')
+            && name
+                .split('/')
+                .all(|segment| !matches!(segment, "" | "." | ".."));
+        if !clean {
+            return None;
+        }
+        self.roots
+            .iter()
+            .chain(&self.import_paths)
+            .map(|dir| dir.join(name))
+            .find(|path| path.is_file())
+    }
+}
+
+/// Checks that every PATH exists and is a directory or a `.proto` file.
+fn check_paths(cwd: &Path, paths: &[PathBuf], errors: &mut Vec<Diagnostic>) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for arg in paths {
+        let path = normalize(&cwd.join(arg));
+        let shown = display_path(cwd, &path);
+        match std::fs::metadata(&path) {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                errors.push(Diagnostic::error(
+                    IO_RULE,
+                    format!("{shown} does not exist"),
+                ));
+            }
+            Err(error) => errors.push(Diagnostic::error(
+                IO_RULE,
+                format!("cannot access {shown}: {error}"),
+            )),
+            Ok(metadata) if metadata.is_dir() => targets.push(Target::Dir(path)),
+            Ok(_) if is_proto(&path) => targets.push(Target::File(path)),
+            Ok(_) => errors.push(Diagnostic::error(
+                IO_RULE,
+                format!("{shown} is not a .proto file"),
+            )),
+        }
+    }
+    targets
+}
+
+/// Roots and import paths from the config; a missing root is an error, a missing
+/// import path only a warning (third-party trees are often fetched by a later step).
+fn configured_dirs(
+    config: &Config,
+    file: &SourceFile,
+    base_dir: &Path,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut resolve = |entries: &[toml::Spanned<String>], kind: &str, severity: Severity| {
+        let mut dirs = Vec::new();
+        for entry in entries {
+            let dir = normalize(&base_dir.join(entry.get_ref()));
+            if dir.is_dir() {
+                if !dirs.contains(&dir) {
+                    dirs.push(dir);
+                }
+                continue;
+            }
+            let problem = if dir.exists() {
+                "is not a directory"
+            } else {
+                "does not exist"
+            };
+            let message = format!("{kind} `{}` {problem} ({})", entry.get_ref(), dir.display());
+            let span = entry.span();
+            let diagnostic = Diagnostic::new(CONFIG_RULE, severity, message)
+                .with_span(file, span.start, span.end);
+            match severity {
+                Severity::Error => errors.push(diagnostic),
+                _ => warnings.push(diagnostic),
+            }
+        }
+        dirs
+    };
+    let roots = resolve(&config.roots, "root", Severity::Error);
+    let import_paths = resolve(&config.import_paths, "import path", Severity::Warn);
+    (roots, import_paths)
+}
+
+/// Roots without a config: see [`discover`].
+fn implicit_roots(cwd: &Path, targets: &[Target]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for target in targets {
+        let root = match target {
+            Target::Dir(dir) => dir.clone(),
+            Target::File(path) if path.starts_with(cwd) => cwd.to_path_buf(),
+            Target::File(path) => path
+                .parent()
+                .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
+        };
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    if roots.is_empty() {
+        roots.push(cwd.to_path_buf());
+    }
+    roots
+}
+
+/// Collects workspace files by import name.
+struct Walker<'a> {
+    cwd: &'a Path,
+    base_dir: &'a Path,
+    roots: &'a [PathBuf],
+    import_paths: &'a [PathBuf],
+    excludes: GlobSet,
+    files: BTreeMap<String, WorkspaceFile>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Walker<'_> {
+    /// A directory PATH: every workspace file under it. It must lie inside a root or
+    /// contain roots (`idl lint .` in a repository whose roots are `proto` and `api`).
+    fn select_dir(&mut self, dir: &Path) {
+        let files_before = self.files.len();
+        let findings_before = self.errors.len() + self.warnings.len();
+        if self.is_excluded(dir) {
+            return;
+        }
+        if self.roots.iter().any(|root| dir.starts_with(root)) {
+            self.walk(dir);
+        } else {
+            let nested: Vec<&PathBuf> = self
+                .roots
+                .iter()
+                .filter(|root| root.starts_with(dir))
+                .collect();
+            if nested.is_empty() {
+                self.outside_roots(dir);
+                return;
+            }
+            nested.into_iter().for_each(|root| self.walk(root));
+        }
+        // Files selected by an earlier PATH count; so do files reported (shadowed, unreadable).
+        let found = self.files.len() > files_before
+            || self.files.values().any(|file| file.path.starts_with(dir))
+            || self.errors.len() + self.warnings.len() > findings_before;
+        if !found {
+            let message = format!("no .proto files under {}", display_path(self.cwd, dir));
+            self.errors.push(Diagnostic::error(IO_RULE, message));
+        }
+    }
+
+    /// A file PATH: selected unless it (or a directory above it) matches `excludes`.
+    fn select_file(&mut self, path: &Path) {
+        if !self.roots.iter().any(|root| path.starts_with(root)) {
+            self.outside_roots(path);
+        } else if !self.is_excluded(path) {
+            self.add(path);
+        }
+    }
+
+    fn outside_roots(&mut self, path: &Path) {
+        let shown = display_path(self.cwd, path);
+        let roots: Vec<String> = self
+            .roots
+            .iter()
+            .map(|root| display_path(self.cwd, root))
+            .collect();
+        let roots = roots.join(", ");
+        let message = match self.import_paths.iter().find(|dir| path.starts_with(dir)) {
+            Some(dir) => format!(
+                "{shown} is under import path {}, which is searched for imports but never checked (roots: {roots})",
+                display_path(self.cwd, dir)
+            ),
+            None => format!("{shown} is outside every root (roots: {roots})"),
+        };
+        self.errors.push(Diagnostic::error(IO_RULE, message));
+    }
+
+    /// Walks `dir` (unless excluded) honouring `.gitignore`/`.ignore` (also outside git), skipping hidden
+    /// entries, [`SKIPPED_DIRS`] and `excludes`. Symlinks are followed; a loop is
+    /// reported as a warning and not entered.
+    fn walk(&mut self, dir: &Path) {
+        if self.is_excluded(dir) {
+            return;
+        }
+        let base_dir = self.base_dir.to_path_buf();
+        let excludes = self.excludes.clone();
+        let walk = WalkBuilder::new(dir)
+            .hidden(true)
+            .require_git(false)
+            .follow_links(true)
+            .filter_entry(move |entry| {
+                let skipped_dir = entry.file_type().is_some_and(|kind| kind.is_dir()) && {
+                    let name = entry.file_name().to_string_lossy();
+                    SKIPPED_DIRS.contains(&name.as_ref()) || name.starts_with(SKIPPED_DIR_PREFIX)
+                };
+                entry.depth() == 0
+                    || !(skipped_dir || excludes.is_match(glob_path(&base_dir, entry.path())))
+            })
+            .build();
+        for entry in walk {
+            match entry {
+                Ok(entry)
+                    if entry.file_type().is_some_and(|kind| kind.is_file())
+                        && is_proto(entry.path()) =>
+                {
+                    self.add(entry.path());
+                }
+                Ok(_) => {}
+                Err(error) => self.walk_error(error),
+            }
+        }
+    }
+
+    fn walk_error(&mut self, error: ignore::Error) {
+        let mut inner = &error;
+        while let ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } = inner
+        {
+            inner = err;
+        }
+        match inner {
+            ignore::Error::Loop { ancestor, child } => self.warnings.push(
+                Diagnostic::new(
+                    IO_RULE,
+                    Severity::Warn,
+                    format!(
+                        "symlink loop: {} leads back to {}; not followed",
+                        display_path(self.cwd, child),
+                        display_path(self.cwd, ancestor)
+                    ),
+                )
+                .with_path(display_path(self.cwd, child)),
+            ),
+            // A malformed ignore file (the walk goes on with the rules that parsed) or a
+            // dangling symlink: worth knowing, but nothing to check is lost.
+            ignore::Error::Partial(_)
+            | ignore::Error::Glob { .. }
+            | ignore::Error::WithLineNumber { .. } => {
+                self.warnings
+                    .push(Diagnostic::new(IO_RULE, Severity::Warn, error.to_string()));
+            }
+            ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                self.warnings
+                    .push(Diagnostic::new(IO_RULE, Severity::Warn, error.to_string()));
+            }
+            _ => self
+                .errors
+                .push(Diagnostic::error(IO_RULE, error.to_string())),
+        }
+    }
+
+    /// Whether `path` or a directory between it and the config's directory matches
+    /// `excludes` (the walk prunes excluded directories, so both must agree).
+    fn is_excluded(&self, path: &Path) -> bool {
+        path.ancestors()
+            .take_while(|ancestor| *ancestor != self.base_dir)
+            .any(|ancestor| self.excludes.is_match(glob_path(self.base_dir, ancestor)))
+    }
+
+    /// Adds a file under its name in the first root containing it, unless an earlier
+    /// root provides the same name.
+    fn add(&mut self, path: &Path) {
+        let Some((root, root_dir)) = self
+            .roots
+            .iter()
+            .enumerate()
+            .find(|(_, root)| path.starts_with(root))
+        else {
+            return;
+        };
+        let shown = display_path(self.cwd, path);
+        let Some(name) = import_name(path.strip_prefix(root_dir).unwrap_or(path)) else {
+            let message = format!("{shown} is not valid UTF-8, so it has no import name");
+            self.errors
+                .push(Diagnostic::error(IO_RULE, message).with_path(shown));
+            return;
+        };
+        if let Some(first) = self.roots[..root]
+            .iter()
+            .map(|dir| dir.join(&name))
+            .find(|other| other.is_file())
+        {
+            let message = format!(
+                "`{name}` is provided by both {} and {shown}; the first root's file is used",
+                display_path(self.cwd, &first)
+            );
+            self.warnings
+                .push(Diagnostic::new(CONFIG_RULE, Severity::Warn, message).with_path(shown));
+            return;
+        }
+        self.files
+            .entry(name.clone())
+            .or_insert_with(|| WorkspaceFile {
+                name,
+                path: path.to_path_buf(),
+                display_path: shown,
+                root,
+            });
+    }
+}
+
+fn is_proto(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension == "proto")
+}
+
+/// `relative` as a `/`-separated import name, if it is valid UTF-8.
+fn import_name(relative: &Path) -> Option<String> {
+    let segments: Option<Vec<&str>> = relative
+        .components()
+        .map(|component| component.as_os_str().to_str())
+        .collect();
+    Some(segments?.join("/"))
+}
+
+/// What `excludes` globs are matched against: the path relative to the config's
+/// directory, or the absolute path for files outside it.
+fn glob_path(base_dir: &Path, path: &Path) -> String {
+    slashed(path.strip_prefix(base_dir).unwrap_or(path))
+}
+
+/// `path` relative to `cwd` when under it (`.` for `cwd` itself), else absolute.
+fn display_path(cwd: &Path, path: &Path) -> String {
+    match path.strip_prefix(cwd) {
+        Ok(relative) if relative.as_os_str().is_empty() => ".".to_string(),
+        Ok(relative) => slashed(relative),
+        Err(_) => slashed(path),
+    }
+}
+
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
+}
+
+/// Resolves `.` and `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut normalized = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normalized.pop();
+            }
+            other => normalized.push(other),
+        }
+    }
+    normalized
+}
+
+#[cfg(test)]
+mod tests;
