@@ -129,8 +129,8 @@ mod tests {
         assert_eq!(f.position(0), Position { line: 1, column: 1, column_utf16: 1 });
         let x = f.text.find('x').unwrap();
         let p = f.position(x);
-        assert_eq!((p.line, p.column, p.column_utf16), (2, 6, 7));
-        assert_eq!(f.offset_of(2, 6), x);
+        assert_eq!((p.line, p.column, p.column_utf16), (2, 7, 8));
+        assert_eq!(f.offset_of(2, 7), x);
         assert_eq!(f.line_text(1), "// 中文😀x");
     }
 
@@ -138,7 +138,7 @@ mod tests {
     fn protoc_columns_expand_tabs() {
         let f = SourceFile::new("a.proto", "a.proto", Arc::from("\tx\n  \ty"));
         assert_eq!(f.protoc_line_column(1), (0, 8));
-        assert_eq!(f.protoc_line_column(7), (1, 8));
+        assert_eq!(f.protoc_line_column(6), (1, 8));
     }
 }
 
