@@ -222,6 +222,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
         }
     }
 
+    let t_load = std::time::Instant::now();
     // 4. Order: dependencies first; cycles are errors.
     let order = topo_order(&mut units, &index, &mut diagnostics);
 
@@ -231,6 +232,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
     // 6. Link.
     let pool = link(&mut units, &index, &order, &mut diagnostics);
 
+    if std::env::var_os("IDL_TIMINGS").is_some() { eprintln!("link {:?}", t_load.elapsed()); }
     // 7. Move option locations to their interpreted paths.
     let files: Vec<CompiledFile> = order
         .iter()
