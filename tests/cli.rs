@@ -300,6 +300,19 @@ fn build_writes_a_descriptor_set_of_the_example() {
 }
 
 #[test]
+fn build_finds_the_workspace_through_config() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = idl(repo)
+        .args(["build", "--config", "testdata/example/idl.toml", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let pool = DescriptorPool::decode(output.stdout.as_slice()).unwrap();
+    // Import names are relative to the configured root, not to the working directory.
+    assert!(pool.get_file_by_name("acme/user/v1/errors.proto").is_some());
+}
+
+#[test]
 fn build_writes_to_stdout_with_dash_and_keeps_source_info_on_request() {
     let dir = workspace("", &[("demo/v1/hello.proto", VALID_PROTO)]);
     let without = idl(dir.path()).args(["build", "-o", "-"]).output().unwrap();
