@@ -14,9 +14,10 @@ const GLOBAL: &str = "Global options";
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  clean
-  1  findings (lint, breaking, format --check)
-  2  usage, configuration or input error (including files that do not compile)";
+    0  clean
+    1  findings (lint, breaking, format --check)
+    2  usage, configuration or input error (including files that do not compile)
+  101  internal error: a bug in idl, please report it";
 
 #[derive(Debug, Parser)]
 #[command(name = "idl", version, about = ABOUT, after_help = EXIT_CODES)]
