@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::descriptor as d;
 use super::lower::{self, Lowered, OptionRecord};
-use super::{wkt, Compilation, CompiledFile, SourceLocations, Syntax};
+use super::{Compilation, CompiledFile, SourceLocations, Syntax, wkt};
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
 use crate::syntax;
@@ -44,7 +44,12 @@ pub(super) enum Origin<'a> {
 
 /// Reads (once) and parses one file. Problems become diagnostics; the unit is
 /// then marked failed.
-pub(super) fn load(name: &str, origin: Origin, is_target: bool, diags: &mut Vec<Diagnostic>) -> Unit {
+pub(super) fn load(
+    name: &str,
+    origin: Origin,
+    is_target: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Unit {
     let is_builtin = matches!(origin, Origin::Builtin(_));
     let (display, text): (String, Result<Arc<str>, Diagnostic>) = match origin {
         Origin::Builtin(text) => (name.to_string(), Ok(Arc::from(text))),
@@ -70,20 +75,35 @@ pub(super) fn load(name: &str, origin: Origin, is_target: bool, diags: &mut Vec<
     let parsed = syntax::parse(&source.text);
     let mut failed = false;
     for e in &parsed.errors {
-        diags.push(Diagnostic::error(COMPILE, &e.message).with_span(&source, e.span.start as usize, e.span.end as usize));
+        diags.push(Diagnostic::error(COMPILE, &e.message).with_span(
+            &source,
+            e.span.start as usize,
+            e.span.end as usize,
+        ));
         failed = true;
     }
     let lowered = lower::lower(name, &source.text, &parsed.file);
     for e in &lowered.errors {
-        diags.push(Diagnostic::error(COMPILE, &e.message).with_span(&source, e.span.start as usize, e.span.end as usize));
+        diags.push(Diagnostic::error(COMPILE, &e.message).with_span(
+            &source,
+            e.span.start as usize,
+            e.span.end as usize,
+        ));
         failed = true;
     }
-    Unit { source, lowered: Some(lowered), is_target, is_builtin, failed }
+    Unit {
+        source,
+        lowered: Some(lowered),
+        is_target,
+        is_builtin,
+        failed,
+    }
 }
 
 fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
     let io_err = |msg: String| Diagnostic::error(IO, msg).with_path(display);
-    let meta = std::fs::metadata(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(io_err(format!(
             "{display} is {} MiB; idl refuses .proto files over {} MiB",
@@ -92,12 +112,21 @@ fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
-    let lossy = || SourceFile::new(display, display, Arc::from(String::from_utf8_lossy(&bytes).as_ref()));
+    let lossy = || {
+        SourceFile::new(
+            display,
+            display,
+            Arc::from(String::from_utf8_lossy(&bytes).as_ref()),
+        )
+    };
     if let Some(nul) = bytes.iter().position(|b| *b == 0) {
         let file = lossy();
         let at = String::from_utf8_lossy(&bytes[..nul]).len();
-        return Err(Diagnostic::error(IO, "this looks like a binary file (it contains a NUL byte), not a .proto file")
-            .with_span(&file, at, at + 1));
+        return Err(Diagnostic::error(
+            IO,
+            "this looks like a binary file (it contains a NUL byte), not a .proto file",
+        )
+        .with_span(&file, at, at + 1));
     }
     match String::from_utf8(bytes.clone()) {
         Ok(s) => Ok(Arc::from(s)),
@@ -105,8 +134,14 @@ fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
             let valid = e.utf8_error().valid_up_to();
             let file = lossy();
             let at = String::from_utf8_lossy(&bytes[..valid]).len();
-            Err(Diagnostic::error(IO, format!("invalid UTF-8 (byte 0x{:02x}); .proto files must be UTF-8", bytes[valid]))
-                .with_span(&file, at, at + 1))
+            Err(Diagnostic::error(
+                IO,
+                format!(
+                    "invalid UTF-8 (byte 0x{:02x}); .proto files must be UTF-8",
+                    bytes[valid]
+                ),
+            )
+            .with_span(&file, at, at + 1))
         }
     }
 }
@@ -130,7 +165,10 @@ pub fn compile(ws: &Workspace) -> Compilation {
                 // Copies of the well-known types inside the tree never win: the
                 // built-in ones are what every generator and runtime assumes.
                 Some(text) => Origin::Builtin(text),
-                None => Origin::Disk { path: &t.path, display: t.display_path.clone() },
+                None => Origin::Disk {
+                    path: &t.path,
+                    display: t.display_path.clone(),
+                },
             };
             let unit = load(&t.name, origin, true, &mut d);
             (unit, d)
@@ -169,7 +207,15 @@ pub fn compile(ws: &Workspace) -> Compilation {
                 match ws.resolve_import(&name) {
                     Some(path) => {
                         let display = display_path(&path, &cwd);
-                        let u = load(&name, Origin::Disk { path: &path, display }, false, &mut d);
+                        let u = load(
+                            &name,
+                            Origin::Disk {
+                                path: &path,
+                                display,
+                            },
+                            false,
+                            &mut d,
+                        );
                         (name, Some((u, d)))
                     }
                     None => (name, None),
@@ -197,7 +243,12 @@ pub fn compile(ws: &Workspace) -> Compilation {
     let mut implicit = HashSet::new();
     if !index.contains_key(DESCRIPTOR_PROTO) {
         let mut d = Vec::new();
-        let u = load(DESCRIPTOR_PROTO, Origin::Builtin(wkt::source(DESCRIPTOR_PROTO).unwrap()), false, &mut d);
+        let u = load(
+            DESCRIPTOR_PROTO,
+            Origin::Builtin(wkt::source(DESCRIPTOR_PROTO).unwrap()),
+            false,
+            &mut d,
+        );
         diagnostics.extend(d);
         index.insert(DESCRIPTOR_PROTO.to_string(), units.len());
         units.push(u);
@@ -210,8 +261,9 @@ pub fn compile(ws: &Workspace) -> Compilation {
         for (i, dep) in l.proto.dependency.iter().enumerate() {
             if missing.contains(dep) {
                 let loc = l.locations.get(&[d::tag::file::DEPENDENCY, i as i32]);
-                let mut diag = Diagnostic::error(COMPILE, format!("Import \"{dep}\" was not found."))
-                    .with_note(format!("searched: {}", search_list(ws)));
+                let mut diag =
+                    Diagnostic::error(COMPILE, format!("Import \"{dep}\" was not found."))
+                        .with_note(format!("searched: {}", search_list(ws)));
                 diag = match loc {
                     Some(loc) => diag.with_span(&u.source, loc.start as usize, loc.end as usize),
                     None => diag.with_path(&u.source.display_path),
@@ -232,7 +284,9 @@ pub fn compile(ws: &Workspace) -> Compilation {
     // 6. Link.
     let pool = link(&mut units, &index, &order, &mut diagnostics);
 
-    if std::env::var_os("IDL_TIMINGS").is_some() { eprintln!("link {:?}", t_load.elapsed()); }
+    if std::env::var_os("IDL_TIMINGS").is_some() {
+        eprintln!("link {:?}", t_load.elapsed());
+    }
     // 7. Move option locations to their interpreted paths.
     let files: Vec<CompiledFile> = order
         .iter()
@@ -243,37 +297,69 @@ pub fn compile(ws: &Workspace) -> Compilation {
                 Some(l) => {
                     let mut locs = l.locations.clone();
                     if !u.failed {
-                        remap_option_locations(&pool, l.proto.package.as_deref().unwrap_or(""), &l.options, &mut locs);
+                        remap_option_locations(
+                            &pool,
+                            l.proto.package.as_deref().unwrap_or(""),
+                            &l.options,
+                            &mut locs,
+                        );
                     }
                     (locs, l.syntax)
                 }
                 None => (SourceLocations::default(), Syntax::Proto2),
             };
-            CompiledFile { source: u.source.clone(), syntax, locations, is_target: u.is_target, is_builtin: u.is_builtin }
+            CompiledFile {
+                source: u.source.clone(),
+                syntax,
+                locations,
+                is_target: u.is_target,
+                is_builtin: u.is_builtin,
+            }
         })
         .collect();
     let lowered: HashMap<String, d::FileDescriptorProto> = order
         .iter()
-        .filter_map(|&i| units[i].lowered.as_ref().map(|l| (units[i].source.name.clone(), l.proto.clone())))
+        .filter_map(|&i| {
+            units[i]
+                .lowered
+                .as_ref()
+                .map(|l| (units[i].source.name.clone(), l.proto.clone()))
+        })
         .collect();
 
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
-    Compilation { pool, files, diagnostics, lowered }
+    Compilation {
+        pool,
+        files,
+        diagnostics,
+        lowered,
+    }
 }
 
 fn search_list(ws: &Workspace) -> String {
-    let mut dirs: Vec<String> = ws.roots.iter().chain(&ws.import_paths).map(|p| p.display().to_string()).collect();
+    let mut dirs: Vec<String> = ws
+        .roots
+        .iter()
+        .chain(&ws.import_paths)
+        .map(|p| p.display().to_string())
+        .collect();
     dirs.push("built-in well-known types".into());
     dirs.join(", ")
 }
 
 fn deps_of(u: &Unit) -> impl Iterator<Item = &String> {
-    u.lowered.iter().flat_map(|l| l.proto.dependency.iter().chain(&l.proto.option_dependency))
+    u.lowered
+        .iter()
+        .flat_map(|l| l.proto.dependency.iter().chain(&l.proto.option_dependency))
 }
 
 /// Depth-first post-order over imports, starting from files in name order so the
 /// result is deterministic. A back edge is an import cycle.
-fn topo_order(units: &mut [Unit], index: &HashMap<String, usize>, diags: &mut Vec<Diagnostic>) -> Vec<usize> {
+fn topo_order(
+    units: &mut [Unit],
+    index: &HashMap<String, usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         New,
@@ -293,7 +379,9 @@ fn topo_order(units: &mut [Unit], index: &HashMap<String, usize>, diags: &mut Ve
         let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
         state[root] = State::Active;
         while let Some(&mut (u, ref mut pos)) = stack.last_mut() {
-            let deps: Vec<usize> = deps_of(&units[u]).filter_map(|n| index.get(n).copied()).collect();
+            let deps: Vec<usize> = deps_of(&units[u])
+                .filter_map(|n| index.get(n).copied())
+                .collect();
             if *pos < deps.len() {
                 let next = deps[*pos];
                 *pos += 1;
@@ -304,7 +392,8 @@ fn topo_order(units: &mut [Unit], index: &HashMap<String, usize>, diags: &mut Ve
                     }
                     State::Active => {
                         let start = stack.iter().position(|(s, _)| *s == next).unwrap();
-                        let mut cycle: Vec<usize> = stack[start..].iter().map(|(s, _)| *s).collect();
+                        let mut cycle: Vec<usize> =
+                            stack[start..].iter().map(|(s, _)| *s).collect();
                         cycle.push(next);
                         cycles.push(cycle);
                     }
@@ -318,12 +407,16 @@ fn topo_order(units: &mut [Unit], index: &HashMap<String, usize>, diags: &mut Ve
         }
     }
     for cycle in cycles {
-        let names: Vec<&str> = cycle.iter().map(|&i| units[i].source.name.as_str()).collect();
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&i| units[i].source.name.as_str())
+            .collect();
         let chain = names.join(" -> ");
         let from = cycle[cycle.len() - 2];
         let to_name = names[names.len() - 1].to_string();
         let u = &units[from];
-        let mut diag = Diagnostic::error(COMPILE, format!("File recursively imports itself: {chain}"));
+        let mut diag =
+            Diagnostic::error(COMPILE, format!("File recursively imports itself: {chain}"));
         if let Some(l) = &u.lowered {
             if let Some(i) = l.proto.dependency.iter().position(|d| *d == to_name) {
                 if let Some(loc) = l.locations.get(&[d::tag::file::DEPENDENCY, i as i32]) {
@@ -370,7 +463,12 @@ fn pool_copy(l: &Lowered) -> d::FileDescriptorProto {
 /// Links all healthy files in one pool. When linking fails, the file at fault
 /// (and everything importing it) is dropped and the rest linked again, so one
 /// broken file never hides the others.
-fn link(units: &mut [Unit], index: &HashMap<String, usize>, order: &[usize], diags: &mut Vec<Diagnostic>) -> DescriptorPool {
+fn link(
+    units: &mut [Unit],
+    index: &HashMap<String, usize>,
+    order: &[usize],
+    diags: &mut Vec<Diagnostic>,
+) -> DescriptorPool {
     loop {
         let mut set = d::FileDescriptorSet::default();
         for &i in order {
@@ -385,13 +483,21 @@ fn link(units: &mut [Unit], index: &HashMap<String, usize>, order: &[usize], dia
         match pool.decode_file_descriptor_set(bytes.as_slice()) {
             Ok(()) => return pool,
             Err(e) => {
-                let Some(file) = e.file().map(str::to_string).and_then(|f| index.get(&f).copied()) else {
+                let Some(file) = e
+                    .file()
+                    .map(str::to_string)
+                    .and_then(|f| index.get(&f).copied())
+                else {
                     diags.push(Diagnostic::error(COMPILE, e.to_string()));
                     return DescriptorPool::new();
                 };
                 let u = &units[file];
                 let mut diag = Diagnostic::error(COMPILE, capitalize(&e.to_string()));
-                let loc = e.path().and_then(|p| u.lowered.as_ref().and_then(|l| best_location(&l.locations, p)));
+                let loc = e.path().and_then(|p| {
+                    u.lowered
+                        .as_ref()
+                        .and_then(|l| best_location(&l.locations, p))
+                });
                 diag = match loc {
                     Some((s, en)) => diag.with_span(&u.source, s as usize, en as usize),
                     None => diag.with_path(&u.source.display_path),
@@ -414,18 +520,27 @@ fn capitalize(s: &str) -> String {
 
 /// The location of `path`, or of its nearest ancestor that has one.
 fn best_location(locs: &SourceLocations, path: &[i32]) -> Option<(u32, u32)> {
-    (0..=path.len()).rev().find_map(|n| locs.get(&path[..n]).map(|l| (l.start, l.end)))
+    (0..=path.len())
+        .rev()
+        .find_map(|n| locs.get(&path[..n]).map(|l| (l.start, l.end)))
 }
 
 /// protoc rewrites each option's location from `[.., options, 999, i]` to the
 /// path of the option's field numbers (`[8, 11]` for go_package,
 /// `[.., 4, 72295728]` for google.api.http), appending the index for repeated
 /// options. Lint rules look options up by those paths.
-fn remap_option_locations(pool: &DescriptorPool, package: &str, records: &[OptionRecord], locs: &mut SourceLocations) {
+fn remap_option_locations(
+    pool: &DescriptorPool,
+    package: &str,
+    records: &[OptionRecord],
+    locs: &mut SourceLocations,
+) {
     let mut repeated_count: HashMap<Vec<i32>, i32> = HashMap::new();
     let mut changes = Vec::with_capacity(records.len());
     for r in records {
-        let Some(mut msg) = pool.get_message_by_name(r.options_type) else { continue };
+        let Some(mut msg) = pool.get_message_by_name(r.options_type) else {
+            continue;
+        };
         let mut path = r.opts_path.clone();
         let mut ok = true;
         let mut last_repeated = false;
@@ -469,14 +584,23 @@ fn remap_option_locations(pool: &DescriptorPool, package: &str, records: &[Optio
 
 /// Resolves an extension name as protoc does for option names: relative names
 /// are searched from the innermost scope outwards.
-fn resolve_extension(pool: &DescriptorPool, package: &str, scope: &[String], name: &str) -> Option<prost_reflect::ExtensionDescriptor> {
+fn resolve_extension(
+    pool: &DescriptorPool,
+    package: &str,
+    scope: &[String],
+    name: &str,
+) -> Option<prost_reflect::ExtensionDescriptor> {
     if let Some(abs) = name.strip_prefix('.') {
         return pool.get_extension_by_name(abs);
     }
     let mut parts: Vec<&str> = package.split('.').filter(|s| !s.is_empty()).collect();
     parts.extend(scope.iter().map(String::as_str));
     loop {
-        let candidate = if parts.is_empty() { name.to_string() } else { format!("{}.{name}", parts.join(".")) };
+        let candidate = if parts.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", parts.join("."))
+        };
         if let Some(ext) = pool.get_extension_by_name(&candidate) {
             return Some(ext);
         }

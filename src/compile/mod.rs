@@ -9,7 +9,7 @@ mod locations;
 mod lower;
 mod wkt;
 
-pub use driver::{compile, COMPILE, IO};
+pub use driver::{COMPILE, IO, compile};
 
 pub use locations::{SourceLocation, SourceLocations};
 
@@ -61,12 +61,16 @@ impl Compilation {
 
     /// Whether any input failed to read, parse or link.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
     }
 
     /// The files the user asked to check that compiled.
     pub fn targets(&self) -> impl Iterator<Item = &CompiledFile> {
-        self.files.iter().filter(|f| f.is_target && self.pool.get_file_by_name(&f.source.name).is_some())
+        self.files
+            .iter()
+            .filter(|f| f.is_target && self.pool.get_file_by_name(&f.source.name).is_some())
     }
 }
 
@@ -77,8 +81,12 @@ impl Compilation {
         use prost::Message;
         let mut set = descriptor::FileDescriptorSet::default();
         for f in &self.files {
-            let Some(linked) = self.pool.get_file_by_name(&f.source.name) else { continue };
-            let Ok(mut proto) = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()) else {
+            let Some(linked) = self.pool.get_file_by_name(&f.source.name) else {
+                continue;
+            };
+            let Ok(mut proto) =
+                descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice())
+            else {
                 continue;
             };
             if let Some(lowered) = self.lowered.get(&f.source.name) {
@@ -104,7 +112,11 @@ fn source_code_info(f: &CompiledFile) -> descriptor::SourceCodeInfo {
             let (el, ec) = f.source.protoc_line_column(l.end as usize);
             descriptor::Location {
                 path: l.path.clone(),
-                span: if sl == el { vec![sl, sc, ec] } else { vec![sl, sc, el, ec] },
+                span: if sl == el {
+                    vec![sl, sc, ec]
+                } else {
+                    vec![sl, sc, el, ec]
+                },
                 leading_comments: l.leading.clone(),
                 trailing_comments: l.trailing.clone(),
                 leading_detached_comments: l.detached.clone(),
