@@ -80,6 +80,14 @@ pub(super) fn load(name: &str, origin: Origin, is_target: bool, diags: &mut Vec<
         ));
         failed = true;
     }
+    if parsed.file.decls.is_empty() && parsed.errors.is_empty() {
+        // protoc accepts it as an empty proto2 file, but it is always a mistake:
+        // a truncated write, a placeholder, a bad merge.
+        diags.push(
+            Diagnostic::error(COMPILE, "empty file: no syntax, package or definitions").with_path(&source.display_path),
+        );
+        failed = true;
+    }
     let lowered = lower::lower(name, &source.text, &parsed.file);
     for e in &lowered.errors {
         diags.push(Diagnostic::error(COMPILE, &e.message).with_span(
@@ -95,6 +103,10 @@ pub(super) fn load(name: &str, origin: Origin, is_target: bool, diags: &mut Vec<
 fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Box<Diagnostic>> {
     let io_err = |msg: String| Box::new(Diagnostic::error(IO, msg).with_path(display));
     let meta = std::fs::metadata(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
+    // A FIFO or device named *.proto would block or stream forever.
+    if !meta.is_file() {
+        return Err(io_err(format!("cannot read {display}: not a regular file")));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(io_err(format!(
             "{display} is {} MiB; idl refuses .proto files over {} MiB",
@@ -242,44 +254,47 @@ pub fn compile(ws: &Workspace) -> Compilation {
     // 5. A file whose import failed cannot link either.
     propagate_failures(&mut units, &index, &order);
 
+    if std::env::var_os("IDL_TIMINGS").is_some() {
+        eprintln!("before link {}", std::fs::read_to_string("/proc/self/status").unwrap().lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect::<Vec<_>>().join(" "));
+    }
     // 6. Link.
     let pool = link(&mut units, &index, &order, &mut diagnostics);
 
     if std::env::var_os("IDL_TIMINGS").is_some() {
+        eprintln!("{}", std::fs::read_to_string("/proc/self/status").unwrap().lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect::<Vec<_>>().join(" "));
         eprintln!("link {:?}", t_load.elapsed());
     }
-    // 7. Move option locations to their interpreted paths.
+    // 7. Move option locations to their interpreted paths. The lowered
+    // descriptors are dropped here: the pool has its own linked copy.
+    let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
     let files: Vec<CompiledFile> = order
         .iter()
-        .filter(|&&i| !implicit.contains(&units[i].source.name))
-        .map(|&i| {
-            let u = &units[i];
-            let (locations, syntax) = match &u.lowered {
+        .filter_map(|&i| slots[i].take())
+        .filter(|u| !implicit.contains(&u.source.name))
+        .map(|u| {
+            let (locations, syntax, option_dependency) = match u.lowered {
                 Some(l) => {
-                    let mut locs = l.locations.clone();
+                    let mut locs = l.locations;
                     if !u.failed {
                         remap_option_locations(&pool, l.proto.package.as_deref().unwrap_or(""), &l.options, &mut locs);
                     }
-                    (locs, l.syntax)
+                    (locs, l.syntax, l.proto.option_dependency)
                 }
-                None => (SourceLocations::default(), Syntax::Proto2),
+                None => (SourceLocations::default(), Syntax::Proto2, Vec::new()),
             };
             CompiledFile {
-                source: u.source.clone(),
+                source: u.source,
                 syntax,
                 locations,
                 is_target: u.is_target,
                 is_builtin: u.is_builtin,
+                option_dependency,
             }
         })
         .collect();
-    let lowered: HashMap<String, d::FileDescriptorProto> = order
-        .iter()
-        .filter_map(|&i| units[i].lowered.as_ref().map(|l| (units[i].source.name.clone(), l.proto.clone())))
-        .collect();
 
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
-    Compilation { pool, files, diagnostics, lowered }
+    Compilation { pool, files, diagnostics }
 }
 
 fn search_list(ws: &Workspace) -> String {
@@ -387,46 +402,62 @@ fn pool_copy(l: &Lowered) -> d::FileDescriptorProto {
     p
 }
 
-/// Links all healthy files in one pool. When linking fails, the file at fault
-/// (and everything importing it) is dropped and the rest linked again, so one
-/// broken file never hides the others.
-fn link(
-    units: &mut [Unit],
-    index: &HashMap<String, usize>,
-    order: &[usize],
-    diags: &mut Vec<Diagnostic>,
-) -> DescriptorPool {
-    loop {
-        let mut set = d::FileDescriptorSet::default();
-        for &i in order {
-            if !units[i].failed
-                && let Some(l) = &units[i].lowered
-            {
-                set.file.push(pool_copy(l));
+/// Files linked per `DescriptorPool` call: small batches bound the transient
+/// copies prost-reflect makes while building, and confine a retry after an error.
+const LINK_BATCH: usize = 256;
+
+/// Links all healthy files in one pool, dependencies first. When a batch fails,
+/// the file at fault (and everything importing it) is dropped and the batch
+/// linked again, so one broken file never hides the others.
+fn link(units: &mut [Unit], index: &HashMap<String, usize>, order: &[usize], diags: &mut Vec<Diagnostic>) -> DescriptorPool {
+    // Encode each file once, then free the lowered bodies: the pool keeps its own copy.
+    let encoded: Vec<Option<Vec<u8>>> = units
+        .par_iter_mut()
+        .map(|u| {
+            let l = u.lowered.as_mut().filter(|_| !u.failed)?;
+            let bytes = pool_copy(l).encode_to_vec();
+            l.proto.message_type = Vec::new();
+            l.proto.enum_type = Vec::new();
+            l.proto.service = Vec::new();
+            l.proto.extension = Vec::new();
+            Some(bytes)
+        })
+        .collect();
+    let mut pool = DescriptorPool::new();
+    for batch in order.chunks(LINK_BATCH) {
+        loop {
+            let mut set = Vec::new();
+            for &i in batch {
+                if let (false, Some(bytes)) = (units[i].failed, &encoded[i]) {
+                    prost::encoding::encode_key(1, prost::encoding::WireType::LengthDelimited, &mut set);
+                    prost::encoding::encode_varint(bytes.len() as u64, &mut set);
+                    set.extend_from_slice(bytes);
+                }
             }
-        }
-        let bytes = set.encode_to_vec();
-        let mut pool = DescriptorPool::new();
-        match pool.decode_file_descriptor_set(bytes.as_slice()) {
-            Ok(()) => return pool,
-            Err(e) => {
-                let Some(file) = e.file().map(str::to_string).and_then(|f| index.get(&f).copied()) else {
-                    diags.push(Diagnostic::error(COMPILE, e.to_string()));
-                    return DescriptorPool::new();
-                };
-                let u = &units[file];
-                let mut diag = Diagnostic::error(COMPILE, capitalize(&e.to_string()));
-                let loc = e.path().and_then(|p| u.lowered.as_ref().and_then(|l| best_location(&l.locations, p)));
-                diag = match loc {
-                    Some((s, en)) => diag.with_span(&u.source, s as usize, en as usize),
-                    None => diag.with_path(&u.source.display_path),
-                };
-                diags.push(diag);
-                units[file].failed = true;
-                propagate_failures(units, index, order);
+            if set.is_empty() {
+                break;
             }
+            let Err(e) = pool.decode_file_descriptor_set(set.as_slice()) else { break };
+            let Some(file) = e.file().map(str::to_string).and_then(|f| index.get(&f).copied()) else {
+                diags.push(Diagnostic::error(COMPILE, e.to_string()));
+                for &i in batch {
+                    units[i].failed = true;
+                }
+                break;
+            };
+            let u = &units[file];
+            let mut diag = Diagnostic::error(COMPILE, capitalize(&e.to_string()));
+            let loc = e.path().and_then(|p| u.lowered.as_ref().and_then(|l| best_location(&l.locations, p)));
+            diag = match loc {
+                Some((s, en)) => diag.with_span(&u.source, s as usize, en as usize),
+                None => diag.with_path(&u.source.display_path),
+            };
+            diags.push(diag);
+            units[file].failed = true;
+            propagate_failures(units, index, order);
         }
     }
+    pool
 }
 
 fn capitalize(s: &str) -> String {

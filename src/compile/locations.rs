@@ -1,34 +1,70 @@
 //! Source locations keyed by descriptor path.
 
-use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::syntax::ast::Comments;
 
 /// One location: the byte span of an element and the comments protoc attaches.
+/// Most locations have no comments, so those live behind one optional box
+/// (a corpus like googleapis has millions of locations).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceLocation {
     pub path: Vec<i32>,
     pub start: u32,
     pub end: u32,
-    pub leading: Option<String>,
-    pub trailing: Option<String>,
-    pub detached: Vec<String>,
+    pub comments: Option<Box<Comments>>,
+}
+
+impl SourceLocation {
+    pub fn leading(&self) -> Option<&str> {
+        self.comments.as_ref().and_then(|c| c.leading.as_deref())
+    }
+
+    pub fn trailing(&self) -> Option<&str> {
+        self.comments.as_ref().and_then(|c| c.trailing.as_deref())
+    }
+
+    pub fn detached(&self) -> &[String] {
+        self.comments.as_ref().map_or(&[], |c| c.detached.as_slice())
+    }
 }
 
 /// All locations of a file in protoc's order, with a lookup by path (the first
 /// location of a path wins, as in protoc where e.g. `json_name` has two).
-#[derive(Debug, Clone, Default)]
+///
+/// The lookup is a sorted index built on first use: a whole-corpus build never
+/// needs it, and it costs 4 bytes per location instead of a copy of each path.
+#[derive(Debug, Default)]
 pub struct SourceLocations {
     list: Vec<SourceLocation>,
-    by_path: HashMap<Vec<i32>, usize>,
+    index: OnceLock<Vec<u32>>,
+}
+
+impl Clone for SourceLocations {
+    fn clone(&self) -> Self {
+        SourceLocations { list: self.list.clone(), index: OnceLock::new() }
+    }
 }
 
 impl SourceLocations {
     pub fn push(&mut self, loc: SourceLocation) {
-        self.by_path.entry(loc.path.clone()).or_insert(self.list.len());
         self.list.push(loc);
+        self.index = OnceLock::new();
+    }
+
+    fn index(&self) -> &[u32] {
+        self.index.get_or_init(|| {
+            let mut idx: Vec<u32> = (0..self.list.len() as u32).collect();
+            // Stable sort: among equal paths the first recorded stays first.
+            idx.sort_by(|a, b| self.list[*a as usize].path.cmp(&self.list[*b as usize].path));
+            idx
+        })
     }
 
     pub fn get(&self, path: &[i32]) -> Option<&SourceLocation> {
-        self.by_path.get(path).map(|&i| &self.list[i])
+        let idx = self.index();
+        let pos = idx.partition_point(|&i| self.list[i as usize].path.as_slice() < path);
+        idx.get(pos).map(|&i| &self.list[i as usize]).filter(|l| l.path == path)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &SourceLocation> {
@@ -49,18 +85,35 @@ impl SourceLocations {
     }
 
     /// Replaces the paths of several locations at once (protoc's `[.., 999, i]`
-    /// of an uninterpreted option becomes `[.., field number, ...]`), then
-    /// rebuilds the lookup once.
+    /// of an uninterpreted option becomes `[.., field number, ...]`).
     pub fn set_paths(&mut self, changes: Vec<(usize, Vec<i32>)>) {
-        if changes.is_empty() {
-            return;
-        }
         for (i, path) in changes {
             self.list[i].path = path;
         }
-        self.by_path.clear();
-        for (i, loc) in self.list.iter().enumerate() {
-            self.by_path.entry(loc.path.clone()).or_insert(i);
-        }
+        self.index = OnceLock::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(path: &[i32], start: u32) -> SourceLocation {
+        SourceLocation { path: path.to_vec(), start, end: start + 1, comments: None }
+    }
+
+    #[test]
+    fn first_location_of_a_path_wins() {
+        let mut l = SourceLocations::default();
+        l.push(loc(&[4, 0], 0));
+        l.push(loc(&[4, 0, 2, 0, 10], 5));
+        l.push(loc(&[4, 0, 2, 0, 10], 9));
+        l.push(loc(&[2], 1));
+        assert_eq!(l.get(&[4, 0, 2, 0, 10]).unwrap().start, 5);
+        assert_eq!(l.get(&[2]).unwrap().start, 1);
+        assert!(l.get(&[4]).is_none());
+        l.set_paths(vec![(3, vec![8, 11])]);
+        assert!(l.get(&[2]).is_none());
+        assert_eq!(l.get(&[8, 11]).unwrap().start, 1);
     }
 }

@@ -203,15 +203,10 @@ fn join(path: &[i32], more: &[i32]) -> Vec<i32> {
 
 impl Lowerer<'_> {
     fn loc(&mut self, path: &[i32], sp: Sp, comments: Option<&Comments>) {
-        let c = comments.cloned().unwrap_or_default();
-        self.locs.push(SourceLocation {
-            path: path.to_vec(),
-            start: sp.start,
-            end: sp.end,
-            leading: c.leading,
-            trailing: c.trailing,
-            detached: c.detached,
-        });
+        let comments = comments
+            .filter(|c| c.leading.is_some() || c.trailing.is_some() || !c.detached.is_empty())
+            .map(|c| Box::new(c.clone()));
+        self.locs.push(SourceLocation { path: path.to_vec(), start: sp.start, end: sp.end, comments });
     }
 
     fn err(&mut self, span: Sp, message: impl Into<String>) {

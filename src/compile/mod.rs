@@ -39,6 +39,8 @@ pub struct CompiledFile {
     pub is_target: bool,
     /// Built into idl (well-known types), not read from disk.
     pub is_builtin: bool,
+    /// `import option` dependencies (edition 2024), which the pool does not keep.
+    pub option_dependency: Vec<String>,
 }
 
 /// The result of compiling a workspace.
@@ -49,9 +51,6 @@ pub struct Compilation {
     pub files: Vec<CompiledFile>,
     /// COMPILE / IO diagnostics. A file with errors is left out of `pool`.
     pub diagnostics: Vec<Diagnostic>,
-    /// The lowered descriptors by file name: what the pool lost (editions
-    /// syntax, `option_dependency`) is restored from these on output.
-    lowered: std::collections::HashMap<String, descriptor::FileDescriptorProto>,
 }
 
 impl Compilation {
@@ -83,11 +82,12 @@ impl Compilation {
             let Ok(mut proto) = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()) else {
                 continue;
             };
-            if let Some(lowered) = self.lowered.get(&f.source.name) {
-                proto.syntax = lowered.syntax.clone();
-                proto.edition = lowered.edition;
-                proto.option_dependency = lowered.option_dependency.clone();
+            // The pool saw editions files as proto2; restore what they declare.
+            if let Syntax::Editions(edition) = f.syntax {
+                proto.syntax = Some("editions".into());
+                proto.edition = Some(edition);
             }
+            proto.option_dependency = f.option_dependency.clone();
             proto.source_code_info = include_source_info.then(|| source_code_info(f));
             set.file.push(proto);
         }
@@ -107,9 +107,9 @@ fn source_code_info(f: &CompiledFile) -> descriptor::SourceCodeInfo {
             descriptor::Location {
                 path: l.path.clone(),
                 span: if sl == el { vec![sl, sc, ec] } else { vec![sl, sc, el, ec] },
-                leading_comments: l.leading.clone(),
-                trailing_comments: l.trailing.clone(),
-                leading_detached_comments: l.detached.clone(),
+                leading_comments: l.leading().map(str::to_string),
+                trailing_comments: l.trailing().map(str::to_string),
+                leading_detached_comments: l.detached().to_vec(),
             }
         })
         .collect();
