@@ -74,24 +74,32 @@ impl Compilation {
     /// `protoc --include_imports --descriptor_set_out` writes it).
     pub fn file_descriptor_set(&self, include_source_info: bool) -> Vec<u8> {
         use prost::Message;
-        let mut set = descriptor::FileDescriptorSet::default();
-        for f in &self.files {
-            let Some(linked) = self.pool.get_file_by_name(&f.source.name) else {
-                continue;
-            };
-            let Ok(mut proto) = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()) else {
-                continue;
-            };
-            // The pool saw editions files as proto2; restore what they declare.
-            if let Syntax::Editions(edition) = f.syntax {
-                proto.syntax = Some("editions".into());
-                proto.edition = Some(edition);
-            }
-            proto.option_dependency = f.option_dependency.clone();
-            proto.source_code_info = include_source_info.then(|| source_code_info(f));
-            set.file.push(proto);
+        use rayon::prelude::*;
+        // Each file is re-encoded on its own (in parallel), then framed as
+        // `FileDescriptorSet.file` entries.
+        let encoded: Vec<Vec<u8>> = self
+            .files
+            .par_iter()
+            .filter_map(|f| {
+                let linked = self.pool.get_file_by_name(&f.source.name)?;
+                let mut proto = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()).ok()?;
+                // The pool saw editions files as proto2; restore what they declare.
+                if let Syntax::Editions(edition) = f.syntax {
+                    proto.syntax = Some("editions".into());
+                    proto.edition = Some(edition);
+                }
+                proto.option_dependency = f.option_dependency.clone();
+                proto.source_code_info = include_source_info.then(|| source_code_info(f));
+                Some(proto.encode_to_vec())
+            })
+            .collect();
+        let mut set = Vec::with_capacity(encoded.iter().map(|e| e.len() + 6).sum());
+        for bytes in encoded {
+            prost::encoding::encode_key(1, prost::encoding::WireType::LengthDelimited, &mut set);
+            prost::encoding::encode_varint(bytes.len() as u64, &mut set);
+            set.extend_from_slice(&bytes);
         }
-        set.encode_to_vec()
+        set
     }
 }
 
