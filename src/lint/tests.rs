@@ -1,0 +1,411 @@
+//! Fixture tests: every `testdata/lint/<RULE_ID>/` directory is linted with that
+//! rule (or with its `idl.toml`) and compared with its `expected.txt`, which
+//! `testdata/lint/buf-oracle.sh` generates from buf where buf has the rule.
+//! `IDL_BLESS=1 cargo test` rewrites the goldens from idl's output instead.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use super::*;
+use crate::compile::{SourceLocation, SourceLocations, Syntax};
+use crate::config::Config;
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint")
+}
+
+/// `.proto` files under `root`, as import names (`a/b.proto`), sorted.
+fn proto_files(root: &Path) -> Vec<String> {
+    fn visit(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, root, out);
+            } else if path.extension().is_some_and(|ext| ext == "proto") {
+                let name = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push(name);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    visit(root, root, &mut files);
+    files.sort();
+    files
+}
+
+/// Compiles every `.proto` file under `root` with protox, in the shape the compile
+/// step produces: every file of `root` is a target, imports resolve from `root`
+/// and the well-known types.
+fn compile_dir(root: &Path) -> Compilation {
+    let names = proto_files(root);
+    let mut compiler = protox::Compiler::new([root]).unwrap();
+    compiler.include_source_info(true).include_imports(true);
+    if let Err(error) = compiler.open_files(&names) {
+        panic!("fixture {} does not compile: {error:?}", root.display());
+    }
+    let pool = compiler.descriptor_pool();
+    let files = pool
+        .files()
+        .map(|descriptor| {
+            let name = descriptor.name().to_string();
+            let is_target = names.contains(&name);
+            let text: Arc<str> = if is_target {
+                std::fs::read_to_string(root.join(&name)).unwrap().into()
+            } else {
+                Arc::from("")
+            };
+            let source = SourceFile::new(name.clone(), name.clone(), text);
+            let proto = descriptor.file_descriptor_proto();
+            let syntax = match proto.syntax() {
+                "proto3" => Syntax::Proto3,
+                _ => Syntax::Proto2,
+            };
+            let mut locations = SourceLocations::default();
+            for location in proto
+                .source_code_info
+                .iter()
+                .flat_map(|info| &info.location)
+            {
+                let span = &location.span;
+                let (start_line, start_col, end_line, end_col) = if span.len() == 3 {
+                    (span[0], span[1], span[0], span[2])
+                } else {
+                    (span[0], span[1], span[2], span[3])
+                };
+                // Fixtures contain no tabs, so protoc columns are byte offsets.
+                let offset =
+                    |line: i32, col: i32| (source.line_start(line as usize) + col as usize) as u32;
+                locations.push(SourceLocation {
+                    path: location.path.clone(),
+                    start: offset(start_line, start_col),
+                    end: offset(end_line, end_col),
+                    leading: location.leading_comments.clone(),
+                    trailing: location.trailing_comments.clone(),
+                    detached: location.leading_detached_comments.clone(),
+                });
+            }
+            CompiledFile {
+                source,
+                syntax,
+                locations,
+                is_target,
+                is_builtin: !is_target,
+            }
+        })
+        .collect();
+    Compilation {
+        pool,
+        files,
+        diagnostics: Vec::new(),
+    }
+}
+
+/// The lint config of a fixture: its `idl.toml`, or just its rule.
+fn fixture_config(dir: &Path, rule_id: &str) -> (LintConfig, Option<SourceFile>) {
+    let config_path = dir.join("idl.toml");
+    if config_path.exists() {
+        let (config, file) = Config::load(&config_path).expect("fixture idl.toml is valid");
+        return (config.lint, Some(file));
+    }
+    let config = LintConfig {
+        r#use: vec![Spanned::new(0..0, rule_id.to_string())],
+        ..LintConfig::default()
+    };
+    (config, None)
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    let mut lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            let span = d.span.expect("lint findings have spans");
+            format!(
+                "{}:{}:{}-{}:{} {} {}",
+                d.path,
+                span.start.line,
+                span.start.column,
+                span.end.line,
+                span.end.column,
+                d.rule,
+                d.message
+            )
+        })
+        .collect();
+    lines.sort();
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+fn fixture_dirs() -> Vec<(String, PathBuf)> {
+    let mut dirs: Vec<(String, PathBuf)> = std::fs::read_dir(fixtures_root())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                path,
+            )
+        })
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn fixtures_match_expected_findings() {
+    let bless = std::env::var_os("IDL_BLESS").is_some();
+    let mut failures = Vec::new();
+    for (rule_id, dir) in fixture_dirs() {
+        let rule_id = rule_id.split('.').next().unwrap().to_string();
+        assert!(
+            rules::find(&rule_id).is_some(),
+            "fixture {} names no rule",
+            dir.display()
+        );
+        let compilation = compile_dir(&dir);
+        let (config, config_file) = fixture_config(&dir, &rule_id);
+        let diagnostics = lint(&compilation, &config, config_file.as_ref());
+        let actual = render(&diagnostics);
+        let expected_path = dir.join("expected.txt");
+        if bless {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if actual != expected {
+            let diff = similar::TextDiff::from_lines(&expected, &actual)
+                .unified_diff()
+                .header("expected", "actual")
+                .to_string();
+            failures.push(format!("{}:\n{diff}", dir.display()));
+        }
+        // Invariants every fixture must keep.
+        assert!(
+            diagnostics.iter().any(|d| d.rule == rule_id),
+            "fixture {} has no finding of {rule_id}",
+            dir.display()
+        );
+        let valid: Vec<String> = proto_files(&dir)
+            .into_iter()
+            .filter(|name| name.rsplit('/').next().unwrap().starts_with("valid"))
+            .collect();
+        assert!(
+            !valid.is_empty(),
+            "fixture {} has no valid*.proto",
+            dir.display()
+        );
+        for name in valid {
+            assert!(
+                !diagnostics.iter().any(|d| d.path == name),
+                "{}/{name} must give no finding",
+                dir.display()
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_has_a_fixture() {
+    let dirs: Vec<String> = fixture_dirs()
+        .into_iter()
+        .map(|(name, _)| name.split('.').next().unwrap().to_string())
+        .collect();
+    let missing: Vec<&str> = all_rules()
+        .map(|meta| meta.id)
+        .filter(|id| !dirs.iter().any(|dir| dir == id))
+        .collect();
+    assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
+}
+
+#[test]
+fn registry_is_sorted_and_documented() {
+    let ids: Vec<&str> = all_rules().map(|meta| meta.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        ids, sorted,
+        "rules::RULES must be sorted by ID without duplicates"
+    );
+    for meta in all_rules() {
+        assert!(
+            meta.doc.contains("// Invalid") && meta.doc.contains("// Valid"),
+            "{} doc lacks examples",
+            meta.id
+        );
+        assert_eq!(rule_docs(meta.id), Some(meta.doc));
+    }
+}
+
+/// buf 1.75.0 `buf config ls-lint-rules --configured-only` for `use: [CATEGORY]`.
+const BUF_MINIMAL: &[&str] = &[
+    "DIRECTORY_SAME_PACKAGE",
+    "PACKAGE_DEFINED",
+    "PACKAGE_DIRECTORY_MATCH",
+    "PACKAGE_NO_IMPORT_CYCLE",
+    "PACKAGE_SAME_DIRECTORY",
+];
+const BUF_STANDARD_BEYOND_BASIC: &[&str] = &[
+    "ENUM_VALUE_PREFIX",
+    "ENUM_ZERO_VALUE_SUFFIX",
+    "FILE_LOWER_SNAKE_CASE",
+    "PACKAGE_VERSION_SUFFIX",
+    "PROTOVALIDATE",
+    "RPC_REQUEST_RESPONSE_UNIQUE",
+    "RPC_REQUEST_STANDARD_NAME",
+    "RPC_RESPONSE_STANDARD_NAME",
+    "SERVICE_SUFFIX",
+];
+const BUF_BASIC_BEYOND_MINIMAL: &[&str] = &[
+    "ENUM_FIRST_VALUE_ZERO",
+    "ENUM_NO_ALLOW_ALIAS",
+    "ENUM_PASCAL_CASE",
+    "ENUM_VALUE_UPPER_SNAKE_CASE",
+    "FIELD_LOWER_SNAKE_CASE",
+    "FIELD_NOT_REQUIRED",
+    "IMPORT_NO_PUBLIC",
+    "IMPORT_USED",
+    "MESSAGE_PASCAL_CASE",
+    "ONEOF_LOWER_SNAKE_CASE",
+    "PACKAGE_LOWER_SNAKE_CASE",
+    "PACKAGE_SAME_CSHARP_NAMESPACE",
+    "PACKAGE_SAME_GO_PACKAGE",
+    "PACKAGE_SAME_JAVA_MULTIPLE_FILES",
+    "PACKAGE_SAME_JAVA_PACKAGE",
+    "PACKAGE_SAME_PHP_NAMESPACE",
+    "PACKAGE_SAME_RUBY_PACKAGE",
+    "PACKAGE_SAME_SWIFT_PREFIX",
+    "RPC_PASCAL_CASE",
+    "SERVICE_PASCAL_CASE",
+    "SYNTAX_SPECIFIED",
+];
+
+fn membership(group: &presets::RuleGroup) -> Vec<&str> {
+    let mut ids: Vec<&str> = group
+        .rules
+        .iter()
+        .chain(&group.pending)
+        .map(String::as_str)
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[test]
+fn presets_are_bufs_categories() {
+    let mut basic: Vec<&str> = BUF_MINIMAL
+        .iter()
+        .chain(BUF_BASIC_BEYOND_MINIMAL)
+        .copied()
+        .collect();
+    basic.sort_unstable();
+    let mut standard: Vec<&str> = basic
+        .iter()
+        .chain(BUF_STANDARD_BEYOND_BASIC)
+        .copied()
+        .collect();
+    standard.sort_unstable();
+    assert_eq!(membership(&presets::presets()["minimal"]), BUF_MINIMAL);
+    assert_eq!(membership(&presets::presets()["buf-standard"]), standard);
+    assert_eq!(membership(&presets::groups()["BASIC"]), basic);
+    assert_eq!(membership(&presets::groups()["STANDARD"]), standard);
+    assert_eq!(
+        membership(&presets::groups()["UNARY_RPC"]),
+        ["RPC_NO_CLIENT_STREAMING", "RPC_NO_SERVER_STREAMING"]
+    );
+    let comments: Vec<&str> = all_rules()
+        .map(|meta| meta.id)
+        .filter(|id| id.starts_with("COMMENT_"))
+        .collect();
+    assert_eq!(membership(&presets::groups()["COMMENTS"]), comments);
+    // Every member idl implements is registered; only pending ones are not.
+    for group in presets::groups().values() {
+        for id in &group.rules {
+            assert!(
+                rules::find(id).is_some(),
+                "{id} is in a preset but not registered"
+            );
+        }
+        for id in &group.pending {
+            assert!(
+                rules::find(id).is_none(),
+                "{id} is registered; move it out of `pending`"
+            );
+        }
+    }
+}
+
+fn config_from(text: &str) -> (LintConfig, SourceFile) {
+    let file = SourceFile::new("idl.toml", "idl.toml", Arc::from(text));
+    (Config::parse(&file).expect("valid config").lint, file)
+}
+
+#[test]
+fn selection_applies_preset_use_except_and_severity() {
+    let (config, file) = config_from(
+        "[lint]\npreset = \"minimal\"\nuse = [\"COMMENTS\", \"SERVICE_SUFFIX\"]\nexcept = [\"COMMENT_ONEOF\", \"PACKAGE_DEFINED\"]\n\
+         [lint.rules.SERVICE_SUFFIX]\nseverity = \"warn\"\nsuffix = \"API\"\n",
+    );
+    let (selected, errors) = select_rules(&config, Some(&file));
+    assert!(errors.is_empty(), "{errors:?}");
+    let ids: Vec<&str> = selected.iter().map(SelectedRule::id).collect();
+    assert!(ids.contains(&"PACKAGE_NO_IMPORT_CYCLE") && ids.contains(&"COMMENT_RPC"));
+    assert!(!ids.contains(&"COMMENT_ONEOF") && !ids.contains(&"PACKAGE_DEFINED"));
+    let suffix = selected
+        .iter()
+        .find(|rule| rule.id() == "SERVICE_SUFFIX")
+        .unwrap();
+    assert_eq!(suffix.severity, Severity::Warn);
+    assert_eq!(
+        suffix.options.clone(),
+        RuleOptions::new(vec![("suffix", OptionValue::String("API".into()))])
+    );
+}
+
+#[test]
+fn default_selection_is_buf_standard() {
+    let (selected, errors) = select_rules(&LintConfig::default(), None);
+    assert!(errors.is_empty());
+    let ids: Vec<&str> = selected.iter().map(SelectedRule::id).collect();
+    assert_eq!(ids.len(), presets::presets()["buf-standard"].rules.len());
+}
+
+#[test]
+fn unknown_names_are_located_config_errors() {
+    let text = "[lint]\npreset = \"strict\"\nuse = [\"ENUM_PASCAL\"]\nexcept = [\"NOPE\"]\n\
+                [lint.rules.SERVICE_SUFFIX]\nsufix = \"API\"\n[lint.rules.ENUM_ZERO_VALUE_SUFFIX]\nsuffix = 1\n[lint.rules.NOT_A_RULE]\n";
+    let (config, file) = config_from(text);
+    let (_, errors) = select_rules(&config, Some(&file));
+    let rendered: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let span = e.span.unwrap();
+            format!(
+                "{}:{} {} {}",
+                span.start.line, span.start.column, e.rule, e.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        rendered,
+        [
+            "2:10 CONFIG unknown lint preset `strict`; expected one of: buf-standard, minimal",
+            "3:8 CONFIG unknown lint rule or group `ENUM_PASCAL` in `use`",
+            "4:11 CONFIG unknown lint rule or group `NOPE` in `except`",
+            "7:13 CONFIG option `suffix` of lint rule ENUM_ZERO_VALUE_SUFFIX must be a string",
+            "9:13 CONFIG unknown lint rule `NOT_A_RULE` in `[lint.rules]`",
+            "5:13 CONFIG unknown option `sufix` for lint rule SERVICE_SUFFIX; expected one of: severity, suffix",
+        ]
+    );
+}
