@@ -1,11 +1,11 @@
-use prost_reflect::FieldDescriptor;
+use prost_reflect::{ExtensionDescriptor, FieldDescriptor};
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, Rule};
 use crate::lint::support::is_documentation;
 
 declare_rule! {
-    /// Every field must have a leading comment with some text. Blank comments and
+    /// Every field and extension must have a leading comment with some text. Blank comments and
     /// comments made only of `buf:lint:ignore` / `idl:lint:ignore` directives do
     /// not count as documentation.
     ///
@@ -33,17 +33,26 @@ impl Rule for CommentField {
         if field.parent_message().is_map_entry() || field.is_group() {
             return;
         }
-        let Some(location) = cx.location(field.path()) else {
+        check(cx, field.name(), field.path());
+    }
+
+    /// Extensions are fields too, as in buf.
+    fn check_extension(&self, cx: &mut Context<'_>, extension: &ExtensionDescriptor) {
+        if extension.is_group() {
             return;
-        };
-        if !is_documentation(location.leading.as_deref()) {
-            cx.report(
-                field.path(),
-                format!(
-                    "Field {:?} should have a non-empty comment for documentation.",
-                    field.name()
-                ),
-            );
         }
+        check(cx, extension.name(), extension.path());
+    }
+}
+
+fn check(cx: &mut Context<'_>, name: &str, path: &[i32]) {
+    let Some(location) = cx.location(path) else {
+        return;
+    };
+    if !is_documentation(location.leading.as_deref()) {
+        cx.report(
+            path,
+            format!("Field {name:?} should have a non-empty comment for documentation."),
+        );
     }
 }

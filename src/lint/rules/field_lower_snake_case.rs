@@ -1,11 +1,11 @@
-use prost_reflect::FieldDescriptor;
+use prost_reflect::{ExtensionDescriptor, FieldDescriptor};
 
 use crate::declare_rule;
 use crate::lint::casing::to_lower_snake_case;
 use crate::lint::rule::{Context, Rule, name_path};
 
 declare_rule! {
-    /// Message field names must be lower_snake_case. Digits may follow a letter
+    /// Field and extension names must be lower_snake_case. Digits may follow a letter
     /// directly or after an underscore (`name1` and `name_1` both pass), as in buf.
     ///
     /// ```proto
@@ -28,13 +28,21 @@ impl Rule for FieldLowerSnakeCase {
         if field.parent_message().is_map_entry() {
             return;
         }
-        let name = field.name();
-        let expected = to_lower_snake_case(name);
-        if name != expected {
-            cx.report(
-                &name_path(field.path()),
-                format!("Field name {name:?} should be lower_snake_case, such as {expected:?}."),
-            );
-        }
+        check(cx, field.name(), field.path());
+    }
+
+    /// Extensions are fields too, as in buf.
+    fn check_extension(&self, cx: &mut Context<'_>, extension: &ExtensionDescriptor) {
+        check(cx, extension.name(), extension.path());
+    }
+}
+
+fn check(cx: &mut Context<'_>, name: &str, path: &[i32]) {
+    let expected = to_lower_snake_case(name);
+    if name != expected {
+        cx.report(
+            &name_path(path),
+            format!("Field name {name:?} should be lower_snake_case, such as {expected:?}."),
+        );
     }
 }

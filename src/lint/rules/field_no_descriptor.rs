@@ -1,4 +1,4 @@
-use prost_reflect::FieldDescriptor;
+use prost_reflect::{ExtensionDescriptor, FieldDescriptor};
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, Rule, name_path};
@@ -25,14 +25,22 @@ declare_rule! {
 
 impl Rule for FieldNoDescriptor {
     fn check_field(&self, cx: &mut Context<'_>, field: &FieldDescriptor) {
-        let name = field.name();
-        if name.trim_matches('_').eq_ignore_ascii_case("descriptor") {
-            cx.report(
-                &name_path(field.path()),
-                format!(
-                    "Field name {name:?} cannot be any capitalization of \"descriptor\" with any number of prefix or suffix underscores."
-                ),
-            );
-        }
+        check(cx, field.name(), field.path());
+    }
+
+    /// Extensions are fields too, as in buf.
+    fn check_extension(&self, cx: &mut Context<'_>, extension: &ExtensionDescriptor) {
+        check(cx, extension.name(), extension.path());
+    }
+}
+
+fn check(cx: &mut Context<'_>, name: &str, path: &[i32]) {
+    if name.trim_matches('_').eq_ignore_ascii_case("descriptor") {
+        cx.report(
+            &name_path(path),
+            format!(
+                "Field name {name:?} cannot be any capitalization of \"descriptor\" with any number of prefix or suffix underscores."
+            ),
+        );
     }
 }

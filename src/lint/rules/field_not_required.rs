@@ -1,4 +1,4 @@
-use prost_reflect::{Cardinality, FieldDescriptor, Value};
+use prost_reflect::{Cardinality, DynamicMessage, ExtensionDescriptor, FieldDescriptor, Value};
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, Rule, name_path};
@@ -31,18 +31,46 @@ declare_rule! {
 
 impl Rule for FieldNotRequired {
     fn check_field(&self, cx: &mut Context<'_>, field: &FieldDescriptor) {
-        if field.cardinality() == Cardinality::Required || is_legacy_required(field) {
-            cx.report(
-                &name_path(field.path()),
-                format!("Field named {:?} should not be required.", field.name()),
-            );
-        }
+        check(
+            cx,
+            field.name(),
+            field.path(),
+            field.cardinality(),
+            &field.options(),
+        );
+    }
+
+    /// Extensions are fields too, as in buf (protoc rejects required ones, but
+    /// descriptor sets from elsewhere may have them).
+    fn check_extension(&self, cx: &mut Context<'_>, extension: &ExtensionDescriptor) {
+        check(
+            cx,
+            extension.name(),
+            extension.path(),
+            extension.cardinality(),
+            &extension.options(),
+        );
+    }
+}
+
+fn check(
+    cx: &mut Context<'_>,
+    name: &str,
+    path: &[i32],
+    cardinality: Cardinality,
+    options: &DynamicMessage,
+) {
+    if cardinality == Cardinality::Required || is_legacy_required(options) {
+        cx.report(
+            &name_path(path),
+            format!("Field named {name:?} should not be required."),
+        );
     }
 }
 
 /// Editions mark required fields with a field-level feature.
-fn is_legacy_required(field: &FieldDescriptor) -> bool {
-    let Some(Value::Message(features)) = option_value(&field.options(), "features") else {
+fn is_legacy_required(options: &DynamicMessage) -> bool {
+    let Some(Value::Message(features)) = option_value(options, "features") else {
         return false;
     };
     matches!(
