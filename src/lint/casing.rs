@@ -56,7 +56,7 @@ fn to_snake_case(name: &str) -> String {
         let last_is_underscore = output.ends_with('_');
         let next = chars.get(i + 1).copied();
         let next_starts_lowercase_word =
-            next.is_some_and(|n| !(n.is_uppercase() || n.is_ascii_digit()) && !is_delimiter(n));
+            next.is_some_and(|n| !(n.is_uppercase() || n.is_ascii_digit() || is_delimiter(n)));
         let previous_is_lower = chars[i - 1].is_lowercase();
         if c.is_uppercase()
             && !last_is_underscore

@@ -101,47 +101,6 @@ pub fn directory(path: &str) -> &str {
     path.rsplit_once('/').map_or(".", |(dir, _)| dir)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn package_versions() {
-        assert_eq!(package_version_stability("foo.v1"), Some(Stability::Stable));
-        assert_eq!(
-            package_version_stability("foo.v1beta1"),
-            Some(Stability::Beta)
-        );
-        assert_eq!(
-            package_version_stability("foo.v2alpha"),
-            Some(Stability::Alpha)
-        );
-        assert_eq!(
-            package_version_stability("foo.v1p1alpha1"),
-            Some(Stability::Alpha)
-        );
-        assert_eq!(
-            package_version_stability("foo.v1testfoo"),
-            Some(Stability::Test)
-        );
-        assert_eq!(package_version_stability("v1"), None);
-        assert_eq!(package_version_stability("foo.v0"), None);
-        assert_eq!(package_version_stability("foo.bar"), None);
-        assert_eq!(package_version_stability("foo.v1alphabeta"), None);
-        assert_eq!(package_version_stability("foo.v"), None);
-    }
-
-    #[test]
-    fn documentation_comments() {
-        assert!(is_documentation(Some(" Does things.\n")));
-        assert!(!is_documentation(Some(
-            " buf:lint:ignore COMMENT_MESSAGE\n"
-        )));
-        assert!(!is_documentation(Some("  \n\n")));
-        assert!(!is_documentation(None));
-    }
-}
-
 /// The shared check of the PACKAGE_SAME_* option rules: when the files of a package
 /// do not all have the same value of a file option (unset counts as a value),
 /// every file of the package gets a finding at its option (or its start).
@@ -200,3 +159,44 @@ pub fn check_package_same_option(
 pub const FILE_OPTIONS_FIELD: i32 = 8;
 /// `FileDescriptorProto.package`.
 pub const PACKAGE_PATH: [i32; 1] = [2];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_versions() {
+        assert_eq!(package_version_stability("foo.v1"), Some(Stability::Stable));
+        assert_eq!(
+            package_version_stability("foo.v1beta1"),
+            Some(Stability::Beta)
+        );
+        assert_eq!(
+            package_version_stability("foo.v2alpha"),
+            Some(Stability::Alpha)
+        );
+        assert_eq!(
+            package_version_stability("foo.v1p1alpha1"),
+            Some(Stability::Alpha)
+        );
+        assert_eq!(
+            package_version_stability("foo.v1testfoo"),
+            Some(Stability::Test)
+        );
+        assert_eq!(package_version_stability("v1"), None);
+        assert_eq!(package_version_stability("foo.v0"), None);
+        assert_eq!(package_version_stability("foo.bar"), None);
+        assert_eq!(package_version_stability("foo.v1alphabeta"), None);
+        assert_eq!(package_version_stability("foo.v"), None);
+    }
+
+    #[test]
+    fn documentation_comments() {
+        assert!(is_documentation(Some(" Does things.\n")));
+        assert!(!is_documentation(Some(
+            " buf:lint:ignore COMMENT_MESSAGE\n"
+        )));
+        assert!(!is_documentation(Some("  \n\n")));
+        assert!(!is_documentation(None));
+    }
+}
