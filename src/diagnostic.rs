@@ -117,7 +117,10 @@ impl Diagnostic {
 
     /// Stable order for output: path, position, rule, message.
     pub fn sort_key_cmp(&self, other: &Self) -> Ordering {
-        let pos = |d: &Diagnostic| d.span.map(|s| (s.start.line, s.start.column, s.end.line, s.end.column));
+        let pos = |d: &Diagnostic| {
+            d.span
+                .map(|s| (s.start.line, s.start.column, s.end.line, s.end.column))
+        };
         self.path
             .cmp(&other.path)
             .then_with(|| pos(self).cmp(&pos(other)))

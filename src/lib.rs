@@ -11,3 +11,8 @@ pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod workspace;
+
+/// The compile step allocates millions of small objects (locations, names,
+/// descriptors); mimalloc roughly halves the time glibc's allocator spends there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

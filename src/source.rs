@@ -126,7 +126,14 @@ mod tests {
     #[test]
     fn positions_count_characters_and_utf16() {
         let f = SourceFile::new("a.proto", "a.proto", Arc::from("ab\n// 中文😀x\n"));
-        assert_eq!(f.position(0), Position { line: 1, column: 1, column_utf16: 1 });
+        assert_eq!(
+            f.position(0),
+            Position {
+                line: 1,
+                column: 1,
+                column_utf16: 1
+            }
+        );
         let x = f.text.find('x').unwrap();
         let p = f.position(x);
         assert_eq!((p.line, p.column, p.column_utf16), (2, 7, 8));

@@ -23,7 +23,9 @@ pub struct SourceLocations {
 
 impl SourceLocations {
     pub fn push(&mut self, loc: SourceLocation) {
-        self.by_path.entry(loc.path.clone()).or_insert(self.list.len());
+        self.by_path
+            .entry(loc.path.clone())
+            .or_insert(self.list.len());
         self.list.push(loc);
     }
 
@@ -43,13 +45,20 @@ impl SourceLocations {
         self.list.is_empty()
     }
 
-    /// Rewrites path prefixes (used when options are interpreted: protoc's
-    /// `[.., 999, i]` becomes `[.., field number, ...]`).
-    pub fn rewrite_prefix(&mut self, from: &[i32], to: &[i32]) {
-        for loc in &mut self.list {
-            if loc.path.starts_with(from) {
-                loc.path.splice(..from.len(), to.iter().copied());
-            }
+    /// Index of the location most recently pushed.
+    pub fn last_index(&self) -> usize {
+        self.list.len() - 1
+    }
+
+    /// Replaces the paths of several locations at once (protoc's `[.., 999, i]`
+    /// of an uninterpreted option becomes `[.., field number, ...]`), then
+    /// rebuilds the lookup once.
+    pub fn set_paths(&mut self, changes: Vec<(usize, Vec<i32>)>) {
+        if changes.is_empty() {
+            return;
+        }
+        for (i, path) in changes {
+            self.list[i].path = path;
         }
         self.by_path.clear();
         for (i, loc) in self.list.iter().enumerate() {

@@ -18,7 +18,10 @@ impl Sp {
         Sp { start, end }
     }
     pub fn to(self, other: Sp) -> Sp {
-        Sp { start: self.start, end: other.end }
+        Sp {
+            start: self.start,
+            end: other.end,
+        }
     }
     pub fn text(self, src: &str) -> &str {
         &src[self.start as usize..self.end as usize]
@@ -125,7 +128,10 @@ pub enum OptionValueKind {
     Ident(String),
     /// `-inf`, `-nan` and floats.
     Float(f64),
-    Int { negative: bool, magnitude: u64 },
+    Int {
+        negative: bool,
+        magnitude: u64,
+    },
     Str(Vec<u8>),
     /// A message literal `{ ... }` as protoc keeps it: the inner tokens joined by spaces.
     Aggregate(String),

@@ -7,4 +7,4 @@ pub mod comments;
 pub mod lexer;
 pub mod parser;
 
-pub use parser::{parse, ParseError, Parsed};
+pub use parser::{ParseError, Parsed, parse};

@@ -1,0 +1,175 @@
+//! The command-line shell: parses arguments, runs a command, and maps its outcome
+//! to an exit code. Commands never print findings themselves; they hand
+//! [`Diagnostic`]s to the report layer through a [`Reporter`].
+
+mod args;
+mod build;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{CommandFactory, Parser};
+
+pub use args::Cli;
+use args::{ColorChoice, Command, GlobalArgs};
+
+use crate::diagnostic::Diagnostic;
+use crate::report::{self, OutputFormat, ReportOptions};
+use crate::source::{SourceFile, Sources};
+use crate::workspace::{self, Workspace};
+
+/// Nothing to report.
+pub const EXIT_CLEAN: i32 = 0;
+/// Findings that fail the run (lint errors, breaking changes, unformatted files).
+pub const EXIT_FINDINGS: i32 = 1;
+/// Usage, configuration or input errors, including files that do not compile.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Rule name of findings about reading and writing files outside the workspace walk.
+const IO_RULE: &str = "IO";
+
+/// Parses the process arguments and runs the command; returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and --version exit 0 on stdout, usage errors 2 on stderr.
+            let _ = error.print();
+            return error.exit_code();
+        }
+    };
+    let command_name = cli.command.name();
+    match &cli.command {
+        Command::Build(args) => {
+            let reporter = Reporter::new(&cli.global, command_name);
+            build::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Lint(_)
+        | Command::Format(_)
+        | Command::Breaking(_)
+        | Command::Docs(_)
+        | Command::Errors(_)
+        | Command::Rules(_)
+        | Command::Init
+        | Command::Lsp => {
+            let _ = writeln!(io::stderr(), "idl {command_name}: not yet available");
+            EXIT_ERROR
+        }
+        Command::Completions(args) => {
+            let mut bytes = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "idl", &mut bytes);
+            write_stdout(&bytes)
+        }
+        Command::Man => {
+            let mut bytes = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut bytes) {
+                Ok(()) => write_stdout(&bytes),
+                Err(error) => {
+                    let _ = writeln!(io::stderr(), "idl man: {error}");
+                    EXIT_ERROR
+                }
+            }
+        }
+    }
+}
+
+/// Writes a command's whole output to stdout. A reader that went away early
+/// (`idl man | head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> i32 {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => EXIT_CLEAN,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "idl: cannot write to stdout: {error}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Renders a command's findings on stderr in the chosen format, with the global
+/// `--color` and `--quiet` applied.
+struct Reporter {
+    color: bool,
+    quiet: bool,
+    command: &'static str,
+}
+
+impl Reporter {
+    fn new(global: &GlobalArgs, command: &'static str) -> Reporter {
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => report::color_wanted(io::stderr().is_terminal()),
+        };
+        Reporter {
+            color,
+            quiet: global.quiet,
+            command,
+        }
+    }
+
+    fn report(
+        &self,
+        format: OutputFormat,
+        mut diags: Vec<Diagnostic>,
+        sources: &Sources,
+        deny_warnings: bool,
+    ) {
+        if self.quiet {
+            diags.retain(|d| report::exit_code(std::slice::from_ref(d), deny_warnings) != 0);
+        }
+        crate::diagnostic::sort_and_dedup(&mut diags);
+        let options = ReportOptions {
+            color: self.color,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            command: self.command,
+            rule_summary: &|_| None,
+        };
+        let mut stderr = io::stderr().lock();
+        // Nothing sensible is left to do when stderr itself cannot be written.
+        let _ = report::write_report(&mut stderr, format, &diags, sources, &options)
+            .and_then(|()| stderr.flush());
+    }
+}
+
+/// Discovers the workspace of the working directory, or reports why there is
+/// none; the `Err` is the exit code.
+fn discover_workspace(
+    reporter: &Reporter,
+    format: OutputFormat,
+    config: Option<&Path>,
+    paths: &[PathBuf],
+) -> Result<Workspace, i32> {
+    let cwd = std::env::current_dir().map_err(|error| {
+        let message = format!("cannot read the working directory: {error}");
+        let diags = vec![Diagnostic::error(IO_RULE, message)];
+        reporter.report(format, diags, &Sources::default(), false);
+        EXIT_ERROR
+    })?;
+    workspace::discover(&cwd, config, paths).map_err(|diags| {
+        let sources = sources_on_disk(&cwd, &diags);
+        reporter.report(format, diags, &sources, false);
+        EXIT_ERROR
+    })
+}
+
+/// The files discovery errors point into. `discover` does not hand back the config
+/// file it failed on, so without reading it again the text format would show no
+/// snippet for the most common mistake (a typo in idl.toml).
+fn sources_on_disk(cwd: &Path, diags: &[Diagnostic]) -> Sources {
+    let mut sources = Sources::default();
+    for diag in diags.iter().filter(|d| d.span.is_some()) {
+        if sources.get(&diag.path).is_some() {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(cwd.join(&diag.path)) {
+            sources.insert(SourceFile::new(
+                diag.path.clone(),
+                diag.path.clone(),
+                text.into(),
+            ));
+        }
+    }
+    sources
+}

@@ -1,0 +1,611 @@
+//! The compile pipeline: read → parse → lower (in parallel), resolve imports,
+//! order files, link them in one `DescriptorPool`, and move option locations to
+//! their interpreted paths.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use prost::Message;
+use prost_reflect::{DescriptorPool, Kind};
+use rayon::prelude::*;
+
+use super::descriptor as d;
+use super::lower::{self, Lowered, OptionRecord};
+use super::{Compilation, CompiledFile, SourceLocations, Syntax, wkt};
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
+use crate::syntax;
+use crate::workspace::Workspace;
+
+pub const COMPILE: &str = "COMPILE";
+pub const IO: &str = "IO";
+
+const DESCRIPTOR_PROTO: &str = "google/protobuf/descriptor.proto";
+
+/// Files larger than this are refused before parsing (offsets are 32-bit and a
+/// proto file this large is a mistake, not an API).
+const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// One file on its way through the pipeline.
+pub(super) struct Unit {
+    pub source: SourceFile,
+    pub lowered: Option<Lowered>,
+    pub is_target: bool,
+    pub is_builtin: bool,
+    pub failed: bool,
+}
+
+/// Where a file's text comes from: the built-in well-known types or disk.
+pub(super) enum Origin<'a> {
+    Builtin(&'static str),
+    Disk { path: &'a Path, display: String },
+}
+
+/// Reads (once) and parses one file. Problems become diagnostics; the unit is
+/// then marked failed.
+pub(super) fn load(
+    name: &str,
+    origin: Origin,
+    is_target: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Unit {
+    let is_builtin = matches!(origin, Origin::Builtin(_));
+    let (display, text): (String, Result<Arc<str>, Diagnostic>) = match origin {
+        Origin::Builtin(text) => (name.to_string(), Ok(Arc::from(text))),
+        Origin::Disk { path, display } => {
+            let text = read_text(path, &display);
+            (display, text)
+        }
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Unit {
+                source: SourceFile::new(name, display, Arc::from("")),
+                lowered: None,
+                is_target,
+                is_builtin: false,
+                failed: true,
+            };
+        }
+    };
+    let source = SourceFile::new(name, display, text);
+    let parsed = syntax::parse(&source.text);
+    let mut failed = false;
+    for e in &parsed.errors {
+        diags.push(Diagnostic::error(COMPILE, &e.message).with_span(
+            &source,
+            e.span.start as usize,
+            e.span.end as usize,
+        ));
+        failed = true;
+    }
+    let lowered = lower::lower(name, &source.text, &parsed.file);
+    for e in &lowered.errors {
+        diags.push(Diagnostic::error(COMPILE, &e.message).with_span(
+            &source,
+            e.span.start as usize,
+            e.span.end as usize,
+        ));
+        failed = true;
+    }
+    Unit {
+        source,
+        lowered: Some(lowered),
+        is_target,
+        is_builtin,
+        failed,
+    }
+}
+
+fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
+    let io_err = |msg: String| Diagnostic::error(IO, msg).with_path(display);
+    let meta =
+        std::fs::metadata(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(io_err(format!(
+            "{display} is {} MiB; idl refuses .proto files over {} MiB",
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
+    let lossy = || {
+        SourceFile::new(
+            display,
+            display,
+            Arc::from(String::from_utf8_lossy(&bytes).as_ref()),
+        )
+    };
+    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+        let file = lossy();
+        let at = String::from_utf8_lossy(&bytes[..nul]).len();
+        return Err(Diagnostic::error(
+            IO,
+            "this looks like a binary file (it contains a NUL byte), not a .proto file",
+        )
+        .with_span(&file, at, at + 1));
+    }
+    match String::from_utf8(bytes.clone()) {
+        Ok(s) => Ok(Arc::from(s)),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let file = lossy();
+            let at = String::from_utf8_lossy(&bytes[..valid]).len();
+            Err(Diagnostic::error(
+                IO,
+                format!(
+                    "invalid UTF-8 (byte 0x{:02x}); .proto files must be UTF-8",
+                    bytes[valid]
+                ),
+            )
+            .with_span(&file, at, at + 1))
+        }
+    }
+}
+
+fn display_path(path: &Path, cwd: &Path) -> String {
+    let p = path.strip_prefix(cwd).unwrap_or(path);
+    p.to_string_lossy().replace('\\', "/")
+}
+
+pub fn compile(ws: &Workspace) -> Compilation {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut diagnostics = Vec::new();
+
+    // 1. Targets, in parallel.
+    let loaded: Vec<(Unit, Vec<Diagnostic>)> = ws
+        .targets
+        .par_iter()
+        .map(|t| {
+            let mut d = Vec::new();
+            let origin = match wkt::source(&t.name) {
+                // Copies of the well-known types inside the tree never win: the
+                // built-in ones are what every generator and runtime assumes.
+                Some(text) => Origin::Builtin(text),
+                None => Origin::Disk {
+                    path: &t.path,
+                    display: t.display_path.clone(),
+                },
+            };
+            let unit = load(&t.name, origin, true, &mut d);
+            (unit, d)
+        })
+        .collect();
+    let mut units: Vec<Unit> = Vec::with_capacity(loaded.len());
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (u, d) in loaded {
+        diagnostics.extend(d);
+        index.insert(u.source.name.clone(), units.len());
+        units.push(u);
+    }
+
+    // 2. Imports, breadth-first; each level loaded in parallel.
+    let mut frontier: Vec<usize> = (0..units.len()).collect();
+    let mut missing: HashSet<String> = HashSet::new();
+    while !frontier.is_empty() {
+        let mut wanted: Vec<String> = Vec::new();
+        for &i in &frontier {
+            if let Some(l) = &units[i].lowered {
+                for dep in l.proto.dependency.iter().chain(&l.proto.option_dependency) {
+                    if !index.contains_key(dep) && !missing.contains(dep) && !wanted.contains(dep) {
+                        wanted.push(dep.clone());
+                    }
+                }
+            }
+        }
+        let found: Vec<(String, Option<(Unit, Vec<Diagnostic>)>)> = wanted
+            .into_par_iter()
+            .map(|name| {
+                let mut d = Vec::new();
+                if let Some(text) = wkt::source(&name) {
+                    let u = load(&name, Origin::Builtin(text), false, &mut d);
+                    return (name, Some((u, d)));
+                }
+                match ws.resolve_import(&name) {
+                    Some(path) => {
+                        let display = display_path(&path, &cwd);
+                        let u = load(
+                            &name,
+                            Origin::Disk {
+                                path: &path,
+                                display,
+                            },
+                            false,
+                            &mut d,
+                        );
+                        (name, Some((u, d)))
+                    }
+                    None => (name, None),
+                }
+            })
+            .collect();
+        frontier.clear();
+        for (name, unit) in found {
+            match unit {
+                Some((u, d)) => {
+                    diagnostics.extend(d);
+                    index.insert(name, units.len());
+                    frontier.push(units.len());
+                    units.push(u);
+                }
+                None => {
+                    missing.insert(name);
+                }
+            }
+        }
+    }
+
+    // descriptor.proto is always linked, imported or not: options are
+    // interpreted against it (built-in options like `java_package` need no import).
+    let mut implicit = HashSet::new();
+    if !index.contains_key(DESCRIPTOR_PROTO) {
+        let mut d = Vec::new();
+        let u = load(
+            DESCRIPTOR_PROTO,
+            Origin::Builtin(wkt::source(DESCRIPTOR_PROTO).unwrap()),
+            false,
+            &mut d,
+        );
+        diagnostics.extend(d);
+        index.insert(DESCRIPTOR_PROTO.to_string(), units.len());
+        units.push(u);
+        implicit.insert(DESCRIPTOR_PROTO.to_string());
+    }
+
+    // 3. Report missing imports at the import statements that name them.
+    for u in &mut units {
+        let Some(l) = &u.lowered else { continue };
+        for (i, dep) in l.proto.dependency.iter().enumerate() {
+            if missing.contains(dep) {
+                let loc = l.locations.get(&[d::tag::file::DEPENDENCY, i as i32]);
+                let mut diag =
+                    Diagnostic::error(COMPILE, format!("Import \"{dep}\" was not found."))
+                        .with_note(format!("searched: {}", search_list(ws)));
+                diag = match loc {
+                    Some(loc) => diag.with_span(&u.source, loc.start as usize, loc.end as usize),
+                    None => diag.with_path(&u.source.display_path),
+                };
+                diagnostics.push(diag);
+                u.failed = true;
+            }
+        }
+    }
+
+    let t_load = std::time::Instant::now();
+    // 4. Order: dependencies first; cycles are errors.
+    let order = topo_order(&mut units, &index, &mut diagnostics);
+
+    // 5. A file whose import failed cannot link either.
+    propagate_failures(&mut units, &index, &order);
+
+    // 6. Link.
+    let pool = link(&mut units, &index, &order, &mut diagnostics);
+
+    if std::env::var_os("IDL_TIMINGS").is_some() {
+        eprintln!("link {:?}", t_load.elapsed());
+    }
+    // 7. Move option locations to their interpreted paths.
+    let files: Vec<CompiledFile> = order
+        .iter()
+        .filter(|&&i| !implicit.contains(&units[i].source.name))
+        .map(|&i| {
+            let u = &units[i];
+            let (locations, syntax) = match &u.lowered {
+                Some(l) => {
+                    let mut locs = l.locations.clone();
+                    if !u.failed {
+                        remap_option_locations(
+                            &pool,
+                            l.proto.package.as_deref().unwrap_or(""),
+                            &l.options,
+                            &mut locs,
+                        );
+                    }
+                    (locs, l.syntax)
+                }
+                None => (SourceLocations::default(), Syntax::Proto2),
+            };
+            CompiledFile {
+                source: u.source.clone(),
+                syntax,
+                locations,
+                is_target: u.is_target,
+                is_builtin: u.is_builtin,
+            }
+        })
+        .collect();
+    let lowered: HashMap<String, d::FileDescriptorProto> = order
+        .iter()
+        .filter_map(|&i| {
+            units[i]
+                .lowered
+                .as_ref()
+                .map(|l| (units[i].source.name.clone(), l.proto.clone()))
+        })
+        .collect();
+
+    crate::diagnostic::sort_and_dedup(&mut diagnostics);
+    Compilation {
+        pool,
+        files,
+        diagnostics,
+        lowered,
+    }
+}
+
+fn search_list(ws: &Workspace) -> String {
+    let mut dirs: Vec<String> = ws
+        .roots
+        .iter()
+        .chain(&ws.import_paths)
+        .map(|p| p.display().to_string())
+        .collect();
+    dirs.push("built-in well-known types".into());
+    dirs.join(", ")
+}
+
+fn deps_of(u: &Unit) -> impl Iterator<Item = &String> {
+    u.lowered
+        .iter()
+        .flat_map(|l| l.proto.dependency.iter().chain(&l.proto.option_dependency))
+}
+
+/// Depth-first post-order over imports, starting from files in name order so the
+/// result is deterministic. A back edge is an import cycle.
+fn topo_order(
+    units: &mut [Unit],
+    index: &HashMap<String, usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Active,
+        Done,
+    }
+    let mut state = vec![State::New; units.len()];
+    let mut order = Vec::with_capacity(units.len());
+    let mut roots: Vec<usize> = (0..units.len()).collect();
+    roots.sort_by(|a, b| units[*a].source.name.cmp(&units[*b].source.name));
+    let mut cycles: Vec<Vec<usize>> = Vec::new();
+    for root in roots {
+        if state[root] != State::New {
+            continue;
+        }
+        // Iterative DFS: (unit, next dependency position).
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = State::Active;
+        while let Some(&mut (u, ref mut pos)) = stack.last_mut() {
+            let deps: Vec<usize> = deps_of(&units[u])
+                .filter_map(|n| index.get(n).copied())
+                .collect();
+            if *pos < deps.len() {
+                let next = deps[*pos];
+                *pos += 1;
+                match state[next] {
+                    State::New => {
+                        state[next] = State::Active;
+                        stack.push((next, 0));
+                    }
+                    State::Active => {
+                        let start = stack.iter().position(|(s, _)| *s == next).unwrap();
+                        let mut cycle: Vec<usize> =
+                            stack[start..].iter().map(|(s, _)| *s).collect();
+                        cycle.push(next);
+                        cycles.push(cycle);
+                    }
+                    State::Done => {}
+                }
+            } else {
+                state[u] = State::Done;
+                order.push(u);
+                stack.pop();
+            }
+        }
+    }
+    for cycle in cycles {
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&i| units[i].source.name.as_str())
+            .collect();
+        let chain = names.join(" -> ");
+        let from = cycle[cycle.len() - 2];
+        let to_name = names[names.len() - 1].to_string();
+        let u = &units[from];
+        let mut diag =
+            Diagnostic::error(COMPILE, format!("File recursively imports itself: {chain}"));
+        if let Some(l) = &u.lowered {
+            if let Some(i) = l.proto.dependency.iter().position(|d| *d == to_name) {
+                if let Some(loc) = l.locations.get(&[d::tag::file::DEPENDENCY, i as i32]) {
+                    diag = diag.with_span(&u.source, loc.start as usize, loc.end as usize);
+                }
+            }
+        }
+        if diag.path.is_empty() {
+            diag = diag.with_path(&u.source.display_path);
+        }
+        diags.push(diag);
+        for &i in &cycle {
+            units[i].failed = true;
+        }
+    }
+    order
+}
+
+fn propagate_failures(units: &mut [Unit], index: &HashMap<String, usize>, order: &[usize]) {
+    for &i in order {
+        if units[i].failed {
+            continue;
+        }
+        let bad = deps_of(&units[i]).any(|n| index.get(n).is_none_or(|&j| units[j].failed));
+        if bad {
+            units[i].failed = true;
+        }
+    }
+}
+
+/// The copy of a file that goes into the pool: prost-reflect knows proto2 and
+/// proto3 only, so an editions file is linked as proto2 (the most permissive
+/// rules: labels, defaults, extensions); its real syntax is restored on output.
+fn pool_copy(l: &Lowered) -> d::FileDescriptorProto {
+    let mut p = l.proto.clone();
+    if matches!(l.syntax, Syntax::Editions(_)) {
+        p.syntax = None;
+        p.edition = None;
+    }
+    p.option_dependency.clear();
+    p
+}
+
+/// Links all healthy files in one pool. When linking fails, the file at fault
+/// (and everything importing it) is dropped and the rest linked again, so one
+/// broken file never hides the others.
+fn link(
+    units: &mut [Unit],
+    index: &HashMap<String, usize>,
+    order: &[usize],
+    diags: &mut Vec<Diagnostic>,
+) -> DescriptorPool {
+    loop {
+        let mut set = d::FileDescriptorSet::default();
+        for &i in order {
+            if !units[i].failed {
+                if let Some(l) = &units[i].lowered {
+                    set.file.push(pool_copy(l));
+                }
+            }
+        }
+        let bytes = set.encode_to_vec();
+        let mut pool = DescriptorPool::new();
+        match pool.decode_file_descriptor_set(bytes.as_slice()) {
+            Ok(()) => return pool,
+            Err(e) => {
+                let Some(file) = e
+                    .file()
+                    .map(str::to_string)
+                    .and_then(|f| index.get(&f).copied())
+                else {
+                    diags.push(Diagnostic::error(COMPILE, e.to_string()));
+                    return DescriptorPool::new();
+                };
+                let u = &units[file];
+                let mut diag = Diagnostic::error(COMPILE, capitalize(&e.to_string()));
+                let loc = e.path().and_then(|p| {
+                    u.lowered
+                        .as_ref()
+                        .and_then(|l| best_location(&l.locations, p))
+                });
+                diag = match loc {
+                    Some((s, en)) => diag.with_span(&u.source, s as usize, en as usize),
+                    None => diag.with_path(&u.source.display_path),
+                };
+                diags.push(diag);
+                units[file].failed = true;
+                propagate_failures(units, index, order);
+            }
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The location of `path`, or of its nearest ancestor that has one.
+fn best_location(locs: &SourceLocations, path: &[i32]) -> Option<(u32, u32)> {
+    (0..=path.len())
+        .rev()
+        .find_map(|n| locs.get(&path[..n]).map(|l| (l.start, l.end)))
+}
+
+/// protoc rewrites each option's location from `[.., options, 999, i]` to the
+/// path of the option's field numbers (`[8, 11]` for go_package,
+/// `[.., 4, 72295728]` for google.api.http), appending the index for repeated
+/// options. Lint rules look options up by those paths.
+fn remap_option_locations(
+    pool: &DescriptorPool,
+    package: &str,
+    records: &[OptionRecord],
+    locs: &mut SourceLocations,
+) {
+    let mut repeated_count: HashMap<Vec<i32>, i32> = HashMap::new();
+    let mut changes = Vec::with_capacity(records.len());
+    for r in records {
+        let Some(mut msg) = pool.get_message_by_name(r.options_type) else {
+            continue;
+        };
+        let mut path = r.opts_path.clone();
+        let mut ok = true;
+        let mut last_repeated = false;
+        for (k, part) in r.name.iter().enumerate() {
+            let (number, kind, repeated) = if part.is_extension {
+                let Some(ext) = resolve_extension(pool, package, &r.scope, &part.name_part) else {
+                    ok = false;
+                    break;
+                };
+                (ext.number(), ext.kind(), ext.is_list())
+            } else {
+                let Some(f) = msg.get_field_by_name(&part.name_part) else {
+                    ok = false;
+                    break;
+                };
+                (f.number(), f.kind(), f.is_list())
+            };
+            path.push(number as i32);
+            last_repeated = repeated && k == r.name.len() - 1;
+            match kind {
+                Kind::Message(m) => msg = m,
+                _ if k + 1 < r.name.len() => {
+                    ok = false;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if !ok {
+            continue;
+        }
+        if last_repeated {
+            let n = repeated_count.entry(path.clone()).or_insert(0);
+            path.push(*n);
+            *n += 1;
+        }
+        changes.push((r.location, path));
+    }
+    locs.set_paths(changes);
+}
+
+/// Resolves an extension name as protoc does for option names: relative names
+/// are searched from the innermost scope outwards.
+fn resolve_extension(
+    pool: &DescriptorPool,
+    package: &str,
+    scope: &[String],
+    name: &str,
+) -> Option<prost_reflect::ExtensionDescriptor> {
+    if let Some(abs) = name.strip_prefix('.') {
+        return pool.get_extension_by_name(abs);
+    }
+    let mut parts: Vec<&str> = package.split('.').filter(|s| !s.is_empty()).collect();
+    parts.extend(scope.iter().map(String::as_str));
+    loop {
+        let candidate = if parts.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", parts.join("."))
+        };
+        if let Some(ext) = pool.get_extension_by_name(&candidate) {
+            return Some(ext);
+        }
+        if parts.pop().is_none() {
+            return None;
+        }
+    }
+}
