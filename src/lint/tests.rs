@@ -2,6 +2,7 @@
 //! rule (or with its `idl.toml`) and compared with its `expected.txt`, which
 //! `testdata/lint/buf-oracle.sh` generates from buf where buf has the rule.
 //! `IDL_BLESS=1 cargo test` rewrites the goldens from idl's output instead.
+//! Fixtures go through the real compile step, as `idl lint` does.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,8 +10,9 @@ use std::sync::Arc;
 use toml::Spanned;
 
 use super::*;
-use crate::compile::{SourceLocation, SourceLocations, Syntax};
+use crate::compile::compile;
 use crate::config::Config;
+use crate::workspace::{Workspace, WorkspaceFile};
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint")
@@ -39,84 +41,46 @@ fn proto_files(root: &Path) -> Vec<String> {
     files
 }
 
-/// Compiles every `.proto` file under `root` with protox, in the shape the compile
-/// step produces: every file of `root` is a target, imports resolve from `root`
-/// and the well-known types.
-fn compile_dir(root: &Path) -> Compilation {
-    let names = proto_files(root);
-    let mut compiler = protox::Compiler::new([root]).unwrap();
-    compiler.include_source_info(true).include_imports(true);
-    if let Err(error) = compiler.open_files(&names) {
-        panic!("fixture {} does not compile: {error:?}", root.display());
-    }
-    let pool = compiler.descriptor_pool();
-    let files = pool
-        .files()
-        .map(|descriptor| {
-            let name = descriptor.name().to_string();
-            let is_target = names.contains(&name);
-            let text: Arc<str> = if is_target {
-                std::fs::read_to_string(root.join(&name)).unwrap().into()
-            } else {
-                Arc::from("")
-            };
-            let source = SourceFile::new(name.clone(), name.clone(), text);
-            let proto = descriptor.file_descriptor_proto();
-            let syntax = match proto.syntax() {
-                "proto3" => Syntax::Proto3,
-                _ => Syntax::Proto2,
-            };
-            let mut locations = SourceLocations::default();
-            for location in proto
-                .source_code_info
-                .iter()
-                .flat_map(|info| &info.location)
-            {
-                let span = &location.span;
-                let (start_line, start_col, end_line, end_col) = if span.len() == 3 {
-                    (span[0], span[1], span[0], span[2])
-                } else {
-                    (span[0], span[1], span[2], span[3])
-                };
-                // Fixtures contain no tabs, so protoc columns are byte offsets.
-                let offset =
-                    |line: i32, col: i32| (source.line_start(line as usize) + col as usize) as u32;
-                locations.push(SourceLocation {
-                    path: location.path.clone(),
-                    start: offset(start_line, start_col),
-                    end: offset(end_line, end_col),
-                    leading: location.leading_comments.clone(),
-                    trailing: location.trailing_comments.clone(),
-                    detached: location.leading_detached_comments.clone(),
-                });
-            }
-            CompiledFile {
-                source,
-                syntax,
-                locations,
-                is_target,
-                is_builtin: !is_target,
-            }
+/// Compiles every `.proto` file under `root` with idl's compile step, `root` being
+/// the only root and every file in it a target.
+fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> Compilation {
+    let targets = proto_files(root)
+        .into_iter()
+        .map(|name| WorkspaceFile {
+            path: root.join(&name),
+            display_path: name.clone(),
+            name,
+            root: 0,
         })
         .collect();
-    Compilation {
-        pool,
-        files,
-        diagnostics: Vec::new(),
-    }
+    let workspace = Workspace {
+        config,
+        config_file,
+        base_dir: root.to_path_buf(),
+        roots: vec![root.to_path_buf()],
+        import_paths: Vec::new(),
+        targets,
+        warnings: Vec::new(),
+    };
+    let compilation = compile(&workspace);
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "fixture {} does not compile: {:?}",
+        root.display(),
+        compilation.diagnostics
+    );
+    compilation
 }
 
-/// The lint config of a fixture: its `idl.toml`, or just its rule.
-fn fixture_config(dir: &Path, rule_id: &str) -> (LintConfig, Option<SourceFile>) {
+/// The config of a fixture: its `idl.toml`, or just its rule.
+fn fixture_config(dir: &Path, rule_id: &str) -> (Config, Option<SourceFile>) {
     let config_path = dir.join("idl.toml");
     if config_path.exists() {
         let (config, file) = Config::load(&config_path).expect("fixture idl.toml is valid");
-        return (config.lint, Some(file));
+        return (config, Some(file));
     }
-    let config = LintConfig {
-        r#use: vec![Spanned::new(0..0, rule_id.to_string())],
-        ..LintConfig::default()
-    };
+    let mut config = Config::default();
+    config.lint.r#use = vec![Spanned::new(0..0, rule_id.to_string())];
     (config, None)
 }
 
@@ -168,9 +132,9 @@ fn fixtures_match_expected_findings() {
             "fixture {} names no rule",
             dir.display()
         );
-        let compilation = compile_dir(&dir);
         let (config, config_file) = fixture_config(&dir, &rule_id);
-        let diagnostics = lint(&compilation, &config, config_file.as_ref());
+        let compilation = compile_dir(&dir, config.clone(), config_file.clone());
+        let diagnostics = lint(&compilation, &config.lint, config_file.as_ref());
         let actual = render(&diagnostics);
         let expected_path = dir.join("expected.txt");
         if bless {
