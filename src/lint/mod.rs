@@ -7,12 +7,13 @@
 //! their stable order.
 
 pub mod casing;
+pub mod ignore;
 pub mod presets;
 pub mod rule;
 pub mod rules;
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use prost_reflect::{FileDescriptor, MessageDescriptor};
@@ -218,8 +219,21 @@ pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnost
         }
         selected_rule.rule.check_workspace(&mut cx, &targets);
     }
+    let files_by_name: HashMap<&str, &CompiledFile> = targets
+        .iter()
+        .map(|file| (file.source.name.as_str(), *file))
+        .collect();
     findings
         .into_iter()
+        .filter(|finding| {
+            let file = finding
+                .file_name
+                .as_deref()
+                .and_then(|name| files_by_name.get(name));
+            !file.is_some_and(|file| {
+                ignore::is_ignored(file, &finding.path, &finding.diagnostic.rule)
+            })
+        })
         .map(|finding| finding.diagnostic)
         .collect()
 }

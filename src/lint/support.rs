@@ -3,6 +3,7 @@
 use prost_reflect::{DynamicMessage, FileDescriptor, ReflectMessage, Value};
 
 use crate::compile::CompiledFile;
+use crate::lint::ignore::IGNORE_PREFIXES;
 use crate::lint::rule::Context;
 
 /// How stable a package version suffix says a package is.
@@ -68,10 +69,8 @@ fn positive_number(text: &str) -> Option<i32> {
     digits.parse::<i32>().ok().filter(|n| *n >= 1)
 }
 
-/// Comment lines starting with these are directives, not documentation.
-pub const IGNORE_PREFIXES: &[&str] = &["buf:lint:ignore", "idl:lint:ignore"];
-
-/// True when a leading comment has a line that is neither blank nor an ignore directive.
+/// True when a leading comment has a line that is neither blank nor an ignore
+/// directive: ignore comments never count as documentation.
 pub fn is_documentation(comment: Option<&str>) -> bool {
     comment.is_some_and(|comment| {
         comment.lines().map(str::trim).any(|line| {
