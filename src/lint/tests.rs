@@ -373,3 +373,76 @@ fn unknown_names_are_located_config_errors() {
         ]
     );
 }
+
+/// Compares idl's buf-standard findings on a corpus with buf's: run with
+/// `IDL_CORPUS=<dir> IDL_CORPUS_BUF_JSON=<buf lint --error-format=json output>
+/// cargo test --release --lib corpus_matches_buf -- --ignored --nocapture`
+/// (buf run in `<dir>` with `use: [STANDARD]`). Prints buf count, idl count and
+/// matches per rule, and fails on any difference in (path, line, column, rule, message).
+#[test]
+#[ignore = "needs a corpus and buf's findings on it"]
+fn corpus_matches_buf() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let corpus = PathBuf::from(std::env::var("IDL_CORPUS").expect("IDL_CORPUS"));
+    let buf_json = std::env::var("IDL_CORPUS_BUF_JSON").expect("IDL_CORPUS_BUF_JSON");
+    let started = std::time::Instant::now();
+    let workspace = crate::workspace::discover(&corpus, None, &[]).expect("corpus workspace");
+    let compilation = compile(&workspace);
+    let compiled = started.elapsed();
+    let diagnostics = lint(&compilation, &LintConfig::default(), None);
+    eprintln!(
+        "idl: compile {compiled:?}, lint {:?}, {} compile diagnostics",
+        started.elapsed() - compiled,
+        compilation.diagnostics.len()
+    );
+    type Key = (String, u32, u32, String, String);
+    let idl: BTreeSet<Key> = diagnostics
+        .iter()
+        .map(|d| {
+            let span = d.span.unwrap();
+            (
+                d.path.clone(),
+                span.start.line,
+                span.start.column,
+                d.rule.clone(),
+                d.message.clone(),
+            )
+        })
+        .collect();
+    let buf: BTreeSet<Key> = std::fs::read_to_string(buf_json)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let finding: serde_json::Value = serde_json::from_str(line).unwrap();
+            (
+                finding["path"].as_str().unwrap().to_string(),
+                finding["start_line"].as_u64().unwrap() as u32,
+                finding["start_column"].as_u64().unwrap() as u32,
+                finding["type"].as_str().unwrap().to_string(),
+                finding["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut per_rule: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for key in &buf {
+        per_rule.entry(&key.3).or_default().0 += 1;
+    }
+    for key in &idl {
+        let entry = per_rule.entry(&key.3).or_default();
+        entry.1 += 1;
+        if buf.contains(key) {
+            entry.2 += 1;
+        }
+    }
+    eprintln!("{:<36} {:>7} {:>7} {:>7}", "rule", "buf", "idl", "matched");
+    for (rule, (buf_count, idl_count, matched)) in &per_rule {
+        eprintln!("{rule:<36} {buf_count:>7} {idl_count:>7} {matched:>7}");
+    }
+    let only_buf: Vec<&Key> = buf.difference(&idl).take(20).collect();
+    let only_idl: Vec<&Key> = idl.difference(&buf).take(20).collect();
+    assert!(
+        only_buf.is_empty() && only_idl.is_empty(),
+        "only buf: {only_buf:#?}\nonly idl: {only_idl:#?}"
+    );
+}
