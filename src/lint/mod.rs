@@ -7,6 +7,7 @@
 //! their stable order.
 
 pub mod casing;
+pub mod docs;
 pub mod ignore;
 pub mod presets;
 pub mod rule;

@@ -446,3 +446,42 @@ fn corpus_matches_buf() {
         "only buf: {only_buf:#?}\nonly idl: {only_idl:#?}"
     );
 }
+
+#[test]
+fn docs_rules_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let mut expected: Vec<(PathBuf, String)> = all_rules()
+        .map(|meta| {
+            (
+                dir.join(format!("{}.md", meta.id)),
+                docs::rule_markdown(meta),
+            )
+        })
+        .collect();
+    expected.push((dir.join("README.md"), docs::index_markdown(all_rules())));
+    if std::env::var_os("IDL_BLESS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (path, text) in &expected {
+            std::fs::write(path, text).unwrap();
+        }
+    }
+    let stale: Vec<String> = expected
+        .iter()
+        .filter(|(path, text)| std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "stale rule docs (run IDL_BLESS=1 cargo test): {stale:?}"
+    );
+    let listed: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path().display().to_string())
+        .filter(|path| {
+            !expected
+                .iter()
+                .any(|(known, _)| known.display().to_string() == *path)
+        })
+        .collect();
+    assert!(listed.is_empty(), "docs for no rule: {listed:?}");
+}
