@@ -103,9 +103,7 @@ pub struct BreakingConfig {
 impl Config {
     /// Reads and parses a config file; its display path is `path` as given.
     pub fn load(path: &Path) -> Result<(Config, SourceFile), Vec<Diagnostic>> {
-        let display_path = path
-            .to_string_lossy()
-            .replace(std::path::MAIN_SEPARATOR, "/");
+        let display_path = path.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
         let file = read_config(path, &display_path)?;
         Ok((Config::parse(&file)?, file))
     }
@@ -113,13 +111,8 @@ impl Config {
     /// Parses and validates the text of a config file.
     pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
         // Only the first syntax error: the parser's recovery makes the later ones noise.
-        let document = DeTable::parse(&file.text).map_err(|error| {
-            vec![config_error(
-                file,
-                error.span(),
-                format!("invalid TOML: {}", error.message()),
-            )]
-        })?;
+        let document = DeTable::parse(&file.text)
+            .map_err(|error| vec![config_error(file, error.span(), format!("invalid TOML: {}", error.message()))])?;
         let config = Config::deserialize(toml::de::Deserializer::from(document))
             .map_err(|error| vec![describe_schema_error(file, &error)])?;
         config.exclude_matcher(Some(file))?;
@@ -132,19 +125,12 @@ impl Config {
         let mut builder = GlobSetBuilder::new();
         let mut errors = Vec::new();
         for pattern in &self.excludes {
-            match GlobBuilder::new(pattern.get_ref())
-                .literal_separator(true)
-                .build()
-            {
+            match GlobBuilder::new(pattern.get_ref()).literal_separator(true).build() {
                 Ok(glob) => {
                     builder.add(glob);
                 }
                 Err(error) => {
-                    let message = format!(
-                        "invalid glob `{}` in `excludes`: {}",
-                        pattern.get_ref(),
-                        error.kind()
-                    );
+                    let message = format!("invalid glob `{}` in `excludes`: {}", pattern.get_ref(), error.kind());
                     errors.push(match file {
                         Some(file) => config_error(file, Some(pattern.span()), message),
                         None => Diagnostic::error(CONFIG_RULE, message),
@@ -155,9 +141,7 @@ impl Config {
         if !errors.is_empty() {
             return Err(errors);
         }
-        builder
-            .build()
-            .map_err(|error| vec![Diagnostic::error(CONFIG_RULE, error.to_string())])
+        builder.build().map_err(|error| vec![Diagnostic::error(CONFIG_RULE, error.to_string())])
     }
 }
 
@@ -166,11 +150,8 @@ pub(crate) fn read_config(path: &Path, display_path: &str) -> Result<SourceFile,
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(SourceFile::new(display_path, display_path, text.into())),
         Err(error) => Err(vec![
-            Diagnostic::error(
-                CONFIG_RULE,
-                format!("cannot read config file {display_path}: {error}"),
-            )
-            .with_path(display_path),
+            Diagnostic::error(CONFIG_RULE, format!("cannot read config file {display_path}: {error}"))
+                .with_path(display_path),
         ]),
     }
 }
@@ -189,9 +170,7 @@ fn config_error(file: &SourceFile, span: Option<Range<usize>>, message: String) 
 fn describe_schema_error(file: &SourceFile, error: &toml::de::Error) -> Diagnostic {
     let file_name = Path::new(&file.display_path)
         .file_name()
-        .map_or(file.display_path.clone(), |name| {
-            name.to_string_lossy().into_owned()
-        });
+        .map_or(file.display_path.clone(), |name| name.to_string_lossy().into_owned());
     // Spans index the same text, so re-parsing cannot fail where the first parse succeeded.
     let key_path = match (error.span(), DeTable::parse(&file.text)) {
         (Some(span), Ok(document)) => key_path_at(document.get_ref(), &span).unwrap_or_default(),
@@ -201,23 +180,12 @@ fn describe_schema_error(file: &SourceFile, error: &toml::de::Error) -> Diagnost
         let message = if key_path.is_empty() {
             format!("invalid {file_name}: {}", error.message())
         } else {
-            format!(
-                "invalid value for `{}` in {file_name}: {}",
-                key_path.join("."),
-                error.message()
-            )
+            format!("invalid value for `{}` in {file_name}: {}", key_path.join("."), error.message())
         };
         return config_error(file, error.span(), message);
     };
-    let table = key_path
-        .split_last()
-        .map(|(_, table)| table)
-        .unwrap_or_default();
-    let location = if table.is_empty() {
-        file_name
-    } else {
-        format!("[{}] of {file_name}", table.join("."))
-    };
+    let table = key_path.split_last().map(|(_, table)| table).unwrap_or_default();
+    let location = if table.is_empty() { file_name } else { format!("[{}] of {file_name}", table.join(".")) };
     let mut message = format!("unknown key `{key}` in {location}");
     if !expected.is_empty() {
         message.push_str(&format!("; expected one of: {}", expected.join(", ")));
@@ -232,12 +200,7 @@ fn describe_schema_error(file: &SourceFile, error: &toml::de::Error) -> Diagnost
 /// Splits serde's "unknown field `x`, expected one of `a`, `b`" into `x` and `[a, b]`.
 fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let (key, rest) = message.strip_prefix("unknown field `")?.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    let expected = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
     Some((key.to_string(), expected))
 }
 
@@ -254,8 +217,7 @@ fn key_path_at(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<String>> 
             _ => None,
         };
         let value_span = value.span();
-        let here =
-            key.span() == *span || (value_span.start <= span.start && span.end <= value_span.end);
+        let here = key.span() == *span || (value_span.start <= span.start && span.end <= value_span.end);
         if nested.is_some() || here {
             let mut path = vec![key.get_ref().to_string()];
             path.extend(nested.unwrap_or_default());
@@ -293,9 +255,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Spanned<String>>, D::Error> {
     let entries = Vec::<Spanned<String>>::deserialize(deserializer)?;
     if entries.is_empty() {
-        return Err(serde::de::Error::custom(
-            "`roots` must list at least one directory",
-        ));
+        return Err(serde::de::Error::custom("`roots` must list at least one directory"));
     }
     Ok(entries)
 }
@@ -305,9 +265,9 @@ fn severity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Severit
         "error" => Ok(Some(Severity::Error)),
         "warn" => Ok(Some(Severity::Warn)),
         "info" => Ok(Some(Severity::Info)),
-        other => Err(serde::de::Error::custom(format!(
-            "unknown severity `{other}`; expected one of: error, warn, info"
-        ))),
+        other => {
+            Err(serde::de::Error::custom(format!("unknown severity `{other}`; expected one of: error, warn, info")))
+        }
     }
 }
 
@@ -324,25 +284,15 @@ mod tests {
         let errors = parse(text).expect_err("config should be rejected");
         assert_eq!(errors.len(), 1, "{errors:?}");
         let error = &errors[0];
-        assert_eq!(
-            (error.rule.as_str(), error.path.as_str()),
-            (CONFIG_RULE, "conf/idl.toml")
-        );
+        assert_eq!((error.rule.as_str(), error.path.as_str()), (CONFIG_RULE, "conf/idl.toml"));
         let start = error.span.expect("error has a span").start;
-        (
-            format!("{}:{}", start.line, start.column),
-            error.message.clone(),
-        )
+        (format!("{}:{}", start.line, start.column), error.message.clone())
     }
 
     #[test]
     fn empty_file_is_the_default_config() {
         let config = parse("").unwrap();
-        let roots: Vec<&str> = config
-            .roots
-            .iter()
-            .map(|root| root.get_ref().as_str())
-            .collect();
+        let roots: Vec<&str> = config.roots.iter().map(|root| root.get_ref().as_str()).collect();
         assert_eq!(roots, ["."]);
         assert!(config.lint.rules.is_empty() && !config.lint.deny_warnings);
     }
@@ -385,10 +335,7 @@ prefix = "E"
         let (id, _) = config.lint.rules.iter().next().unwrap();
         assert_eq!(&text[id.span()], "SERVICE_SUFFIX");
         assert_eq!(&text[config.lint.r#use[0].span()], "\"COMMENTS\"");
-        assert_eq!(
-            config.lint.ignore_only["FIELD_LOWER_SNAKE_CASE"][0].get_ref(),
-            "proto/foo/bar.proto"
-        );
+        assert_eq!(config.lint.ignore_only["FIELD_LOWER_SNAKE_CASE"][0].get_ref(), "proto/foo/bar.proto");
         assert!(config.lint.deny_warnings && config.breaking.ignore_unstable_packages);
         assert_eq!(config.breaking.against.as_ref().unwrap().get_ref(), "main");
         assert_eq!(config.format["indent"].as_integer(), Some(2));
@@ -413,25 +360,19 @@ prefix = "E"
     fn unknown_lint_key_names_its_table() {
         let (at, message) = error("[lint]\npreset = \"x\"\n  excpet = []\n");
         assert_eq!(at, "3:3");
-        assert!(message.starts_with(
-            "unknown key `excpet` in [lint] of idl.toml; expected one of: preset, use, except"
-        ));
+        assert!(
+            message.starts_with("unknown key `excpet` in [lint] of idl.toml; expected one of: preset, use, except")
+        );
         let (at, message) = error("breaking = { use = [], foo = 1 }");
         assert_eq!(at, "1:24");
-        assert!(
-            message.starts_with("unknown key `foo` in [breaking] of idl.toml"),
-            "{message}"
-        );
+        assert!(message.starts_with("unknown key `foo` in [breaking] of idl.toml"), "{message}");
     }
 
     #[test]
     fn toml_syntax_errors_have_locations() {
         let (at, message) = error("roots = [\"a\"\n[lint]\nx = = 1\n");
         assert_eq!(at, "2:1");
-        assert!(
-            message.starts_with("invalid TOML: missing comma"),
-            "{message}"
-        );
+        assert!(message.starts_with("invalid TOML: missing comma"), "{message}");
         let (at, message) = error("[lint]\ndeny_warnings = tru\n");
         assert_eq!(at, "2:17");
         assert!(message.starts_with("invalid TOML"), "{message}");
@@ -442,23 +383,16 @@ prefix = "E"
         let (at, message) = error("[lint]\npreset = 3\n");
         assert_eq!(
             (at.as_str(), message.as_str()),
-            (
-                "2:10",
-                "invalid value for `lint.preset` in idl.toml: invalid type: integer `3`, expected a string"
-            )
+            ("2:10", "invalid value for `lint.preset` in idl.toml: invalid type: integer `3`, expected a string")
         );
         let (at, message) = error("[lint.rules.X]\nseverity = \"fatal\"\n");
         assert_eq!(at, "2:12");
         assert!(
-            message.contains("`lint.rules.X.severity`")
-                && message.contains("unknown severity `fatal`"),
+            message.contains("`lint.rules.X.severity`") && message.contains("unknown severity `fatal`"),
             "{message}"
         );
         let (at, message) = error("lint = 3");
-        assert_eq!(
-            message,
-            "invalid value for `lint` in idl.toml: invalid type: integer `3`, expected a table"
-        );
+        assert_eq!(message, "invalid value for `lint` in idl.toml: invalid type: integer `3`, expected a table");
         assert_eq!(at, "1:8");
         let (at, message) = error("roots = []");
         assert_eq!(at, "1:9");
@@ -468,10 +402,7 @@ prefix = "E"
     #[test]
     fn invalid_exclude_globs_are_reported_each_at_its_position() {
         let errors = parse("excludes = [\"ok/**\", \"a/[b\", \"{c\"]").unwrap_err();
-        let columns: Vec<u32> = errors
-            .iter()
-            .map(|error| error.span.unwrap().start.column)
-            .collect();
+        let columns: Vec<u32> = errors.iter().map(|error| error.span.unwrap().start.column).collect();
         assert_eq!(columns, [22, 30]);
     }
 

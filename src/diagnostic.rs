@@ -37,12 +37,7 @@ pub struct Span {
 impl Span {
     pub fn new(file: &SourceFile, start_offset: usize, end_offset: usize) -> Span {
         let end_offset = end_offset.max(start_offset);
-        Span {
-            start_offset,
-            end_offset,
-            start: file.position(start_offset),
-            end: file.position(end_offset),
-        }
+        Span { start_offset, end_offset, start: file.position(start_offset), end: file.position(end_offset) }
     }
 }
 
@@ -117,10 +112,7 @@ impl Diagnostic {
 
     /// Stable order for output: path, position, rule, message.
     pub fn sort_key_cmp(&self, other: &Self) -> Ordering {
-        let pos = |d: &Diagnostic| {
-            d.span
-                .map(|s| (s.start.line, s.start.column, s.end.line, s.end.column))
-        };
+        let pos = |d: &Diagnostic| d.span.map(|s| (s.start.line, s.start.column, s.end.line, s.end.column));
         self.path
             .cmp(&other.path)
             .then_with(|| pos(self).cmp(&pos(other)))

@@ -28,10 +28,7 @@ fn install_panic_hook() {
             .copied()
             .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
             .unwrap_or("panic");
-        let location = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
+        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!(
             "idl: internal error: {message}{location}\n\
              This is a bug in idl {}. Please report it with the command you ran and, if you can, its input.",

@@ -35,12 +35,7 @@ impl SourceFile {
                 starts.push(i as u32 + 1);
             }
         }
-        SourceFile {
-            name: name.into(),
-            display_path: display_path.into(),
-            text,
-            line_starts: starts.into(),
-        }
+        SourceFile { name: name.into(), display_path: display_path.into(), text, line_starts: starts.into() }
     }
 
     /// 0-based line index of a byte offset.
@@ -103,12 +98,7 @@ impl SourceFile {
         let start = self.line_start(li);
         let text = self.line_text(li);
         let skip = column.max(1) as usize - 1;
-        start
-            + text
-                .char_indices()
-                .nth(skip)
-                .map(|(i, _)| i)
-                .unwrap_or(text.len())
+        start + text.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(text.len())
     }
 }
 
@@ -126,14 +116,7 @@ mod tests {
     #[test]
     fn positions_count_characters_and_utf16() {
         let f = SourceFile::new("a.proto", "a.proto", Arc::from("ab\n// 中文😀x\n"));
-        assert_eq!(
-            f.position(0),
-            Position {
-                line: 1,
-                column: 1,
-                column_utf16: 1
-            }
-        );
+        assert_eq!(f.position(0), Position { line: 1, column: 1, column_utf16: 1 });
         let x = f.text.find('x').unwrap();
         let p = f.position(x);
         assert_eq!((p.line, p.column, p.column_utf16), (2, 7, 8));

@@ -8,29 +8,15 @@ use assert_cmd::Command;
 use prost_reflect::DescriptorPool;
 use tempfile::TempDir;
 
-const SUBCOMMANDS: [&str; 10] = [
-    "build",
-    "lint",
-    "format",
-    "breaking",
-    "docs",
-    "errors",
-    "rules",
-    "init",
-    "lsp",
-    "completions",
-];
+const SUBCOMMANDS: [&str; 10] =
+    ["build", "lint", "format", "breaking", "docs", "errors", "rules", "init", "lsp", "completions"];
 
 /// The commands whose flags exist but whose work does not yet.
-const NOT_YET_AVAILABLE: [&str; 8] = [
-    "lint", "format", "breaking", "docs", "errors", "rules", "init", "lsp",
-];
+const NOT_YET_AVAILABLE: [&str; 8] = ["lint", "format", "breaking", "docs", "errors", "rules", "init", "lsp"];
 
 fn idl(dir: &Path) -> Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("idl");
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("RUST_BACKTRACE");
+    cmd.current_dir(dir).env_remove("NO_COLOR").env_remove("RUST_BACKTRACE");
     cmd
 }
 
@@ -73,10 +59,7 @@ fn help_lists_every_subcommand_and_the_exit_codes() {
     assert_eq!(output.status.code(), Some(0));
     let help = stdout(&output);
     for command in SUBCOMMANDS {
-        assert!(
-            help.contains(&format!("\n  {command} ")),
-            "{command} missing from:\n{help}"
-        );
+        assert!(help.contains(&format!("\n  {command} ")), "{command} missing from:\n{help}");
     }
     assert!(help.contains("Exit codes:"), "{help}");
 }
@@ -86,10 +69,7 @@ fn version_names_the_package_version() {
     let dir = tempfile::tempdir().unwrap();
     let output = idl(dir.path()).arg("--version").output().unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        stdout(&output),
-        format!("idl {}\n", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(stdout(&output), format!("idl {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
@@ -104,44 +84,21 @@ fn usage_errors_exit_2() {
     ];
     for args in cases {
         let output = idl(dir.path()).args(args).output().unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            stderr(&output)
-        );
-        assert!(
-            stderr(&output).contains("Usage: idl"),
-            "{args:?}: {}",
-            stderr(&output)
-        );
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("Usage: idl"), "{args:?}: {}", stderr(&output));
     }
-    let output = idl(dir.path())
-        .args(["build", "--format", "xml"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "--format", "xml"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("possible values: text, short, json"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("possible values: text, short, json"), "{}", stderr(&output));
 }
 
 #[test]
 fn completions_are_generated_for_every_shell() {
     let dir = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let output = idl(dir.path())
-            .args(["completions", shell])
-            .output()
-            .unwrap();
+        let output = idl(dir.path()).args(["completions", shell]).output().unwrap();
         assert_eq!(output.status.code(), Some(0), "{shell}");
-        assert!(
-            stdout(&output).contains("lint"),
-            "{shell}: {}",
-            stdout(&output)
-        );
+        assert!(stdout(&output).contains("lint"), "{shell}: {}", stdout(&output));
     }
 }
 
@@ -161,24 +118,15 @@ fn commands_not_yet_available_say_so_and_exit_2() {
     for command in NOT_YET_AVAILABLE {
         let output = idl(dir.path()).arg(command).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{command}");
-        assert_eq!(
-            stderr(&output),
-            format!("idl {command}: not yet available\n")
-        );
+        assert_eq!(stderr(&output), format!("idl {command}: not yet available\n"));
         assert!(output.stdout.is_empty(), "{command}");
     }
 }
 
 #[test]
 fn unknown_config_key_is_reported_at_its_location() {
-    let dir = workspace(
-        "roots = [\".\"]\nrootz = [\"proto\"]\n",
-        &[("a.proto", VALID_PROTO)],
-    );
-    let output = idl(dir.path())
-        .args(["build", "--format", "short"])
-        .output()
-        .unwrap();
+    let dir = workspace("roots = [\".\"]\nrootz = [\"proto\"]\n", &[("a.proto", VALID_PROTO)]);
+    let output = idl(dir.path()).args(["build", "--format", "short"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(err.starts_with("idl.toml:2:1: "), "{err}");
@@ -188,52 +136,32 @@ fn unknown_config_key_is_reported_at_its_location() {
 #[test]
 fn config_errors_follow_the_chosen_format() {
     let dir = workspace("rootz = [\"proto\"]\n", &[]);
-    let output = idl(dir.path())
-        .args(["build", "--format", "json"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "--format", "json"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let line = stderr(&output);
     let finding: serde_json::Value = serde_json::from_str(line.trim_end()).expect(&line);
     assert_eq!(finding["path"], "idl.toml", "{line}");
 
     // The text format shows the offending line even though discovery failed.
-    let output = idl(dir.path())
-        .args(["build", "--color", "never"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "--color", "never"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("rootz = [\"proto\"]"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("rootz = [\"proto\"]"), "{}", stderr(&output));
 }
 
 #[test]
 fn color_follows_the_flag() {
     let dir = workspace("rootz = [\"proto\"]\n", &[]);
-    let colored = idl(dir.path())
-        .args(["build", "--color", "always"])
-        .output()
-        .unwrap();
+    let colored = idl(dir.path()).args(["build", "--color", "always"]).output().unwrap();
     assert!(stderr(&colored).contains('\x1b'), "{}", stderr(&colored));
     // Not a terminal, and NO_COLOR set: either alone turns color off.
-    let plain = idl(dir.path())
-        .arg("build")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let plain = idl(dir.path()).arg("build").env("NO_COLOR", "1").output().unwrap();
     assert!(!stderr(&plain).contains('\x1b'), "{}", stderr(&plain));
 }
 
 #[test]
 fn missing_config_file_exits_2() {
     let dir = workspace("", &[]);
-    let output = idl(dir.path())
-        .args(["build", "--config", "nope.toml", "--format", "short"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "--config", "nope.toml", "--format", "short"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("nope.toml"), "{}", stderr(&output));
 }
@@ -241,44 +169,25 @@ fn missing_config_file_exits_2() {
 #[test]
 fn missing_path_exits_2() {
     let dir = workspace("", &[("a.proto", VALID_PROTO)]);
-    let output = idl(dir.path())
-        .args(["build", "nowhere.proto", "--format", "short"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "nowhere.proto", "--format", "short"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("nowhere.proto"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("nowhere.proto"), "{}", stderr(&output));
 }
 
 #[test]
 fn empty_directory_exits_2() {
     let dir = workspace("", &[]);
     fs::create_dir(dir.path().join("empty")).unwrap();
-    let output = idl(dir.path())
-        .args(["build", "empty", "--format", "short"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "empty", "--format", "short"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("no .proto files under empty"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("no .proto files under empty"), "{}", stderr(&output));
 }
 
 #[test]
 fn build_writes_a_descriptor_set_of_the_example() {
     let out = tempfile::tempdir().unwrap();
     let binpb = out.path().join("example.binpb");
-    let output = idl(&example_dir())
-        .arg("build")
-        .arg("-o")
-        .arg(&binpb)
-        .output()
-        .unwrap();
+    let output = idl(&example_dir()).arg("build").arg("-o").arg(&binpb).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(output.stderr.is_empty(), "{}", stderr(&output));
 
@@ -302,10 +211,7 @@ fn build_writes_a_descriptor_set_of_the_example() {
 #[test]
 fn build_finds_the_workspace_through_config() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = idl(repo)
-        .args(["build", "--config", "testdata/example/idl.toml", "-o", "-"])
-        .output()
-        .unwrap();
+    let output = idl(repo).args(["build", "--config", "testdata/example/idl.toml", "-o", "-"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let pool = DescriptorPool::decode(output.stdout.as_slice()).unwrap();
     // Import names are relative to the configured root, not to the working directory.
@@ -317,25 +223,14 @@ fn build_writes_to_stdout_with_dash_and_keeps_source_info_on_request() {
     let dir = workspace("", &[("demo/v1/hello.proto", VALID_PROTO)]);
     let without = idl(dir.path()).args(["build", "-o", "-"]).output().unwrap();
     assert_eq!(without.status.code(), Some(0), "{}", stderr(&without));
-    let with = idl(dir.path())
-        .args(["build", "-o", "-", "--source-info"])
-        .output()
-        .unwrap();
+    let with = idl(dir.path()).args(["build", "-o", "-", "--source-info"]).output().unwrap();
     assert_eq!(with.status.code(), Some(0), "{}", stderr(&with));
 
     let pool = DescriptorPool::decode(with.stdout.as_slice()).unwrap();
     let hello = pool.get_message_by_name("demo.v1.Hello").unwrap();
     assert_eq!(hello.parent_file().name(), "demo/v1/hello.proto");
-    let info = hello
-        .parent_file()
-        .file_descriptor_proto()
-        .source_code_info
-        .clone();
-    let comments: Vec<_> = info
-        .iter()
-        .flat_map(|i| &i.location)
-        .filter_map(|l| l.leading_comments.clone())
-        .collect();
+    let info = hello.parent_file().file_descriptor_proto().source_code_info.clone();
+    let comments: Vec<_> = info.iter().flat_map(|i| &i.location).filter_map(|l| l.leading_comments.clone()).collect();
     assert_eq!(comments, [" A greeting.\n"]);
 
     let pool = DescriptorPool::decode(without.stdout.as_slice()).unwrap();
@@ -356,10 +251,7 @@ fn build_without_output_only_checks() {
 fn build_reports_syntax_errors_at_their_location_and_writes_nothing() {
     let broken = "syntax = \"proto3\";\npackage demo.v1;\nmessage Hello {\n  string name = 1\n}\n";
     let dir = workspace("", &[("demo/v1/broken.proto", broken)]);
-    let output = idl(dir.path())
-        .args(["build", "-o", "out.binpb", "--format", "short"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "-o", "out.binpb", "--format", "short"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(err.starts_with("demo/v1/broken.proto:5:1: "), "{err}");
@@ -369,16 +261,9 @@ fn build_reports_syntax_errors_at_their_location_and_writes_nothing() {
 #[test]
 fn unwritable_output_exits_2() {
     let dir = workspace("", &[("demo/v1/hello.proto", VALID_PROTO)]);
-    let output = idl(dir.path())
-        .args(["build", "-o", "no/such/dir/out.binpb", "--format", "short"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "-o", "no/such/dir/out.binpb", "--format", "short"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("cannot write no/such/dir/out.binpb"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("cannot write no/such/dir/out.binpb"), "{}", stderr(&output));
 }
 
 #[test]
@@ -386,17 +271,11 @@ fn warnings_are_reported_without_failing_and_quiet_hides_them() {
     // Two roots providing the same import name: the second is shadowed, with a warning.
     let files = [("a/x.proto", VALID_PROTO), ("b/x.proto", VALID_PROTO)];
     let dir = workspace("roots = [\"a\", \"b\"]\n", &files);
-    let output = idl(dir.path())
-        .args(["build", "--format", "short"])
-        .output()
-        .unwrap();
+    let output = idl(dir.path()).args(["build", "--format", "short"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("b/x.proto"), "{}", stderr(&output));
 
-    let quiet = idl(dir.path())
-        .args(["build", "--format", "short", "-q"])
-        .output()
-        .unwrap();
+    let quiet = idl(dir.path()).args(["build", "--format", "short", "-q"]).output().unwrap();
     assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
     assert!(quiet.stderr.is_empty(), "{}", stderr(&quiet));
 }

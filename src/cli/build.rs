@@ -16,28 +16,18 @@ pub(super) fn run(args: &BuildArgs, reporter: &Reporter, config: Option<&Path>) 
     let compilation = crate::compile::compile(&workspace);
 
     let mut sources = Sources::default();
-    for file in workspace
-        .config_file
-        .iter()
-        .chain(compilation.files.iter().map(|f| &f.source))
-    {
+    for file in workspace.config_file.iter().chain(compilation.files.iter().map(|f| &f.source)) {
         sources.insert(file.clone());
     }
 
-    let mut failed = compilation
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error);
+    let mut failed = compilation.diagnostics.iter().any(|d| d.severity == Severity::Error);
     let mut diags = workspace.warnings;
     // A partial descriptor set would look like a successful build to whatever reads it.
     if let (false, Some(output)) = (failed, &args.output) {
         let bytes = compilation.file_descriptor_set(args.source_info);
         if let Err(error) = write_output(output, &bytes) {
             let shown = output.display();
-            diags.push(Diagnostic::error(
-                IO_RULE,
-                format!("cannot write {shown}: {error}"),
-            ));
+            diags.push(Diagnostic::error(IO_RULE, format!("cannot write {shown}: {error}")));
             failed = true;
         }
     }

@@ -102,20 +102,10 @@ impl Reporter {
             ColorChoice::Never => false,
             ColorChoice::Auto => report::color_wanted(io::stderr().is_terminal()),
         };
-        Reporter {
-            color,
-            quiet: global.quiet,
-            command,
-        }
+        Reporter { color, quiet: global.quiet, command }
     }
 
-    fn report(
-        &self,
-        format: OutputFormat,
-        mut diags: Vec<Diagnostic>,
-        sources: &Sources,
-        deny_warnings: bool,
-    ) {
+    fn report(&self, format: OutputFormat, mut diags: Vec<Diagnostic>, sources: &Sources, deny_warnings: bool) {
         if self.quiet {
             diags.retain(|d| report::exit_code(std::slice::from_ref(d), deny_warnings) != 0);
         }
@@ -128,8 +118,7 @@ impl Reporter {
         };
         let mut stderr = io::stderr().lock();
         // Nothing sensible is left to do when stderr itself cannot be written.
-        let _ = report::write_report(&mut stderr, format, &diags, sources, &options)
-            .and_then(|()| stderr.flush());
+        let _ = report::write_report(&mut stderr, format, &diags, sources, &options).and_then(|()| stderr.flush());
     }
 }
 
@@ -164,11 +153,7 @@ fn sources_on_disk(cwd: &Path, diags: &[Diagnostic]) -> Sources {
             continue;
         }
         if let Ok(text) = std::fs::read_to_string(cwd.join(&diag.path)) {
-            sources.insert(SourceFile::new(
-                diag.path.clone(),
-                diag.path.clone(),
-                text.into(),
-            ));
+            sources.insert(SourceFile::new(diag.path.clone(), diag.path.clone(), text.into()));
         }
     }
     sources

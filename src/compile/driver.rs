@@ -36,6 +36,9 @@ pub(super) struct Unit {
     pub failed: bool,
 }
 
+/// A loaded file and the problems found while loading it.
+type LoadedUnit = (Unit, Vec<Diagnostic>);
+
 /// Where a file's text comes from: the built-in well-known types or disk.
 pub(super) enum Origin<'a> {
     Builtin(&'static str),
@@ -44,14 +47,9 @@ pub(super) enum Origin<'a> {
 
 /// Reads (once) and parses one file. Problems become diagnostics; the unit is
 /// then marked failed.
-pub(super) fn load(
-    name: &str,
-    origin: Origin,
-    is_target: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Unit {
+pub(super) fn load(name: &str, origin: Origin, is_target: bool, diags: &mut Vec<Diagnostic>) -> Unit {
     let is_builtin = matches!(origin, Origin::Builtin(_));
-    let (display, text): (String, Result<Arc<str>, Diagnostic>) = match origin {
+    let (display, text): (String, Result<Arc<str>, Box<Diagnostic>>) = match origin {
         Origin::Builtin(text) => (name.to_string(), Ok(Arc::from(text))),
         Origin::Disk { path, display } => {
             let text = read_text(path, &display);
@@ -61,7 +59,7 @@ pub(super) fn load(
     let text = match text {
         Ok(t) => t,
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             return Unit {
                 source: SourceFile::new(name, display, Arc::from("")),
                 lowered: None,
@@ -91,19 +89,12 @@ pub(super) fn load(
         ));
         failed = true;
     }
-    Unit {
-        source,
-        lowered: Some(lowered),
-        is_target,
-        is_builtin,
-        failed,
-    }
+    Unit { source, lowered: Some(lowered), is_target, is_builtin, failed }
 }
 
-fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
-    let io_err = |msg: String| Diagnostic::error(IO, msg).with_path(display);
-    let meta =
-        std::fs::metadata(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
+fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Box<Diagnostic>> {
+    let io_err = |msg: String| Box::new(Diagnostic::error(IO, msg).with_path(display));
+    let meta = std::fs::metadata(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(io_err(format!(
             "{display} is {} MiB; idl refuses .proto files over {} MiB",
@@ -112,36 +103,23 @@ fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Diagnostic> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
-    let lossy = || {
-        SourceFile::new(
-            display,
-            display,
-            Arc::from(String::from_utf8_lossy(&bytes).as_ref()),
-        )
+    // Positions in undecodable input are computed on a lossy copy of the text.
+    let error_at = |bytes: &[u8], at: usize, message: String| {
+        let file = SourceFile::new(display, display, Arc::from(String::from_utf8_lossy(bytes).as_ref()));
+        let offset = String::from_utf8_lossy(&bytes[..at]).len();
+        Box::new(Diagnostic::error(IO, message).with_span(&file, offset, offset + 1))
     };
     if let Some(nul) = bytes.iter().position(|b| *b == 0) {
-        let file = lossy();
-        let at = String::from_utf8_lossy(&bytes[..nul]).len();
-        return Err(Diagnostic::error(
-            IO,
-            "this looks like a binary file (it contains a NUL byte), not a .proto file",
-        )
-        .with_span(&file, at, at + 1));
+        let message = "this looks like a binary file (it contains a NUL byte), not a .proto file";
+        return Err(error_at(&bytes, nul, message.into()));
     }
-    match String::from_utf8(bytes.clone()) {
+    match String::from_utf8(bytes) {
         Ok(s) => Ok(Arc::from(s)),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let file = lossy();
-            let at = String::from_utf8_lossy(&bytes[..valid]).len();
-            Err(Diagnostic::error(
-                IO,
-                format!(
-                    "invalid UTF-8 (byte 0x{:02x}); .proto files must be UTF-8",
-                    bytes[valid]
-                ),
-            )
-            .with_span(&file, at, at + 1))
+            let bytes = e.into_bytes();
+            let message = format!("invalid UTF-8 (byte 0x{:02x}); .proto files must be UTF-8", bytes[valid]);
+            Err(error_at(&bytes, valid, message))
         }
     }
 }
@@ -165,10 +143,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
                 // Copies of the well-known types inside the tree never win: the
                 // built-in ones are what every generator and runtime assumes.
                 Some(text) => Origin::Builtin(text),
-                None => Origin::Disk {
-                    path: &t.path,
-                    display: t.display_path.clone(),
-                },
+                None => Origin::Disk { path: &t.path, display: t.display_path.clone() },
             };
             let unit = load(&t.name, origin, true, &mut d);
             (unit, d)
@@ -196,7 +171,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
                 }
             }
         }
-        let found: Vec<(String, Option<(Unit, Vec<Diagnostic>)>)> = wanted
+        let found: Vec<(String, Option<LoadedUnit>)> = wanted
             .into_par_iter()
             .map(|name| {
                 let mut d = Vec::new();
@@ -207,15 +182,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
                 match ws.resolve_import(&name) {
                     Some(path) => {
                         let display = display_path(&path, &cwd);
-                        let u = load(
-                            &name,
-                            Origin::Disk {
-                                path: &path,
-                                display,
-                            },
-                            false,
-                            &mut d,
-                        );
+                        let u = load(&name, Origin::Disk { path: &path, display }, false, &mut d);
                         (name, Some((u, d)))
                     }
                     None => (name, None),
@@ -243,12 +210,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
     let mut implicit = HashSet::new();
     if !index.contains_key(DESCRIPTOR_PROTO) {
         let mut d = Vec::new();
-        let u = load(
-            DESCRIPTOR_PROTO,
-            Origin::Builtin(wkt::source(DESCRIPTOR_PROTO).unwrap()),
-            false,
-            &mut d,
-        );
+        let u = load(DESCRIPTOR_PROTO, Origin::Builtin(wkt::source(DESCRIPTOR_PROTO).unwrap()), false, &mut d);
         diagnostics.extend(d);
         index.insert(DESCRIPTOR_PROTO.to_string(), units.len());
         units.push(u);
@@ -261,9 +223,8 @@ pub fn compile(ws: &Workspace) -> Compilation {
         for (i, dep) in l.proto.dependency.iter().enumerate() {
             if missing.contains(dep) {
                 let loc = l.locations.get(&[d::tag::file::DEPENDENCY, i as i32]);
-                let mut diag =
-                    Diagnostic::error(COMPILE, format!("Import \"{dep}\" was not found."))
-                        .with_note(format!("searched: {}", search_list(ws)));
+                let mut diag = Diagnostic::error(COMPILE, format!("Import \"{dep}\" was not found."))
+                    .with_note(format!("searched: {}", search_list(ws)));
                 diag = match loc {
                     Some(loc) => diag.with_span(&u.source, loc.start as usize, loc.end as usize),
                     None => diag.with_path(&u.source.display_path),
@@ -297,12 +258,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
                 Some(l) => {
                     let mut locs = l.locations.clone();
                     if !u.failed {
-                        remap_option_locations(
-                            &pool,
-                            l.proto.package.as_deref().unwrap_or(""),
-                            &l.options,
-                            &mut locs,
-                        );
+                        remap_option_locations(&pool, l.proto.package.as_deref().unwrap_or(""), &l.options, &mut locs);
                     }
                     (locs, l.syntax)
                 }
@@ -319,47 +275,26 @@ pub fn compile(ws: &Workspace) -> Compilation {
         .collect();
     let lowered: HashMap<String, d::FileDescriptorProto> = order
         .iter()
-        .filter_map(|&i| {
-            units[i]
-                .lowered
-                .as_ref()
-                .map(|l| (units[i].source.name.clone(), l.proto.clone()))
-        })
+        .filter_map(|&i| units[i].lowered.as_ref().map(|l| (units[i].source.name.clone(), l.proto.clone())))
         .collect();
 
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
-    Compilation {
-        pool,
-        files,
-        diagnostics,
-        lowered,
-    }
+    Compilation { pool, files, diagnostics, lowered }
 }
 
 fn search_list(ws: &Workspace) -> String {
-    let mut dirs: Vec<String> = ws
-        .roots
-        .iter()
-        .chain(&ws.import_paths)
-        .map(|p| p.display().to_string())
-        .collect();
+    let mut dirs: Vec<String> = ws.roots.iter().chain(&ws.import_paths).map(|p| p.display().to_string()).collect();
     dirs.push("built-in well-known types".into());
     dirs.join(", ")
 }
 
 fn deps_of(u: &Unit) -> impl Iterator<Item = &String> {
-    u.lowered
-        .iter()
-        .flat_map(|l| l.proto.dependency.iter().chain(&l.proto.option_dependency))
+    u.lowered.iter().flat_map(|l| l.proto.dependency.iter().chain(&l.proto.option_dependency))
 }
 
 /// Depth-first post-order over imports, starting from files in name order so the
 /// result is deterministic. A back edge is an import cycle.
-fn topo_order(
-    units: &mut [Unit],
-    index: &HashMap<String, usize>,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<usize> {
+fn topo_order(units: &mut [Unit], index: &HashMap<String, usize>, diags: &mut Vec<Diagnostic>) -> Vec<usize> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         New,
@@ -379,9 +314,7 @@ fn topo_order(
         let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
         state[root] = State::Active;
         while let Some(&mut (u, ref mut pos)) = stack.last_mut() {
-            let deps: Vec<usize> = deps_of(&units[u])
-                .filter_map(|n| index.get(n).copied())
-                .collect();
+            let deps: Vec<usize> = deps_of(&units[u]).filter_map(|n| index.get(n).copied()).collect();
             if *pos < deps.len() {
                 let next = deps[*pos];
                 *pos += 1;
@@ -392,8 +325,7 @@ fn topo_order(
                     }
                     State::Active => {
                         let start = stack.iter().position(|(s, _)| *s == next).unwrap();
-                        let mut cycle: Vec<usize> =
-                            stack[start..].iter().map(|(s, _)| *s).collect();
+                        let mut cycle: Vec<usize> = stack[start..].iter().map(|(s, _)| *s).collect();
                         cycle.push(next);
                         cycles.push(cycle);
                     }
@@ -407,22 +339,17 @@ fn topo_order(
         }
     }
     for cycle in cycles {
-        let names: Vec<&str> = cycle
-            .iter()
-            .map(|&i| units[i].source.name.as_str())
-            .collect();
+        let names: Vec<&str> = cycle.iter().map(|&i| units[i].source.name.as_str()).collect();
         let chain = names.join(" -> ");
         let from = cycle[cycle.len() - 2];
         let to_name = names[names.len() - 1].to_string();
         let u = &units[from];
-        let mut diag =
-            Diagnostic::error(COMPILE, format!("File recursively imports itself: {chain}"));
-        if let Some(l) = &u.lowered {
-            if let Some(i) = l.proto.dependency.iter().position(|d| *d == to_name) {
-                if let Some(loc) = l.locations.get(&[d::tag::file::DEPENDENCY, i as i32]) {
-                    diag = diag.with_span(&u.source, loc.start as usize, loc.end as usize);
-                }
-            }
+        let mut diag = Diagnostic::error(COMPILE, format!("File recursively imports itself: {chain}"));
+        if let Some(l) = &u.lowered
+            && let Some(i) = l.proto.dependency.iter().position(|d| *d == to_name)
+            && let Some(loc) = l.locations.get(&[d::tag::file::DEPENDENCY, i as i32])
+        {
+            diag = diag.with_span(&u.source, loc.start as usize, loc.end as usize);
         }
         if diag.path.is_empty() {
             diag = diag.with_path(&u.source.display_path);
@@ -472,10 +399,10 @@ fn link(
     loop {
         let mut set = d::FileDescriptorSet::default();
         for &i in order {
-            if !units[i].failed {
-                if let Some(l) = &units[i].lowered {
-                    set.file.push(pool_copy(l));
-                }
+            if !units[i].failed
+                && let Some(l) = &units[i].lowered
+            {
+                set.file.push(pool_copy(l));
             }
         }
         let bytes = set.encode_to_vec();
@@ -483,21 +410,13 @@ fn link(
         match pool.decode_file_descriptor_set(bytes.as_slice()) {
             Ok(()) => return pool,
             Err(e) => {
-                let Some(file) = e
-                    .file()
-                    .map(str::to_string)
-                    .and_then(|f| index.get(&f).copied())
-                else {
+                let Some(file) = e.file().map(str::to_string).and_then(|f| index.get(&f).copied()) else {
                     diags.push(Diagnostic::error(COMPILE, e.to_string()));
                     return DescriptorPool::new();
                 };
                 let u = &units[file];
                 let mut diag = Diagnostic::error(COMPILE, capitalize(&e.to_string()));
-                let loc = e.path().and_then(|p| {
-                    u.lowered
-                        .as_ref()
-                        .and_then(|l| best_location(&l.locations, p))
-                });
+                let loc = e.path().and_then(|p| u.lowered.as_ref().and_then(|l| best_location(&l.locations, p)));
                 diag = match loc {
                     Some((s, en)) => diag.with_span(&u.source, s as usize, en as usize),
                     None => diag.with_path(&u.source.display_path),
@@ -520,21 +439,14 @@ fn capitalize(s: &str) -> String {
 
 /// The location of `path`, or of its nearest ancestor that has one.
 fn best_location(locs: &SourceLocations, path: &[i32]) -> Option<(u32, u32)> {
-    (0..=path.len())
-        .rev()
-        .find_map(|n| locs.get(&path[..n]).map(|l| (l.start, l.end)))
+    (0..=path.len()).rev().find_map(|n| locs.get(&path[..n]).map(|l| (l.start, l.end)))
 }
 
 /// protoc rewrites each option's location from `[.., options, 999, i]` to the
 /// path of the option's field numbers (`[8, 11]` for go_package,
 /// `[.., 4, 72295728]` for google.api.http), appending the index for repeated
 /// options. Lint rules look options up by those paths.
-fn remap_option_locations(
-    pool: &DescriptorPool,
-    package: &str,
-    records: &[OptionRecord],
-    locs: &mut SourceLocations,
-) {
+fn remap_option_locations(pool: &DescriptorPool, package: &str, records: &[OptionRecord], locs: &mut SourceLocations) {
     let mut repeated_count: HashMap<Vec<i32>, i32> = HashMap::new();
     let mut changes = Vec::with_capacity(records.len());
     for r in records {
@@ -596,16 +508,10 @@ fn resolve_extension(
     let mut parts: Vec<&str> = package.split('.').filter(|s| !s.is_empty()).collect();
     parts.extend(scope.iter().map(String::as_str));
     loop {
-        let candidate = if parts.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", parts.join("."))
-        };
+        let candidate = if parts.is_empty() { name.to_string() } else { format!("{}.{name}", parts.join(".")) };
         if let Some(ext) = pool.get_extension_by_name(&candidate) {
             return Some(ext);
         }
-        if parts.pop().is_none() {
-            return None;
-        }
+        parts.pop()?;
     }
 }

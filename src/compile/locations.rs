@@ -23,9 +23,7 @@ pub struct SourceLocations {
 
 impl SourceLocations {
     pub fn push(&mut self, loc: SourceLocation) {
-        self.by_path
-            .entry(loc.path.clone())
-            .or_insert(self.list.len());
+        self.by_path.entry(loc.path.clone()).or_insert(self.list.len());
         self.list.push(loc);
     }
 

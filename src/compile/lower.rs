@@ -48,10 +48,7 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
         options: Vec::new(),
         scope: Vec::new(),
     };
-    let mut fd = d::FileDescriptorProto {
-        name: Some(name.to_string()),
-        ..Default::default()
-    };
+    let mut fd = d::FileDescriptorProto { name: Some(name.to_string()), ..Default::default() };
     l.loc(&[], file.span, None);
     let mut file_opts = OptionsBuilder::default();
     let mut saw_syntax = false;
@@ -103,32 +100,20 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
                     ImportKind::Option => {
                         let oi = fd.option_dependency.len() as i32;
                         fd.option_dependency.push(path);
-                        l.loc(
-                            &[tag::file::OPTION_DEPENDENCY, oi],
-                            i.span,
-                            Some(&i.comments),
-                        );
+                        l.loc(&[tag::file::OPTION_DEPENDENCY, oi], i.span, Some(&i.comments));
                         continue;
                     }
                     ImportKind::Public => {
                         let pi = fd.public_dependency.len() as i32;
                         fd.public_dependency.push(index);
                         l.loc(&[tag::file::DEPENDENCY, index], i.span, Some(&i.comments));
-                        l.loc(
-                            &[tag::file::PUBLIC_DEPENDENCY, pi],
-                            i.kind_span.unwrap(),
-                            None,
-                        );
+                        l.loc(&[tag::file::PUBLIC_DEPENDENCY, pi], i.kind_span.unwrap(), None);
                     }
                     ImportKind::Weak => {
                         let wi = fd.weak_dependency.len() as i32;
                         fd.weak_dependency.push(index);
                         l.loc(&[tag::file::DEPENDENCY, index], i.span, Some(&i.comments));
-                        l.loc(
-                            &[tag::file::WEAK_DEPENDENCY, wi],
-                            i.kind_span.unwrap(),
-                            None,
-                        );
+                        l.loc(&[tag::file::WEAK_DEPENDENCY, wi], i.kind_span.unwrap(), None);
                     }
                     ImportKind::Default => {
                         l.loc(&[tag::file::DEPENDENCY, index], i.span, Some(&i.comments));
@@ -136,9 +121,7 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
                 }
                 fd.dependency.push(path);
             }
-            Decl::Option(o) => {
-                l.option_statement(&[tag::file::OPTIONS], o, &mut file_opts, FILE_OPTIONS)
-            }
+            Decl::Option(o) => l.option_statement(&[tag::file::OPTIONS], o, &mut file_opts, FILE_OPTIONS),
             Decl::Message(m) => {
                 let i = fd.message_type.len() as i32;
                 let msg = l.message(&[tag::file::MESSAGE_TYPE, i], m);
@@ -156,14 +139,7 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
             }
             Decl::Extend(e) => {
                 let mut nested = Vec::new();
-                l.extend(
-                    &[],
-                    tag::file::EXTENSION,
-                    tag::file::MESSAGE_TYPE,
-                    e,
-                    &mut fd.extension,
-                    &mut nested,
-                );
+                l.extend(&[], tag::file::EXTENSION, tag::file::MESSAGE_TYPE, e, &mut fd.extension, &mut nested);
                 // Groups declared in a top-level extend become top-level messages.
                 fd.message_type.extend(nested);
             }
@@ -175,13 +151,7 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
     }
     fd.options = file_opts.finish();
     let syntax = l.syntax;
-    let mut lowered = Lowered {
-        options: l.options,
-        proto: fd,
-        locations: l.locs,
-        syntax,
-        errors: l.errors,
-    };
+    let mut lowered = Lowered { options: l.options, proto: fd, locations: l.locs, syntax, errors: l.errors };
     if syntax == Syntax::Proto3 {
         check_proto3(&mut lowered);
     }
@@ -202,20 +172,12 @@ impl OptionsBuilder {
         self.count - 1
     }
     fn finish(self) -> Option<Vec<u8>> {
-        if self.count == 0 && self.encoded.is_empty() {
-            None
-        } else {
-            Some(self.encoded)
-        }
+        if self.count == 0 && self.encoded.is_empty() { None } else { Some(self.encoded) }
     }
     /// A `[...]` list that was present but empty of real options still makes
     /// protoc create the options message (e.g. only `json_name` inside).
     fn finish_present(self, present: bool) -> Option<Vec<u8>> {
-        if present {
-            Some(self.encoded)
-        } else {
-            self.finish()
-        }
+        if present { Some(self.encoded) } else { self.finish() }
     }
 }
 
@@ -253,10 +215,7 @@ impl Lowerer<'_> {
     }
 
     fn err(&mut self, span: Sp, message: impl Into<String>) {
-        self.errors.push(ParseError {
-            span,
-            message: message.into(),
-        });
+        self.errors.push(ParseError { span, message: message.into() });
     }
 
     fn text(&self, sp: Sp) -> &str {
@@ -265,11 +224,7 @@ impl Lowerer<'_> {
 
     /// An integer that must fit in an i32 (field numbers, range bounds).
     fn int32(&mut self, lit: IntLit) -> i32 {
-        let max = if lit.negative {
-            1u64 << 31
-        } else {
-            i32::MAX as u64
-        };
+        let max = if lit.negative { 1u64 << 31 } else { i32::MAX as u64 };
         match lit.magnitude {
             Some(m) if m <= max => {
                 if lit.negative {
@@ -293,24 +248,17 @@ impl Lowerer<'_> {
                 .name
                 .parts
                 .iter()
-                .map(|p| d::NamePart {
-                    name_part: strip_ws(&p.name),
-                    is_extension: p.is_extension,
-                })
+                .map(|p| d::NamePart { name_part: strip_ws(&p.name), is_extension: p.is_extension })
                 .collect(),
             ..Default::default()
         };
         match &a.value.kind {
             OptionValueKind::Ident(s) => o.identifier_value = Some(s.clone()),
             OptionValueKind::Float(f) => o.double_value = Some(*f),
-            OptionValueKind::Int {
-                negative: false,
-                magnitude,
-            } => o.positive_int_value = Some(*magnitude),
-            OptionValueKind::Int {
-                negative: true,
-                magnitude,
-            } => o.negative_int_value = Some((*magnitude as i64).wrapping_neg()),
+            OptionValueKind::Int { negative: false, magnitude } => o.positive_int_value = Some(*magnitude),
+            OptionValueKind::Int { negative: true, magnitude } => {
+                o.negative_int_value = Some((*magnitude as i64).wrapping_neg())
+            }
             OptionValueKind::Str(b) => o.string_value = Some(b.clone()),
             OptionValueKind::Aggregate(s) => o.aggregate_value = Some(s.clone()),
         }
@@ -318,13 +266,7 @@ impl Lowerer<'_> {
     }
 
     /// `option x = y;` inside an element whose options field is at `opts_path`.
-    fn option_statement(
-        &mut self,
-        opts_path: &[i32],
-        o: &OptionDecl,
-        b: &mut OptionsBuilder,
-        ty: &'static str,
-    ) {
+    fn option_statement(&mut self, opts_path: &[i32], o: &OptionDecl, b: &mut OptionsBuilder, ty: &'static str) {
         self.loc(opts_path, o.span, None);
         let opt = self.uninterpreted(&o.assign);
         self.record(opts_path, ty, b, opt, o.span, Some(&o.comments));
@@ -342,11 +284,7 @@ impl Lowerer<'_> {
     ) {
         let name = opt.name.clone();
         let index = b.push(opt);
-        self.loc(
-            &join(opts_path, &[tag::UNINTERPRETED_OPTION, index]),
-            span,
-            comments,
-        );
+        self.loc(&join(opts_path, &[tag::UNINTERPRETED_OPTION, index]), span, comments);
         self.options.push(OptionRecord {
             opts_path: opts_path.to_vec(),
             location: self.locs.last_index(),
@@ -385,10 +323,7 @@ impl Lowerer<'_> {
         self.loc(path, m.span, Some(&m.comments));
         let name = self.text(m.name).to_string();
         self.loc(&join(path, &[tag::message::NAME]), m.name, None);
-        let mut msg = d::DescriptorProto {
-            name: Some(name.clone()),
-            ..Default::default()
-        };
+        let mut msg = d::DescriptorProto { name: Some(name.clone()), ..Default::default() };
         self.scope.push(name);
         self.message_body(path, &m.body, &mut msg);
         self.scope.pop();
@@ -422,10 +357,8 @@ impl Lowerer<'_> {
                     let opath = join(path, &[tag::message::ONEOF_DECL, k]);
                     self.loc(&opath, o.span, Some(&o.comments));
                     self.loc(&join(&opath, &[tag::oneof::NAME]), o.name, None);
-                    let mut oneof = d::OneofDescriptorProto {
-                        name: Some(self.text(o.name).to_string()),
-                        options: None,
-                    };
+                    let mut oneof =
+                        d::OneofDescriptorProto { name: Some(self.text(o.name).to_string()), options: None };
                     let mut oopts = OptionsBuilder::default();
                     let mut members = 0;
                     for it in &o.items {
@@ -433,8 +366,7 @@ impl Lowerer<'_> {
                             OneofItem::Field(f) => {
                                 members += 1;
                                 let j = msg.field.len() as i32;
-                                let field =
-                                    self.field(&join(path, &[tag::message::FIELD, j]), f, Some(k));
+                                let field = self.field(&join(path, &[tag::message::FIELD, j]), f, Some(k));
                                 msg.field.push(field);
                             }
                             OneofItem::Group(g) => {
@@ -510,21 +442,14 @@ impl Lowerer<'_> {
                     }
                 }
                 MessageItem::Reserved(r) => self.reserved_in_message(path, r, msg),
-                MessageItem::Option(o) => self.option_statement(
-                    &join(path, &[tag::message::OPTIONS]),
-                    o,
-                    &mut opts,
-                    MESSAGE_OPTIONS,
-                ),
+                MessageItem::Option(o) => {
+                    self.option_statement(&join(path, &[tag::message::OPTIONS]), o, &mut opts, MESSAGE_OPTIONS)
+                }
                 MessageItem::Empty(_) => {}
             }
         }
         msg.options = opts.finish();
-        let max_end = if is_message_set(msg) {
-            i32::MAX
-        } else {
-            (MAX_FIELD_NUMBER + 1) as i32
-        };
+        let max_end = if is_message_set(msg) { i32::MAX } else { (MAX_FIELD_NUMBER + 1) as i32 };
         for r in &mut msg.extension_range {
             if r.end == Some(MAX_SENTINEL) {
                 r.end = Some(max_end);
@@ -564,24 +489,12 @@ impl Lowerer<'_> {
             }
         };
         if end < start {
-            self.err(
-                r.span,
-                "Reserved range end number must be greater than start number.",
-            );
+            self.err(r.span, "Reserved range end number must be greater than start number.");
         }
-        if enum_style {
-            (start, end)
-        } else {
-            (start, end.saturating_add(1))
-        }
+        if enum_style { (start, end) } else { (start, end.saturating_add(1)) }
     }
 
-    fn reserved_in_message(
-        &mut self,
-        path: &[i32],
-        r: &ReservedDecl,
-        msg: &mut d::DescriptorProto,
-    ) {
+    fn reserved_in_message(&mut self, path: &[i32], r: &ReservedDecl, msg: &mut d::DescriptorProto) {
         match &r.reserved {
             Reserved::Ranges(ranges) => {
                 let rpath = join(path, &[tag::message::RESERVED_RANGE]);
@@ -589,10 +502,7 @@ impl Lowerer<'_> {
                 for range in ranges {
                     let idx = msg.reserved_range.len() as i32;
                     let (start, end) = self.range(&join(&rpath, &[idx]), range, false);
-                    msg.reserved_range.push(d::ReservedRange {
-                        start: Some(start),
-                        end: Some(end),
-                    });
+                    msg.reserved_range.push(d::ReservedRange { start: Some(start), end: Some(end) });
                 }
             }
             Reserved::Names(names) => {
@@ -616,7 +526,10 @@ impl Lowerer<'_> {
                 self.err(sp, "Required fields are not allowed in proto3.");
             }
             (Syntax::Editions(_), Some((Label::Required, sp))) => {
-                self.err(sp, "Label \"required\" is not supported in editions, use features.field_presence = LEGACY_REQUIRED.");
+                self.err(
+                    sp,
+                    "Label \"required\" is not supported in editions, use features.field_presence = LEGACY_REQUIRED.",
+                );
             }
             (Syntax::Editions(_), Some((Label::Optional, sp))) => {
                 self.err(sp, "Label \"optional\" is not supported in editions. By default, all singular fields in edition 2023 files are considered optional.");
@@ -626,24 +539,13 @@ impl Lowerer<'_> {
         let _ = is_extension;
     }
 
-    fn field(
-        &mut self,
-        path: &[i32],
-        f: &FieldDecl,
-        oneof: Option<i32>,
-    ) -> d::FieldDescriptorProto {
+    fn field(&mut self, path: &[i32], f: &FieldDecl, oneof: Option<i32>) -> d::FieldDescriptorProto {
         self.loc(path, f.span, Some(&f.comments));
         if f.label.is_none() && oneof.is_none() && self.syntax == Syntax::Proto2 {
-            self.err(
-                f.ty,
-                "Expected \"required\", \"optional\", or \"repeated\".",
-            );
+            self.err(f.ty, "Expected \"required\", \"optional\", or \"repeated\".");
         }
         self.check_label(f.label, oneof.is_some(), false);
-        let mut fd = d::FieldDescriptorProto {
-            name: Some(self.text(f.name).to_string()),
-            ..Default::default()
-        };
+        let mut fd = d::FieldDescriptorProto { name: Some(self.text(f.name).to_string()), ..Default::default() };
         fd.label = Some(match f.label {
             Some((Label::Required, _)) => label::REQUIRED,
             Some((Label::Repeated, _)) => label::REPEATED,
@@ -671,50 +573,36 @@ impl Lowerer<'_> {
         fd
     }
 
-    fn field_options(
-        &mut self,
-        path: &[i32],
-        options: Option<&CompactOptions>,
-        fd: &mut d::FieldDescriptorProto,
-    ) {
+    fn field_options(&mut self, path: &[i32], options: Option<&CompactOptions>, fd: &mut d::FieldDescriptorProto) {
         let Some(co) = options else { return };
         let mut b = OptionsBuilder::default();
         let mut json_name = None;
         let mut default_value = None;
-        self.compact_options(
-            path,
-            tag::field::OPTIONS,
-            co,
-            &mut b,
-            FIELD_OPTIONS,
-            |l, a| {
-                if a.name.parts.len() != 1 || a.name.parts[0].is_extension {
-                    return false;
-                }
-                match a.name.parts[0].name.as_str() {
-                    "json_name" => {
-                        let jp = join(path, &[tag::field::JSON_NAME]);
-                        l.loc(&jp, a.span, None);
-                        l.loc(&jp, a.value.span, None);
-                        match &a.value.kind {
-                            OptionValueKind::Str(s) => {
-                                json_name = Some(String::from_utf8_lossy(s).into_owned())
-                            }
-                            _ => l.err(a.value.span, "Expected string for JSON name."),
-                        }
-                        true
+        self.compact_options(path, tag::field::OPTIONS, co, &mut b, FIELD_OPTIONS, |l, a| {
+            if a.name.parts.len() != 1 || a.name.parts[0].is_extension {
+                return false;
+            }
+            match a.name.parts[0].name.as_str() {
+                "json_name" => {
+                    let jp = join(path, &[tag::field::JSON_NAME]);
+                    l.loc(&jp, a.span, None);
+                    l.loc(&jp, a.value.span, None);
+                    match &a.value.kind {
+                        OptionValueKind::Str(s) => json_name = Some(String::from_utf8_lossy(s).into_owned()),
+                        _ => l.err(a.value.span, "Expected string for JSON name."),
                     }
-                    "default" => {
-                        let dp = join(path, &[tag::field::DEFAULT_VALUE]);
-                        l.loc(&dp, a.span, None);
-                        l.loc(&dp, a.value.span, None);
-                        default_value = l.default_value(fd, a);
-                        true
-                    }
-                    _ => false,
+                    true
                 }
-            },
-        );
+                "default" => {
+                    let dp = join(path, &[tag::field::DEFAULT_VALUE]);
+                    l.loc(&dp, a.span, None);
+                    l.loc(&dp, a.value.span, None);
+                    default_value = l.default_value(fd, a);
+                    true
+                }
+                _ => false,
+            }
+        });
         if json_name.is_some() {
             fd.json_name = json_name;
         }
@@ -737,42 +625,24 @@ impl Lowerer<'_> {
         let v = &a.value.kind;
         use field_type as t;
         let out = match fd.r#type {
-            Some(t::INT32 | t::INT64 | t::SINT32 | t::SINT64 | t::SFIXED32 | t::SFIXED64) => {
-                match v {
-                    OptionValueKind::Int {
-                        negative,
-                        magnitude,
-                    } => Some(if *negative {
-                        format!("-{magnitude}")
-                    } else {
-                        magnitude.to_string()
-                    }),
-                    _ => None,
+            Some(t::INT32 | t::INT64 | t::SINT32 | t::SINT64 | t::SFIXED32 | t::SFIXED64) => match v {
+                OptionValueKind::Int { negative, magnitude } => {
+                    Some(if *negative { format!("-{magnitude}") } else { magnitude.to_string() })
                 }
-            }
+                _ => None,
+            },
             Some(t::UINT32 | t::UINT64 | t::FIXED32 | t::FIXED64) => match v {
-                OptionValueKind::Int {
-                    negative: false,
-                    magnitude,
-                } => Some(magnitude.to_string()),
+                OptionValueKind::Int { negative: false, magnitude } => Some(magnitude.to_string()),
                 OptionValueKind::Int { negative: true, .. } => {
-                    self.err(
-                        a.value.span,
-                        "Unsigned field can't have negative default value.",
-                    );
+                    self.err(a.value.span, "Unsigned field can't have negative default value.");
                     return None;
                 }
                 _ => None,
             },
             Some(t::FLOAT | t::DOUBLE) => match v {
-                OptionValueKind::Int {
-                    negative,
-                    magnitude,
-                } => Some(format_double(if *negative {
-                    -(*magnitude as f64)
-                } else {
-                    *magnitude as f64
-                })),
+                OptionValueKind::Int { negative, magnitude } => {
+                    Some(format_double(if *negative { -(*magnitude as f64) } else { *magnitude as f64 }))
+                }
                 OptionValueKind::Float(f) => Some(format_double(*f)),
                 OptionValueKind::Ident(s) if s == "inf" || s == "nan" => Some(s.clone()),
                 _ => None,
@@ -796,10 +666,7 @@ impl Lowerer<'_> {
                 // The type is a name: an enum (a message would fail to link).
                 OptionValueKind::Ident(s) => Some(s.clone()),
                 _ => {
-                    self.err(
-                        a.value.span,
-                        "Expected enum identifier for field default value.",
-                    );
+                    self.err(a.value.span, "Expected enum identifier for field default value.");
                     return None;
                 }
             },
@@ -809,10 +676,7 @@ impl Lowerer<'_> {
             }
         };
         if out.is_none() {
-            self.err(
-                a.value.span,
-                "Expected a value of the field's type for its default value.",
-            );
+            self.err(a.value.span, "Expected a value of the field's type for its default value.");
         }
         out
     }
@@ -829,16 +693,9 @@ impl Lowerer<'_> {
         self.loc(&join(&fpath, &[tag::field::NUMBER]), mf.number.span, None);
         let key_ty = self.text(mf.key_type).to_string();
         let key_type = match field_type::scalar(&key_ty) {
-            Some(t)
-                if t != field_type::DOUBLE && t != field_type::FLOAT && t != field_type::BYTES =>
-            {
-                Some(t)
-            }
+            Some(t) if t != field_type::DOUBLE && t != field_type::FLOAT && t != field_type::BYTES => Some(t),
             _ => {
-                self.err(
-                    mf.key_type,
-                    "Key in map fields cannot be float/double, bytes or message types.",
-                );
+                self.err(mf.key_type, "Key in map fields cannot be float/double, bytes or message types.");
                 None
             }
         };
@@ -928,10 +785,7 @@ impl Lowerer<'_> {
         self.field_options(fpath, g.options.as_ref(), &mut fd);
         self.loc(npath, g.span, Some(&g.comments));
         self.loc(&join(npath, &[tag::message::NAME]), g.name, None);
-        let mut nested = d::DescriptorProto {
-            name: Some(name.clone()),
-            ..Default::default()
-        };
+        let mut nested = d::DescriptorProto { name: Some(name.clone()), ..Default::default() };
         self.scope.push(name);
         self.message_body(npath, &g.body, &mut nested);
         self.scope.pop();
@@ -961,15 +815,7 @@ impl Lowerer<'_> {
         nested: &mut Vec<d::DescriptorProto>,
         base_nested: i32,
     ) {
-        self.extend_common(
-            path,
-            tag::message::EXTENSION,
-            tag::message::NESTED_TYPE,
-            e,
-            out,
-            nested,
-            base_nested,
-        )
+        self.extend_common(path, tag::message::EXTENSION, tag::message::NESTED_TYPE, e, out, nested, base_nested)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -994,10 +840,7 @@ impl Lowerer<'_> {
                 ExtendItem::Field(f) => {
                     count += 1;
                     if f.label.is_none() && self.syntax == Syntax::Proto2 {
-                        self.err(
-                            f.ty,
-                            "Expected \"required\", \"optional\", or \"repeated\".",
-                        );
+                        self.err(f.ty, "Expected \"required\", \"optional\", or \"repeated\".");
                     }
                     let mut fd = self.field_with_extendee(&fpath, f, e.extendee);
                     fd.extendee = Some(extendee.clone());
@@ -1021,20 +864,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn field_with_extendee(
-        &mut self,
-        fpath: &[i32],
-        f: &FieldDecl,
-        extendee: Sp,
-    ) -> d::FieldDescriptorProto {
+    fn field_with_extendee(&mut self, fpath: &[i32], f: &FieldDecl, extendee: Sp) -> d::FieldDescriptorProto {
         // protoc records the extendee location right after the field's own.
         self.loc(fpath, f.span, Some(&f.comments));
         self.loc(&join(fpath, &[tag::field::EXTENDEE]), extendee, None);
         self.check_label(f.label, false, true);
-        let mut fd = d::FieldDescriptorProto {
-            name: Some(self.text(f.name).to_string()),
-            ..Default::default()
-        };
+        let mut fd = d::FieldDescriptorProto { name: Some(self.text(f.name).to_string()), ..Default::default() };
         fd.label = Some(match f.label {
             Some((Label::Required, _)) => label::REQUIRED,
             Some((Label::Repeated, _)) => label::REPEATED,
@@ -1066,10 +901,7 @@ impl Lowerer<'_> {
     fn enum_decl(&mut self, path: &[i32], e: &EnumDecl) -> d::EnumDescriptorProto {
         self.loc(path, e.span, Some(&e.comments));
         self.loc(&join(path, &[tag::enum_::NAME]), e.name, None);
-        let mut en = d::EnumDescriptorProto {
-            name: Some(self.text(e.name).to_string()),
-            ..Default::default()
-        };
+        let mut en = d::EnumDescriptorProto { name: Some(self.text(e.name).to_string()), ..Default::default() };
         let mut opts = OptionsBuilder::default();
         for item in &e.items {
             match item {
@@ -1079,11 +911,7 @@ impl Lowerer<'_> {
                     self.loc(&vpath, v.span, Some(&v.comments));
                     self.loc(&join(&vpath, &[tag::enum_value::NAME]), v.name, None);
                     let number = self.int32(v.number);
-                    self.loc(
-                        &join(&vpath, &[tag::enum_value::NUMBER]),
-                        v.number.span,
-                        None,
-                    );
+                    self.loc(&join(&vpath, &[tag::enum_value::NUMBER]), v.number.span, None);
                     let mut b = OptionsBuilder::default();
                     if let Some(co) = &v.options {
                         self.compact_options(
@@ -1101,12 +929,9 @@ impl Lowerer<'_> {
                         options: b.finish(),
                     });
                 }
-                EnumItem::Option(o) => self.option_statement(
-                    &join(path, &[tag::enum_::OPTIONS]),
-                    o,
-                    &mut opts,
-                    ENUM_OPTIONS,
-                ),
+                EnumItem::Option(o) => {
+                    self.option_statement(&join(path, &[tag::enum_::OPTIONS]), o, &mut opts, ENUM_OPTIONS)
+                }
                 EnumItem::Reserved(r) => match &r.reserved {
                     Reserved::Ranges(ranges) => {
                         let rpath = join(path, &[tag::enum_::RESERVED_RANGE]);
@@ -1114,10 +939,7 @@ impl Lowerer<'_> {
                         for range in ranges {
                             let idx = en.reserved_range.len() as i32;
                             let (start, end) = self.range(&join(&rpath, &[idx]), range, true);
-                            en.reserved_range.push(d::EnumReservedRange {
-                                start: Some(start),
-                                end: Some(end),
-                            });
+                            en.reserved_range.push(d::EnumReservedRange { start: Some(start), end: Some(end) });
                         }
                     }
                     Reserved::Names(names) => {
@@ -1145,10 +967,7 @@ impl Lowerer<'_> {
     fn service(&mut self, path: &[i32], s: &ServiceDecl) -> d::ServiceDescriptorProto {
         self.loc(path, s.span, Some(&s.comments));
         self.loc(&join(path, &[tag::service::NAME]), s.name, None);
-        let mut sv = d::ServiceDescriptorProto {
-            name: Some(self.text(s.name).to_string()),
-            ..Default::default()
-        };
+        let mut sv = d::ServiceDescriptorProto { name: Some(self.text(s.name).to_string()), ..Default::default() };
         let mut opts = OptionsBuilder::default();
         for item in &s.items {
             match item {
@@ -1157,12 +976,9 @@ impl Lowerer<'_> {
                     let m = self.rpc(&join(path, &[tag::service::METHOD, i]), r);
                     sv.method.push(m);
                 }
-                ServiceItem::Option(o) => self.option_statement(
-                    &join(path, &[tag::service::OPTIONS]),
-                    o,
-                    &mut opts,
-                    SERVICE_OPTIONS,
-                ),
+                ServiceItem::Option(o) => {
+                    self.option_statement(&join(path, &[tag::service::OPTIONS]), o, &mut opts, SERVICE_OPTIONS)
+                }
                 ServiceItem::Empty(_) => {}
             }
         }
@@ -1173,10 +989,7 @@ impl Lowerer<'_> {
     fn rpc(&mut self, path: &[i32], r: &RpcDecl) -> d::MethodDescriptorProto {
         self.loc(path, r.span, Some(&r.comments));
         self.loc(&join(path, &[tag::method::NAME]), r.name, None);
-        let mut m = d::MethodDescriptorProto {
-            name: Some(self.text(r.name).to_string()),
-            ..Default::default()
-        };
+        let mut m = d::MethodDescriptorProto { name: Some(self.text(r.name).to_string()), ..Default::default() };
         if let Some(sp) = r.input.stream {
             self.loc(&join(path, &[tag::method::CLIENT_STREAMING]), sp, None);
             m.client_streaming = Some(true);
@@ -1193,12 +1006,7 @@ impl Lowerer<'_> {
         if let Some(body) = &r.body {
             for item in body {
                 if let RpcItem::Option(o) = item {
-                    self.option_statement(
-                        &join(path, &[tag::method::OPTIONS]),
-                        o,
-                        &mut opts,
-                        METHOD_OPTIONS,
-                    );
+                    self.option_statement(&join(path, &[tag::method::OPTIONS]), o, &mut opts, METHOD_OPTIONS);
                 }
             }
         }
@@ -1235,17 +1043,15 @@ fn is_message_set(msg: &d::DescriptorProto) -> bool {
                 return false;
             };
             let (head, rest) = buf.split_at((len as usize).min(buf.len()));
-            if let Ok(o) = d::UninterpretedOption::decode(head) {
-                if o.name.len() == 1
-                    && o.name[0].name_part == "message_set_wire_format"
-                    && o.identifier_value.as_deref() == Some("true")
-                {
-                    return true;
-                }
+            if let Ok(o) = d::UninterpretedOption::decode(head)
+                && o.name.len() == 1
+                && o.name[0].name_part == "message_set_wire_format"
+                && o.identifier_value.as_deref() == Some("true")
+            {
+                return true;
             }
             buf = rest;
-        } else if prost::encoding::skip_field(wire, tag_num, &mut buf, Default::default()).is_err()
-        {
+        } else if prost::encoding::skip_field(wire, tag_num, &mut buf, Default::default()).is_err() {
             return false;
         }
     }
@@ -1276,10 +1082,7 @@ fn synthesize_proto3_oneofs(msg: &mut d::DescriptorProto) {
         }
         names.insert(name.clone());
         f.oneof_index = Some(msg.oneof_decl.len() as i32);
-        msg.oneof_decl.push(d::OneofDescriptorProto {
-            name: Some(name),
-            options: None,
-        });
+        msg.oneof_decl.push(d::OneofDescriptorProto { name: Some(name), options: None });
     }
 }
 
@@ -1321,11 +1124,7 @@ fn format_double(v: f64) -> String {
 /// C's `%.{p}g`.
 fn format_g(v: f64, p: usize) -> String {
     if v == 0.0 {
-        return if v.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
+        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
     }
     let exp = v.abs().log10().floor() as i32;
     let e = format!("{:.*e}", p - 1, v);
@@ -1334,11 +1133,7 @@ fn format_g(v: f64, p: usize) -> String {
     let _ = exp;
     if exp_actual < -4 || exp_actual >= p as i32 {
         let m = trim_zeros(mantissa);
-        format!(
-            "{m}e{}{:02}",
-            if exp_actual < 0 { '-' } else { '+' },
-            exp_actual.abs()
-        )
+        format!("{m}e{}{:02}", if exp_actual < 0 { '-' } else { '+' }, exp_actual.abs())
     } else {
         let decimals = (p as i32 - 1 - exp_actual).max(0) as usize;
         trim_zeros(&format!("{:.*}", decimals, v)).to_string()
@@ -1346,11 +1141,7 @@ fn format_g(v: f64, p: usize) -> String {
 }
 
 fn trim_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
-    }
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { s }
 }
 
 /// protoc's `CEscape` for bytes defaults.
@@ -1373,10 +1164,10 @@ fn c_escape(b: &[u8]) -> String {
 
 /// Checks protoc's parser makes for proto3 files after the whole file is known.
 fn check_proto3(l: &mut Lowered) {
-    fn walk_enums(enums: &[d::EnumDescriptorProto], path: &mut Vec<i32>, out: &mut Vec<Vec<i32>>) {
+    fn walk_enums(enums: &[d::EnumDescriptorProto], path: &[i32], out: &mut Vec<Vec<i32>>) {
         for (i, e) in enums.iter().enumerate() {
             if e.value.first().and_then(|v| v.number) != Some(0) {
-                let mut p = path.clone();
+                let mut p = path.to_vec();
                 p.extend([i as i32, tag::enum_::VALUE, 0, tag::enum_value::NUMBER]);
                 out.push(p);
             }
@@ -1393,23 +1184,12 @@ fn check_proto3(l: &mut Lowered) {
         }
     }
     let mut bad = Vec::new();
-    walk_enums(
-        &l.proto.enum_type,
-        &mut vec![tag::file::ENUM_TYPE],
-        &mut bad,
-    );
-    walk_messages(
-        &l.proto.message_type,
-        &mut vec![tag::file::MESSAGE_TYPE],
-        &mut bad,
-    );
+    walk_enums(&l.proto.enum_type, &[tag::file::ENUM_TYPE], &mut bad);
+    walk_messages(&l.proto.message_type, &mut vec![tag::file::MESSAGE_TYPE], &mut bad);
     for path in bad {
         if let Some(loc) = l.locations.get(&path) {
             let span = Sp::new(loc.start, loc.end);
-            l.errors.push(ParseError {
-                span,
-                message: "The first enum value must be zero for open enums.".into(),
-            });
+            l.errors.push(ParseError { span, message: "The first enum value must be zero for open enums.".into() });
         }
     }
 }

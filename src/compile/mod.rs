@@ -61,16 +61,12 @@ impl Compilation {
 
     /// Whether any input failed to read, parse or link.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+        self.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error)
     }
 
     /// The files the user asked to check that compiled.
     pub fn targets(&self) -> impl Iterator<Item = &CompiledFile> {
-        self.files
-            .iter()
-            .filter(|f| f.is_target && self.pool.get_file_by_name(&f.source.name).is_some())
+        self.files.iter().filter(|f| f.is_target && self.pool.get_file_by_name(&f.source.name).is_some())
     }
 }
 
@@ -84,9 +80,7 @@ impl Compilation {
             let Some(linked) = self.pool.get_file_by_name(&f.source.name) else {
                 continue;
             };
-            let Ok(mut proto) =
-                descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice())
-            else {
+            let Ok(mut proto) = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()) else {
                 continue;
             };
             if let Some(lowered) = self.lowered.get(&f.source.name) {
@@ -112,11 +106,7 @@ fn source_code_info(f: &CompiledFile) -> descriptor::SourceCodeInfo {
             let (el, ec) = f.source.protoc_line_column(l.end as usize);
             descriptor::Location {
                 path: l.path.clone(),
-                span: if sl == el {
-                    vec![sl, sc, ec]
-                } else {
-                    vec![sl, sc, el, ec]
-                },
+                span: if sl == el { vec![sl, sc, ec] } else { vec![sl, sc, el, ec] },
                 leading_comments: l.leading.clone(),
                 trailing_comments: l.trailing.clone(),
                 leading_detached_comments: l.detached.clone(),

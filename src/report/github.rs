@@ -33,25 +33,16 @@ pub(super) fn write_github(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Res
             }
         }
         properties.push(("title", diag.rule.clone()));
-        let properties: Vec<String> = properties
-            .iter()
-            .map(|(key, value)| format!("{key}={}", escape_property(value)))
-            .collect();
-        writeln!(
-            out,
-            "::{command} {}::{}",
-            properties.join(","),
-            escape_data(&message_with_notes(diag))
-        )?;
+        let properties: Vec<String> =
+            properties.iter().map(|(key, value)| format!("{key}={}", escape_property(value))).collect();
+        writeln!(out, "::{command} {}::{}", properties.join(","), escape_data(&message_with_notes(diag)))?;
     }
     Ok(())
 }
 
 /// Escapes a command's message so the runner reads it back verbatim.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a property value, where `:` and `,` also delimit.
@@ -80,35 +71,17 @@ mod tests {
         assert_eq!(escape_data("50%: a,b\r\nc"), "50%25: a,b%0D%0Ac");
         assert_eq!(escape_property("C:\\a,b%\n"), "C%3A\\a%2Cb%25%0A");
         let diag = Diagnostic::error("R", "x: 1%, y").with_path("dir,1/a:b.proto");
-        assert_eq!(
-            render(&[diag]),
-            "::error file=dir%2C1/a%3Ab.proto,title=R::x: 1%25, y\n"
-        );
+        assert_eq!(render(&[diag]), "::error file=dir%2C1/a%3Ab.proto,title=R::x: 1%25, y\n");
     }
 
     #[test]
     fn github_leaves_out_what_is_unknown() {
         let rendered = render(&fixture::diagnostics());
         let lines: Vec<&str> = rendered.lines().collect();
-        assert_eq!(
-            lines.len(),
-            5,
-            "line breaks inside messages must be escaped"
-        );
-        assert!(
-            lines[0].starts_with("::error title=CONFIG::"),
-            "{}",
-            lines[0]
-        );
-        assert!(
-            lines[3]
-                .starts_with("::notice file=foo/v1/a.proto,line=5,col=13,endLine=5,endColumn=17,")
-        );
-        assert!(
-            lines[4].starts_with("::error file=foo/v1/b.proto,title=COMPILE::"),
-            "{}",
-            lines[4]
-        );
+        assert_eq!(lines.len(), 5, "line breaks inside messages must be escaped");
+        assert!(lines[0].starts_with("::error title=CONFIG::"), "{}", lines[0]);
+        assert!(lines[3].starts_with("::notice file=foo/v1/a.proto,line=5,col=13,endLine=5,endColumn=17,"));
+        assert!(lines[4].starts_with("::error file=foo/v1/b.proto,title=COMPILE::"), "{}", lines[4]);
     }
 
     #[test]
@@ -116,9 +89,6 @@ mod tests {
         let sources = fixture::sources();
         let file = sources.get("foo/v1/a.proto").unwrap();
         let diag = Diagnostic::error("R", "m").with_span(file, 0, 30);
-        assert_eq!(
-            render(&[diag]),
-            "::error file=foo/v1/a.proto,line=1,endLine=2,title=R::m\n"
-        );
+        assert_eq!(render(&[diag]), "::error file=foo/v1/a.proto,line=1,endLine=2,title=R::m\n");
     }
 }

@@ -90,19 +90,11 @@ impl<'a> JsonFix<'a> {
                 replacement: &edit.replacement,
             })
             .collect();
-        JsonFix {
-            description: &fix.description,
-            safe: fix.safe,
-            edits,
-        }
+        JsonFix { description: &fix.description, safe: fix.safe, edits }
     }
 }
 
-pub(super) fn write_json(
-    out: &mut dyn Write,
-    diags: &[Diagnostic],
-    sources: &Sources,
-) -> io::Result<()> {
+pub(super) fn write_json(out: &mut dyn Write, diags: &[Diagnostic], sources: &Sources) -> io::Result<()> {
     for diag in diags {
         let file = sources.get(&diag.path);
         let finding = Finding {
@@ -112,11 +104,7 @@ pub(super) fn write_json(
             severity: diag.severity,
             message: &diag.message,
             notes: &diag.notes,
-            fix: diag
-                .fix
-                .as_ref()
-                .zip(file)
-                .map(|(fix, file)| JsonFix::new(fix, file)),
+            fix: diag.fix.as_ref().zip(file).map(|(fix, file)| JsonFix::new(fix, file)),
         };
         serde_json::to_writer(&mut *out, &finding)?;
         writeln!(out)?;
@@ -160,10 +148,7 @@ mod tests {
             "notes",
             "fix",
         ];
-        let offsets: Vec<usize> = keys
-            .iter()
-            .map(|k| line.find(&format!("\"{k}\":")).unwrap())
-            .collect();
+        let offsets: Vec<usize> = keys.iter().map(|k| line.find(&format!("\"{k}\":")).unwrap()).collect();
         assert!(offsets.is_sorted(), "{line}");
     }
 
@@ -173,14 +158,8 @@ mod tests {
         let todo: Value = serde_json::from_str(rendered.lines().nth(3).unwrap()).unwrap();
         assert_eq!(todo["rule"], "COMMENT_TODO");
         // `  // 𠮷野家 中文 ` is 12 characters; 𠮷 takes two UTF-16 units.
-        assert_eq!(
-            (todo["start_column"].as_u64(), todo["start_utf16"].as_u64()),
-            (Some(13), Some(14))
-        );
-        assert_eq!(
-            (todo["end_column"].as_u64(), todo["end_utf16"].as_u64()),
-            (Some(17), Some(18))
-        );
+        assert_eq!((todo["start_column"].as_u64(), todo["start_utf16"].as_u64()), (Some(13), Some(14)));
+        assert_eq!((todo["end_column"].as_u64(), todo["end_utf16"].as_u64()), (Some(17), Some(18)));
         assert_eq!(todo["severity"], "info");
     }
 
@@ -199,18 +178,9 @@ mod tests {
         let named: Value = serde_json::from_str(rendered.lines().nth(1).unwrap()).unwrap();
         let edit = &named["fix"]["edits"][0];
         assert_eq!(named["fix"]["safe"], false);
-        assert_eq!(
-            (edit["start_line"].as_u64(), edit["start_column"].as_u64()),
-            (Some(3), Some(9))
-        );
-        assert_eq!(
-            (edit["end_line"].as_u64(), edit["end_column"].as_u64()),
-            (Some(3), Some(17))
-        );
+        assert_eq!((edit["start_line"].as_u64(), edit["start_column"].as_u64()), (Some(3), Some(9)));
+        assert_eq!((edit["end_line"].as_u64(), edit["end_column"].as_u64()), (Some(3), Some(17)));
         assert_eq!(edit["replacement"], "BadName");
-        assert_eq!(
-            named["notes"][0],
-            "PascalCase keeps generated class names idiomatic"
-        );
+        assert_eq!(named["notes"][0], "PascalCase keeps generated class names idiomatic");
     }
 }

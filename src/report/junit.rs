@@ -36,11 +36,7 @@ pub(super) fn write_junit(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Resu
     }
     writeln!(out, "<testsuites>")?;
     for (path, members) in suites {
-        let name = if path.is_empty() {
-            NO_PATH_SUITE
-        } else {
-            path.strip_suffix(".proto").unwrap_or(path)
-        };
+        let name = if path.is_empty() { NO_PATH_SUITE } else { path.strip_suffix(".proto").unwrap_or(path) };
         writeln!(
             out,
             r#"  <testsuite name="{}" tests="{n}" failures="{n}" errors="0">"#,
@@ -88,9 +84,7 @@ fn escape(text: &str) -> String {
             '\t' => escaped.push_str("&#x9;"),
             '\n' => escaped.push_str("&#xA;"),
             '\r' => escaped.push_str("&#xD;"),
-            '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}' => {
-                escaped.push(c)
-            }
+            '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}' => escaped.push(c),
             _ => escaped.push('\u{FFFD}'),
         }
     }
@@ -115,28 +109,15 @@ mod tests {
 
     #[test]
     fn junit_escapes_markup_quotes_breaks_and_invalid_characters() {
-        assert_eq!(
-            escape(r#"<a & "b" 'c'>"#),
-            "&lt;a &amp; &#34;b&#34; &#39;c&#39;&gt;"
-        );
-        assert_eq!(
-            escape("a\tb\r\nc\u{1}\u{FFFE}é𠮷"),
-            "a&#x9;b&#xD;&#xA;c\u{FFFD}\u{FFFD}é𠮷"
-        );
+        assert_eq!(escape(r#"<a & "b" 'c'>"#), "&lt;a &amp; &#34;b&#34; &#39;c&#39;&gt;");
+        assert_eq!(escape("a\tb\r\nc\u{1}\u{FFFE}é𠮷"), "a&#x9;b&#xD;&#xA;c\u{FFFD}\u{FFFD}é𠮷");
     }
 
     #[test]
     fn junit_groups_by_file_in_order_of_appearance() {
         let diag = |path: &str, rule: &str| Diagnostic::error(rule, "m").with_path(path);
-        let rendered = render(&[
-            diag("b.proto", "X"),
-            diag("a.proto", "Y"),
-            diag("b.proto", "Z"),
-        ]);
-        let suites: Vec<&str> = rendered
-            .lines()
-            .filter(|l| l.contains("<testsuite "))
-            .collect();
+        let rendered = render(&[diag("b.proto", "X"), diag("a.proto", "Y"), diag("b.proto", "Z")]);
+        let suites: Vec<&str> = rendered.lines().filter(|l| l.contains("<testsuite ")).collect();
         assert_eq!(
             suites,
             [
@@ -152,14 +133,13 @@ mod tests {
         let file = crate::source::SourceFile::new(
             "foo/v1/bad.proto",
             "foo/v1/bad.proto",
-            "syntax = \"proto3\";\npackage foo.v1;\nmessage bad_name { string FieldA = 1; }\nenum color { RED = 0; }\n".into(),
+            "syntax = \"proto3\";\npackage foo.v1;\nmessage bad_name { string FieldA = 1; }\nenum color { RED = 0; }\n"
+                .into(),
         );
         let start = file.text.find("color").unwrap();
-        let diag = Diagnostic::error(
-            "ENUM_PASCAL_CASE",
-            "Enum name \"color\" should be PascalCase, such as \"Color\".",
-        )
-        .with_span(&file, start, start + 5);
+        let diag =
+            Diagnostic::error("ENUM_PASCAL_CASE", "Enum name \"color\" should be PascalCase, such as \"Color\".")
+                .with_span(&file, start, start + 5);
         assert_eq!(
             render(&[diag]),
             r#"<testsuites>

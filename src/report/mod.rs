@@ -120,11 +120,7 @@ mod fixture {
 
     pub fn sources() -> Sources {
         let mut sources = Sources::default();
-        sources.insert(SourceFile::new(
-            "foo/v1/a.proto",
-            "foo/v1/a.proto",
-            Arc::from(A_PROTO),
-        ));
+        sources.insert(SourceFile::new("foo/v1/a.proto", "foo/v1/a.proto", Arc::from(A_PROTO)));
         sources
     }
 
@@ -160,8 +156,7 @@ mod fixture {
             .with_span(a, field_start, field_end),
             Diagnostic::new("COMMENT_TODO", Severity::Info, "TODO left in <comment> & \"unresolved\"")
                 .with_span(a, todo_start, todo_end),
-            Diagnostic::error("COMPILE", "syntax error:\nexpected \";\", found \"}\"")
-                .with_path("foo/v1/b.proto"),
+            Diagnostic::error("COMPILE", "syntax error:\nexpected \";\", found \"}\"").with_path("foo/v1/b.proto"),
         ]
     }
 
@@ -170,12 +165,7 @@ mod fixture {
     }
 
     pub fn options() -> ReportOptions<'static> {
-        ReportOptions {
-            color: false,
-            tool_version: "0.1.0",
-            command: "lint",
-            rule_summary: &rule_summary,
-        }
+        ReportOptions { color: false, tool_version: "0.1.0", command: "lint", rule_summary: &rule_summary }
     }
 
     /// Snapshots live in `testdata/report/snapshots`, next to the other report test data.
@@ -224,12 +214,7 @@ mod tests {
             write_report(&mut out, format, &[], &sources, &fixture::options()).unwrap();
             // SARIF and JUnit consumers expect a document even when nothing was found.
             let writes_a_document = matches!(format, OutputFormat::Sarif | OutputFormat::Junit);
-            assert_eq!(
-                out.is_empty(),
-                !writes_a_document,
-                "{format:?}: {}",
-                String::from_utf8_lossy(&out)
-            );
+            assert_eq!(out.is_empty(), !writes_a_document, "{format:?}: {}", String::from_utf8_lossy(&out));
         }
     }
 }

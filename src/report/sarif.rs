@@ -27,12 +27,7 @@ pub(super) fn write_sarif(
     sources: &Sources,
     opts: &ReportOptions,
 ) -> io::Result<()> {
-    let rule_ids: Vec<&str> = diags
-        .iter()
-        .map(|d| d.rule.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let rule_ids: Vec<&str> = diags.iter().map(|d| d.rule.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
     let rules: Vec<Value> = rule_ids
         .iter()
         .map(|&id| {
@@ -42,18 +37,13 @@ pub(super) fn write_sarif(
         .collect();
     let mut driver = json!({ "name": "idl", "version": opts.tool_version, "rules": rules });
     // Cargo leaves these empty until the manifest sets them; SARIF wants a URI or nothing.
-    if let Some(uri) = [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
-        .into_iter()
-        .find(|u| !u.is_empty())
-    {
+    if let Some(uri) = [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")].into_iter().find(|u| !u.is_empty()) {
         driver["informationUri"] = json!(uri);
     }
     let results: Vec<Value> = diags
         .iter()
         .map(|diag| {
-            let rule_index = rule_ids
-                .binary_search(&diag.rule.as_str())
-                .expect("every rule is listed");
+            let rule_index = rule_ids.binary_search(&diag.rule.as_str()).expect("every rule is listed");
             result(diag, rule_index, sources)
         })
         .collect();
@@ -111,9 +101,7 @@ fn portable_path(path: &str) -> String {
 /// A URI relative to `%SRCROOT%`, or a `file:` URI for an absolute path.
 fn artifact_location(path: &str) -> Value {
     let path = portable_path(path);
-    let drive = path
-        .get(..2)
-        .filter(|d| d.ends_with(':') && d.starts_with(|c: char| c.is_ascii_alphabetic()));
+    let drive = path.get(..2).filter(|d| d.ends_with(':') && d.starts_with(|c: char| c.is_ascii_alphabetic()));
     match (path.strip_prefix('/'), drive) {
         (Some(rest), _) => json!({ "uri": format!("file:///{}", percent_encode(rest)) }),
         (None, Some(drive)) => {
@@ -145,24 +133,13 @@ fn fingerprint(diag: &Diagnostic, sources: &Sources) -> String {
         .span
         .zip(sources.get(&diag.path))
         .filter(|(span, file)| (span.start.line as usize) <= file.line_count())
-        .map_or("", |(span, file)| {
-            file.line_text(span.start.line as usize - 1).trim()
-        });
+        .map_or("", |(span, file)| file.line_text(span.start.line as usize - 1).trim());
     let mut hasher = Sha256::new();
-    for part in [
-        diag.rule.as_str(),
-        &portable_path(&diag.path),
-        &diag.message,
-        line_text,
-    ] {
+    for part in [diag.rule.as_str(), &portable_path(&diag.path), &diag.message, line_text] {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -179,13 +156,7 @@ mod tests {
     #[test]
     fn sarif_snapshot() {
         let mut out = Vec::new();
-        write_sarif(
-            &mut out,
-            &fixture::diagnostics(),
-            &fixture::sources(),
-            &fixture::options(),
-        )
-        .unwrap();
+        write_sarif(&mut out, &fixture::diagnostics(), &fixture::sources(), &fixture::options()).unwrap();
         fixture::assert_snapshot("sarif", &String::from_utf8(out).unwrap());
     }
 
@@ -197,16 +168,12 @@ mod tests {
         let published = include_str!("../../testdata/report/sarif-schema-2.1.0.json");
         let stray_bracket = r#"-[a-zA-Z]{2}]?$""#;
         assert_eq!(published.matches(stray_bracket).count(), 2);
-        let schema: Value =
-            serde_json::from_str(&published.replace(stray_bracket, r#"-[a-zA-Z]{2}\\]?$""#))
-                .unwrap();
+        let schema: Value = serde_json::from_str(&published.replace(stray_bracket, r#"-[a-zA-Z]{2}\\]?$""#)).unwrap();
         let validator = jsonschema::validator_for(&schema).unwrap();
         for diags in [fixture::diagnostics(), Vec::new()] {
             let log = render(&diags);
-            let errors: Vec<String> = validator
-                .iter_errors(&log)
-                .map(|e| format!("{e} at {}", e.instance_path()))
-                .collect();
+            let errors: Vec<String> =
+                validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
             assert!(errors.is_empty(), "{errors:#?}");
         }
         // The validator must be able to fail, or the test above proves nothing.
@@ -221,26 +188,11 @@ mod tests {
         let run = &log["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
         let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-        assert_eq!(
-            ids,
-            [
-                "COMMENT_TODO",
-                "COMPILE",
-                "CONFIG",
-                "FIELD_LOWER_SNAKE_CASE",
-                "MESSAGE_PASCAL_CASE"
-            ]
-        );
-        assert_eq!(
-            rules[4]["shortDescription"]["text"],
-            "Message names are PascalCase."
-        );
+        assert_eq!(ids, ["COMMENT_TODO", "COMPILE", "CONFIG", "FIELD_LOWER_SNAKE_CASE", "MESSAGE_PASCAL_CASE"]);
+        assert_eq!(rules[4]["shortDescription"]["text"], "Message names are PascalCase.");
         assert_eq!(rules[0]["shortDescription"]["text"], "COMMENT_TODO");
         for result in run["results"].as_array().unwrap() {
-            assert_eq!(
-                rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"],
-                result["ruleId"]
-            );
+            assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], result["ruleId"]);
         }
         assert_eq!(run["automationDetails"]["id"], "idl/lint/");
     }
@@ -249,36 +201,21 @@ mod tests {
     fn sarif_locations_follow_what_is_known() {
         let log = render(&fixture::diagnostics());
         let results = log["runs"][0]["results"].as_array().unwrap();
-        assert!(
-            results[0].get("locations").is_none(),
-            "no path, no location"
-        );
+        assert!(results[0].get("locations").is_none(), "no path, no location");
         let compile = &results[4]["locations"][0]["physicalLocation"];
         assert_eq!(compile["artifactLocation"]["uri"], "foo/v1/b.proto");
         assert!(compile.get("region").is_none());
         let todo = &results[3]["locations"][0]["physicalLocation"];
-        assert_eq!(
-            todo["region"],
-            json!({ "startLine": 5, "startColumn": 13, "endLine": 5, "endColumn": 17 })
-        );
+        assert_eq!(todo["region"], json!({ "startLine": 5, "startColumn": 13, "endLine": 5, "endColumn": 17 }));
         assert_eq!(todo["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         assert_eq!(results[3]["level"], "note");
     }
 
     #[test]
     fn sarif_uris_are_percent_encoded() {
-        assert_eq!(
-            artifact_location("a b/中.proto")["uri"],
-            "a%20b/%E4%B8%AD.proto"
-        );
-        assert_eq!(
-            artifact_location("/abs/x#1.proto"),
-            json!({ "uri": "file:///abs/x%231.proto" })
-        );
-        assert_eq!(
-            artifact_location("C:/p/x.proto"),
-            json!({ "uri": "file:///C:/p/x.proto" })
-        );
+        assert_eq!(artifact_location("a b/中.proto")["uri"], "a%20b/%E4%B8%AD.proto");
+        assert_eq!(artifact_location("/abs/x#1.proto"), json!({ "uri": "file:///abs/x%231.proto" }));
+        assert_eq!(artifact_location("C:/p/x.proto"), json!({ "uri": "file:///C:/p/x.proto" }));
     }
 
     #[test]
@@ -288,29 +225,19 @@ mod tests {
         let before = fingerprint(&diag, &sources);
 
         let shifted_text = format!("// new first line\n{}", fixture::A_PROTO);
-        let shifted_file = crate::source::SourceFile::new(
-            "foo/v1/a.proto",
-            "foo/v1/a.proto",
-            shifted_text.as_str().into(),
-        );
+        let shifted_file =
+            crate::source::SourceFile::new("foo/v1/a.proto", "foo/v1/a.proto", shifted_text.as_str().into());
         let start = shifted_text.find("bad_name").unwrap();
         let mut shifted_sources = Sources::default();
         shifted_sources.insert(shifted_file.clone());
         let mut shifted = diag.clone();
-        shifted.span = Some(crate::diagnostic::Span::new(
-            &shifted_file,
-            start,
-            start + 8,
-        ));
+        shifted.span = Some(crate::diagnostic::Span::new(&shifted_file, start, start + 8));
         assert_eq!(fingerprint(&shifted, &shifted_sources), before);
 
         let mut other_message = diag.clone();
         other_message.message.push('!');
         assert_ne!(fingerprint(&other_message, &sources), before);
         // Pinned: a change of hash input or algorithm must be deliberate (bump `idl/v1`).
-        assert_eq!(
-            before,
-            "4c2e6d4a3241a5c95ef8f482a570eba6d6438e0a4e6a504f9135c283044861c3"
-        );
+        assert_eq!(before, "4c2e6d4a3241a5c95ef8f482a570eba6d6438e0a4e6a504f9135c283044861c3");
     }
 }

@@ -45,12 +45,7 @@ impl<'a> Report<'a> {
             false => format!("unsafe fix available (--unsafe-fixes): {}", fix.description),
         });
         let help: Vec<String> = diag.notes.iter().cloned().chain(fix).collect();
-        Report {
-            diag,
-            headline,
-            snippet,
-            help: (!help.is_empty()).then(|| help.join("\n")),
-        }
+        Report { diag, headline, snippet, help: (!help.is_empty()).then(|| help.join("\n")) }
     }
 }
 
@@ -82,15 +77,11 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help
-            .as_ref()
-            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.snippet
-            .as_ref()
-            .map(|(source, _)| source as &dyn SourceCode)
+        self.snippet.as_ref().map(|(source, _)| source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -100,17 +91,8 @@ impl miette::Diagnostic for Report<'_> {
 }
 
 /// Renders every finding with miette, then a summary line when there are any.
-pub(super) fn write_text(
-    out: &mut dyn Write,
-    diags: &[Diagnostic],
-    sources: &Sources,
-    color: bool,
-) -> io::Result<()> {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+pub(super) fn write_text(out: &mut dyn Write, diags: &[Diagnostic], sources: &Sources, color: bool) -> io::Result<()> {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).without_primary_span_start();
     for diag in diags {
         let mut rendered = String::new();
@@ -191,18 +173,12 @@ mod tests {
         let rendered = render_text(&diags, false);
         for (needle, width) in [("TODO", 4), ("FieldA", 6)] {
             let lines: Vec<&str> = rendered.lines().collect();
-            let at = lines
-                .iter()
-                .position(|l| l.contains(needle) && l.contains('│'))
-                .unwrap();
+            let at = lines.iter().position(|l| l.contains(needle) && l.contains('│')).unwrap();
             let (code_line, underline) = (lines[at], lines[at + 1]);
             let prefix = &code_line[..code_line.find(needle).unwrap()];
             let column = miette_width(prefix);
             let marks: String = underline.chars().skip(column).take(width).collect();
-            assert!(
-                marks.chars().all(|c| "─┬".contains(c)),
-                "{needle}:\n{code_line}\n{underline}"
-            );
+            assert!(marks.chars().all(|c| "─┬".contains(c)), "{needle}:\n{code_line}\n{underline}");
         }
     }
 
@@ -217,17 +193,12 @@ mod tests {
         let sources = fixture::sources();
         let file = sources.get("foo/v1/a.proto").unwrap();
         let end = fixture::A_PROTO.len();
-        let rendered = render_text(
-            &[Diagnostic::error("R", "at the end").with_span(file, end, end)],
-            false,
-        );
+        let rendered = render_text(&[Diagnostic::error("R", "at the end").with_span(file, end, end)], false);
         assert!(rendered.contains("╭─[foo/v1/a.proto:7:1]"), "{rendered}");
     }
 
     fn miette_width(s: &str) -> usize {
-        s.chars()
-            .map(|c| if "𠮷野家中文".contains(c) { 2 } else { 1 })
-            .sum()
+        s.chars().map(|c| if "𠮷野家中文".contains(c) { 2 } else { 1 }).sum()
     }
 
     #[test]
@@ -235,19 +206,13 @@ mod tests {
         let mut diag = fixture::diagnostics().remove(1);
         diag.path = "elsewhere.proto".into();
         let rendered = render_text(&[diag], false);
-        assert!(
-            rendered.contains("elsewhere.proto:3:9: Message name"),
-            "{rendered}"
-        );
+        assert!(rendered.contains("elsewhere.proto:3:9: Message name"), "{rendered}");
         assert!(rendered.ends_with("\n1 error\n"), "{rendered}");
     }
 
     #[test]
     fn summary_counts_each_severity() {
-        assert_eq!(
-            summary(&fixture::diagnostics()).unwrap(),
-            "3 errors, 1 warning, 1 info"
-        );
+        assert_eq!(summary(&fixture::diagnostics()).unwrap(), "3 errors, 1 warning, 1 info");
         assert_eq!(summary(&[]), None);
     }
 }

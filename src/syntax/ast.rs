@@ -18,10 +18,7 @@ impl Sp {
         Sp { start, end }
     }
     pub fn to(self, other: Sp) -> Sp {
-        Sp {
-            start: self.start,
-            end: other.end,
-        }
+        Sp { start: self.start, end: other.end }
     }
     pub fn text(self, src: &str) -> &str {
         &src[self.start as usize..self.end as usize]

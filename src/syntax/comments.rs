@@ -168,27 +168,15 @@ pub fn collect(gap: &str, at_start: bool, next: Option<&str>) -> Collected {
         has_trailing: false,
         detached: Vec::new(),
     };
-    let mut s = Scanner {
-        b: gap.as_bytes(),
-        i: 0,
-        line: 0,
-    };
+    let mut s = Scanner { b: gap.as_bytes(), i: 0, line: 0 };
     let prev_line = 0usize;
     let mut trailing_comment_end_line: Option<usize> = None;
     let has_prev = !at_start;
 
     let finish = |mut c: Collector| -> Collected {
-        let leading = if c.has_comment {
-            Some(std::mem::take(&mut c.buffer))
-        } else {
-            None
-        };
+        let leading = if c.has_comment { Some(std::mem::take(&mut c.buffer)) } else { None };
         Collected {
-            trailing: if has_prev && c.has_trailing {
-                Some(c.trailing)
-            } else {
-                None
-            },
+            trailing: if has_prev && c.has_trailing { Some(c.trailing) } else { None },
             detached: c.detached,
             leading,
         }
@@ -256,9 +244,7 @@ pub fn collect(gap: &str, at_start: bool, next: Option<&str>) -> Collected {
                     if next.is_none() || matches!(next, Some("}" | "]" | ")")) {
                         c.flush();
                     }
-                    if next.is_some()
-                        && (prev_line == s.line || trailing_comment_end_line == Some(s.line))
-                    {
+                    if next.is_some() && (prev_line == s.line || trailing_comment_end_line == Some(s.line)) {
                         c.maybe_detach_comment(has_prev);
                     }
                     return finish(c);

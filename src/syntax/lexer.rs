@@ -25,10 +25,7 @@ pub enum TokenKind {
 
 impl TokenKind {
     pub fn is_trivia(self) -> bool {
-        matches!(
-            self,
-            TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment
-        )
+        matches!(self, TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment)
     }
 }
 
@@ -59,11 +56,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<LexError>) {
     let mut errors = Vec::new();
     let mut i = 0usize;
     if src.starts_with('\u{feff}') {
-        tokens.push(Token {
-            kind: TokenKind::Whitespace,
-            start: 0,
-            end: 3,
-        });
+        tokens.push(Token { kind: TokenKind::Whitespace, start: 0, end: 3 });
         i = 3;
     }
     while i < bytes.len() {
@@ -71,9 +64,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<LexError>) {
         let b = bytes[i];
         let kind = match b {
             b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c => {
-                while i < bytes.len()
-                    && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c)
-                {
+                while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c) {
                     i += 1;
                 }
                 TokenKind::Whitespace
@@ -115,9 +106,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<LexError>) {
                 TokenKind::Ident
             }
             b'0'..=b'9' => lex_number(bytes, &mut i, &mut errors),
-            b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                lex_number(bytes, &mut i, &mut errors)
-            }
+            b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => lex_number(bytes, &mut i, &mut errors),
             b'"' | b'\'' => {
                 i += 1;
                 let mut closed = false;
@@ -160,20 +149,13 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<LexError>) {
                     message: if b < 0x80 {
                         "Invalid control characters encountered in text.".into()
                     } else {
-                        format!(
-                            "Unexpected character {:?} outside a string or comment.",
-                            &src[start..i]
-                        )
+                        format!("Unexpected character {:?} outside a string or comment.", &src[start..i])
                     },
                 });
                 TokenKind::Error
             }
         };
-        tokens.push(Token {
-            kind,
-            start: start as u32,
-            end: i as u32,
-        });
+        tokens.push(Token { kind, start: start as u32, end: i as u32 });
     }
     (tokens, errors)
 }
@@ -301,9 +283,7 @@ pub fn unescape_string(token_text: &str) -> (Vec<u8>, Option<String>) {
                     n += 1;
                 }
                 if n == 0 {
-                    err.get_or_insert_with(|| {
-                        "Expected hex digits for escape sequence.".to_string()
-                    });
+                    err.get_or_insert_with(|| "Expected hex digits for escape sequence.".to_string());
                 }
                 out.push(v as u8);
             }
@@ -319,15 +299,11 @@ pub fn unescape_string(token_text: &str) -> (Vec<u8>, Option<String>) {
                             out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                         }
                         None => {
-                            err.get_or_insert_with(|| {
-                                "Invalid unicode escape sequence.".to_string()
-                            });
+                            err.get_or_insert_with(|| "Invalid unicode escape sequence.".to_string());
                         }
                     }
                 } else {
-                    err.get_or_insert_with(|| {
-                        "Expected four hex digits for \\u escape sequence.".to_string()
-                    });
+                    err.get_or_insert_with(|| "Expected four hex digits for \\u escape sequence.".to_string());
                 }
             }
             _ => {
@@ -398,10 +374,7 @@ mod tests {
 
     #[test]
     fn unescapes_like_protoc() {
-        assert_eq!(
-            unescape_string(r#""a\n\x41\101\u00e9\'""#).0,
-            b"a\nAA\xc3\xa9'".to_vec()
-        );
+        assert_eq!(unescape_string(r#""a\n\x41\101\u00e9\'""#).0, b"a\nAA\xc3\xa9'".to_vec());
         assert!(unescape_string(r#""\q""#).1.is_some());
     }
 

@@ -29,12 +29,8 @@ pub struct Parsed {
 
 pub fn parse(src: &str) -> Parsed {
     let (tokens, lex_errors) = lexer::lex(src);
-    let significant: Vec<u32> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !t.kind.is_trivia())
-        .map(|(i, _)| i as u32)
-        .collect();
+    let significant: Vec<u32> =
+        tokens.iter().enumerate().filter(|(_, t)| !t.kind.is_trivia()).map(|(i, _)| i as u32).collect();
     let mut p = Parser {
         src,
         tokens: &tokens,
@@ -42,10 +38,7 @@ pub fn parse(src: &str) -> Parsed {
         pos: 0,
         errors: lex_errors
             .into_iter()
-            .map(|e| ParseError {
-                span: Sp::new(e.start, e.end),
-                message: e.message,
-            })
+            .map(|e| ParseError { span: Sp::new(e.start, e.end), message: e.message })
             .collect(),
         upcoming_leading: None,
         upcoming_detached: Vec::new(),
@@ -55,11 +48,7 @@ pub fn parse(src: &str) -> Parsed {
     let mut errors = p.errors;
     errors.sort_by_key(|e| (e.span.start, e.span.end));
     errors.dedup_by(|a, b| a.span.start == b.span.start);
-    Parsed {
-        file,
-        tokens,
-        errors,
-    }
+    Parsed { file, tokens, errors }
 }
 
 /// Marker for "this statement failed; an error is already recorded".
@@ -104,15 +93,10 @@ impl<'a> Parser<'a> {
         }
     }
     fn prev_end(&self) -> u32 {
-        if self.pos == 0 {
-            0
-        } else {
-            self.tokens[self.sig[self.pos - 1] as usize].end
-        }
+        if self.pos == 0 { 0 } else { self.tokens[self.sig[self.pos - 1] as usize].end }
     }
     fn looking_at(&self, s: &str) -> bool {
-        self.tok()
-            .is_some_and(|t| t.kind != TokenKind::String && t.text(self.src) == s)
+        self.tok().is_some_and(|t| t.kind != TokenKind::String && t.text(self.src) == s)
     }
     fn bump(&mut self) -> Sp {
         let sp = self.span();
@@ -122,28 +106,17 @@ impl<'a> Parser<'a> {
         sp
     }
     fn try_consume(&mut self, s: &str) -> Option<Sp> {
-        if self.looking_at(s) {
-            Some(self.bump())
-        } else {
-            None
-        }
+        if self.looking_at(s) { Some(self.bump()) } else { None }
     }
 
     // ---- errors ----
 
     fn error_at(&mut self, span: Sp, message: impl Into<String>) {
-        self.errors.push(ParseError {
-            span,
-            message: message.into(),
-        });
+        self.errors.push(ParseError { span, message: message.into() });
     }
     fn fail<T>(&mut self, message: impl Into<String>) -> PResult<T> {
         let sp = self.span();
-        let found = if self.at_end() {
-            "end of input".to_string()
-        } else {
-            format!("\"{}\"", self.text())
-        };
+        let found = if self.at_end() { "end of input".to_string() } else { format!("\"{}\"", self.text()) };
         self.error_at(sp, format!("{} Found {found}.", message.into()));
         Err(Failed)
     }
@@ -197,14 +170,7 @@ impl<'a> Parser<'a> {
         let sp = Sp::new(tok.start, tok.end);
         if attach {
             let detached = std::mem::replace(&mut self.upcoming_detached, collected.detached);
-            Ok((
-                sp,
-                Comments {
-                    leading,
-                    trailing: collected.trailing,
-                    detached,
-                },
-            ))
+            Ok((sp, Comments { leading, trailing: collected.trailing, detached }))
         } else {
             if s == "}" {
                 self.upcoming_detached = collected.detached;
@@ -216,22 +182,14 @@ impl<'a> Parser<'a> {
     }
 
     fn try_end_of_decl(&mut self, s: &str) -> Option<Sp> {
-        if self.looking_at(s) {
-            self.end_of_decl(s, false).ok().map(|(sp, _)| sp)
-        } else {
-            None
-        }
+        if self.looking_at(s) { self.end_of_decl(s, false).ok().map(|(sp, _)| sp) } else { None }
     }
 
     // ---- file ----
 
     fn parse_file(&mut self) -> File {
         let first = self.tok().map_or(self.src.len() as u32, |t| t.start);
-        let collected = comments::collect(
-            &self.src[..first as usize],
-            true,
-            self.tok().map(|t| t.text(self.src)),
-        );
+        let collected = comments::collect(&self.src[..first as usize], true, self.tok().map(|t| t.text(self.src)));
         self.upcoming_leading = collected.leading;
         self.upcoming_detached = collected.detached;
         let start = self.span();
@@ -252,10 +210,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        File {
-            span: start.to(Sp::new(self.prev_end(), self.prev_end())),
-            decls,
-        }
+        File { span: start.to(Sp::new(self.prev_end(), self.prev_end())), decls }
     }
 
     fn parse_top_level(&mut self, first: bool) -> PResult<Option<Decl>> {
@@ -280,22 +235,13 @@ impl<'a> Parser<'a> {
                 self.consume("=")?;
                 let value = self.string_lit("Expected syntax identifier.")?;
                 let (end, comments) = self.end_of_decl(";", true)?;
-                Ok(Some(Decl::Syntax(SyntaxDecl {
-                    span: start.to(end),
-                    is_edition,
-                    value,
-                    comments,
-                })))
+                Ok(Some(Decl::Syntax(SyntaxDecl { span: start.to(end), is_edition, value, comments })))
             }
             "package" => {
                 self.bump();
                 let name = self.full_ident("Expected identifier.")?;
                 let (end, comments) = self.end_of_decl(";", true)?;
-                Ok(Some(Decl::Package(PackageDecl {
-                    span: start.to(end),
-                    name,
-                    comments,
-                })))
+                Ok(Some(Decl::Package(PackageDecl { span: start.to(end), name, comments })))
             }
             "import" => {
                 self.bump();
@@ -310,13 +256,7 @@ impl<'a> Parser<'a> {
                 };
                 let path = self.string_lit("Expected a string naming the file to import.")?;
                 let (end, comments) = self.end_of_decl(";", true)?;
-                Ok(Some(Decl::Import(ImportDecl {
-                    span: start.to(end),
-                    kind,
-                    kind_span,
-                    path,
-                    comments,
-                })))
+                Ok(Some(Decl::Import(ImportDecl { span: start.to(end), kind, kind_span, path, comments })))
             }
             "option" => Ok(Some(Decl::Option(self.option_statement()?))),
             "message" => Ok(Some(Decl::Message(self.message()?))),
@@ -330,11 +270,7 @@ impl<'a> Parser<'a> {
     // ---- lexical helpers ----
 
     fn ident(&mut self, what: &str) -> PResult<Sp> {
-        if self.kind() == Some(TokenKind::Ident) {
-            Ok(self.bump())
-        } else {
-            self.fail(what.to_string())
-        }
+        if self.kind() == Some(TokenKind::Ident) { Ok(self.bump()) } else { self.fail(what.to_string()) }
     }
 
     /// `a.b.c` (no leading dot).
@@ -374,10 +310,7 @@ impl<'a> Parser<'a> {
             value.extend(bytes);
             end = self.bump();
         }
-        Ok(StrLit {
-            span: start.to(end),
-            value,
-        })
+        Ok(StrLit { span: start.to(end), value })
     }
 
     fn int_lit(&mut self, what: &str, allow_negative: bool) -> PResult<IntLit> {
@@ -387,21 +320,14 @@ impl<'a> Parser<'a> {
             return self.fail(what.to_string());
         }
         let sp = self.bump();
-        Ok(IntLit {
-            span: start.to(sp),
-            negative,
-            magnitude: lexer::parse_int(sp.text(self.src)),
-        })
+        Ok(IntLit { span: start.to(sp), negative, magnitude: lexer::parse_int(sp.text(self.src)) })
     }
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let sp = self.span();
-            self.error_at(
-                sp,
-                format!("Declarations are nested too deeply (more than {MAX_DEPTH} levels)."),
-            );
+            self.error_at(sp, format!("Declarations are nested too deeply (more than {MAX_DEPTH} levels)."));
             // Nothing inside can be trusted; give up on the rest of the file.
             self.pos = self.sig.len();
             return Err(Failed);
@@ -428,18 +354,10 @@ impl<'a> Parser<'a> {
                 let end = self.full_ident("Expected identifier.")?;
                 let name = name_start.to(end).text(self.src).to_string();
                 let close = self.consume(")")?;
-                parts.push(OptionNamePart {
-                    span: open.to(close),
-                    name,
-                    is_extension: true,
-                });
+                parts.push(OptionNamePart { span: open.to(close), name, is_extension: true });
             } else {
                 let sp = self.ident("Expected identifier.")?;
-                parts.push(OptionNamePart {
-                    span: sp,
-                    name: sp.text(self.src).to_string(),
-                    is_extension: false,
-                });
+                parts.push(OptionNamePart { span: sp, name: sp.text(self.src).to_string(), is_extension: false });
             }
             if self.looking_at(".") {
                 self.bump();
@@ -448,10 +366,7 @@ impl<'a> Parser<'a> {
             }
         }
         let end = parts.last().unwrap().span;
-        Ok(OptionName {
-            span: start.to(end),
-            parts,
-        })
+        Ok(OptionName { span: start.to(end), parts })
     }
 
     fn option_value(&mut self) -> PResult<OptionValue> {
@@ -475,16 +390,11 @@ impl<'a> Parser<'a> {
                     if negative && magnitude > i64::MAX as u64 + 1 {
                         return self.fail("Integer out of range.");
                     }
-                    OptionValueKind::Int {
-                        negative,
-                        magnitude,
-                    }
+                    OptionValueKind::Int { negative, magnitude }
                 }
                 // protoc parses an integer too large for 64 bits as a double.
                 None => match self.text().parse::<f64>() {
-                    Ok(v) if !self.text().starts_with('0') => {
-                        OptionValueKind::Float(if negative { -v } else { v })
-                    }
+                    Ok(v) if !self.text().starts_with('0') => OptionValueKind::Float(if negative { -v } else { v }),
                     _ => return self.fail("Integer out of range."),
                 },
             },
@@ -497,10 +407,7 @@ impl<'a> Parser<'a> {
                     return self.fail("Invalid '-' symbol before string.");
                 }
                 let s = self.string_lit("Expected string.")?;
-                return Ok(OptionValue {
-                    span: start.to(s.span),
-                    kind: OptionValueKind::Str(s.value),
-                });
+                return Ok(OptionValue { span: start.to(s.span), kind: OptionValueKind::Str(s.value) });
             }
             _ if self.looking_at("{") && !negative => {
                 let text = self.aggregate()?;
@@ -512,10 +419,7 @@ impl<'a> Parser<'a> {
             _ => return self.fail("Expected option value."),
         };
         let end = self.bump();
-        Ok(OptionValue {
-            span: start.to(end),
-            kind,
-        })
+        Ok(OptionValue { span: start.to(end), kind })
     }
 
     /// A message literal, kept as protoc keeps it: the tokens inside the outer
@@ -547,22 +451,14 @@ impl<'a> Parser<'a> {
         let name = self.option_name()?;
         self.consume("=")?;
         let value = self.option_value()?;
-        Ok(OptionAssign {
-            span: name.span.to(value.span),
-            name,
-            value,
-        })
+        Ok(OptionAssign { span: name.span.to(value.span), name, value })
     }
 
     fn option_statement(&mut self) -> PResult<OptionDecl> {
         let start = self.consume("option")?;
         let assign = self.option_assign()?;
         let (end, comments) = self.end_of_decl(";", true)?;
-        Ok(OptionDecl {
-            span: start.to(end),
-            assign,
-            comments,
-        })
+        Ok(OptionDecl { span: start.to(end), assign, comments })
     }
 
     fn compact_options(&mut self) -> PResult<Option<CompactOptions>> {
@@ -577,10 +473,7 @@ impl<'a> Parser<'a> {
             }
         }
         let close = self.consume("]")?;
-        Ok(Some(CompactOptions {
-            span: open.to(close),
-            options,
-        }))
+        Ok(Some(CompactOptions { span: open.to(close), options }))
     }
 
     // ---- messages ----
@@ -589,12 +482,7 @@ impl<'a> Parser<'a> {
         let start = self.consume("message")?;
         let name = self.ident("Expected message name.")?;
         let (comments, body, end) = self.message_block()?;
-        Ok(MessageDecl {
-            span: start.to(end),
-            name,
-            body,
-            comments,
-        })
+        Ok(MessageDecl { span: start.to(end), name, body, comments })
     }
 
     fn message_block(&mut self) -> PResult<(Comments, Vec<MessageItem>, Sp)> {
@@ -623,13 +511,7 @@ impl<'a> Parser<'a> {
     /// After a failed statement inside a block: skip it, unless the failure was a
     /// nesting-limit abort (then the input is gone and we propagate).
     fn recover(&mut self, before: usize) -> PResult<()> {
-        if self.at_end()
-            && self.depth > 0
-            && self
-                .errors
-                .iter()
-                .any(|e| e.message.contains("nested too deeply"))
-        {
+        if self.at_end() && self.depth > 0 && self.errors.iter().any(|e| e.message.contains("nested too deeply")) {
             self.leave();
             return Err(Failed);
         }
@@ -670,15 +552,10 @@ impl<'a> Parser<'a> {
             "repeated" => Some((Label::Repeated, self.span())),
             _ => None,
         };
-        if label.is_some() {
-            // `optional` etc. could also be a message type name; protoc treats a
-            // label keyword as a label when something other than `.`/`=` follows.
+        if let Some((_, label_span)) = label {
             self.bump();
             if !allow_label {
-                self.error_at(
-                    label.unwrap().1,
-                    "Fields in oneofs must not have labels (required / optional / repeated).",
-                );
+                self.error_at(label_span, "Fields in oneofs must not have labels (required / optional / repeated).");
             }
         }
         if self.looking_at("map") && self.peek_text(1) == Some("<") {
@@ -689,10 +566,7 @@ impl<'a> Parser<'a> {
             let value_type = self.type_name()?;
             let map_end = self.consume(">")?;
             if let Some((_, sp)) = label {
-                self.error_at(
-                    sp,
-                    "Field labels (required/optional/repeated) are not allowed on map fields.",
-                );
+                self.error_at(sp, "Field labels (required/optional/repeated) are not allowed on map fields.");
             }
             let name = self.ident("Expected field name.")?;
             self.consume("=")?;
@@ -734,26 +608,14 @@ impl<'a> Parser<'a> {
         let number = self.int_lit("Expected field number.", false)?;
         let options = self.compact_options()?;
         let (end, comments) = self.end_of_decl(";", true)?;
-        Ok(FieldLike::Field(FieldDecl {
-            span: start.to(end),
-            label,
-            ty,
-            name,
-            number,
-            options,
-            comments,
-        }))
+        Ok(FieldLike::Field(FieldDecl { span: start.to(end), label, ty, name, number, options, comments }))
     }
 
     fn peek_text(&self, ahead: usize) -> Option<&'a str> {
-        self.sig
-            .get(self.pos + ahead)
-            .map(|&i| self.tokens[i as usize].text(self.src))
+        self.sig.get(self.pos + ahead).map(|&i| self.tokens[i as usize].text(self.src))
     }
     fn peek_kind(&self, ahead: usize) -> Option<TokenKind> {
-        self.sig
-            .get(self.pos + ahead)
-            .map(|&i| self.tokens[i as usize].kind)
+        self.sig.get(self.pos + ahead).map(|&i| self.tokens[i as usize].kind)
     }
 
     fn oneof(&mut self) -> PResult<OneofDecl> {
@@ -791,23 +653,14 @@ impl<'a> Parser<'a> {
             }
         };
         self.leave();
-        Ok(OneofDecl {
-            span: start.to(end),
-            name,
-            items,
-            comments,
-        })
+        Ok(OneofDecl { span: start.to(end), name, items, comments })
     }
 
     fn tag_ranges(&mut self, enum_style: bool) -> PResult<Vec<TagRange>> {
         let mut ranges = Vec::new();
         loop {
             let start = self.int_lit("Expected field number range.", enum_style)?;
-            let mut range = TagRange {
-                span: start.span,
-                start,
-                end: None,
-            };
+            let mut range = TagRange { span: start.span, start, end: None };
             if self.try_consume("to").is_some() {
                 if let Some(sp) = self.try_consume("max") {
                     range.end = Some(RangeEnd::Max(sp));
@@ -830,41 +683,31 @@ impl<'a> Parser<'a> {
         let ranges = self.tag_ranges(false)?;
         let options = self.compact_options()?;
         let (end, comments) = self.end_of_decl(";", true)?;
-        Ok(ExtensionsDecl {
-            span: start.to(end),
-            ranges,
-            options,
-            comments,
-        })
+        Ok(ExtensionsDecl { span: start.to(end), ranges, options, comments })
     }
 
     fn reserved(&mut self, enum_style: bool) -> PResult<ReservedDecl> {
         let start = self.consume("reserved")?;
-        let reserved =
-            if self.kind() == Some(TokenKind::String) || self.kind() == Some(TokenKind::Ident) {
-                let mut names = Vec::new();
-                loop {
-                    if self.kind() == Some(TokenKind::String) {
-                        let s = self.string_lit("Expected field name.")?;
-                        names.push((s.span, s.lossy()));
-                    } else {
-                        let sp = self.ident("Expected field name.")?;
-                        names.push((sp, sp.text(self.src).to_string()));
-                    }
-                    if self.try_consume(",").is_none() {
-                        break;
-                    }
+        let reserved = if self.kind() == Some(TokenKind::String) || self.kind() == Some(TokenKind::Ident) {
+            let mut names = Vec::new();
+            loop {
+                if self.kind() == Some(TokenKind::String) {
+                    let s = self.string_lit("Expected field name.")?;
+                    names.push((s.span, s.lossy()));
+                } else {
+                    let sp = self.ident("Expected field name.")?;
+                    names.push((sp, sp.text(self.src).to_string()));
                 }
-                Reserved::Names(names)
-            } else {
-                Reserved::Ranges(self.tag_ranges(enum_style)?)
-            };
+                if self.try_consume(",").is_none() {
+                    break;
+                }
+            }
+            Reserved::Names(names)
+        } else {
+            Reserved::Ranges(self.tag_ranges(enum_style)?)
+        };
         let (end, comments) = self.end_of_decl(";", true)?;
-        Ok(ReservedDecl {
-            span: start.to(end),
-            reserved,
-            comments,
-        })
+        Ok(ReservedDecl { span: start.to(end), reserved, comments })
     }
 
     // ---- enums ----
@@ -902,12 +745,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.leave();
-        Ok(EnumDecl {
-            span: start.to(end),
-            name,
-            items,
-            comments,
-        })
+        Ok(EnumDecl { span: start.to(end), name, items, comments })
     }
 
     fn enum_value(&mut self) -> PResult<EnumValueDecl> {
@@ -916,13 +754,7 @@ impl<'a> Parser<'a> {
         let number = self.int_lit("Expected integer.", true)?;
         let options = self.compact_options()?;
         let (end, comments) = self.end_of_decl(";", true)?;
-        Ok(EnumValueDecl {
-            span: name.to(end),
-            name,
-            number,
-            options,
-            comments,
-        })
+        Ok(EnumValueDecl { span: name.to(end), name, number, options, comments })
     }
 
     // ---- services ----
@@ -957,12 +789,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.leave();
-        Ok(ServiceDecl {
-            span: start.to(end),
-            name,
-            items,
-            comments,
-        })
+        Ok(ServiceDecl { span: start.to(end), name, items, comments })
     }
 
     fn rpc_type(&mut self) -> PResult<RpcType> {
@@ -1009,24 +836,10 @@ impl<'a> Parser<'a> {
                 }
             };
             self.leave();
-            Ok(RpcDecl {
-                span: start.to(end),
-                name,
-                input,
-                output,
-                body: Some(body),
-                comments,
-            })
+            Ok(RpcDecl { span: start.to(end), name, input, output, body: Some(body), comments })
         } else {
             let (end, comments) = self.end_of_decl(";", true)?;
-            Ok(RpcDecl {
-                span: start.to(end),
-                name,
-                input,
-                output,
-                body: None,
-                comments,
-            })
+            Ok(RpcDecl { span: start.to(end), name, input, output, body: None, comments })
         }
     }
 
@@ -1065,12 +878,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.leave();
-        Ok(ExtendDecl {
-            span: start.to(end),
-            extendee,
-            items,
-            comments,
-        })
+        Ok(ExtendDecl { span: start.to(end), extendee, items, comments })
     }
 }
 
@@ -1116,9 +924,7 @@ extend M { int32 ext = 100; }
 
     #[test]
     fn editions_and_identifier_reserved_names() {
-        ok(
-            "edition = \"2023\";\nmessage M { reserved foo, bar; int32 x = 1 [features.field_presence = IMPLICIT]; }",
-        );
+        ok("edition = \"2023\";\nmessage M { reserved foo, bar; int32 x = 1 [features.field_presence = IMPLICIT]; }");
     }
 
     #[test]
@@ -1146,21 +952,15 @@ extend M { int32 ext = 100; }
     #[test]
     fn aggregate_is_joined_like_protoc() {
         let f = ok("option (a) = { b: 1\n c { d: \"x y\" } };");
-        let Decl::Option(o) = &f.decls[0] else {
-            panic!()
-        };
-        let OptionValueKind::Aggregate(text) = &o.assign.value.kind else {
-            panic!()
-        };
+        let Decl::Option(o) = &f.decls[0] else { panic!() };
+        let OptionValueKind::Aggregate(text) = &o.assign.value.kind else { panic!() };
         assert_eq!(text, "b : 1 c { d : \"x y\" }");
     }
 
     #[test]
     fn comments_attach_like_protoc() {
         let f = ok("// d\n\n// lead\nsyntax = \"proto3\"; // trail\n");
-        let Decl::Syntax(s) = &f.decls[0] else {
-            panic!()
-        };
+        let Decl::Syntax(s) = &f.decls[0] else { panic!() };
         assert_eq!(s.comments.leading.as_deref(), Some(" lead\n"));
         assert_eq!(s.comments.trailing.as_deref(), Some(" trail\n"));
         assert_eq!(s.comments.detached, vec![" d\n".to_string()]);

@@ -73,17 +73,11 @@ enum Target {
 /// parent; with no `paths`, `cwd` is the only root.
 ///
 /// Errors come back together with the warnings found so far.
-pub fn discover(
-    cwd: &Path,
-    config_arg: Option<&Path>,
-    paths: &[PathBuf],
-) -> Result<Workspace, Vec<Diagnostic>> {
-    let cwd = normalize(&std::path::absolute(cwd).map_err(|error| {
-        vec![Diagnostic::error(
-            IO_RULE,
-            format!("invalid working directory: {error}"),
-        )]
-    })?);
+pub fn discover(cwd: &Path, config_arg: Option<&Path>, paths: &[PathBuf]) -> Result<Workspace, Vec<Diagnostic>> {
+    let cwd = normalize(
+        &std::path::absolute(cwd)
+            .map_err(|error| vec![Diagnostic::error(IO_RULE, format!("invalid working directory: {error}"))])?,
+    );
     let config_path = match config_arg {
         Some(arg) => {
             let path = normalize(&cwd.join(arg));
@@ -93,10 +87,7 @@ pub fn discover(
             }
             Some(path)
         }
-        None => cwd
-            .ancestors()
-            .map(|dir| dir.join(CONFIG_FILE_NAME))
-            .find(|path| path.is_file()),
+        None => cwd.ancestors().map(|dir| dir.join(CONFIG_FILE_NAME)).find(|path| path.is_file()),
     };
     let (config, config_file, base_dir) = match config_path {
         Some(path) => {
@@ -116,12 +107,10 @@ pub fn discover(
         Some(file) => configured_dirs(&config, file, &base_dir, &mut config_errors, &mut warnings),
         None => (implicit_roots(&cwd, &targets), Vec::new()),
     };
-    let excludes = config
-        .exclude_matcher(config_file.as_ref())
-        .unwrap_or_else(|glob_errors| {
-            config_errors.extend(glob_errors);
-            GlobSet::empty()
-        });
+    let excludes = config.exclude_matcher(config_file.as_ref()).unwrap_or_else(|glob_errors| {
+        config_errors.extend(glob_errors);
+        GlobSet::empty()
+    });
     if !config_errors.is_empty() {
         config_errors.extend(warnings);
         return Err(config_errors);
@@ -148,12 +137,7 @@ pub fn discover(
             Target::Dir(dir) => walker.select_dir(dir),
         }
     }
-    let Walker {
-        files,
-        mut errors,
-        warnings,
-        ..
-    } = walker;
+    let Walker { files, mut errors, warnings, .. } = walker;
     if !errors.is_empty() {
         errors.extend(warnings);
         return Err(errors);
@@ -176,17 +160,11 @@ impl Workspace {
     pub fn resolve_import(&self, name: &str) -> Option<PathBuf> {
         let clean = !name.is_empty()
             && !name.contains('\\')
-            && name
-                .split('/')
-                .all(|segment| !matches!(segment, "" | "." | ".."));
+            && name.split('/').all(|segment| !matches!(segment, "" | "." | ".."));
         if !clean {
             return None;
         }
-        self.roots
-            .iter()
-            .chain(&self.import_paths)
-            .map(|dir| dir.join(name))
-            .find(|path| path.is_file())
+        self.roots.iter().chain(&self.import_paths).map(|dir| dir.join(name)).find(|path| path.is_file())
     }
 }
 
@@ -198,21 +176,12 @@ fn check_paths(cwd: &Path, paths: &[PathBuf], errors: &mut Vec<Diagnostic>) -> V
         let shown = display_path(cwd, &path);
         match std::fs::metadata(&path) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                errors.push(Diagnostic::error(
-                    IO_RULE,
-                    format!("{shown} does not exist"),
-                ));
+                errors.push(Diagnostic::error(IO_RULE, format!("{shown} does not exist")));
             }
-            Err(error) => errors.push(Diagnostic::error(
-                IO_RULE,
-                format!("cannot access {shown}: {error}"),
-            )),
+            Err(error) => errors.push(Diagnostic::error(IO_RULE, format!("cannot access {shown}: {error}"))),
             Ok(metadata) if metadata.is_dir() => targets.push(Target::Dir(path)),
             Ok(_) if is_proto(&path) => targets.push(Target::File(path)),
-            Ok(_) => errors.push(Diagnostic::error(
-                IO_RULE,
-                format!("{shown} is not a .proto file"),
-            )),
+            Ok(_) => errors.push(Diagnostic::error(IO_RULE, format!("{shown} is not a .proto file"))),
         }
     }
     targets
@@ -237,15 +206,10 @@ fn configured_dirs(
                 }
                 continue;
             }
-            let problem = if dir.exists() {
-                "is not a directory"
-            } else {
-                "does not exist"
-            };
+            let problem = if dir.exists() { "is not a directory" } else { "does not exist" };
             let message = format!("{kind} `{}` {problem} ({})", entry.get_ref(), dir.display());
             let span = entry.span();
-            let diagnostic = Diagnostic::new(CONFIG_RULE, severity, message)
-                .with_span(file, span.start, span.end);
+            let diagnostic = Diagnostic::new(CONFIG_RULE, severity, message).with_span(file, span.start, span.end);
             match severity {
                 Severity::Error => errors.push(diagnostic),
                 _ => warnings.push(diagnostic),
@@ -265,9 +229,7 @@ fn implicit_roots(cwd: &Path, targets: &[Target]) -> Vec<PathBuf> {
         let root = match target {
             Target::Dir(dir) => dir.clone(),
             Target::File(path) if path.starts_with(cwd) => cwd.to_path_buf(),
-            Target::File(path) => path
-                .parent()
-                .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
+            Target::File(path) => path.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
         };
         if !roots.contains(&root) {
             roots.push(root);
@@ -303,11 +265,7 @@ impl Walker<'_> {
         if self.roots.iter().any(|root| dir.starts_with(root)) {
             self.walk(dir);
         } else {
-            let nested: Vec<&PathBuf> = self
-                .roots
-                .iter()
-                .filter(|root| root.starts_with(dir))
-                .collect();
+            let nested: Vec<&PathBuf> = self.roots.iter().filter(|root| root.starts_with(dir)).collect();
             if nested.is_empty() {
                 self.outside_roots(dir);
                 return;
@@ -335,11 +293,7 @@ impl Walker<'_> {
 
     fn outside_roots(&mut self, path: &Path) {
         let shown = display_path(self.cwd, path);
-        let roots: Vec<String> = self
-            .roots
-            .iter()
-            .map(|root| display_path(self.cwd, root))
-            .collect();
+        let roots: Vec<String> = self.roots.iter().map(|root| display_path(self.cwd, root)).collect();
         let roots = roots.join(", ");
         let message = match self.import_paths.iter().find(|dir| path.starts_with(dir)) {
             Some(dir) => format!(
@@ -369,16 +323,12 @@ impl Walker<'_> {
                     let name = entry.file_name().to_string_lossy();
                     SKIPPED_DIRS.contains(&name.as_ref()) || name.starts_with(SKIPPED_DIR_PREFIX)
                 };
-                entry.depth() == 0
-                    || !(skipped_dir || excludes.is_match(glob_path(&base_dir, entry.path())))
+                entry.depth() == 0 || !(skipped_dir || excludes.is_match(glob_path(&base_dir, entry.path())))
             })
             .build();
         for entry in walk {
             match entry {
-                Ok(entry)
-                    if entry.file_type().is_some_and(|kind| kind.is_file())
-                        && is_proto(entry.path()) =>
-                {
+                Ok(entry) if entry.file_type().is_some_and(|kind| kind.is_file()) && is_proto(entry.path()) => {
                     self.add(entry.path());
                 }
                 Ok(_) => {}
@@ -389,8 +339,7 @@ impl Walker<'_> {
 
     fn walk_error(&mut self, error: ignore::Error) {
         let mut inner = &error;
-        while let ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } = inner
-        {
+        while let ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } = inner {
             inner = err;
         }
         match inner {
@@ -408,19 +357,13 @@ impl Walker<'_> {
             ),
             // A malformed ignore file (the walk goes on with the rules that parsed) or a
             // dangling symlink: worth knowing, but nothing to check is lost.
-            ignore::Error::Partial(_)
-            | ignore::Error::Glob { .. }
-            | ignore::Error::WithLineNumber { .. } => {
-                self.warnings
-                    .push(Diagnostic::new(IO_RULE, Severity::Warn, error.to_string()));
+            ignore::Error::Partial(_) | ignore::Error::Glob { .. } | ignore::Error::WithLineNumber { .. } => {
+                self.warnings.push(Diagnostic::new(IO_RULE, Severity::Warn, error.to_string()));
             }
             ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                self.warnings
-                    .push(Diagnostic::new(IO_RULE, Severity::Warn, error.to_string()));
+                self.warnings.push(Diagnostic::new(IO_RULE, Severity::Warn, error.to_string()));
             }
-            _ => self
-                .errors
-                .push(Diagnostic::error(IO_RULE, error.to_string())),
+            _ => self.errors.push(Diagnostic::error(IO_RULE, error.to_string())),
         }
     }
 
@@ -435,56 +378,39 @@ impl Walker<'_> {
     /// Adds a file under its name in the first root containing it, unless an earlier
     /// root provides the same name.
     fn add(&mut self, path: &Path) {
-        let Some((root, root_dir)) = self
-            .roots
-            .iter()
-            .enumerate()
-            .find(|(_, root)| path.starts_with(root))
-        else {
+        let Some((root, root_dir)) = self.roots.iter().enumerate().find(|(_, root)| path.starts_with(root)) else {
             return;
         };
         let shown = display_path(self.cwd, path);
         let Some(name) = import_name(path.strip_prefix(root_dir).unwrap_or(path)) else {
             let message = format!("{shown} is not valid UTF-8, so it has no import name");
-            self.errors
-                .push(Diagnostic::error(IO_RULE, message).with_path(shown));
+            self.errors.push(Diagnostic::error(IO_RULE, message).with_path(shown));
             return;
         };
-        if let Some(first) = self.roots[..root]
-            .iter()
-            .map(|dir| dir.join(&name))
-            .find(|other| other.is_file())
-        {
+        if let Some(first) = self.roots[..root].iter().map(|dir| dir.join(&name)).find(|other| other.is_file()) {
             let message = format!(
                 "`{name}` is provided by both {} and {shown}; the first root's file is used",
                 display_path(self.cwd, &first)
             );
-            self.warnings
-                .push(Diagnostic::new(CONFIG_RULE, Severity::Warn, message).with_path(shown));
+            self.warnings.push(Diagnostic::new(CONFIG_RULE, Severity::Warn, message).with_path(shown));
             return;
         }
-        self.files
-            .entry(name.clone())
-            .or_insert_with(|| WorkspaceFile {
-                name,
-                path: path.to_path_buf(),
-                display_path: shown,
-                root,
-            });
+        self.files.entry(name.clone()).or_insert_with(|| WorkspaceFile {
+            name,
+            path: path.to_path_buf(),
+            display_path: shown,
+            root,
+        });
     }
 }
 
 fn is_proto(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|extension| extension == "proto")
+    path.extension().is_some_and(|extension| extension == "proto")
 }
 
 /// `relative` as a `/`-separated import name, if it is valid UTF-8.
 fn import_name(relative: &Path) -> Option<String> {
-    let segments: Option<Vec<&str>> = relative
-        .components()
-        .map(|component| component.as_os_str().to_str())
-        .collect();
+    let segments: Option<Vec<&str>> = relative.components().map(|component| component.as_os_str().to_str()).collect();
     Some(segments?.join("/"))
 }
 
@@ -504,8 +430,7 @@ fn display_path(cwd: &Path, path: &Path) -> String {
 }
 
 fn slashed(path: &Path) -> String {
-    path.to_string_lossy()
-        .replace(std::path::MAIN_SEPARATOR, "/")
+    path.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/")
 }
 
 /// Resolves `.` and `..` without touching the file system.

@@ -33,25 +33,17 @@ fn discover_err(cwd: &Path, config: Option<&Path>, paths: &[&str]) -> Vec<Diagno
 }
 
 fn messages(diagnostics: &[Diagnostic]) -> Vec<&str> {
-    diagnostics
-        .iter()
-        .map(|diagnostic| diagnostic.message.as_str())
-        .collect()
+    diagnostics.iter().map(|diagnostic| diagnostic.message.as_str()).collect()
 }
 
 /// `name@root display_path` of every target.
 fn targets(workspace: &Workspace) -> Vec<String> {
     let targets = workspace.targets.iter();
-    targets
-        .map(|file| format!("{}@{} {}", file.name, file.root, file.display_path))
-        .collect()
+    targets.map(|file| format!("{}@{} {}", file.name, file.root, file.display_path)).collect()
 }
 
 const LAYOUT: &[(&str, &str)] = &[
-    (
-        "idl.toml",
-        "roots = [\"proto\", \"api\"]\nimport_paths = [\"third_party\"]\nexcludes = [\"proto/legacy/**\"]\n",
-    ),
+    ("idl.toml", "roots = [\"proto\", \"api\"]\nimport_paths = [\"third_party\"]\nexcludes = [\"proto/legacy/**\"]\n"),
     ("proto/acme/v1/user.proto", ""),
     ("proto/acme/v1/order.proto", ""),
     ("proto/legacy/old.proto", ""),
@@ -74,24 +66,15 @@ fn config_roots_import_paths_and_excludes() {
         ]
     );
     assert_eq!(workspace.base_dir, dir.path());
-    assert_eq!(
-        workspace.roots,
-        [dir.path().join("proto"), dir.path().join("api")]
-    );
+    assert_eq!(workspace.roots, [dir.path().join("proto"), dir.path().join("api")]);
     assert_eq!(workspace.import_paths, [dir.path().join("third_party")]);
-    assert_eq!(
-        workspace.config_file.as_ref().unwrap().display_path,
-        "idl.toml"
-    );
+    assert_eq!(workspace.config_file.as_ref().unwrap().display_path, "idl.toml");
     assert!(workspace.warnings.is_empty(), "{:?}", workspace.warnings);
     assert_eq!(
         workspace.resolve_import("google/api/http.proto"),
         Some(dir.path().join("third_party/google/api/http.proto"))
     );
-    assert_eq!(
-        workspace.resolve_import("acme/api.proto"),
-        Some(dir.path().join("api/acme/api.proto"))
-    );
+    assert_eq!(workspace.resolve_import("acme/api.proto"), Some(dir.path().join("api/acme/api.proto")));
     assert_eq!(workspace.resolve_import("acme/missing.proto"), None);
     assert_eq!(workspace.resolve_import("../other/stray.proto"), None);
     assert_eq!(workspace.resolve_import("acme//api.proto"), None);
@@ -106,10 +89,7 @@ fn config_is_found_upward_from_cwd() {
     assert_eq!(workspace.targets.len(), 3);
     // Display paths are relative to cwd only below it.
     let api = &workspace.targets[0];
-    assert_eq!(
-        api.display_path,
-        format!("{}/api/acme/api.proto", dir.path().display())
-    );
+    assert_eq!(api.display_path, format!("{}/api/acme/api.proto", dir.path().display()));
     assert_eq!(workspace.targets[1].display_path, "v1/order.proto");
     let config_path = &workspace.config_file.as_ref().unwrap().display_path;
     assert_eq!(config_path, &format!("{}/idl.toml", dir.path().display()));
@@ -126,72 +106,37 @@ fn config_argument_overrides_discovery() {
     let workspace = discover_ok(dir.path(), Some(Path::new("conf/custom.toml")), &[]);
     assert_eq!(workspace.base_dir, dir.path().join("conf"));
     assert_eq!(targets(&workspace), ["a.proto@0 api/a.proto"]);
-    assert_eq!(
-        workspace.config_file.unwrap().display_path,
-        "conf/custom.toml"
-    );
+    assert_eq!(workspace.config_file.unwrap().display_path, "conf/custom.toml");
 
     let errors = discover_err(dir.path(), Some(Path::new("conf/missing.toml")), &[]);
-    assert_eq!(
-        messages(&errors),
-        ["config file conf/missing.toml does not exist"]
-    );
+    assert_eq!(messages(&errors), ["config file conf/missing.toml does not exist"]);
     assert_eq!(errors[0].rule, CONFIG_RULE);
 }
 
 #[test]
 fn config_errors_surface_with_location() {
-    let dir = tree(&[(
-        "idl.toml",
-        "roots = [\"proto\"]\n\n[lint]\n  preset = \"x\"\n  uses = []\n",
-    )]);
+    let dir = tree(&[("idl.toml", "roots = [\"proto\"]\n\n[lint]\n  preset = \"x\"\n  uses = []\n")]);
     let errors = discover_err(&dir.path().join("."), None, &[]);
     assert_eq!(errors.len(), 1);
     let error = &errors[0];
-    assert_eq!(
-        (error.rule.as_str(), error.path.as_str()),
-        (CONFIG_RULE, "idl.toml")
-    );
+    assert_eq!((error.rule.as_str(), error.path.as_str()), (CONFIG_RULE, "idl.toml"));
     let start = error.span.unwrap().start;
     assert_eq!((start.line, start.column), (5, 3));
-    assert!(
-        error
-            .message
-            .starts_with("unknown key `uses` in [lint] of idl.toml"),
-        "{}",
-        error.message
-    );
+    assert!(error.message.starts_with("unknown key `uses` in [lint] of idl.toml"), "{}", error.message);
 }
 
 #[test]
 fn missing_root_is_an_error_at_its_entry_and_missing_import_path_a_warning() {
-    let dir = tree(&[
-        (
-            "idl.toml",
-            "roots = [\"proto\", \"gone\"]\nimport_paths = [\"vendor\"]\n",
-        ),
-        ("proto/a.proto", ""),
-    ]);
+    let dir =
+        tree(&[("idl.toml", "roots = [\"proto\", \"gone\"]\nimport_paths = [\"vendor\"]\n"), ("proto/a.proto", "")]);
     let errors = discover_err(dir.path(), None, &[]);
     let (error, warning) = (&errors[0], &errors[1]);
-    assert!(
-        error.message.starts_with("root `gone` does not exist"),
-        "{}",
-        error.message
-    );
+    assert!(error.message.starts_with("root `gone` does not exist"), "{}", error.message);
     assert_eq!(error.span.unwrap().start.column, 19);
     assert_eq!(warning.severity, Severity::Warn);
-    assert!(
-        warning
-            .message
-            .starts_with("import path `vendor` does not exist")
-    );
+    assert!(warning.message.starts_with("import path `vendor` does not exist"));
 
-    fs::write(
-        dir.path().join("idl.toml"),
-        "roots = [\"proto\"]\nimport_paths = [\"vendor\"]\n",
-    )
-    .unwrap();
+    fs::write(dir.path().join("idl.toml"), "roots = [\"proto\"]\nimport_paths = [\"vendor\"]\n").unwrap();
     let workspace = discover_ok(dir.path(), None, &[]);
     assert_eq!(messages(&workspace.warnings).len(), 1);
     assert!(workspace.import_paths.is_empty());
@@ -202,51 +147,27 @@ fn paths_narrow_the_targets() {
     let dir = tree(LAYOUT);
     let cwd = dir.path();
     let by_dir = discover_ok(cwd, None, &["proto/acme"]);
-    let names: Vec<&str> = by_dir
-        .targets
-        .iter()
-        .map(|file| file.name.as_str())
-        .collect();
+    let names: Vec<&str> = by_dir.targets.iter().map(|file| file.name.as_str()).collect();
     assert_eq!(names, ["acme/v1/order.proto", "acme/v1/user.proto"]);
 
-    let by_file = discover_ok(
-        cwd,
-        None,
-        &["proto/acme/v1/user.proto", "./api/acme/../acme/api.proto"],
-    );
+    let by_file = discover_ok(cwd, None, &["proto/acme/v1/user.proto", "./api/acme/../acme/api.proto"]);
     assert_eq!(
         targets(&by_file),
-        [
-            "acme/api.proto@1 api/acme/api.proto",
-            "acme/v1/user.proto@0 proto/acme/v1/user.proto"
-        ]
+        ["acme/api.proto@1 api/acme/api.proto", "acme/v1/user.proto@0 proto/acme/v1/user.proto"]
     );
 
     // A directory containing roots selects their files; an excluded file is dropped.
     assert_eq!(discover_ok(cwd, None, &["."]).targets.len(), 3);
-    assert!(
-        discover_ok(cwd, None, &["proto/legacy/old.proto"])
-            .targets
-            .is_empty()
-    );
+    assert!(discover_ok(cwd, None, &["proto/legacy/old.proto"]).targets.is_empty());
 
     // Overlapping PATHS select each file once.
-    assert_eq!(
-        discover_ok(cwd, None, &["proto", "proto/acme/v1/user.proto"])
-            .targets
-            .len(),
-        2
-    );
+    assert_eq!(discover_ok(cwd, None, &["proto", "proto/acme/v1/user.proto"]).targets.len(), 2);
 }
 
 #[test]
 fn paths_outside_the_roots_are_errors() {
     let dir = tree(LAYOUT);
-    let errors = discover_err(
-        dir.path(),
-        None,
-        &["other/stray.proto", "other", "third_party/google"],
-    );
+    let errors = discover_err(dir.path(), None, &["other/stray.proto", "other", "third_party/google"]);
     assert_eq!(
         messages(&errors),
         [
@@ -256,22 +177,14 @@ fn paths_outside_the_roots_are_errors() {
              but never checked (roots: proto, api)",
         ]
     );
-    assert!(
-        errors
-            .iter()
-            .all(|error| error.rule == IO_RULE && error.severity == Severity::Error)
-    );
+    assert!(errors.iter().all(|error| error.rule == IO_RULE && error.severity == Severity::Error));
 }
 
 #[test]
 fn bad_paths_are_errors_naming_them() {
     let dir = tree(LAYOUT);
     fs::create_dir_all(dir.path().join("proto/empty/sub")).unwrap();
-    let errors = discover_err(
-        dir.path(),
-        None,
-        &["proto/nope.proto", "proto/README.md", "proto/empty"],
-    );
+    let errors = discover_err(dir.path(), None, &["proto/nope.proto", "proto/README.md", "proto/empty"]);
     assert_eq!(
         messages(&errors),
         [
@@ -284,21 +197,14 @@ fn bad_paths_are_errors_naming_them() {
 
 #[test]
 fn without_config_paths_define_roots() {
-    let dir = tree(&[
-        ("proto/a/x.proto", ""),
-        ("b.proto", ""),
-        ("hidden/.h.proto", ""),
-    ]);
+    let dir = tree(&[("proto/a/x.proto", ""), ("b.proto", ""), ("hidden/.h.proto", "")]);
     let outside = tree(&[("lib/c.proto", "")]);
     let cwd = dir.path();
 
     let all = discover_ok(cwd, None, &[]);
     assert!(all.config_file.is_none());
     assert_eq!(all.roots, [cwd]);
-    assert_eq!(
-        targets(&all),
-        ["b.proto@0 b.proto", "proto/a/x.proto@0 proto/a/x.proto"]
-    );
+    assert_eq!(targets(&all), ["b.proto@0 b.proto", "proto/a/x.proto@0 proto/a/x.proto"]);
 
     let by_dir = discover_ok(cwd, None, &["proto"]);
     assert_eq!(by_dir.roots, [cwd.join("proto")]);
@@ -306,23 +212,14 @@ fn without_config_paths_define_roots() {
 
     let c = outside.path().join("lib/c.proto");
     let by_file = discover_ok(cwd, None, &["proto/a/x.proto", c.to_str().unwrap()]);
-    assert_eq!(
-        by_file.roots,
-        [cwd.to_path_buf(), outside.path().join("lib")]
-    );
+    assert_eq!(by_file.roots, [cwd.to_path_buf(), outside.path().join("lib")]);
     assert_eq!(
         targets(&by_file),
-        [
-            format!("c.proto@1 {}", c.display()),
-            "proto/a/x.proto@0 proto/a/x.proto".to_string()
-        ]
+        [format!("c.proto@1 {}", c.display()), "proto/a/x.proto@0 proto/a/x.proto".to_string()]
     );
 
     // A file named explicitly is checked even when the walk would skip it.
-    assert_eq!(
-        targets(&discover_ok(cwd, None, &["hidden/.h.proto"])),
-        ["hidden/.h.proto@0 hidden/.h.proto"]
-    );
+    assert_eq!(targets(&discover_ok(cwd, None, &["hidden/.h.proto"])), ["hidden/.h.proto@0 hidden/.h.proto"]);
 }
 
 #[test]
@@ -337,10 +234,7 @@ fn ignore_files_and_hidden_entries_are_honoured_outside_git() {
         ("proto/.hidden/h.proto", ""),
         ("proto/.dot.proto", ""),
     ]);
-    assert_eq!(
-        targets(&discover_ok(dir.path(), None, &[])),
-        ["a.proto@0 proto/a.proto"]
-    );
+    assert_eq!(targets(&discover_ok(dir.path(), None, &[])), ["a.proto@0 proto/a.proto"]);
 }
 
 #[test]
@@ -371,36 +265,22 @@ fn excluded_directories_are_pruned() {
     ]);
     let cwd = dir.path();
     // `*` stops at `/`, so only the top-level temp file is excluded.
-    assert_eq!(
-        targets(&discover_ok(cwd, None, &[])),
-        ["a.proto@0 a.proto", "sub/b.tmp.proto@0 sub/b.tmp.proto"]
-    );
+    assert_eq!(targets(&discover_ok(cwd, None, &[])), ["a.proto@0 a.proto", "sub/b.tmp.proto@0 sub/b.tmp.proto"]);
     assert!(discover_ok(cwd, None, &["gen/g.proto"]).targets.is_empty());
     assert!(discover_ok(cwd, None, &["gen"]).targets.is_empty());
 }
 
 #[test]
 fn duplicate_names_across_roots_warn_and_the_first_root_wins() {
-    let dir = tree(&[
-        ("idl.toml", "roots = [\"a\", \"b\"]"),
-        ("a/x.proto", ""),
-        ("b/x.proto", ""),
-        ("b/y.proto", ""),
-    ]);
+    let dir = tree(&[("idl.toml", "roots = [\"a\", \"b\"]"), ("a/x.proto", ""), ("b/x.proto", ""), ("b/y.proto", "")]);
     let workspace = discover_ok(dir.path(), None, &[]);
-    assert_eq!(
-        targets(&workspace),
-        ["x.proto@0 a/x.proto", "y.proto@1 b/y.proto"]
-    );
+    assert_eq!(targets(&workspace), ["x.proto@0 a/x.proto", "y.proto@1 b/y.proto"]);
     let warning = &workspace.warnings[..];
     assert_eq!(
         messages(warning),
         ["`x.proto` is provided by both a/x.proto and b/x.proto; the first root's file is used"]
     );
-    assert_eq!(
-        (warning[0].rule.as_str(), warning[0].severity),
-        (CONFIG_RULE, Severity::Warn)
-    );
+    assert_eq!((warning[0].rule.as_str(), warning[0].severity), (CONFIG_RULE, Severity::Warn));
     assert_eq!(warning[0].path, "b/x.proto");
 
     // Narrowed to the shadowed file, it is still dropped with the warning.
@@ -411,27 +291,15 @@ fn duplicate_names_across_roots_warn_and_the_first_root_wins() {
 
 #[test]
 fn nested_roots_name_files_after_the_first_listed_root() {
-    let layout = |roots: &str| {
-        tree(&[
-            ("idl.toml", roots),
-            ("proto/x.proto", ""),
-            ("proto/vendor/v.proto", ""),
-        ])
-    };
+    let layout = |roots: &str| tree(&[("idl.toml", roots), ("proto/x.proto", ""), ("proto/vendor/v.proto", "")]);
     let outer_first = layout("roots = [\"proto\", \"proto/vendor\"]");
     assert_eq!(
         targets(&discover_ok(outer_first.path(), None, &[])),
-        [
-            "vendor/v.proto@0 proto/vendor/v.proto",
-            "x.proto@0 proto/x.proto"
-        ]
+        ["vendor/v.proto@0 proto/vendor/v.proto", "x.proto@0 proto/x.proto"]
     );
     let inner_first = layout("roots = [\"proto/vendor\", \"proto\"]");
     let workspace = discover_ok(inner_first.path(), None, &[]);
-    assert_eq!(
-        targets(&workspace),
-        ["v.proto@0 proto/vendor/v.proto", "x.proto@1 proto/x.proto"]
-    );
+    assert_eq!(targets(&workspace), ["v.proto@0 proto/vendor/v.proto", "x.proto@1 proto/x.proto"]);
     assert!(workspace.warnings.is_empty());
 }
 
@@ -440,18 +308,11 @@ fn nested_roots_name_files_after_the_first_listed_root() {
 fn symlink_loops_terminate_with_a_warning() {
     let dir = tree(&[("proto/a/x.proto", "")]);
     std::os::unix::fs::symlink(dir.path().join("proto"), dir.path().join("proto/a/loop")).unwrap();
-    std::os::unix::fs::symlink(
-        dir.path().join("missing"),
-        dir.path().join("proto/dangling"),
-    )
-    .unwrap();
+    std::os::unix::fs::symlink(dir.path().join("missing"), dir.path().join("proto/dangling")).unwrap();
     let workspace = discover_ok(dir.path(), None, &["proto"]);
     assert_eq!(targets(&workspace), ["a/x.proto@0 proto/a/x.proto"]);
     assert!(
-        workspace
-            .warnings
-            .iter()
-            .any(|warning| warning.message.starts_with("symlink loop: proto/a/loop")),
+        workspace.warnings.iter().any(|warning| warning.message.starts_with("symlink loop: proto/a/loop")),
         "{:?}",
         workspace.warnings
     );
@@ -465,8 +326,5 @@ fn non_utf8_file_names_are_errors() {
     let name = std::ffi::OsStr::from_bytes(b"bad\xff.proto");
     fs::write(dir.path().join("proto").join(name), "").unwrap();
     let errors = discover_err(dir.path(), None, &["proto"]);
-    assert_eq!(
-        messages(&errors),
-        ["proto/bad\u{fffd}.proto is not valid UTF-8, so it has no import name"]
-    );
+    assert_eq!(messages(&errors), ["proto/bad\u{fffd}.proto is not valid UTF-8, so it has no import name"]);
 }
