@@ -1,0 +1,344 @@
+//! `idl lint`: the rule engine.
+//!
+//! Rules are selected from `[lint]` of `idl.toml` (a preset, `use`, `except`,
+//! per-rule options and severity). Every target file is walked once, in parallel,
+//! calling each enabled rule's element hooks; then package-wide hooks run once per
+//! package and workspace-wide hooks once per run. Findings are `Diagnostic`s in
+//! their stable order.
+
+pub mod casing;
+pub mod docs;
+pub mod ignore;
+pub mod presets;
+pub mod rule;
+pub mod rules;
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+use prost_reflect::{FileDescriptor, MessageDescriptor};
+use rayon::prelude::*;
+
+use crate::compile::{Compilation, CompiledFile};
+use crate::config::{CONFIG_RULE, LintConfig};
+use crate::diagnostic::{Diagnostic, Severity, sort_and_dedup};
+use crate::source::SourceFile;
+
+pub use rule::{Context, Finding, OptionDefault, OptionValue, Rule, RuleMeta, RuleOptions};
+
+/// One rule as configured for a run.
+pub struct SelectedRule {
+    pub rule: &'static dyn Rule,
+    pub severity: Severity,
+    pub options: RuleOptions,
+}
+
+impl SelectedRule {
+    pub fn id(&self) -> &'static str {
+        self.rule.meta().id
+    }
+}
+
+/// Lints every target file of `compilation` with the rules `config` selects.
+/// `config_file` is the `idl.toml` the config came from, for locating CONFIG errors.
+pub fn lint(
+    compilation: &Compilation,
+    config: &LintConfig,
+    config_file: Option<&SourceFile>,
+) -> Vec<Diagnostic> {
+    let (selected, mut diagnostics) = select_rules(config, config_file);
+    diagnostics.extend(run(compilation, &selected));
+    sort_and_dedup(&mut diagnostics);
+    diagnostics
+}
+
+/// The documentation of a rule (its declaration's doc comment).
+pub fn rule_docs(id: &str) -> Option<&'static str> {
+    rules::find(id).map(|rule| rule.meta().doc)
+}
+
+/// Every rule, sorted by ID, for `idl rules`.
+pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> {
+    rules::RULES.iter().map(|rule| rule.meta())
+}
+
+/// Resolves the config into the rules to run. Unknown presets, rule IDs, groups and
+/// options are CONFIG errors located in `config_file` when given.
+pub fn select_rules(
+    config: &LintConfig,
+    config_file: Option<&SourceFile>,
+) -> (Vec<SelectedRule>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut error = |span: Range<usize>, message: String| {
+        let diagnostic = Diagnostic::error(CONFIG_RULE, message);
+        errors.push(match config_file {
+            Some(file) => diagnostic.with_span(file, span.start, span.end),
+            None => diagnostic,
+        });
+    };
+    let mut enabled: BTreeSet<&'static str> = BTreeSet::new();
+    let preset_name = match &config.preset {
+        Some(preset) => Some((preset.get_ref().as_str(), Some(preset.span()))),
+        None if config.r#use.is_empty() => Some((presets::DEFAULT_PRESET, None)),
+        None => None,
+    };
+    if let Some((name, span)) = preset_name {
+        match presets::presets().get(name) {
+            Some(preset) => enabled.extend(registered(&preset.rules)),
+            None => {
+                let known: Vec<&str> = presets::presets().keys().copied().collect();
+                error(
+                    span.unwrap_or(0..0),
+                    format!(
+                        "unknown lint preset `{name}`; expected one of: {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    for (entries, adding) in [(&config.r#use, true), (&config.except, false)] {
+        for entry in entries {
+            let name = entry.get_ref().as_str();
+            let ids: Vec<&'static str> = if let Some(rule) = rules::find(name) {
+                vec![rule.meta().id]
+            } else if let Some(group) = presets::groups().get(name) {
+                registered(&group.rules).collect()
+            } else {
+                let list = if adding { "use" } else { "except" };
+                error(
+                    entry.span(),
+                    format!("unknown lint rule or group `{name}` in `{list}`"),
+                );
+                continue;
+            };
+            for id in ids {
+                if adding {
+                    enabled.insert(id);
+                } else {
+                    enabled.remove(id);
+                }
+            }
+        }
+    }
+    let mut settings = BTreeMap::new();
+    for (key, rule_config) in &config.rules {
+        let Some(rule) = rules::find(key.get_ref()) else {
+            error(
+                key.span(),
+                format!("unknown lint rule `{}` in `[lint.rules]`", key.get_ref()),
+            );
+            continue;
+        };
+        let meta = rule.meta();
+        let mut values = Vec::new();
+        for (name, value) in &rule_config.options {
+            let Some(option) = meta.options.iter().find(|option| option.name == name) else {
+                let accepted: Vec<&str> = meta.options.iter().map(|option| option.name).collect();
+                let accepted = if accepted.is_empty() {
+                    "it has no options".to_string()
+                } else {
+                    format!("expected one of: severity, {}", accepted.join(", "))
+                };
+                error(
+                    key.span(),
+                    format!(
+                        "unknown option `{name}` for lint rule {}; {accepted}",
+                        meta.id
+                    ),
+                );
+                continue;
+            };
+            match (option.default, value) {
+                (OptionDefault::String(_), toml::Value::String(text)) => {
+                    values.push((option.name, OptionValue::String(text.clone())));
+                }
+                (OptionDefault::Bool(_), toml::Value::Boolean(flag)) => {
+                    values.push((option.name, OptionValue::Bool(*flag)));
+                }
+                (default, _) => {
+                    let expected = match default {
+                        OptionDefault::String(_) => "a string",
+                        OptionDefault::Bool(_) => "a boolean",
+                    };
+                    error(
+                        key.span(),
+                        format!(
+                            "option `{name}` of lint rule {} must be {expected}",
+                            meta.id
+                        ),
+                    );
+                }
+            }
+        }
+        settings.insert(meta.id, (rule_config.severity, RuleOptions::new(values)));
+    }
+    let selected = enabled
+        .into_iter()
+        .filter_map(rules::find)
+        .map(|rule| {
+            let (severity, options) = settings.remove(rule.meta().id).unwrap_or_default();
+            SelectedRule {
+                rule,
+                severity: severity.unwrap_or(rule.meta().default_severity),
+                options,
+            }
+        })
+        .collect();
+    (selected, errors)
+}
+
+/// The IDs of a preset or group that idl implements (pending members are skipped).
+fn registered(ids: &[String]) -> impl Iterator<Item = &'static str> + '_ {
+    ids.iter()
+        .filter_map(|id| rules::find(id))
+        .map(|rule| rule.meta().id)
+}
+
+/// Runs the selected rules over the target files of `compilation`.
+pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnostic> {
+    let targets: Vec<&CompiledFile> = compilation.targets().collect();
+    let mut findings: Vec<Finding> = targets
+        .par_iter()
+        .flat_map_iter(|file| walk_file(compilation, file, selected))
+        .collect();
+
+    let mut by_package: BTreeMap<String, Vec<&CompiledFile>> = BTreeMap::new();
+    for file in &targets {
+        if let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) {
+            by_package
+                .entry(descriptor.package_name().to_string())
+                .or_default()
+                .push(file);
+        }
+    }
+    for selected_rule in selected {
+        let mut cx = context(compilation, None, selected_rule, &mut findings);
+        for (package, files) in &by_package {
+            selected_rule.rule.check_package(&mut cx, package, files);
+        }
+        selected_rule.rule.check_workspace(&mut cx, &targets);
+    }
+    let files_by_name: HashMap<&str, &CompiledFile> = targets
+        .iter()
+        .map(|file| (file.source.name.as_str(), *file))
+        .collect();
+    findings
+        .into_iter()
+        .filter(|finding| {
+            let file = finding
+                .file_name
+                .as_deref()
+                .and_then(|name| files_by_name.get(name));
+            !file.is_some_and(|file| {
+                ignore::is_ignored(file, &finding.path, &finding.diagnostic.rule)
+            })
+        })
+        .map(|finding| finding.diagnostic)
+        .collect()
+}
+
+fn context<'a>(
+    compilation: &'a Compilation,
+    file: Option<&'a CompiledFile>,
+    selected: &'a SelectedRule,
+    findings: &'a mut Vec<Finding>,
+) -> Context<'a> {
+    Context {
+        compilation,
+        file,
+        rule: selected.rule.meta(),
+        severity: selected.severity,
+        options: &selected.options,
+        findings,
+    }
+}
+
+/// Walks one file's elements once, calling every selected rule's hooks.
+fn walk_file(
+    compilation: &Compilation,
+    file: &CompiledFile,
+    selected: &[SelectedRule],
+) -> Vec<Finding> {
+    let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) else {
+        return Vec::new();
+    };
+    let mut walker = Walker {
+        compilation,
+        file,
+        selected,
+        findings: Vec::new(),
+    };
+    walker.walk(&descriptor);
+    walker.findings
+}
+
+struct Walker<'a> {
+    compilation: &'a Compilation,
+    file: &'a CompiledFile,
+    selected: &'a [SelectedRule],
+    findings: Vec<Finding>,
+}
+
+impl Walker<'_> {
+    fn each(&mut self, hook: impl Fn(&dyn Rule, &mut Context<'_>)) {
+        for selected in self.selected {
+            let mut cx = context(
+                self.compilation,
+                Some(self.file),
+                selected,
+                &mut self.findings,
+            );
+            hook(selected.rule, &mut cx);
+        }
+    }
+
+    fn walk(&mut self, file: &FileDescriptor) {
+        self.each(|rule, cx| rule.check_file(cx, file));
+        for message in file.messages() {
+            self.walk_message(&message);
+        }
+        for enum_ in file.enums() {
+            self.walk_enum(&enum_);
+        }
+        for service in file.services() {
+            self.each(|rule, cx| rule.check_service(cx, &service));
+            for method in service.methods() {
+                self.each(|rule, cx| rule.check_method(cx, &method));
+            }
+        }
+        for extension in file.extensions() {
+            self.each(|rule, cx| rule.check_extension(cx, &extension));
+        }
+    }
+
+    fn walk_message(&mut self, message: &MessageDescriptor) {
+        self.each(|rule, cx| rule.check_message(cx, message));
+        for field in message.fields() {
+            self.each(|rule, cx| rule.check_field(cx, &field));
+        }
+        for oneof in message.oneofs() {
+            self.each(|rule, cx| rule.check_oneof(cx, &oneof));
+        }
+        for nested in message.child_messages() {
+            self.walk_message(&nested);
+        }
+        for enum_ in message.child_enums() {
+            self.walk_enum(&enum_);
+        }
+        for extension in message.child_extensions() {
+            self.each(|rule, cx| rule.check_extension(cx, &extension));
+        }
+    }
+
+    fn walk_enum(&mut self, enum_: &prost_reflect::EnumDescriptor) {
+        self.each(|rule, cx| rule.check_enum(cx, enum_));
+        for value in enum_.values() {
+            self.each(|rule, cx| rule.check_enum_value(cx, &value));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,49 @@
+use prost_reflect::EnumValueDescriptor;
+
+use crate::declare_rule;
+use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption, name_path};
+
+declare_rule! {
+    /// The enum value numbered zero must end with a suffix, `_UNSPECIFIED` unless
+    /// the `suffix` option says otherwise. The zero value is what a reader sees
+    /// when a field is unset, so its name should say "not set".
+    ///
+    /// ```toml
+    /// [lint.rules.ENUM_ZERO_VALUE_SUFFIX]
+    /// suffix = "_NONE"
+    /// ```
+    ///
+    /// ```proto
+    /// // Invalid
+    /// enum Color { COLOR_RED = 0; }
+    /// // Valid
+    /// enum Color { COLOR_UNSPECIFIED = 0; }
+    /// ```
+    pub struct EnumZeroValueSuffix {
+        id: "ENUM_ZERO_VALUE_SUFFIX",
+        summary: "The zero enum value ends with `_UNSPECIFIED` (option `suffix`).",
+        severity: Error,
+        fixable: false,
+        options: [RuleOption {
+            name: "suffix",
+            default: OptionDefault::String("_UNSPECIFIED"),
+            help: "The suffix the zero value's name must end with (buf's `enum_zero_value_suffix`).",
+        }],
+    }
+}
+
+impl Rule for EnumZeroValueSuffix {
+    fn check_enum_value(&self, cx: &mut Context<'_>, value: &EnumValueDescriptor) {
+        if value.number() != 0 {
+            return;
+        }
+        let name = value.name();
+        let suffix = cx.option_str("suffix").to_string();
+        if !name.ends_with(&suffix) {
+            cx.report(
+                &name_path(value.path()),
+                format!("Enum zero value name {name:?} should be suffixed with {suffix:?}."),
+            );
+        }
+    }
+}

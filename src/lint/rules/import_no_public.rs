@@ -1,0 +1,41 @@
+use prost_reflect::FileDescriptor;
+
+use crate::declare_rule;
+use crate::lint::rule::{Context, Rule};
+
+/// `FileDescriptorProto.dependency`.
+const DEPENDENCY_FIELD: i32 = 3;
+
+declare_rule! {
+    /// Forbids `import public`. A public import makes every importer of this file depend on the imported
+    /// file too, so moving a type between files silently changes what other files
+    /// can see. Import the file where it is used instead.
+    ///
+    /// ```proto
+    /// // Invalid
+    /// import public "acme/user/v1/user.proto";
+    /// // Valid
+    /// import "acme/user/v1/user.proto";
+    /// ```
+    pub struct ImportNoPublic {
+        id: "IMPORT_NO_PUBLIC",
+        summary: "Imports are not public.",
+        severity: Error,
+        fixable: false,
+    }
+}
+
+impl Rule for ImportNoPublic {
+    fn check_file(&self, cx: &mut Context<'_>, file: &FileDescriptor) {
+        let proto = file.file_descriptor_proto();
+        for &index in &proto.public_dependency {
+            let Some(import) = proto.dependency.get(index as usize) else {
+                continue;
+            };
+            cx.report(
+                &[DEPENDENCY_FIELD, index],
+                format!("Import {import:?} must not be public."),
+            );
+        }
+    }
+}

@@ -1,0 +1,168 @@
+use std::collections::HashSet;
+
+use prost_reflect::{DynamicMessage, FileDescriptor, Kind, MapKey, MessageDescriptor, Value};
+
+use crate::declare_rule;
+use crate::lint::rule::{Context, Rule};
+
+/// `FileDescriptorProto.dependency`.
+const DEPENDENCY_FIELD: i32 = 3;
+
+declare_rule! {
+    /// Every import must be used: some field, extension, RPC or custom option in the
+    /// file must refer to a type or extension the imported file declares (or
+    /// re-exports with `import public`). Public imports themselves are not checked,
+    /// since they exist for the importers.
+    ///
+    /// ```proto
+    /// // Invalid
+    /// import "google/protobuf/timestamp.proto";
+    /// message User { string name = 1; }
+    /// // Valid
+    /// import "google/protobuf/timestamp.proto";
+    /// message User { google.protobuf.Timestamp created = 1; }
+    /// ```
+    pub struct ImportUsed {
+        id: "IMPORT_USED",
+        summary: "Every import is used.",
+        severity: Error,
+        fixable: false,
+    }
+}
+
+impl Rule for ImportUsed {
+    fn check_file(&self, cx: &mut Context<'_>, file: &FileDescriptor) {
+        let used = referenced_files(file);
+        let proto = file.file_descriptor_proto();
+        for (index, import) in proto.dependency.iter().enumerate() {
+            let index = index as i32;
+            if proto.public_dependency.contains(&index) {
+                continue;
+            }
+            let Some(imported) = cx.pool().get_file_by_name(import) else {
+                continue;
+            };
+            if !provides_any(&imported, &used) {
+                cx.report(
+                    &[DEPENDENCY_FIELD, index],
+                    format!("Import {import:?} is unused."),
+                );
+            }
+        }
+    }
+}
+
+/// True when `file`, or a file it re-exports through `import public` (transitively),
+/// is one of `used`.
+fn provides_any(file: &FileDescriptor, used: &HashSet<String>) -> bool {
+    let mut stack = vec![file.clone()];
+    let mut seen = HashSet::new();
+    while let Some(file) = stack.pop() {
+        if !seen.insert(file.name().to_string()) {
+            continue;
+        }
+        if used.contains(file.name()) {
+            return true;
+        }
+        stack.extend(file.public_dependencies());
+    }
+    false
+}
+
+/// The files declaring every type and extension `file` refers to.
+fn referenced_files(file: &FileDescriptor) -> HashSet<String> {
+    let mut used = HashSet::new();
+    note_options(&file.options(), &mut used);
+    for message in file.messages() {
+        note_message(&message, &mut used);
+    }
+    for enum_ in file.enums() {
+        note_options(&enum_.options(), &mut used);
+        for value in enum_.values() {
+            note_options(&value.options(), &mut used);
+        }
+    }
+    for service in file.services() {
+        note_options(&service.options(), &mut used);
+        for method in service.methods() {
+            used.insert(method.input().parent_file().name().to_string());
+            used.insert(method.output().parent_file().name().to_string());
+            note_options(&method.options(), &mut used);
+        }
+    }
+    for extension in file.extensions() {
+        note_extension(&extension, &mut used);
+    }
+    used
+}
+
+fn note_message(message: &MessageDescriptor, used: &mut HashSet<String>) {
+    note_options(&message.options(), used);
+    for field in message.fields() {
+        note_kind(&field.kind(), used);
+        note_options(&field.options(), used);
+    }
+    for oneof in message.oneofs() {
+        note_options(&oneof.options(), used);
+    }
+    for nested in message.child_messages() {
+        note_message(&nested, used);
+    }
+    for enum_ in message.child_enums() {
+        note_options(&enum_.options(), used);
+        for value in enum_.values() {
+            note_options(&value.options(), used);
+        }
+    }
+    for extension in message.child_extensions() {
+        note_extension(&extension, used);
+    }
+}
+
+fn note_extension(extension: &prost_reflect::ExtensionDescriptor, used: &mut HashSet<String>) {
+    used.insert(
+        extension
+            .containing_message()
+            .parent_file()
+            .name()
+            .to_string(),
+    );
+    note_kind(&extension.kind(), used);
+    note_options(&extension.options(), used);
+}
+
+fn note_kind(kind: &Kind, used: &mut HashSet<String>) {
+    match kind {
+        Kind::Message(message) => {
+            used.insert(message.parent_file().name().to_string());
+        }
+        Kind::Enum(enum_) => {
+            used.insert(enum_.parent_file().name().to_string());
+        }
+        _ => {}
+    }
+}
+
+/// Custom options (extensions) set in an options message, at any depth.
+fn note_options(options: &DynamicMessage, used: &mut HashSet<String>) {
+    for (extension, value) in options.extensions() {
+        used.insert(extension.parent_file().name().to_string());
+        note_value(value, used);
+    }
+    for (_, value) in options.fields() {
+        note_value(value, used);
+    }
+}
+
+fn note_value(value: &Value, used: &mut HashSet<String>) {
+    match value {
+        // A message value names only the extensions set inside it; its own type
+        // is implied by the option, not written in the file.
+        Value::Message(message) => note_options(message, used),
+        Value::List(values) => values.iter().for_each(|value| note_value(value, used)),
+        Value::Map(entries) => entries
+            .iter()
+            .for_each(|(_key, value): (&MapKey, &Value)| note_value(value, used)),
+        _ => {}
+    }
+}

@@ -1,0 +1,108 @@
+//! The registry: every rule, one line each, sorted by rule ID.
+
+use crate::lint::rule::Rule;
+
+mod comment_enum;
+mod comment_enum_value;
+mod comment_field;
+mod comment_message;
+mod comment_oneof;
+mod comment_rpc;
+mod comment_service;
+mod directory_same_package;
+mod enum_first_value_zero;
+mod enum_no_allow_alias;
+mod enum_pascal_case;
+mod enum_value_prefix;
+mod enum_value_upper_snake_case;
+mod enum_zero_value_suffix;
+mod field_lower_snake_case;
+mod field_no_descriptor;
+mod field_not_required;
+mod file_lower_snake_case;
+mod import_no_public;
+mod import_no_weak;
+mod import_used;
+mod message_pascal_case;
+mod oneof_lower_snake_case;
+mod package_defined;
+mod package_directory_match;
+mod package_lower_snake_case;
+mod package_no_import_cycle;
+mod package_same_csharp_namespace;
+mod package_same_directory;
+mod package_same_go_package;
+mod package_same_java_multiple_files;
+mod package_same_java_package;
+mod package_same_php_namespace;
+mod package_same_ruby_package;
+mod package_same_swift_prefix;
+mod package_version_suffix;
+mod rpc_no_client_streaming;
+mod rpc_no_server_streaming;
+mod rpc_pascal_case;
+mod rpc_request_response_unique;
+mod rpc_request_standard_name;
+mod rpc_response_standard_name;
+mod service_pascal_case;
+mod service_suffix;
+mod stable_package_no_import_unstable;
+mod syntax_specified;
+
+/// Every rule idl implements, sorted by ID (a test keeps it sorted).
+pub static RULES: &[&dyn Rule] = &[
+    &comment_enum::CommentEnum,
+    &comment_enum_value::CommentEnumValue,
+    &comment_field::CommentField,
+    &comment_message::CommentMessage,
+    &comment_oneof::CommentOneof,
+    &comment_rpc::CommentRpc,
+    &comment_service::CommentService,
+    &directory_same_package::DirectorySamePackage,
+    &enum_first_value_zero::EnumFirstValueZero,
+    &enum_no_allow_alias::EnumNoAllowAlias,
+    &enum_pascal_case::EnumPascalCase,
+    &enum_value_prefix::EnumValuePrefix,
+    &enum_value_upper_snake_case::EnumValueUpperSnakeCase,
+    &enum_zero_value_suffix::EnumZeroValueSuffix,
+    &field_lower_snake_case::FieldLowerSnakeCase,
+    &field_not_required::FieldNotRequired,
+    &field_no_descriptor::FieldNoDescriptor,
+    &file_lower_snake_case::FileLowerSnakeCase,
+    &import_no_public::ImportNoPublic,
+    &import_no_weak::ImportNoWeak,
+    &import_used::ImportUsed,
+    &message_pascal_case::MessagePascalCase,
+    &oneof_lower_snake_case::OneofLowerSnakeCase,
+    &package_defined::PackageDefined,
+    &package_directory_match::PackageDirectoryMatch,
+    &package_lower_snake_case::PackageLowerSnakeCase,
+    &package_no_import_cycle::PackageNoImportCycle,
+    &package_same_csharp_namespace::PackageSameCsharpNamespace,
+    &package_same_directory::PackageSameDirectory,
+    &package_same_go_package::PackageSameGoPackage,
+    &package_same_java_multiple_files::PackageSameJavaMultipleFiles,
+    &package_same_java_package::PackageSameJavaPackage,
+    &package_same_php_namespace::PackageSamePhpNamespace,
+    &package_same_ruby_package::PackageSameRubyPackage,
+    &package_same_swift_prefix::PackageSameSwiftPrefix,
+    &package_version_suffix::PackageVersionSuffix,
+    &rpc_no_client_streaming::RpcNoClientStreaming,
+    &rpc_no_server_streaming::RpcNoServerStreaming,
+    &rpc_pascal_case::RpcPascalCase,
+    &rpc_request_response_unique::RpcRequestResponseUnique,
+    &rpc_request_standard_name::RpcRequestStandardName,
+    &rpc_response_standard_name::RpcResponseStandardName,
+    &service_pascal_case::ServicePascalCase,
+    &service_suffix::ServiceSuffix,
+    &stable_package_no_import_unstable::StablePackageNoImportUnstable,
+    &syntax_specified::SyntaxSpecified,
+];
+
+/// The rule with this ID.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .binary_search_by(|rule| rule.meta().id.cmp(id))
+        .ok()
+        .map(|index| RULES[index])
+}

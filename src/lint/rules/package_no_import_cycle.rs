@@ -1,0 +1,105 @@
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use crate::compile::CompiledFile;
+use crate::declare_rule;
+use crate::lint::rule::{Context, Rule};
+
+/// `FileDescriptorProto.dependency`.
+const DEPENDENCY_FIELD: i32 = 3;
+
+/// Package → directly imported package → the imports (file name, import index)
+/// that create the edge. Ordered maps make the reported cycle deterministic.
+type PackageGraph = BTreeMap<String, BTreeMap<String, Vec<(String, i32)>>>;
+
+declare_rule! {
+    /// Packages must not import each other in a cycle: file imports may be
+    /// acyclic while the packages they belong to are not, and many languages
+    /// (Go first) cannot compile package cycles. Imports outside the checked files
+    /// take part in the graph; findings are reported on each checked file's import
+    /// that starts a cycle, with the cycle spelled out.
+    ///
+    /// ```proto
+    /// // Invalid: acme/a/v1/a.proto imports acme/b/v1/b.proto, which imports acme/a/v1/c.proto
+    /// import "acme/b/v1/b.proto";
+    /// // Valid: acme/b/v1 does not import acme/a/v1
+    /// import "acme/b/v1/b.proto";
+    /// ```
+    pub struct PackageNoImportCycle {
+        id: "PACKAGE_NO_IMPORT_CYCLE",
+        summary: "Packages do not import each other in a cycle.",
+        severity: Error,
+        fixable: false,
+    }
+}
+
+impl Rule for PackageNoImportCycle {
+    fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
+        let targets: HashSet<&str> = files.iter().map(|file| file.source.name.as_str()).collect();
+        let mut graph = PackageGraph::new();
+        for file in cx.pool().files() {
+            let package = file.package_name();
+            for (index, import) in file.file_descriptor_proto().dependency.iter().enumerate() {
+                let Some(imported) = cx.pool().get_file_by_name(import) else {
+                    continue;
+                };
+                if imported.package_name() == package {
+                    continue;
+                }
+                graph
+                    .entry(package.to_string())
+                    .or_default()
+                    .entry(imported.package_name().to_string())
+                    .or_default()
+                    .push((file.name().to_string(), index as i32));
+            }
+        }
+        for (package, imported_packages) in &graph {
+            if package.is_empty() {
+                continue;
+            }
+            for (imported, imports) in imported_packages {
+                if imported.is_empty() {
+                    continue;
+                }
+                let mut visiting = BTreeSet::from([package.as_str()]);
+                let Some(cycle) = find_cycle(imported, &graph, &mut visiting, vec![package]) else {
+                    continue;
+                };
+                let message = format!("Package import cycle: {}", cycle.join(" -> "));
+                for (file_name, index) in imports {
+                    if !targets.contains(file_name.as_str()) {
+                        continue;
+                    }
+                    if let Some(file) = files.iter().find(|file| &file.source.name == file_name) {
+                        cx.report_in(file, Some(&[DEPENDENCY_FIELD, *index]), message.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Depth-first search from `package` for a path back to the first package of
+/// `path`; cycles that do not return to the start are found from their own start.
+fn find_cycle<'g>(
+    package: &'g str,
+    graph: &'g PackageGraph,
+    visiting: &mut BTreeSet<&'g str>,
+    mut path: Vec<&'g str>,
+) -> Option<Vec<&'g str>> {
+    path.push(package);
+    if visiting.contains(package) {
+        return (path.first() == path.last()).then_some(path);
+    }
+    visiting.insert(package);
+    for next in graph.get(package).into_iter().flat_map(BTreeMap::keys) {
+        if next.is_empty() {
+            continue;
+        }
+        if let Some(cycle) = find_cycle(next, graph, visiting, path.clone()) {
+            return Some(cycle);
+        }
+    }
+    visiting.remove(package);
+    None
+}

@@ -1,0 +1,149 @@
+use std::collections::BTreeMap;
+
+use prost_reflect::MethodDescriptor;
+
+use crate::compile::CompiledFile;
+use crate::declare_rule;
+use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption};
+use crate::lint::support::descriptor;
+
+const EMPTY: &str = "google.protobuf.Empty";
+
+declare_rule! {
+    /// A message may be the request or response of only one RPC in the workspace,
+    /// and an RPC's request and response must differ. Shared messages couple RPCs:
+    /// a field added for one shows up in all. Options relax it:
+    /// `allow_same_request_response` lets an RPC use one message both ways, and
+    /// `allow_google_protobuf_empty_requests` / `..._responses` let any number of
+    /// RPCs use `google.protobuf.Empty`.
+    ///
+    /// ```proto
+    /// // Invalid
+    /// service UserService {
+    ///   rpc GetUser(GetUserRequest) returns (User);
+    ///   rpc UpdateUser(UpdateUserRequest) returns (User);
+    /// }
+    /// // Valid
+    /// service UserService {
+    ///   rpc GetUser(GetUserRequest) returns (GetUserResponse);
+    ///   rpc UpdateUser(UpdateUserRequest) returns (UpdateUserResponse);
+    /// }
+    /// ```
+    pub struct RpcRequestResponseUnique {
+        id: "RPC_REQUEST_RESPONSE_UNIQUE",
+        summary: "Each request and response message is used by one RPC only.",
+        severity: Error,
+        fixable: false,
+        options: [
+            RuleOption {
+                name: "allow_same_request_response",
+                default: OptionDefault::Bool(false),
+                help: "Let an RPC use one message as request and response (buf's `rpc_allow_same_request_response`).",
+            },
+            RuleOption {
+                name: "allow_google_protobuf_empty_requests",
+                default: OptionDefault::Bool(false),
+                help: "Let RPCs share google.protobuf.Empty as request (buf's `rpc_allow_google_protobuf_empty_requests`).",
+            },
+            RuleOption {
+                name: "allow_google_protobuf_empty_responses",
+                default: OptionDefault::Bool(false),
+                help: "Let RPCs share google.protobuf.Empty as response (buf's `rpc_allow_google_protobuf_empty_responses`).",
+            },
+        ],
+    }
+}
+
+impl Rule for RpcRequestResponseUnique {
+    fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
+        let allow_same = cx.option_bool("allow_same_request_response");
+        let allow_empty_requests = cx.option_bool("allow_google_protobuf_empty_requests");
+        let allow_empty_responses = cx.option_bool("allow_google_protobuf_empty_responses");
+        let mut methods: Vec<(&CompiledFile, MethodDescriptor)> = Vec::new();
+        for file in files {
+            let Some(descriptor) = descriptor(cx, file) else {
+                continue;
+            };
+            for service in descriptor.services() {
+                methods.extend(service.methods().map(|method| (*file, method)));
+            }
+        }
+        if !allow_same {
+            for (file, method) in &methods {
+                let request = method.input();
+                if request.full_name() != method.output().full_name() {
+                    continue;
+                }
+                if request.full_name() == EMPTY && allow_empty_requests && allow_empty_responses {
+                    continue;
+                }
+                cx.report_in(
+                    file,
+                    Some(method.path()),
+                    format!(
+                        "RPC {:?} has the same type {:?} for the request and response.",
+                        method.name(),
+                        request.full_name()
+                    ),
+                );
+            }
+        }
+        // Message → the methods using it either way (a method counts once).
+        let mut users: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, (_, method)) in methods.iter().enumerate() {
+            for message in [method.input(), method.output()] {
+                let entry = users.entry(message.full_name().to_string()).or_default();
+                if entry.last() != Some(&index) {
+                    entry.push(index);
+                }
+            }
+        }
+        for (message, indices) in users {
+            if indices.len() < 2 {
+                continue;
+            }
+            if message == EMPTY && (allow_empty_requests || allow_empty_responses) {
+                if allow_empty_requests && allow_empty_responses {
+                    continue;
+                }
+                // Exactly one direction is allowed to share Empty: check the other.
+                let (direction, using): (&str, Vec<usize>) = if allow_empty_requests {
+                    let using = indices
+                        .iter()
+                        .copied()
+                        .filter(|&i| methods[i].1.output().full_name() == EMPTY)
+                        .collect();
+                    ("response", using)
+                } else {
+                    let using = indices
+                        .iter()
+                        .copied()
+                        .filter(|&i| methods[i].1.input().full_name() == EMPTY)
+                        .collect();
+                    ("request", using)
+                };
+                if using.len() > 1 {
+                    for i in using {
+                        let (file, method) = &methods[i];
+                        cx.report_in(
+                            file,
+                            Some(method.path()),
+                            format!("{message:?} is used as the {direction} for multiple RPCs."),
+                        );
+                    }
+                }
+                continue;
+            }
+            for i in indices {
+                let (file, method) = &methods[i];
+                cx.report_in(
+                    file,
+                    Some(method.path()),
+                    format!(
+                        "{message:?} is used as the request or response type for multiple RPCs."
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,487 @@
+//! Fixture tests: every `testdata/lint/<RULE_ID>/` directory is linted with that
+//! rule (or with its `idl.toml`) and compared with its `expected.txt`, which
+//! `testdata/lint/buf-oracle.sh` generates from buf where buf has the rule.
+//! `IDL_BLESS=1 cargo test` rewrites the goldens from idl's output instead.
+//! Fixtures go through the real compile step, as `idl lint` does.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use super::*;
+use crate::compile::compile;
+use crate::config::Config;
+use crate::workspace::{Workspace, WorkspaceFile};
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint")
+}
+
+/// `.proto` files under `root`, as import names (`a/b.proto`), sorted.
+fn proto_files(root: &Path) -> Vec<String> {
+    fn visit(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, root, out);
+            } else if path.extension().is_some_and(|ext| ext == "proto") {
+                let name = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push(name);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    visit(root, root, &mut files);
+    files.sort();
+    files
+}
+
+/// Compiles every `.proto` file under `root` with idl's compile step, `root` being
+/// the only root and every file in it a target.
+fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> Compilation {
+    let targets = proto_files(root)
+        .into_iter()
+        .map(|name| WorkspaceFile {
+            path: root.join(&name),
+            display_path: name.clone(),
+            name,
+            root: 0,
+        })
+        .collect();
+    let workspace = Workspace {
+        config,
+        config_file,
+        base_dir: root.to_path_buf(),
+        roots: vec![root.to_path_buf()],
+        import_paths: Vec::new(),
+        targets,
+        warnings: Vec::new(),
+    };
+    let compilation = compile(&workspace);
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "fixture {} does not compile: {:?}",
+        root.display(),
+        compilation.diagnostics
+    );
+    compilation
+}
+
+/// The config of a fixture: its `idl.toml`, or just its rule.
+fn fixture_config(dir: &Path, rule_id: &str) -> (Config, Option<SourceFile>) {
+    let config_path = dir.join("idl.toml");
+    if config_path.exists() {
+        let (config, file) = Config::load(&config_path).expect("fixture idl.toml is valid");
+        return (config, Some(file));
+    }
+    let mut config = Config::default();
+    config.lint.r#use = vec![Spanned::new(0..0, rule_id.to_string())];
+    (config, None)
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    let mut lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            let span = d.span.expect("lint findings have spans");
+            format!(
+                "{}:{}:{}-{}:{} {} {}",
+                d.path,
+                span.start.line,
+                span.start.column,
+                span.end.line,
+                span.end.column,
+                d.rule,
+                d.message
+            )
+        })
+        .collect();
+    lines.sort();
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+fn fixture_dirs() -> Vec<(String, PathBuf)> {
+    let mut dirs: Vec<(String, PathBuf)> = std::fs::read_dir(fixtures_root())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                path,
+            )
+        })
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn fixtures_match_expected_findings() {
+    let bless = std::env::var_os("IDL_BLESS").is_some();
+    let mut failures = Vec::new();
+    for (rule_id, dir) in fixture_dirs() {
+        let rule_id = rule_id.split('.').next().unwrap().to_string();
+        assert!(
+            rules::find(&rule_id).is_some(),
+            "fixture {} names no rule",
+            dir.display()
+        );
+        let (config, config_file) = fixture_config(&dir, &rule_id);
+        let compilation = compile_dir(&dir, config.clone(), config_file.clone());
+        let diagnostics = lint(&compilation, &config.lint, config_file.as_ref());
+        let actual = render(&diagnostics);
+        let expected_path = dir.join("expected.txt");
+        if bless {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if actual != expected {
+            let diff = similar::TextDiff::from_lines(&expected, &actual)
+                .unified_diff()
+                .header("expected", "actual")
+                .to_string();
+            failures.push(format!("{}:\n{diff}", dir.display()));
+        }
+        // Invariants every fixture must keep.
+        assert!(
+            diagnostics.iter().any(|d| d.rule == rule_id),
+            "fixture {} has no finding of {rule_id}",
+            dir.display()
+        );
+        let valid: Vec<String> = proto_files(&dir)
+            .into_iter()
+            .filter(|name| name.rsplit('/').next().unwrap().starts_with("valid"))
+            .collect();
+        assert!(
+            !valid.is_empty(),
+            "fixture {} has no valid*.proto",
+            dir.display()
+        );
+        for name in valid {
+            assert!(
+                !diagnostics.iter().any(|d| d.path == name),
+                "{}/{name} must give no finding",
+                dir.display()
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_has_a_fixture() {
+    let dirs: Vec<String> = fixture_dirs()
+        .into_iter()
+        .map(|(name, _)| name.split('.').next().unwrap().to_string())
+        .collect();
+    let missing: Vec<&str> = all_rules()
+        .map(|meta| meta.id)
+        .filter(|id| !dirs.iter().any(|dir| dir == id))
+        .collect();
+    assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
+}
+
+#[test]
+fn registry_is_sorted_and_documented() {
+    let ids: Vec<&str> = all_rules().map(|meta| meta.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        ids, sorted,
+        "rules::RULES must be sorted by ID without duplicates"
+    );
+    for meta in all_rules() {
+        assert!(
+            meta.doc.contains("// Invalid") && meta.doc.contains("// Valid"),
+            "{} doc lacks examples",
+            meta.id
+        );
+        assert_eq!(rule_docs(meta.id), Some(meta.doc));
+    }
+}
+
+/// buf 1.75.0 `buf config ls-lint-rules --configured-only` for `use: [CATEGORY]`.
+const BUF_MINIMAL: &[&str] = &[
+    "DIRECTORY_SAME_PACKAGE",
+    "PACKAGE_DEFINED",
+    "PACKAGE_DIRECTORY_MATCH",
+    "PACKAGE_NO_IMPORT_CYCLE",
+    "PACKAGE_SAME_DIRECTORY",
+];
+const BUF_STANDARD_BEYOND_BASIC: &[&str] = &[
+    "ENUM_VALUE_PREFIX",
+    "ENUM_ZERO_VALUE_SUFFIX",
+    "FILE_LOWER_SNAKE_CASE",
+    "PACKAGE_VERSION_SUFFIX",
+    "PROTOVALIDATE",
+    "RPC_REQUEST_RESPONSE_UNIQUE",
+    "RPC_REQUEST_STANDARD_NAME",
+    "RPC_RESPONSE_STANDARD_NAME",
+    "SERVICE_SUFFIX",
+];
+const BUF_BASIC_BEYOND_MINIMAL: &[&str] = &[
+    "ENUM_FIRST_VALUE_ZERO",
+    "ENUM_NO_ALLOW_ALIAS",
+    "ENUM_PASCAL_CASE",
+    "ENUM_VALUE_UPPER_SNAKE_CASE",
+    "FIELD_LOWER_SNAKE_CASE",
+    "FIELD_NOT_REQUIRED",
+    "IMPORT_NO_PUBLIC",
+    "IMPORT_USED",
+    "MESSAGE_PASCAL_CASE",
+    "ONEOF_LOWER_SNAKE_CASE",
+    "PACKAGE_LOWER_SNAKE_CASE",
+    "PACKAGE_SAME_CSHARP_NAMESPACE",
+    "PACKAGE_SAME_GO_PACKAGE",
+    "PACKAGE_SAME_JAVA_MULTIPLE_FILES",
+    "PACKAGE_SAME_JAVA_PACKAGE",
+    "PACKAGE_SAME_PHP_NAMESPACE",
+    "PACKAGE_SAME_RUBY_PACKAGE",
+    "PACKAGE_SAME_SWIFT_PREFIX",
+    "RPC_PASCAL_CASE",
+    "SERVICE_PASCAL_CASE",
+    "SYNTAX_SPECIFIED",
+];
+
+fn membership(group: &presets::RuleGroup) -> Vec<&str> {
+    let mut ids: Vec<&str> = group
+        .rules
+        .iter()
+        .chain(&group.pending)
+        .map(String::as_str)
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[test]
+fn presets_are_bufs_categories() {
+    let mut basic: Vec<&str> = BUF_MINIMAL
+        .iter()
+        .chain(BUF_BASIC_BEYOND_MINIMAL)
+        .copied()
+        .collect();
+    basic.sort_unstable();
+    let mut standard: Vec<&str> = basic
+        .iter()
+        .chain(BUF_STANDARD_BEYOND_BASIC)
+        .copied()
+        .collect();
+    standard.sort_unstable();
+    assert_eq!(membership(&presets::presets()["minimal"]), BUF_MINIMAL);
+    assert_eq!(membership(&presets::presets()["buf-standard"]), standard);
+    assert_eq!(membership(&presets::groups()["BASIC"]), basic);
+    assert_eq!(membership(&presets::groups()["STANDARD"]), standard);
+    assert_eq!(
+        membership(&presets::groups()["UNARY_RPC"]),
+        ["RPC_NO_CLIENT_STREAMING", "RPC_NO_SERVER_STREAMING"]
+    );
+    let comments: Vec<&str> = all_rules()
+        .map(|meta| meta.id)
+        .filter(|id| id.starts_with("COMMENT_"))
+        .collect();
+    assert_eq!(membership(&presets::groups()["COMMENTS"]), comments);
+    // Every member idl implements is registered; only pending ones are not.
+    for group in presets::groups().values() {
+        for id in &group.rules {
+            assert!(
+                rules::find(id).is_some(),
+                "{id} is in a preset but not registered"
+            );
+        }
+        for id in &group.pending {
+            assert!(
+                rules::find(id).is_none(),
+                "{id} is registered; move it out of `pending`"
+            );
+        }
+    }
+}
+
+fn config_from(text: &str) -> (LintConfig, SourceFile) {
+    let file = SourceFile::new("idl.toml", "idl.toml", Arc::from(text));
+    (Config::parse(&file).expect("valid config").lint, file)
+}
+
+#[test]
+fn selection_applies_preset_use_except_and_severity() {
+    let (config, file) = config_from(
+        "[lint]\npreset = \"minimal\"\nuse = [\"COMMENTS\", \"SERVICE_SUFFIX\"]\nexcept = [\"COMMENT_ONEOF\", \"PACKAGE_DEFINED\"]\n\
+         [lint.rules.SERVICE_SUFFIX]\nseverity = \"warn\"\nsuffix = \"API\"\n",
+    );
+    let (selected, errors) = select_rules(&config, Some(&file));
+    assert!(errors.is_empty(), "{errors:?}");
+    let ids: Vec<&str> = selected.iter().map(SelectedRule::id).collect();
+    assert!(ids.contains(&"PACKAGE_NO_IMPORT_CYCLE") && ids.contains(&"COMMENT_RPC"));
+    assert!(!ids.contains(&"COMMENT_ONEOF") && !ids.contains(&"PACKAGE_DEFINED"));
+    let suffix = selected
+        .iter()
+        .find(|rule| rule.id() == "SERVICE_SUFFIX")
+        .unwrap();
+    assert_eq!(suffix.severity, Severity::Warn);
+    assert_eq!(
+        suffix.options.clone(),
+        RuleOptions::new(vec![("suffix", OptionValue::String("API".into()))])
+    );
+}
+
+#[test]
+fn default_selection_is_buf_standard() {
+    let (selected, errors) = select_rules(&LintConfig::default(), None);
+    assert!(errors.is_empty());
+    let ids: Vec<&str> = selected.iter().map(SelectedRule::id).collect();
+    assert_eq!(ids.len(), presets::presets()["buf-standard"].rules.len());
+}
+
+#[test]
+fn unknown_names_are_located_config_errors() {
+    let text = "[lint]\npreset = \"strict\"\nuse = [\"ENUM_PASCAL\"]\nexcept = [\"NOPE\"]\n\
+                [lint.rules.SERVICE_SUFFIX]\nsufix = \"API\"\n[lint.rules.ENUM_ZERO_VALUE_SUFFIX]\nsuffix = 1\n[lint.rules.NOT_A_RULE]\n";
+    let (config, file) = config_from(text);
+    let (_, errors) = select_rules(&config, Some(&file));
+    let rendered: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let span = e.span.unwrap();
+            format!(
+                "{}:{} {} {}",
+                span.start.line, span.start.column, e.rule, e.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        rendered,
+        [
+            "2:10 CONFIG unknown lint preset `strict`; expected one of: buf-standard, minimal",
+            "3:8 CONFIG unknown lint rule or group `ENUM_PASCAL` in `use`",
+            "4:11 CONFIG unknown lint rule or group `NOPE` in `except`",
+            "7:13 CONFIG option `suffix` of lint rule ENUM_ZERO_VALUE_SUFFIX must be a string",
+            "9:13 CONFIG unknown lint rule `NOT_A_RULE` in `[lint.rules]`",
+            "5:13 CONFIG unknown option `sufix` for lint rule SERVICE_SUFFIX; expected one of: severity, suffix",
+        ]
+    );
+}
+
+/// Compares idl's buf-standard findings on a corpus with buf's: run with
+/// `IDL_CORPUS=<dir> IDL_CORPUS_BUF_JSON=<buf lint --error-format=json output>
+/// cargo test --release --lib corpus_matches_buf -- --ignored --nocapture`
+/// (buf run in `<dir>` with `use: [STANDARD]`). Prints buf count, idl count and
+/// matches per rule, and fails on any difference in (path, line, column, rule, message).
+#[test]
+#[ignore = "needs a corpus and buf's findings on it"]
+fn corpus_matches_buf() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let corpus = PathBuf::from(std::env::var("IDL_CORPUS").expect("IDL_CORPUS"));
+    let buf_json = std::env::var("IDL_CORPUS_BUF_JSON").expect("IDL_CORPUS_BUF_JSON");
+    let started = std::time::Instant::now();
+    let workspace = crate::workspace::discover(&corpus, None, &[]).expect("corpus workspace");
+    let compilation = compile(&workspace);
+    let compiled = started.elapsed();
+    let diagnostics = lint(&compilation, &LintConfig::default(), None);
+    eprintln!(
+        "idl: compile {compiled:?}, lint {:?}, {} compile diagnostics",
+        started.elapsed() - compiled,
+        compilation.diagnostics.len()
+    );
+    type Key = (String, u32, u32, String, String);
+    let idl: BTreeSet<Key> = diagnostics
+        .iter()
+        .map(|d| {
+            let span = d.span.unwrap();
+            (
+                d.path.clone(),
+                span.start.line,
+                span.start.column,
+                d.rule.clone(),
+                d.message.clone(),
+            )
+        })
+        .collect();
+    let buf: BTreeSet<Key> = std::fs::read_to_string(buf_json)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let finding: serde_json::Value = serde_json::from_str(line).unwrap();
+            (
+                finding["path"].as_str().unwrap().to_string(),
+                finding["start_line"].as_u64().unwrap() as u32,
+                finding["start_column"].as_u64().unwrap() as u32,
+                finding["type"].as_str().unwrap().to_string(),
+                finding["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut per_rule: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for key in &buf {
+        per_rule.entry(&key.3).or_default().0 += 1;
+    }
+    for key in &idl {
+        let entry = per_rule.entry(&key.3).or_default();
+        entry.1 += 1;
+        if buf.contains(key) {
+            entry.2 += 1;
+        }
+    }
+    eprintln!("{:<36} {:>7} {:>7} {:>7}", "rule", "buf", "idl", "matched");
+    for (rule, (buf_count, idl_count, matched)) in &per_rule {
+        eprintln!("{rule:<36} {buf_count:>7} {idl_count:>7} {matched:>7}");
+    }
+    let only_buf: Vec<&Key> = buf.difference(&idl).take(20).collect();
+    let only_idl: Vec<&Key> = idl.difference(&buf).take(20).collect();
+    assert!(
+        only_buf.is_empty() && only_idl.is_empty(),
+        "only buf: {only_buf:#?}\nonly idl: {only_idl:#?}"
+    );
+}
+
+#[test]
+fn docs_rules_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let mut expected: Vec<(PathBuf, String)> = all_rules()
+        .map(|meta| {
+            (
+                dir.join(format!("{}.md", meta.id)),
+                docs::rule_markdown(meta),
+            )
+        })
+        .collect();
+    expected.push((dir.join("README.md"), docs::index_markdown(all_rules())));
+    if std::env::var_os("IDL_BLESS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (path, text) in &expected {
+            std::fs::write(path, text).unwrap();
+        }
+    }
+    let stale: Vec<String> = expected
+        .iter()
+        .filter(|(path, text)| std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "stale rule docs (run IDL_BLESS=1 cargo test): {stale:?}"
+    );
+    let listed: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path().display().to_string())
+        .filter(|path| {
+            !expected
+                .iter()
+                .any(|(known, _)| known.display().to_string() == *path)
+        })
+        .collect();
+    assert!(listed.is_empty(), "docs for no rule: {listed:?}");
+}

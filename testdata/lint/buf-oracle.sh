@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Regenerates (or with --check, verifies) the expected.txt of lint fixtures from
+# buf's own findings, so idl's goldens are buf's output wherever buf has the rule.
+#
+#   testdata/lint/buf-oracle.sh [--check] [FIXTURE_DIR...]
+#
+# Each fixture is linted in a temporary copy with `use: [<RULE_ID>]` (the fixture's
+# directory name up to the first dot), or with the fixture's own buf.yaml when it
+# has one. Fixtures with a buf-differs.md document a deliberate difference from buf;
+# their goldens come from idl (IDL_BLESS=1) and they are skipped here. BUF defaults to ~/.cache/idl-peers/bin/buf (see /work/shared/scripts/peers.sh).
+set -euo pipefail
+
+BUF=${BUF:-$HOME/.cache/idl-peers/bin/buf}
+here=$(cd "$(dirname "$0")" && pwd)
+check=false
+if [[ ${1:-} == --check ]]; then
+  check=true
+  shift
+fi
+dirs=("$@")
+if [[ ${#dirs[@]} -eq 0 ]]; then
+  dirs=("$here"/*/)
+fi
+
+status=0
+for dir in "${dirs[@]}"; do
+  dir=${dir%/}
+  name=$(basename "$dir")
+  rule=${name%%.*}
+  if [[ -f "$dir/buf-differs.md" ]]; then
+    echo "skipping $name: idl differs from buf on purpose (see $name/buf-differs.md)"
+    continue
+  fi
+  tmp=$(mktemp -d)
+  cp -R "$dir"/. "$tmp"
+  rm -f "$tmp/expected.txt" "$tmp/idl.toml"
+  if [[ ! -f "$tmp/buf.yaml" ]]; then
+    printf 'version: v2\nlint:\n  use: [%s]\n' "$rule" >"$tmp/buf.yaml"
+  fi
+  # buf exits 100 when it has findings.
+  (cd "$tmp" && "$BUF" lint --error-format=json 2>/dev/null || true) >"$tmp/.findings.json"
+  actual=$(python3 - "$tmp/.findings.json" <<'PY'
+import json, sys
+lines = []
+for raw in open(sys.argv[1]):
+    raw = raw.strip()
+    if not raw:
+        continue
+    f = json.loads(raw)
+    if f["type"] == "COMPILE":
+        sys.exit("buf could not compile the fixture: " + raw)
+    lines.append("{}:{}:{}-{}:{} {} {}".format(
+        f["path"], f["start_line"], f["start_column"], f["end_line"], f["end_column"], f["type"], f["message"]))
+for line in sorted(lines):
+    print(line)
+PY
+  )
+  rm -rf "$tmp"
+  if $check; then
+    if ! diff -u "$dir/expected.txt" <(printf '%s' "$actual${actual:+$'\n'}") >/dev/null; then
+      echo "buf disagrees with $name/expected.txt:"
+      diff -u "$dir/expected.txt" <(printf '%s' "$actual${actual:+$'\n'}") || true
+      status=1
+    fi
+  else
+    printf '%s' "$actual${actual:+$'\n'}" >"$dir/expected.txt"
+  fi
+done
+exit $status
