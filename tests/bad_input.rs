@@ -84,7 +84,10 @@ fn binary_file_named_proto() {
     let dir = tree(&[("a.proto", b"\x7fELF\x02\x01\x01\x00\x00\x00garbage")]);
     let (code, err) = build(dir.path(), &[]);
     assert_eq!(code, 2);
-    assert_eq!(err.trim(), "a.proto:1:8: [IO] this looks like a binary file (it contains a NUL byte), not a .proto file");
+    assert_eq!(
+        err.trim(),
+        "a.proto:1:8: [IO] this looks like a binary file (it contains a NUL byte), not a .proto file"
+    );
 }
 
 #[test]
@@ -92,7 +95,9 @@ fn ten_megabyte_file_compiles() {
     let mut text = String::from("syntax = \"proto3\";\npackage big;\n");
     let mut i = 0;
     while text.len() < 10 << 20 {
-        text.push_str(&format!("// Message {i}.\nmessage M{i} {{\n  string name = 1;\n  int64 id = 2;\n  repeated M{i} children = 3;\n}}\n"));
+        text.push_str(&format!(
+            "// Message {i}.\nmessage M{i} {{\n  string name = 1;\n  int64 id = 2;\n  repeated M{i} children = 3;\n}}\n"
+        ));
         i += 1;
     }
     let dir = tree(&[("big.proto", text.as_bytes())]);

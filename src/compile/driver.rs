@@ -255,13 +255,29 @@ pub fn compile(ws: &Workspace) -> Compilation {
     propagate_failures(&mut units, &index, &order);
 
     if std::env::var_os("IDL_TIMINGS").is_some() {
-        eprintln!("before link {}", std::fs::read_to_string("/proc/self/status").unwrap().lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect::<Vec<_>>().join(" "));
+        eprintln!(
+            "before link {}",
+            std::fs::read_to_string("/proc/self/status")
+                .unwrap()
+                .lines()
+                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
     }
     // 6. Link.
     let pool = link(&mut units, &index, &order, &mut diagnostics);
 
     if std::env::var_os("IDL_TIMINGS").is_some() {
-        eprintln!("{}", std::fs::read_to_string("/proc/self/status").unwrap().lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect::<Vec<_>>().join(" "));
+        eprintln!(
+            "{}",
+            std::fs::read_to_string("/proc/self/status")
+                .unwrap()
+                .lines()
+                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         eprintln!("link {:?}", t_load.elapsed());
     }
     // 7. Move option locations to their interpreted paths. The lowered
@@ -409,7 +425,12 @@ const LINK_BATCH: usize = 256;
 /// Links all healthy files in one pool, dependencies first. When a batch fails,
 /// the file at fault (and everything importing it) is dropped and the batch
 /// linked again, so one broken file never hides the others.
-fn link(units: &mut [Unit], index: &HashMap<String, usize>, order: &[usize], diags: &mut Vec<Diagnostic>) -> DescriptorPool {
+fn link(
+    units: &mut [Unit],
+    index: &HashMap<String, usize>,
+    order: &[usize],
+    diags: &mut Vec<Diagnostic>,
+) -> DescriptorPool {
     // Encode each file once, then free the lowered bodies: the pool keeps its own copy.
     let encoded: Vec<Option<Vec<u8>>> = units
         .par_iter_mut()

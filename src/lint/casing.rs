@@ -44,11 +44,7 @@ fn to_snake_case(name: &str) -> String {
     let chars: Vec<char> = name.trim_matches(is_delimiter).chars().collect();
     let mut output = String::with_capacity(name.len() + 4);
     for (i, &original) in chars.iter().enumerate() {
-        let c = if is_delimiter(original) {
-            '_'
-        } else {
-            original
-        };
+        let c = if is_delimiter(original) { '_' } else { original };
         if i == 0 {
             output.push(c);
             continue;
@@ -58,10 +54,7 @@ fn to_snake_case(name: &str) -> String {
         let next_starts_lowercase_word =
             next.is_some_and(|n| !(n.is_uppercase() || n.is_ascii_digit() || is_delimiter(n)));
         let previous_is_lower = chars[i - 1].is_lowercase();
-        if c.is_uppercase()
-            && !last_is_underscore
-            && (next_starts_lowercase_word || previous_is_lower)
-        {
+        if c.is_uppercase() && !last_is_underscore && (next_starts_lowercase_word || previous_is_lower) {
             output.push('_');
             output.push(c);
         } else if !(c == '_' && last_is_underscore) {

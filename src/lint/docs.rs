@@ -10,22 +10,11 @@ use crate::lint::rule::{OptionDefault, RuleMeta};
 pub fn rule_markdown(meta: &RuleMeta) -> String {
     let mut page = format!("# {}\n\n{}\n\n", meta.id, meta.summary);
     let memberships = presets::memberships(meta.id);
-    let memberships = if memberships.is_empty() {
-        "none (enable it by ID)".to_string()
-    } else {
-        memberships.join(", ")
-    };
+    let memberships =
+        if memberships.is_empty() { "none (enable it by ID)".to_string() } else { memberships.join(", ") };
     let _ = writeln!(page, "- Presets and groups: {memberships}");
-    let _ = writeln!(
-        page,
-        "- Default severity: {}",
-        meta.default_severity.as_str()
-    );
-    let _ = writeln!(
-        page,
-        "- Fixable: {}",
-        if meta.fixable { "yes" } else { "no" }
-    );
+    let _ = writeln!(page, "- Default severity: {}", meta.default_severity.as_str());
+    let _ = writeln!(page, "- Fixable: {}", if meta.fixable { "yes" } else { "no" });
     if !meta.options.is_empty() {
         page.push_str("\n## Options (`[lint.rules.");
         page.push_str(meta.id);

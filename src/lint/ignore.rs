@@ -14,7 +14,7 @@ pub fn is_ignored(file: &CompiledFile, path: &[i32], rule_id: &str) -> bool {
     (1..=path.len()).rev().any(|length| {
         file.locations
             .get(&path[..length])
-            .and_then(|location| location.leading.as_deref())
+            .and_then(|location| location.leading())
             .is_some_and(|comment| has_directive(comment, rule_id))
     })
 }
@@ -38,10 +38,7 @@ mod tests {
     #[test]
     fn directives() {
         assert!(has_directive(" buf:lint:ignore FOO\n", "FOO"));
-        assert!(has_directive(
-            " Docs.\n idl:lint:ignore FOO because\n",
-            "FOO"
-        ));
+        assert!(has_directive(" Docs.\n idl:lint:ignore FOO because\n", "FOO"));
         assert!(has_directive(" buf:lint:ignore FOO, BAR\n", "FOO"));
         assert!(!has_directive(" buf:lint:ignore FOO, BAR\n", "BAR"));
         assert!(!has_directive(" buf:lint:ignoreFOO\n", "FOO"));

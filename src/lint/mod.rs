@@ -42,11 +42,7 @@ impl SelectedRule {
 
 /// Lints every target file of `compilation` with the rules `config` selects.
 /// `config_file` is the `idl.toml` the config came from, for locating CONFIG errors.
-pub fn lint(
-    compilation: &Compilation,
-    config: &LintConfig,
-    config_file: Option<&SourceFile>,
-) -> Vec<Diagnostic> {
+pub fn lint(compilation: &Compilation, config: &LintConfig, config_file: Option<&SourceFile>) -> Vec<Diagnostic> {
     let (selected, mut diagnostics) = select_rules(config, config_file);
     diagnostics.extend(run(compilation, &selected));
     sort_and_dedup(&mut diagnostics);
@@ -65,10 +61,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> {
 
 /// Resolves the config into the rules to run. Unknown presets, rule IDs, groups and
 /// options are CONFIG errors located in `config_file` when given.
-pub fn select_rules(
-    config: &LintConfig,
-    config_file: Option<&SourceFile>,
-) -> (Vec<SelectedRule>, Vec<Diagnostic>) {
+pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (Vec<SelectedRule>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut error = |span: Range<usize>, message: String| {
         let diagnostic = Diagnostic::error(CONFIG_RULE, message);
@@ -90,10 +83,7 @@ pub fn select_rules(
                 let known: Vec<&str> = presets::presets().keys().copied().collect();
                 error(
                     span.unwrap_or(0..0),
-                    format!(
-                        "unknown lint preset `{name}`; expected one of: {}",
-                        known.join(", ")
-                    ),
+                    format!("unknown lint preset `{name}`; expected one of: {}", known.join(", ")),
                 );
             }
         }
@@ -107,10 +97,7 @@ pub fn select_rules(
                 registered(&group.rules).collect()
             } else {
                 let list = if adding { "use" } else { "except" };
-                error(
-                    entry.span(),
-                    format!("unknown lint rule or group `{name}` in `{list}`"),
-                );
+                error(entry.span(), format!("unknown lint rule or group `{name}` in `{list}`"));
                 continue;
             };
             for id in ids {
@@ -125,10 +112,7 @@ pub fn select_rules(
     let mut settings = BTreeMap::new();
     for (key, rule_config) in &config.rules {
         let Some(rule) = rules::find(key.get_ref()) else {
-            error(
-                key.span(),
-                format!("unknown lint rule `{}` in `[lint.rules]`", key.get_ref()),
-            );
+            error(key.span(), format!("unknown lint rule `{}` in `[lint.rules]`", key.get_ref()));
             continue;
         };
         let meta = rule.meta();
@@ -141,13 +125,7 @@ pub fn select_rules(
                 } else {
                     format!("expected one of: severity, {}", accepted.join(", "))
                 };
-                error(
-                    key.span(),
-                    format!(
-                        "unknown option `{name}` for lint rule {}; {accepted}",
-                        meta.id
-                    ),
-                );
+                error(key.span(), format!("unknown option `{name}` for lint rule {}; {accepted}", meta.id));
                 continue;
             };
             match (option.default, value) {
@@ -162,13 +140,7 @@ pub fn select_rules(
                         OptionDefault::String(_) => "a string",
                         OptionDefault::Bool(_) => "a boolean",
                     };
-                    error(
-                        key.span(),
-                        format!(
-                            "option `{name}` of lint rule {} must be {expected}",
-                            meta.id
-                        ),
-                    );
+                    error(key.span(), format!("option `{name}` of lint rule {} must be {expected}", meta.id));
                 }
             }
         }
@@ -179,11 +151,7 @@ pub fn select_rules(
         .filter_map(rules::find)
         .map(|rule| {
             let (severity, options) = settings.remove(rule.meta().id).unwrap_or_default();
-            SelectedRule {
-                rule,
-                severity: severity.unwrap_or(rule.meta().default_severity),
-                options,
-            }
+            SelectedRule { rule, severity: severity.unwrap_or(rule.meta().default_severity), options }
         })
         .collect();
     (selected, errors)
@@ -191,26 +159,19 @@ pub fn select_rules(
 
 /// The IDs of a preset or group that idl implements (pending members are skipped).
 fn registered(ids: &[String]) -> impl Iterator<Item = &'static str> + '_ {
-    ids.iter()
-        .filter_map(|id| rules::find(id))
-        .map(|rule| rule.meta().id)
+    ids.iter().filter_map(|id| rules::find(id)).map(|rule| rule.meta().id)
 }
 
 /// Runs the selected rules over the target files of `compilation`.
 pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnostic> {
     let targets: Vec<&CompiledFile> = compilation.targets().collect();
-    let mut findings: Vec<Finding> = targets
-        .par_iter()
-        .flat_map_iter(|file| walk_file(compilation, file, selected))
-        .collect();
+    let mut findings: Vec<Finding> =
+        targets.par_iter().flat_map_iter(|file| walk_file(compilation, file, selected)).collect();
 
     let mut by_package: BTreeMap<String, Vec<&CompiledFile>> = BTreeMap::new();
     for file in &targets {
         if let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) {
-            by_package
-                .entry(descriptor.package_name().to_string())
-                .or_default()
-                .push(file);
+            by_package.entry(descriptor.package_name().to_string()).or_default().push(file);
         }
     }
     for selected_rule in selected {
@@ -220,20 +181,13 @@ pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnost
         }
         selected_rule.rule.check_workspace(&mut cx, &targets);
     }
-    let files_by_name: HashMap<&str, &CompiledFile> = targets
-        .iter()
-        .map(|file| (file.source.name.as_str(), *file))
-        .collect();
+    let files_by_name: HashMap<&str, &CompiledFile> =
+        targets.iter().map(|file| (file.source.name.as_str(), *file)).collect();
     findings
         .into_iter()
         .filter(|finding| {
-            let file = finding
-                .file_name
-                .as_deref()
-                .and_then(|name| files_by_name.get(name));
-            !file.is_some_and(|file| {
-                ignore::is_ignored(file, &finding.path, &finding.diagnostic.rule)
-            })
+            let file = finding.file_name.as_deref().and_then(|name| files_by_name.get(name));
+            !file.is_some_and(|file| ignore::is_ignored(file, &finding.path, &finding.diagnostic.rule))
         })
         .map(|finding| finding.diagnostic)
         .collect()
@@ -256,20 +210,11 @@ fn context<'a>(
 }
 
 /// Walks one file's elements once, calling every selected rule's hooks.
-fn walk_file(
-    compilation: &Compilation,
-    file: &CompiledFile,
-    selected: &[SelectedRule],
-) -> Vec<Finding> {
+fn walk_file(compilation: &Compilation, file: &CompiledFile, selected: &[SelectedRule]) -> Vec<Finding> {
     let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) else {
         return Vec::new();
     };
-    let mut walker = Walker {
-        compilation,
-        file,
-        selected,
-        findings: Vec::new(),
-    };
+    let mut walker = Walker { compilation, file, selected, findings: Vec::new() };
     walker.walk(&descriptor);
     walker.findings
 }
@@ -284,12 +229,7 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn each(&mut self, hook: impl Fn(&dyn Rule, &mut Context<'_>)) {
         for selected in self.selected {
-            let mut cx = context(
-                self.compilation,
-                Some(self.file),
-                selected,
-                &mut self.findings,
-            );
+            let mut cx = context(self.compilation, Some(self.file), selected, &mut self.findings);
             hook(selected.rule, &mut cx);
         }
     }

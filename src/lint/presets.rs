@@ -19,10 +19,7 @@ pub struct RuleGroup {
 
 /// Preset name → its file's text.
 const PRESET_FILES: &[(&str, &str)] = &[
-    (
-        "buf-standard",
-        include_str!("../../rules/presets/buf-standard.toml"),
-    ),
+    ("buf-standard", include_str!("../../rules/presets/buf-standard.toml")),
     ("minimal", include_str!("../../rules/presets/minimal.toml")),
 ];
 
@@ -41,20 +38,15 @@ fn parse(name: &str, text: &str) -> RuleGroup {
 /// Every preset by name.
 pub fn presets() -> &'static BTreeMap<&'static str, RuleGroup> {
     static PRESETS: OnceLock<BTreeMap<&'static str, RuleGroup>> = OnceLock::new();
-    PRESETS.get_or_init(|| {
-        PRESET_FILES
-            .iter()
-            .map(|(name, text)| (*name, parse(name, text)))
-            .collect()
-    })
+    PRESETS.get_or_init(|| PRESET_FILES.iter().map(|(name, text)| (*name, parse(name, text))).collect())
 }
 
 /// Every group usable in `use`/`except` by name, presets under their buf names included.
 pub fn groups() -> &'static BTreeMap<String, RuleGroup> {
     static GROUPS: OnceLock<BTreeMap<String, RuleGroup>> = OnceLock::new();
     GROUPS.get_or_init(|| {
-        let mut groups: BTreeMap<String, RuleGroup> = toml::from_str(GROUPS_FILE)
-            .unwrap_or_else(|error| panic!("invalid rules/presets/groups.toml: {error}"));
+        let mut groups: BTreeMap<String, RuleGroup> =
+            toml::from_str(GROUPS_FILE).unwrap_or_else(|error| panic!("invalid rules/presets/groups.toml: {error}"));
         for (group, preset) in PRESET_GROUP_NAMES {
             groups.insert(group.to_string(), presets()[preset].clone());
         }

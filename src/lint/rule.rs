@@ -2,8 +2,8 @@
 //! documentation) and the per-element hooks the engine calls.
 
 use prost_reflect::{
-    EnumDescriptor, EnumValueDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor,
-    MessageDescriptor, MethodDescriptor, OneofDescriptor, ServiceDescriptor,
+    EnumDescriptor, EnumValueDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, MessageDescriptor,
+    MethodDescriptor, OneofDescriptor, ServiceDescriptor,
 };
 
 use crate::compile::{Compilation, CompiledFile, SourceLocation};
@@ -173,8 +173,7 @@ impl<'a> Context<'a> {
     /// The file being walked. Panics in package and workspace hooks, which get
     /// their files as arguments.
     pub fn file(&self) -> &'a CompiledFile {
-        self.file
-            .expect("Context::file is only available in file and element hooks")
+        self.file.expect("Context::file is only available in file and element hooks")
     }
 
     pub fn rule_id(&self) -> &'static str {
@@ -232,12 +231,7 @@ impl<'a> Context<'a> {
 
     /// Reports in any file: at `path`'s span when given and located, else at the
     /// file's first position.
-    pub fn report_in(
-        &mut self,
-        file: &CompiledFile,
-        path: Option<&[i32]>,
-        message: impl Into<String>,
-    ) {
+    pub fn report_in(&mut self, file: &CompiledFile, path: Option<&[i32]>, message: impl Into<String>) {
         let location = path.and_then(|path| file.locations.get(path));
         let (start, end) = location.map_or((0, 0), |loc| (loc.start as usize, loc.end as usize));
         let mut diagnostic = Diagnostic::new(self.rule.id, self.severity, message);

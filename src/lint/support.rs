@@ -23,9 +23,7 @@ pub fn package_version_stability(package: &str) -> Option<Stability> {
     if rest.is_empty() {
         return None;
     }
-    let version = last
-        .strip_prefix('v')
-        .filter(|version| !version.is_empty())?;
+    let version = last.strip_prefix('v').filter(|version| !version.is_empty())?;
     if let Some((major, _suffix)) = version.split_once("test") {
         positive_number(major)?;
         return Some(Stability::Test);
@@ -39,11 +37,7 @@ pub fn package_version_stability(package: &str) -> Option<Stability> {
         (false, true) => Stability::Beta,
         (true, true) => return None,
     };
-    let marker = if stability == Stability::Alpha {
-        "alpha"
-    } else {
-        "beta"
-    };
+    let marker = if stability == Stability::Alpha { "alpha" } else { "beta" };
     let (major_patch, minor) = version.split_once(marker)?;
     if !minor.is_empty() {
         positive_number(minor)?;
@@ -73,12 +67,10 @@ fn positive_number(text: &str) -> Option<i32> {
 /// directive: ignore comments never count as documentation.
 pub fn is_documentation(comment: Option<&str>) -> bool {
     comment.is_some_and(|comment| {
-        comment.lines().map(str::trim).any(|line| {
-            !line.is_empty()
-                && !IGNORE_PREFIXES
-                    .iter()
-                    .any(|prefix| line.starts_with(prefix))
-        })
+        comment
+            .lines()
+            .map(str::trim)
+            .any(|line| !line.is_empty() && !IGNORE_PREFIXES.iter().any(|prefix| line.starts_with(prefix)))
     })
 }
 
@@ -90,9 +82,7 @@ pub fn descriptor(cx: &Context<'_>, file: &CompiledFile) -> Option<FileDescripto
 /// A set option of an options message, by field name; `None` when unset.
 pub fn option_value(options: &DynamicMessage, name: &str) -> Option<Value> {
     let field = options.descriptor().get_field_by_name(name)?;
-    options
-        .has_field(&field)
-        .then(|| options.get_field(&field).into_owned())
+    options.has_field(&field).then(|| options.get_field(&field).into_owned())
 }
 
 /// The directory of an import path (`.` for files at the root), as buf prints it.
@@ -130,12 +120,7 @@ pub fn check_package_same_option(
         return;
     }
     let has_unset = distinct.first() == Some(&"");
-    let set_values = distinct
-        .iter()
-        .filter(|value| !value.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(",");
+    let set_values = distinct.iter().filter(|value| !value.is_empty()).copied().collect::<Vec<_>>().join(",");
     let message = if has_unset {
         format!(
             "Files in package {package:?} have both values {set_values:?} and no value for option {option_name:?} and all values must be equal."
@@ -146,11 +131,7 @@ pub fn check_package_same_option(
         )
     };
     for file in files {
-        cx.report_in(
-            file,
-            Some(&[FILE_OPTIONS_FIELD, option_field]),
-            message.clone(),
-        );
+        cx.report_in(file, Some(&[FILE_OPTIONS_FIELD, option_field]), message.clone());
     }
 }
 
@@ -166,22 +147,10 @@ mod tests {
     #[test]
     fn package_versions() {
         assert_eq!(package_version_stability("foo.v1"), Some(Stability::Stable));
-        assert_eq!(
-            package_version_stability("foo.v1beta1"),
-            Some(Stability::Beta)
-        );
-        assert_eq!(
-            package_version_stability("foo.v2alpha"),
-            Some(Stability::Alpha)
-        );
-        assert_eq!(
-            package_version_stability("foo.v1p1alpha1"),
-            Some(Stability::Alpha)
-        );
-        assert_eq!(
-            package_version_stability("foo.v1testfoo"),
-            Some(Stability::Test)
-        );
+        assert_eq!(package_version_stability("foo.v1beta1"), Some(Stability::Beta));
+        assert_eq!(package_version_stability("foo.v2alpha"), Some(Stability::Alpha));
+        assert_eq!(package_version_stability("foo.v1p1alpha1"), Some(Stability::Alpha));
+        assert_eq!(package_version_stability("foo.v1testfoo"), Some(Stability::Test));
         assert_eq!(package_version_stability("v1"), None);
         assert_eq!(package_version_stability("foo.v0"), None);
         assert_eq!(package_version_stability("foo.bar"), None);
@@ -192,9 +161,7 @@ mod tests {
     #[test]
     fn documentation_comments() {
         assert!(is_documentation(Some(" Does things.\n")));
-        assert!(!is_documentation(Some(
-            " buf:lint:ignore COMMENT_MESSAGE\n"
-        )));
+        assert!(!is_documentation(Some(" buf:lint:ignore COMMENT_MESSAGE\n")));
         assert!(!is_documentation(Some("  \n\n")));
         assert!(!is_documentation(None));
     }

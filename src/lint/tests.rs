@@ -26,11 +26,7 @@ fn proto_files(root: &Path) -> Vec<String> {
             if path.is_dir() {
                 visit(&path, root, out);
             } else if path.extension().is_some_and(|ext| ext == "proto") {
-                let name = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
                 out.push(name);
             }
         }
@@ -46,12 +42,7 @@ fn proto_files(root: &Path) -> Vec<String> {
 fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> Compilation {
     let targets = proto_files(root)
         .into_iter()
-        .map(|name| WorkspaceFile {
-            path: root.join(&name),
-            display_path: name.clone(),
-            name,
-            root: 0,
-        })
+        .map(|name| WorkspaceFile { path: root.join(&name), display_path: name.clone(), name, root: 0 })
         .collect();
     let workspace = Workspace {
         config,
@@ -91,13 +82,7 @@ fn render(diagnostics: &[Diagnostic]) -> String {
             let span = d.span.expect("lint findings have spans");
             format!(
                 "{}:{}:{}-{}:{} {} {}",
-                d.path,
-                span.start.line,
-                span.start.column,
-                span.end.line,
-                span.end.column,
-                d.rule,
-                d.message
+                d.path, span.start.line, span.start.column, span.end.line, span.end.column, d.rule, d.message
             )
         })
         .collect();
@@ -110,12 +95,7 @@ fn fixture_dirs() -> Vec<(String, PathBuf)> {
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.is_dir())
-        .map(|path| {
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                path,
-            )
-        })
+        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), path))
         .collect();
     dirs.sort();
     dirs
@@ -127,11 +107,7 @@ fn fixtures_match_expected_findings() {
     let mut failures = Vec::new();
     for (rule_id, dir) in fixture_dirs() {
         let rule_id = rule_id.split('.').next().unwrap().to_string();
-        assert!(
-            rules::find(&rule_id).is_some(),
-            "fixture {} names no rule",
-            dir.display()
-        );
+        assert!(rules::find(&rule_id).is_some(), "fixture {} names no rule", dir.display());
         let (config, config_file) = fixture_config(&dir, &rule_id);
         let compilation = compile_dir(&dir, config.clone(), config_file.clone());
         let diagnostics = lint(&compilation, &config.lint, config_file.as_ref());
@@ -150,45 +126,24 @@ fn fixtures_match_expected_findings() {
             failures.push(format!("{}:\n{diff}", dir.display()));
         }
         // Invariants every fixture must keep.
-        assert!(
-            diagnostics.iter().any(|d| d.rule == rule_id),
-            "fixture {} has no finding of {rule_id}",
-            dir.display()
-        );
+        assert!(diagnostics.iter().any(|d| d.rule == rule_id), "fixture {} has no finding of {rule_id}", dir.display());
         let valid: Vec<String> = proto_files(&dir)
             .into_iter()
             .filter(|name| name.rsplit('/').next().unwrap().starts_with("valid"))
             .collect();
-        assert!(
-            !valid.is_empty(),
-            "fixture {} has no valid*.proto",
-            dir.display()
-        );
+        assert!(!valid.is_empty(), "fixture {} has no valid*.proto", dir.display());
         for name in valid {
-            assert!(
-                !diagnostics.iter().any(|d| d.path == name),
-                "{}/{name} must give no finding",
-                dir.display()
-            );
+            assert!(!diagnostics.iter().any(|d| d.path == name), "{}/{name} must give no finding", dir.display());
         }
     }
-    assert!(
-        failures.is_empty(),
-        "fixture mismatches:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
 }
 
 #[test]
 fn every_rule_has_a_fixture() {
-    let dirs: Vec<String> = fixture_dirs()
-        .into_iter()
-        .map(|(name, _)| name.split('.').next().unwrap().to_string())
-        .collect();
-    let missing: Vec<&str> = all_rules()
-        .map(|meta| meta.id)
-        .filter(|id| !dirs.iter().any(|dir| dir == id))
-        .collect();
+    let dirs: Vec<String> =
+        fixture_dirs().into_iter().map(|(name, _)| name.split('.').next().unwrap().to_string()).collect();
+    let missing: Vec<&str> = all_rules().map(|meta| meta.id).filter(|id| !dirs.iter().any(|dir| dir == id)).collect();
     assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
 }
 
@@ -198,16 +153,9 @@ fn registry_is_sorted_and_documented() {
     let mut sorted = ids.clone();
     sorted.sort_unstable();
     sorted.dedup();
-    assert_eq!(
-        ids, sorted,
-        "rules::RULES must be sorted by ID without duplicates"
-    );
+    assert_eq!(ids, sorted, "rules::RULES must be sorted by ID without duplicates");
     for meta in all_rules() {
-        assert!(
-            meta.doc.contains("// Invalid") && meta.doc.contains("// Valid"),
-            "{} doc lacks examples",
-            meta.id
-        );
+        assert!(meta.doc.contains("// Invalid") && meta.doc.contains("// Valid"), "{} doc lacks examples", meta.id);
         assert_eq!(rule_docs(meta.id), Some(meta.doc));
     }
 }
@@ -256,56 +204,31 @@ const BUF_BASIC_BEYOND_MINIMAL: &[&str] = &[
 ];
 
 fn membership(group: &presets::RuleGroup) -> Vec<&str> {
-    let mut ids: Vec<&str> = group
-        .rules
-        .iter()
-        .chain(&group.pending)
-        .map(String::as_str)
-        .collect();
+    let mut ids: Vec<&str> = group.rules.iter().chain(&group.pending).map(String::as_str).collect();
     ids.sort_unstable();
     ids
 }
 
 #[test]
 fn presets_are_bufs_categories() {
-    let mut basic: Vec<&str> = BUF_MINIMAL
-        .iter()
-        .chain(BUF_BASIC_BEYOND_MINIMAL)
-        .copied()
-        .collect();
+    let mut basic: Vec<&str> = BUF_MINIMAL.iter().chain(BUF_BASIC_BEYOND_MINIMAL).copied().collect();
     basic.sort_unstable();
-    let mut standard: Vec<&str> = basic
-        .iter()
-        .chain(BUF_STANDARD_BEYOND_BASIC)
-        .copied()
-        .collect();
+    let mut standard: Vec<&str> = basic.iter().chain(BUF_STANDARD_BEYOND_BASIC).copied().collect();
     standard.sort_unstable();
     assert_eq!(membership(&presets::presets()["minimal"]), BUF_MINIMAL);
     assert_eq!(membership(&presets::presets()["buf-standard"]), standard);
     assert_eq!(membership(&presets::groups()["BASIC"]), basic);
     assert_eq!(membership(&presets::groups()["STANDARD"]), standard);
-    assert_eq!(
-        membership(&presets::groups()["UNARY_RPC"]),
-        ["RPC_NO_CLIENT_STREAMING", "RPC_NO_SERVER_STREAMING"]
-    );
-    let comments: Vec<&str> = all_rules()
-        .map(|meta| meta.id)
-        .filter(|id| id.starts_with("COMMENT_"))
-        .collect();
+    assert_eq!(membership(&presets::groups()["UNARY_RPC"]), ["RPC_NO_CLIENT_STREAMING", "RPC_NO_SERVER_STREAMING"]);
+    let comments: Vec<&str> = all_rules().map(|meta| meta.id).filter(|id| id.starts_with("COMMENT_")).collect();
     assert_eq!(membership(&presets::groups()["COMMENTS"]), comments);
     // Every member idl implements is registered; only pending ones are not.
     for group in presets::groups().values() {
         for id in &group.rules {
-            assert!(
-                rules::find(id).is_some(),
-                "{id} is in a preset but not registered"
-            );
+            assert!(rules::find(id).is_some(), "{id} is in a preset but not registered");
         }
         for id in &group.pending {
-            assert!(
-                rules::find(id).is_none(),
-                "{id} is registered; move it out of `pending`"
-            );
+            assert!(rules::find(id).is_none(), "{id} is registered; move it out of `pending`");
         }
     }
 }
@@ -326,15 +249,9 @@ fn selection_applies_preset_use_except_and_severity() {
     let ids: Vec<&str> = selected.iter().map(SelectedRule::id).collect();
     assert!(ids.contains(&"PACKAGE_NO_IMPORT_CYCLE") && ids.contains(&"COMMENT_RPC"));
     assert!(!ids.contains(&"COMMENT_ONEOF") && !ids.contains(&"PACKAGE_DEFINED"));
-    let suffix = selected
-        .iter()
-        .find(|rule| rule.id() == "SERVICE_SUFFIX")
-        .unwrap();
+    let suffix = selected.iter().find(|rule| rule.id() == "SERVICE_SUFFIX").unwrap();
     assert_eq!(suffix.severity, Severity::Warn);
-    assert_eq!(
-        suffix.options.clone(),
-        RuleOptions::new(vec![("suffix", OptionValue::String("API".into()))])
-    );
+    assert_eq!(suffix.options.clone(), RuleOptions::new(vec![("suffix", OptionValue::String("API".into()))]));
 }
 
 #[test]
@@ -355,10 +272,7 @@ fn unknown_names_are_located_config_errors() {
         .iter()
         .map(|e| {
             let span = e.span.unwrap();
-            format!(
-                "{}:{} {} {}",
-                span.start.line, span.start.column, e.rule, e.message
-            )
+            format!("{}:{} {} {}", span.start.line, span.start.column, e.rule, e.message)
         })
         .collect();
     assert_eq!(
@@ -400,13 +314,7 @@ fn corpus_matches_buf() {
         .iter()
         .map(|d| {
             let span = d.span.unwrap();
-            (
-                d.path.clone(),
-                span.start.line,
-                span.start.column,
-                d.rule.clone(),
-                d.message.clone(),
-            )
+            (d.path.clone(), span.start.line, span.start.column, d.rule.clone(), d.message.clone())
         })
         .collect();
     let buf: BTreeSet<Key> = std::fs::read_to_string(buf_json)
@@ -441,23 +349,14 @@ fn corpus_matches_buf() {
     }
     let only_buf: Vec<&Key> = buf.difference(&idl).take(20).collect();
     let only_idl: Vec<&Key> = idl.difference(&buf).take(20).collect();
-    assert!(
-        only_buf.is_empty() && only_idl.is_empty(),
-        "only buf: {only_buf:#?}\nonly idl: {only_idl:#?}"
-    );
+    assert!(only_buf.is_empty() && only_idl.is_empty(), "only buf: {only_buf:#?}\nonly idl: {only_idl:#?}");
 }
 
 #[test]
 fn docs_rules_are_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
-    let mut expected: Vec<(PathBuf, String)> = all_rules()
-        .map(|meta| {
-            (
-                dir.join(format!("{}.md", meta.id)),
-                docs::rule_markdown(meta),
-            )
-        })
-        .collect();
+    let mut expected: Vec<(PathBuf, String)> =
+        all_rules().map(|meta| (dir.join(format!("{}.md", meta.id)), docs::rule_markdown(meta))).collect();
     expected.push((dir.join("README.md"), docs::index_markdown(all_rules())));
     if std::env::var_os("IDL_BLESS").is_some() {
         std::fs::create_dir_all(&dir).unwrap();
@@ -470,18 +369,11 @@ fn docs_rules_are_up_to_date() {
         .filter(|(path, text)| std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()))
         .map(|(path, _)| path.display().to_string())
         .collect();
-    assert!(
-        stale.is_empty(),
-        "stale rule docs (run IDL_BLESS=1 cargo test): {stale:?}"
-    );
+    assert!(stale.is_empty(), "stale rule docs (run IDL_BLESS=1 cargo test): {stale:?}");
     let listed: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().path().display().to_string())
-        .filter(|path| {
-            !expected
-                .iter()
-                .any(|(known, _)| known.display().to_string() == *path)
-        })
+        .filter(|path| !expected.iter().any(|(known, _)| known.display().to_string() == *path))
         .collect();
     assert!(listed.is_empty(), "docs for no rule: {listed:?}");
 }

@@ -29,13 +29,10 @@ impl Rule for CommentEnum {
         let Some(location) = cx.location(enum_.path()) else {
             return;
         };
-        if !is_documentation(location.leading.as_deref()) {
+        if !is_documentation(location.leading()) {
             cx.report(
                 enum_.path(),
-                format!(
-                    "Enum {:?} should have a non-empty comment for documentation.",
-                    enum_.name()
-                ),
+                format!("Enum {:?} should have a non-empty comment for documentation.", enum_.name()),
             );
         }
     }

@@ -33,13 +33,10 @@ impl Rule for CommentEnumValue {
         let Some(location) = cx.location(value.path()) else {
             return;
         };
-        if !is_documentation(location.leading.as_deref()) {
+        if !is_documentation(location.leading()) {
             cx.report(
                 value.path(),
-                format!(
-                    "Enum value {:?} should have a non-empty comment for documentation.",
-                    value.name()
-                ),
+                format!("Enum value {:?} should have a non-empty comment for documentation.", value.name()),
             );
         }
     }

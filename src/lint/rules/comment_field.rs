@@ -49,10 +49,7 @@ fn check(cx: &mut Context<'_>, name: &str, path: &[i32]) {
     let Some(location) = cx.location(path) else {
         return;
     };
-    if !is_documentation(location.leading.as_deref()) {
-        cx.report(
-            path,
-            format!("Field {name:?} should have a non-empty comment for documentation."),
-        );
+    if !is_documentation(location.leading()) {
+        cx.report(path, format!("Field {name:?} should have a non-empty comment for documentation."));
     }
 }

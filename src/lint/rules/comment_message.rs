@@ -33,13 +33,10 @@ impl Rule for CommentMessage {
         let Some(location) = cx.location(message.path()) else {
             return;
         };
-        if !is_documentation(location.leading.as_deref()) {
+        if !is_documentation(location.leading()) {
             cx.report(
                 message.path(),
-                format!(
-                    "Message {:?} should have a non-empty comment for documentation.",
-                    message.name()
-                ),
+                format!("Message {:?} should have a non-empty comment for documentation.", message.name()),
             );
         }
     }

@@ -35,13 +35,10 @@ impl Rule for CommentOneof {
         let Some(location) = cx.location(oneof.path()) else {
             return;
         };
-        if !is_documentation(location.leading.as_deref()) {
+        if !is_documentation(location.leading()) {
             cx.report(
                 oneof.path(),
-                format!(
-                    "Oneof {:?} should have a non-empty comment for documentation.",
-                    oneof.name()
-                ),
+                format!("Oneof {:?} should have a non-empty comment for documentation.", oneof.name()),
             );
         }
     }

@@ -31,13 +31,10 @@ impl Rule for CommentRpc {
         let Some(location) = cx.location(method.path()) else {
             return;
         };
-        if !is_documentation(location.leading.as_deref()) {
+        if !is_documentation(location.leading()) {
             cx.report(
                 method.path(),
-                format!(
-                    "RPC {:?} should have a non-empty comment for documentation.",
-                    method.name()
-                ),
+                format!("RPC {:?} should have a non-empty comment for documentation.", method.name()),
             );
         }
     }

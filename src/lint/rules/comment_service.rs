@@ -29,13 +29,10 @@ impl Rule for CommentService {
         let Some(location) = cx.location(service.path()) else {
             return;
         };
-        if !is_documentation(location.leading.as_deref()) {
+        if !is_documentation(location.leading()) {
             cx.report(
                 service.path(),
-                format!(
-                    "Service {:?} should have a non-empty comment for documentation.",
-                    service.name()
-                ),
+                format!("Service {:?} should have a non-empty comment for documentation.", service.name()),
             );
         }
     }

@@ -29,30 +29,19 @@ impl Rule for DirectorySamePackage {
     fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
         let mut by_directory: BTreeMap<&str, Vec<(&CompiledFile, String)>> = BTreeMap::new();
         for file in files {
-            let package = descriptor(cx, file)
-                .map(|descriptor| descriptor.package_name().to_string())
-                .unwrap_or_default();
-            by_directory
-                .entry(directory(&file.source.name))
-                .or_default()
-                .push((file, package));
+            let package =
+                descriptor(cx, file).map(|descriptor| descriptor.package_name().to_string()).unwrap_or_default();
+            by_directory.entry(directory(&file.source.name)).or_default().push((file, package));
         }
         for (directory, entries) in by_directory {
-            let mut packages: Vec<&str> = entries
-                .iter()
-                .map(|(_, package)| package.as_str())
-                .collect();
+            let mut packages: Vec<&str> = entries.iter().map(|(_, package)| package.as_str()).collect();
             packages.sort_unstable();
             packages.dedup();
             if packages.len() < 2 {
                 continue;
             }
             let has_unpackaged = packages.first() == Some(&"");
-            let named = packages
-                .iter()
-                .filter(|package| !package.is_empty())
-                .copied()
-                .collect::<Vec<_>>();
+            let named = packages.iter().filter(|package| !package.is_empty()).copied().collect::<Vec<_>>();
             let joined = named.join(",");
             let prefix = match (has_unpackaged, named.len()) {
                 (true, 1) => format!("Package {joined:?} and file with no package"),

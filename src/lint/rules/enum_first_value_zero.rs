@@ -31,10 +31,7 @@ impl Rule for EnumFirstValueZero {
         if first.number() != 0 {
             cx.report(
                 &child_path(enum_.path(), &[2, 0, 2]),
-                format!(
-                    "First enum value {:?} should have a numeric value of 0",
-                    first.name()
-                ),
+                format!("First enum value {:?} should have a numeric value of 0", first.name()),
             );
         }
     }

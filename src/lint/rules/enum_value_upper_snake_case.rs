@@ -29,9 +29,7 @@ impl Rule for EnumValueUpperSnakeCase {
         if name != expected {
             cx.report(
                 &name_path(value.path()),
-                format!(
-                    "Enum value name {name:?} should be UPPER_SNAKE_CASE, such as {expected:?}."
-                ),
+                format!("Enum value name {name:?} should be UPPER_SNAKE_CASE, such as {expected:?}."),
             );
         }
     }

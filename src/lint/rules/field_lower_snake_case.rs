@@ -40,9 +40,6 @@ impl Rule for FieldLowerSnakeCase {
 fn check(cx: &mut Context<'_>, name: &str, path: &[i32]) {
     let expected = to_lower_snake_case(name);
     if name != expected {
-        cx.report(
-            &name_path(path),
-            format!("Field name {name:?} should be lower_snake_case, such as {expected:?}."),
-        );
+        cx.report(&name_path(path), format!("Field name {name:?} should be lower_snake_case, such as {expected:?}."));
     }
 }

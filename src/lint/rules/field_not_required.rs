@@ -31,40 +31,19 @@ declare_rule! {
 
 impl Rule for FieldNotRequired {
     fn check_field(&self, cx: &mut Context<'_>, field: &FieldDescriptor) {
-        check(
-            cx,
-            field.name(),
-            field.path(),
-            field.cardinality(),
-            &field.options(),
-        );
+        check(cx, field.name(), field.path(), field.cardinality(), &field.options());
     }
 
     /// Extensions are fields too, as in buf (protoc rejects required ones, but
     /// descriptor sets from elsewhere may have them).
     fn check_extension(&self, cx: &mut Context<'_>, extension: &ExtensionDescriptor) {
-        check(
-            cx,
-            extension.name(),
-            extension.path(),
-            extension.cardinality(),
-            &extension.options(),
-        );
+        check(cx, extension.name(), extension.path(), extension.cardinality(), &extension.options());
     }
 }
 
-fn check(
-    cx: &mut Context<'_>,
-    name: &str,
-    path: &[i32],
-    cardinality: Cardinality,
-    options: &DynamicMessage,
-) {
+fn check(cx: &mut Context<'_>, name: &str, path: &[i32], cardinality: Cardinality, options: &DynamicMessage) {
     if cardinality == Cardinality::Required || is_legacy_required(options) {
-        cx.report(
-            &name_path(path),
-            format!("Field named {name:?} should not be required."),
-        );
+        cx.report(&name_path(path), format!("Field named {name:?} should not be required."));
     }
 }
 
@@ -73,8 +52,5 @@ fn is_legacy_required(options: &DynamicMessage) -> bool {
     let Some(Value::Message(features)) = option_value(options, "features") else {
         return false;
     };
-    matches!(
-        option_value(&features, "field_presence"),
-        Some(Value::EnumNumber(LEGACY_REQUIRED))
-    )
+    matches!(option_value(&features, "field_presence"), Some(Value::EnumNumber(LEGACY_REQUIRED)))
 }

@@ -32,10 +32,7 @@ impl Rule for ImportNoPublic {
             let Some(import) = proto.dependency.get(index as usize) else {
                 continue;
             };
-            cx.report(
-                &[DEPENDENCY_FIELD, index],
-                format!("Import {import:?} must not be public."),
-            );
+            cx.report(&[DEPENDENCY_FIELD, index], format!("Import {import:?} must not be public."));
         }
     }
 }

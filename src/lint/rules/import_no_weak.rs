@@ -31,10 +31,7 @@ impl Rule for ImportNoWeak {
             let Some(import) = proto.dependency.get(index as usize) else {
                 continue;
             };
-            cx.report(
-                &[DEPENDENCY_FIELD, index],
-                format!("Import {import:?} must not be weak."),
-            );
+            cx.report(&[DEPENDENCY_FIELD, index], format!("Import {import:?} must not be weak."));
         }
     }
 }

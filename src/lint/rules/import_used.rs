@@ -43,10 +43,7 @@ impl Rule for ImportUsed {
                 continue;
             };
             if !provides_any(&imported, &used) {
-                cx.report(
-                    &[DEPENDENCY_FIELD, index],
-                    format!("Import {import:?} is unused."),
-                );
+                cx.report(&[DEPENDENCY_FIELD, index], format!("Import {import:?} is unused."));
             }
         }
     }
@@ -120,13 +117,7 @@ fn note_message(message: &MessageDescriptor, used: &mut HashSet<String>) {
 }
 
 fn note_extension(extension: &prost_reflect::ExtensionDescriptor, used: &mut HashSet<String>) {
-    used.insert(
-        extension
-            .containing_message()
-            .parent_file()
-            .name()
-            .to_string(),
-    );
+    used.insert(extension.containing_message().parent_file().name().to_string());
     note_kind(&extension.kind(), used);
     note_options(&extension.options(), used);
 }
@@ -160,9 +151,7 @@ fn note_value(value: &Value, used: &mut HashSet<String>) {
         // is implied by the option, not written in the file.
         Value::Message(message) => note_options(message, used),
         Value::List(values) => values.iter().for_each(|value| note_value(value, used)),
-        Value::Map(entries) => entries
-            .iter()
-            .for_each(|(_key, value): (&MapKey, &Value)| note_value(value, used)),
+        Value::Map(entries) => entries.iter().for_each(|(_key, value): (&MapKey, &Value)| note_value(value, used)),
         _ => {}
     }
 }

@@ -101,8 +101,5 @@ pub static RULES: &[&dyn Rule] = &[
 
 /// The rule with this ID.
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
-    RULES
-        .binary_search_by(|rule| rule.meta().id.cmp(id))
-        .ok()
-        .map(|index| RULES[index])
+    RULES.binary_search_by(|rule| rule.meta().id.cmp(id)).ok().map(|index| RULES[index])
 }

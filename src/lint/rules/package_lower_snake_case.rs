@@ -30,17 +30,11 @@ impl Rule for PackageLowerSnakeCase {
         if package.is_empty() {
             return;
         }
-        let expected = package
-            .split('.')
-            .map(to_lower_snake_case)
-            .collect::<Vec<_>>()
-            .join(".");
+        let expected = package.split('.').map(to_lower_snake_case).collect::<Vec<_>>().join(".");
         if package != expected {
             cx.report(
                 &PACKAGE_PATH,
-                format!(
-                    "Package name {package:?} should be lower_snake.case, such as {expected:?}."
-                ),
+                format!("Package name {package:?} should be lower_snake.case, such as {expected:?}."),
             );
         }
     }

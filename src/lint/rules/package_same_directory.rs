@@ -25,19 +25,14 @@ declare_rule! {
 
 impl Rule for PackageSameDirectory {
     fn check_package(&self, cx: &mut Context<'_>, package: &str, files: &[&CompiledFile]) {
-        let mut directories: Vec<&str> = files
-            .iter()
-            .map(|file| directory(&file.source.name))
-            .collect();
+        let mut directories: Vec<&str> = files.iter().map(|file| directory(&file.source.name)).collect();
         directories.sort_unstable();
         directories.dedup();
         if directories.len() < 2 {
             return;
         }
-        let message = format!(
-            "Multiple directories {:?} contain files with package {package:?}.",
-            directories.join(",")
-        );
+        let message =
+            format!("Multiple directories {:?} contain files with package {package:?}.", directories.join(","));
         for file in files {
             cx.report_in(file, Some(&PACKAGE_PATH), message.clone());
         }

@@ -24,10 +24,7 @@ declare_rule! {
 impl Rule for RpcNoClientStreaming {
     fn check_method(&self, cx: &mut Context<'_>, method: &MethodDescriptor) {
         if method.is_client_streaming() {
-            cx.report(
-                method.path(),
-                format!("RPC {:?} is client streaming.", method.name()),
-            );
+            cx.report(method.path(), format!("RPC {:?} is client streaming.", method.name()));
         }
     }
 }

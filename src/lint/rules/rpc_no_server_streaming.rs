@@ -24,10 +24,7 @@ declare_rule! {
 impl Rule for RpcNoServerStreaming {
     fn check_method(&self, cx: &mut Context<'_>, method: &MethodDescriptor) {
         if method.is_server_streaming() {
-            cx.report(
-                method.path(),
-                format!("RPC {:?} is server streaming.", method.name()),
-            );
+            cx.report(method.path(), format!("RPC {:?} is server streaming.", method.name()));
         }
     }
 }

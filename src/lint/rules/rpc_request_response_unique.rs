@@ -108,18 +108,12 @@ impl Rule for RpcRequestResponseUnique {
                 }
                 // Exactly one direction is allowed to share Empty: check the other.
                 let (direction, using): (&str, Vec<usize>) = if allow_empty_requests {
-                    let using = indices
-                        .iter()
-                        .copied()
-                        .filter(|&i| methods[i].1.output().full_name() == EMPTY)
-                        .collect();
+                    let using =
+                        indices.iter().copied().filter(|&i| methods[i].1.output().full_name() == EMPTY).collect();
                     ("response", using)
                 } else {
-                    let using = indices
-                        .iter()
-                        .copied()
-                        .filter(|&i| methods[i].1.input().full_name() == EMPTY)
-                        .collect();
+                    let using =
+                        indices.iter().copied().filter(|&i| methods[i].1.input().full_name() == EMPTY).collect();
                     ("request", using)
                 };
                 if using.len() > 1 {
@@ -139,9 +133,7 @@ impl Rule for RpcRequestResponseUnique {
                 cx.report_in(
                     file,
                     Some(method.path()),
-                    format!(
-                        "{message:?} is used as the request or response type for multiple RPCs."
-                    ),
+                    format!("{message:?} is used as the request or response type for multiple RPCs."),
                 );
             }
         }

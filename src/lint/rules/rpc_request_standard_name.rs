@@ -32,23 +32,16 @@ declare_rule! {
 impl Rule for RpcRequestStandardName {
     fn check_method(&self, cx: &mut Context<'_>, method: &MethodDescriptor) {
         let message = method.input();
-        if message.full_name() == "google.protobuf.Empty"
-            && cx.option_bool("allow_google_protobuf_empty_requests")
-        {
+        if message.full_name() == "google.protobuf.Empty" && cx.option_bool("allow_google_protobuf_empty_requests") {
             return;
         }
         let name = message.name();
         let expected = format!("{}Request", to_pascal_case(method.name()));
-        let expected_with_service = format!(
-            "{}{expected}",
-            to_pascal_case(method.parent_service().name())
-        );
+        let expected_with_service = format!("{}{expected}", to_pascal_case(method.parent_service().name()));
         if name != expected && name != expected_with_service {
             cx.report(
                 &child_path(method.path(), &[2]),
-                format!(
-                    "RPC request type {name:?} should be named {expected:?} or {expected_with_service:?}."
-                ),
+                format!("RPC request type {name:?} should be named {expected:?} or {expected_with_service:?}."),
             );
         }
     }

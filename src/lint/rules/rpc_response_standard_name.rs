@@ -32,23 +32,16 @@ declare_rule! {
 impl Rule for RpcResponseStandardName {
     fn check_method(&self, cx: &mut Context<'_>, method: &MethodDescriptor) {
         let message = method.output();
-        if message.full_name() == "google.protobuf.Empty"
-            && cx.option_bool("allow_google_protobuf_empty_responses")
-        {
+        if message.full_name() == "google.protobuf.Empty" && cx.option_bool("allow_google_protobuf_empty_responses") {
             return;
         }
         let name = message.name();
         let expected = format!("{}Response", to_pascal_case(method.name()));
-        let expected_with_service = format!(
-            "{}{expected}",
-            to_pascal_case(method.parent_service().name())
-        );
+        let expected_with_service = format!("{}{expected}", to_pascal_case(method.parent_service().name()));
         if name != expected && name != expected_with_service {
             cx.report(
                 &child_path(method.path(), &[3]),
-                format!(
-                    "RPC response type {name:?} should be named {expected:?} or {expected_with_service:?}."
-                ),
+                format!("RPC response type {name:?} should be named {expected:?} or {expected_with_service:?}."),
             );
         }
     }

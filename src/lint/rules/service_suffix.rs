@@ -36,10 +36,7 @@ impl Rule for ServiceSuffix {
         let name = service.name();
         let suffix = cx.option_str("suffix").to_string();
         if !name.ends_with(&suffix) {
-            cx.report(
-                &name_path(service.path()),
-                format!("Service name {name:?} should be suffixed with {suffix:?}."),
-            );
+            cx.report(&name_path(service.path()), format!("Service name {name:?} should be suffixed with {suffix:?}."));
         }
     }
 }

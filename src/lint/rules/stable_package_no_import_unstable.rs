@@ -47,17 +47,12 @@ impl Rule for StablePackageNoImportUnstable {
             let Some(descriptor) = descriptor(cx, file) else {
                 continue;
             };
-            for (index, import) in descriptor
-                .file_descriptor_proto()
-                .dependency
-                .iter()
-                .enumerate()
-            {
+            for (index, import) in descriptor.file_descriptor_proto().dependency.iter().enumerate() {
                 let Some(imported_package) = packages.get(import.as_str()) else {
                     continue;
                 };
-                let unstable = package_version_stability(imported_package)
-                    .is_some_and(|stability| stability != Stability::Stable);
+                let unstable =
+                    package_version_stability(imported_package).is_some_and(|stability| stability != Stability::Stable);
                 if unstable {
                     cx.report_in(
                         file,
