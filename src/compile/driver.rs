@@ -18,6 +18,8 @@ use crate::source::SourceFile;
 use crate::syntax;
 use crate::workspace::Workspace;
 
+use super::provider::{FileProvider, WorkspaceFiles};
+
 pub const COMPILE: &str = "COMPILE";
 pub const IO: &str = "IO";
 
@@ -39,26 +41,19 @@ pub(super) struct Unit {
 /// A loaded file and the problems found while loading it.
 type LoadedUnit = (Unit, Vec<Diagnostic>);
 
-/// Where a file's text comes from: the built-in well-known types or disk.
-pub(super) enum Origin<'a> {
-    Builtin(&'static str),
-    Disk { path: &'a Path, display: String },
-}
-
-/// Reads (once) and parses one file. Problems become diagnostics; the unit is
-/// then marked failed.
-pub(super) fn load(name: &str, origin: Origin, is_target: bool, diags: &mut Vec<Diagnostic>) -> Unit {
-    let is_builtin = matches!(origin, Origin::Builtin(_));
-    let (display, text): (String, Result<Arc<str>, Box<Diagnostic>>) = match origin {
-        Origin::Builtin(text) => (name.to_string(), Ok(Arc::from(text))),
-        Origin::Disk { path, display } => {
-            let text = read_text(path, &display);
-            (display, text)
-        }
-    };
-    let text = match text {
+/// Parses and lowers one file whose text has been read (or failed to be).
+/// Problems become diagnostics; the unit is then marked failed.
+pub(super) fn load(
+    name: &str,
+    text: Result<(String, Arc<str>), Box<Diagnostic>>,
+    is_builtin: bool,
+    is_target: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Unit {
+    let (display, text) = match text {
         Ok(t) => t,
         Err(d) => {
+            let display = d.path.clone();
             diags.push(*d);
             return Unit {
                 source: SourceFile::new(name, display, Arc::from("")),
@@ -100,6 +95,11 @@ pub(super) fn load(name: &str, origin: Origin, is_target: bool, diags: &mut Vec<
     Unit { source, lowered: Some(lowered), is_target, is_builtin, failed }
 }
 
+/// Reads a file from disk as UTF-8 text, refusing what is not a .proto file.
+pub fn read_text_file(path: &Path, display: &str) -> Result<(String, Arc<str>), Box<Diagnostic>> {
+    read_text(path, display).map(|text| (display.to_string(), text))
+}
+
 fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Box<Diagnostic>> {
     let io_err = |msg: String| Box::new(Diagnostic::error(IO, msg).with_path(display));
     let meta = std::fs::metadata(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
@@ -136,29 +136,31 @@ fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Box<Diagnostic>> {
     }
 }
 
-fn display_path(path: &Path, cwd: &Path) -> String {
-    let p = path.strip_prefix(cwd).unwrap_or(path);
-    p.to_string_lossy().replace('\\', "/")
+/// Compiles the workspace's target files and everything they import.
+pub fn compile(ws: &Workspace) -> Compilation {
+    compile_from(&WorkspaceFiles::new(ws))
 }
 
-pub fn compile(ws: &Workspace) -> Compilation {
-    let cwd = std::env::current_dir().unwrap_or_default();
+/// Compiles the provider's targets and everything they import.
+pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
     let mut diagnostics = Vec::new();
+    // Copies of the well-known types inside a tree never win: the built-in ones
+    // are what every generator and runtime assumes.
+    let fetch = |name: &str| -> Option<(Result<(String, Arc<str>), Box<Diagnostic>>, bool)> {
+        match wkt::source(name) {
+            Some(text) => Some((Ok((name.to_string(), Arc::from(text))), true)),
+            None => provider.read(name).map(|r| (r, false)),
+        }
+    };
 
     // 1. Targets, in parallel.
-    let loaded: Vec<(Unit, Vec<Diagnostic>)> = ws
-        .targets
+    let loaded: Vec<LoadedUnit> = provider
+        .targets()
         .par_iter()
-        .map(|t| {
+        .filter_map(|name| {
             let mut d = Vec::new();
-            let origin = match wkt::source(&t.name) {
-                // Copies of the well-known types inside the tree never win: the
-                // built-in ones are what every generator and runtime assumes.
-                Some(text) => Origin::Builtin(text),
-                None => Origin::Disk { path: &t.path, display: t.display_path.clone() },
-            };
-            let unit = load(&t.name, origin, true, &mut d);
-            (unit, d)
+            let (text, builtin) = fetch(name)?;
+            Some((load(name, text, builtin, true, &mut d), d))
         })
         .collect();
     let mut units: Vec<Unit> = Vec::with_capacity(loaded.len());
@@ -187,18 +189,8 @@ pub fn compile(ws: &Workspace) -> Compilation {
             .into_par_iter()
             .map(|name| {
                 let mut d = Vec::new();
-                if let Some(text) = wkt::source(&name) {
-                    let u = load(&name, Origin::Builtin(text), false, &mut d);
-                    return (name, Some((u, d)));
-                }
-                match ws.resolve_import(&name) {
-                    Some(path) => {
-                        let display = display_path(&path, &cwd);
-                        let u = load(&name, Origin::Disk { path: &path, display }, false, &mut d);
-                        (name, Some((u, d)))
-                    }
-                    None => (name, None),
-                }
+                let unit = fetch(&name).map(|(text, builtin)| load(&name, text, builtin, false, &mut d));
+                (name, unit.map(|u| (u, d)))
             })
             .collect();
         frontier.clear();
@@ -222,7 +214,8 @@ pub fn compile(ws: &Workspace) -> Compilation {
     let mut implicit = HashSet::new();
     if !index.contains_key(DESCRIPTOR_PROTO) {
         let mut d = Vec::new();
-        let u = load(DESCRIPTOR_PROTO, Origin::Builtin(wkt::source(DESCRIPTOR_PROTO).unwrap()), false, &mut d);
+        let text = Ok((DESCRIPTOR_PROTO.to_string(), Arc::from(wkt::source(DESCRIPTOR_PROTO).unwrap())));
+        let u = load(DESCRIPTOR_PROTO, text, true, false, &mut d);
         diagnostics.extend(d);
         index.insert(DESCRIPTOR_PROTO.to_string(), units.len());
         units.push(u);
@@ -236,7 +229,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
             if missing.contains(dep) {
                 let loc = l.locations.get(&[d::tag::file::DEPENDENCY, i as i32]);
                 let mut diag = Diagnostic::error(COMPILE, format!("Import \"{dep}\" was not found."))
-                    .with_note(format!("searched: {}", search_list(ws)));
+                    .with_note(format!("searched: {}", provider.searched()));
                 diag = match loc {
                     Some(loc) => diag.with_span(&u.source, loc.start as usize, loc.end as usize),
                     None => diag.with_path(&u.source.display_path),
@@ -311,12 +304,6 @@ pub fn compile(ws: &Workspace) -> Compilation {
 
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
     Compilation { pool, files, diagnostics }
-}
-
-fn search_list(ws: &Workspace) -> String {
-    let mut dirs: Vec<String> = ws.roots.iter().chain(&ws.import_paths).map(|p| p.display().to_string()).collect();
-    dirs.push("built-in well-known types".into());
-    dirs.join(", ")
 }
 
 fn deps_of(u: &Unit) -> impl Iterator<Item = &String> {

@@ -7,9 +7,11 @@ pub mod descriptor;
 mod driver;
 mod locations;
 mod lower;
+mod provider;
 mod wkt;
 
-pub use driver::{COMPILE, IO, compile};
+pub use driver::{COMPILE, IO, compile, compile_from, read_text_file};
+pub use provider::{FileProvider, MemoryFiles, ReadResult, WorkspaceFiles};
 
 pub use locations::{SourceLocation, SourceLocations};
 

@@ -1,0 +1,94 @@
+//! Where the compiler reads files from: a workspace on disk, or memory (a git
+//! tree's blobs, an editor's unsaved buffer, tests). Every source is read once.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::driver::read_text_file;
+use crate::diagnostic::Diagnostic;
+use crate::workspace::Workspace;
+
+/// A file's display path and text, or why it could not be read.
+pub type ReadResult = Result<(String, Arc<str>), Box<Diagnostic>>;
+
+pub trait FileProvider: Sync {
+    /// Import names of the files to check.
+    fn targets(&self) -> Vec<String>;
+    /// Reads a file by import name; `None` when no such file exists.
+    fn read(&self, name: &str) -> Option<ReadResult>;
+    /// Where files are looked up, for "not found" messages.
+    fn searched(&self) -> String;
+}
+
+/// The files of a workspace on disk: targets by their paths, imports through
+/// roots and import paths.
+pub struct WorkspaceFiles<'a> {
+    workspace: &'a Workspace,
+    cwd: std::path::PathBuf,
+}
+
+impl<'a> WorkspaceFiles<'a> {
+    pub fn new(workspace: &'a Workspace) -> Self {
+        WorkspaceFiles { workspace, cwd: std::env::current_dir().unwrap_or_default() }
+    }
+}
+
+impl FileProvider for WorkspaceFiles<'_> {
+    fn targets(&self) -> Vec<String> {
+        self.workspace.targets.iter().map(|t| t.name.clone()).collect()
+    }
+
+    fn read(&self, name: &str) -> Option<ReadResult> {
+        if let Some(t) = self.workspace.targets.iter().find(|t| t.name == name) {
+            return Some(read_text_file(&t.path, &t.display_path));
+        }
+        let path = self.workspace.resolve_import(name)?;
+        Some(read_text_file(&path, &display_path(&path, &self.cwd)))
+    }
+
+    fn searched(&self) -> String {
+        let ws = self.workspace;
+        let mut dirs: Vec<String> = ws.roots.iter().chain(&ws.import_paths).map(|p| p.display().to_string()).collect();
+        dirs.push("built-in well-known types".into());
+        dirs.join(", ")
+    }
+}
+
+fn display_path(path: &Path, cwd: &Path) -> String {
+    let p = path.strip_prefix(cwd).unwrap_or(path);
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Files held in memory by import name, with an optional fallback for imports.
+#[derive(Default)]
+pub struct MemoryFiles<'a> {
+    /// Import name → (display path, text).
+    pub files: BTreeMap<String, (String, Arc<str>)>,
+    /// Names to check; all files when empty.
+    pub targets: Vec<String>,
+    /// Consulted for names not in `files` (e.g. the workspace's import paths).
+    pub fallback: Option<&'a dyn FileProvider>,
+    /// Shown in "not found" messages.
+    pub description: String,
+}
+
+impl FileProvider for MemoryFiles<'_> {
+    fn targets(&self) -> Vec<String> {
+        if self.targets.is_empty() { self.files.keys().cloned().collect() } else { self.targets.clone() }
+    }
+
+    fn read(&self, name: &str) -> Option<ReadResult> {
+        match self.files.get(name) {
+            Some((display, text)) => Some(Ok((display.clone(), text.clone()))),
+            None => self.fallback.and_then(|f| f.read(name)),
+        }
+    }
+
+    fn searched(&self) -> String {
+        match self.fallback {
+            Some(f) => format!("{}, {}", self.description, f.searched()),
+            None => self.description.clone(),
+        }
+    }
+}
