@@ -18,7 +18,7 @@ use crate::source::SourceFile;
 use crate::syntax;
 use crate::workspace::Workspace;
 
-use super::provider::{FileProvider, WorkspaceFiles};
+use super::provider::{FileProvider, ReadResult, WorkspaceFiles};
 
 pub const COMPILE: &str = "COMPILE";
 pub const IO: &str = "IO";
@@ -45,7 +45,7 @@ type LoadedUnit = (Unit, Vec<Diagnostic>);
 /// Problems become diagnostics; the unit is then marked failed.
 pub(super) fn load(
     name: &str,
-    text: Result<(String, Arc<str>), Box<Diagnostic>>,
+    text: ReadResult,
     is_builtin: bool,
     is_target: bool,
     diags: &mut Vec<Diagnostic>,
@@ -96,7 +96,7 @@ pub(super) fn load(
 }
 
 /// Reads a file from disk as UTF-8 text, refusing what is not a .proto file.
-pub fn read_text_file(path: &Path, display: &str) -> Result<(String, Arc<str>), Box<Diagnostic>> {
+pub fn read_text_file(path: &Path, display: &str) -> ReadResult {
     read_text(path, display).map(|text| (display.to_string(), text))
 }
 
@@ -146,7 +146,7 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
     let mut diagnostics = Vec::new();
     // Copies of the well-known types inside a tree never win: the built-in ones
     // are what every generator and runtime assumes.
-    let fetch = |name: &str| -> Option<(Result<(String, Arc<str>), Box<Diagnostic>>, bool)> {
+    let fetch = |name: &str| -> Option<(ReadResult, bool)> {
         match wkt::source(name) {
             Some(text) => Some((Ok((name.to_string(), Arc::from(text))), true)),
             None => provider.read(name).map(|r| (r, false)),
