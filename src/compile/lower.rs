@@ -589,9 +589,8 @@ impl Lowerer<'_> {
                     true
                 }
                 "default" => {
-                    let dp = join(path, &[tag::field::DEFAULT_VALUE]);
-                    l.loc(&dp, a.span, None);
-                    l.loc(&dp, a.value.span, None);
+                    // Unlike json_name, protoc records only the value's span.
+                    l.loc(&join(path, &[tag::field::DEFAULT_VALUE]), a.value.span, None);
                     default_value = l.default_value(fd, a);
                     true
                 }

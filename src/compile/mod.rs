@@ -8,6 +8,7 @@ mod driver;
 mod locations;
 mod lower;
 mod provider;
+mod retention;
 mod wkt;
 
 pub use driver::{COMPILE, IO, compile, compile_from, read_text_file};
@@ -79,6 +80,7 @@ impl Compilation {
         use rayon::prelude::*;
         // Each file is re-encoded on its own (in parallel), then framed as
         // `FileDescriptorSet.file` entries.
+        let stripper = retention::Stripper::new(&self.pool);
         let encoded: Vec<Vec<u8>> = self
             .files
             .par_iter()
@@ -91,6 +93,7 @@ impl Compilation {
                     proto.edition = Some(edition);
                 }
                 proto.option_dependency = f.option_dependency.clone();
+                stripper.strip_file(&mut proto);
                 proto.source_code_info = include_source_info.then(|| source_code_info(f));
                 Some(proto.encode_to_vec())
             })

@@ -1,0 +1,175 @@
+//! Source-retention options are dropped from emitted descriptors, as protoc
+//! does: an option declared `[retention = RETENTION_SOURCE]` (for example
+//! `ExtensionRangeOptions.declaration`) exists for tools reading the source,
+//! not for generated code or runtime descriptors.
+
+use std::collections::HashMap;
+
+use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_varint};
+use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, Value};
+
+use super::descriptor as d;
+
+const RETENTION_FIELD: &str = "retention";
+const RETENTION_SOURCE: i32 = 2;
+
+/// Strips source-retention options from every options message of `file`.
+pub struct Stripper<'a> {
+    pool: &'a DescriptorPool,
+    /// Whether a message type (transitively) has source-retention fields.
+    needs: std::sync::Mutex<HashMap<String, bool>>,
+}
+
+impl<'a> Stripper<'a> {
+    pub fn new(pool: &'a DescriptorPool) -> Self {
+        Stripper { pool, needs: Default::default() }
+    }
+
+    pub fn strip_file(&self, f: &mut d::FileDescriptorProto) {
+        self.apply(&mut f.options, "google.protobuf.FileOptions");
+        for m in &mut f.message_type {
+            self.strip_message(m);
+        }
+        for e in &mut f.enum_type {
+            self.strip_enum(e);
+        }
+        for x in &mut f.extension {
+            self.apply(&mut x.options, "google.protobuf.FieldOptions");
+        }
+        for s in &mut f.service {
+            self.apply(&mut s.options, "google.protobuf.ServiceOptions");
+            for m in &mut s.method {
+                self.apply(&mut m.options, "google.protobuf.MethodOptions");
+            }
+        }
+    }
+
+    fn strip_message(&self, m: &mut d::DescriptorProto) {
+        self.apply(&mut m.options, "google.protobuf.MessageOptions");
+        for f in m.field.iter_mut().chain(m.extension.iter_mut()) {
+            self.apply(&mut f.options, "google.protobuf.FieldOptions");
+        }
+        for o in &mut m.oneof_decl {
+            self.apply(&mut o.options, "google.protobuf.OneofOptions");
+        }
+        for r in &mut m.extension_range {
+            self.apply(&mut r.options, "google.protobuf.ExtensionRangeOptions");
+        }
+        for n in &mut m.nested_type {
+            self.strip_message(n);
+        }
+        for e in &mut m.enum_type {
+            self.strip_enum(e);
+        }
+    }
+
+    fn strip_enum(&self, e: &mut d::EnumDescriptorProto) {
+        self.apply(&mut e.options, "google.protobuf.EnumOptions");
+        for v in &mut e.value {
+            self.apply(&mut v.options, "google.protobuf.EnumValueOptions");
+        }
+    }
+
+    fn apply(&self, options: &mut Option<Vec<u8>>, type_name: &str) {
+        let Some(bytes) = options.as_ref() else { return };
+        let Some(desc) = self.pool.get_message_by_name(type_name) else { return };
+        if let Some(stripped) = self.strip(bytes, &desc) {
+            // protoc drops an options message that stripping left empty.
+            *options = (!stripped.is_empty()).then_some(stripped);
+        }
+    }
+
+    fn is_source_retention(options: &prost_reflect::DynamicMessage) -> bool {
+        matches!(options.get_field_by_name(RETENTION_FIELD).as_deref(), Some(Value::EnumNumber(RETENTION_SOURCE)))
+    }
+
+    /// Whether `msg` or any message reachable through its fields and
+    /// extensions has a source-retention field.
+    fn needs_strip(&self, msg: &MessageDescriptor) -> bool {
+        if let Some(&known) = self.needs.lock().unwrap().get(msg.full_name()) {
+            return known;
+        }
+        // Assume no while exploring, which ends recursion through cycles.
+        self.needs.lock().unwrap().insert(msg.full_name().to_string(), false);
+        let mut result = false;
+        for f in msg.fields() {
+            if Self::is_source_retention(&f.options()) {
+                result = true;
+            } else if let Kind::Message(m) = f.kind() {
+                result |= self.needs_strip(&m);
+            }
+        }
+        for x in msg.extensions() {
+            if Self::is_source_retention(&x.options()) {
+                result = true;
+            } else if let Kind::Message(m) = x.kind() {
+                result |= self.needs_strip(&m);
+            }
+        }
+        self.needs.lock().unwrap().insert(msg.full_name().to_string(), result);
+        result
+    }
+
+    /// Re-encodes `bytes` (a message of type `msg`) without source-retention
+    /// fields; `None` when nothing changes.
+    fn strip(&self, bytes: &[u8], msg: &MessageDescriptor) -> Option<Vec<u8>> {
+        if !self.needs_strip(msg) {
+            return None;
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut changed = false;
+        let mut buf = bytes;
+        while !buf.is_empty() {
+            let start = bytes.len() - buf.len();
+            let (number, wire) = decode_key(&mut buf).ok()?;
+            let len = match wire {
+                WireType::Varint => {
+                    decode_varint(&mut buf).ok()?;
+                    0
+                }
+                WireType::SixtyFourBit => {
+                    buf = buf.get(8..)?;
+                    0
+                }
+                WireType::ThirtyTwoBit => {
+                    buf = buf.get(4..)?;
+                    0
+                }
+                WireType::LengthDelimited => {
+                    let n = decode_varint(&mut buf).ok()? as usize;
+                    buf = buf.get(n..)?;
+                    n
+                }
+                // Groups do not occur in options messages written by idl.
+                WireType::StartGroup | WireType::EndGroup => return None,
+            };
+            let end = bytes.len() - buf.len();
+            let (options, kind) = match msg.get_field(number) {
+                Some(f) => (f.options(), f.kind()),
+                None => match msg.get_extension(number) {
+                    Some(x) => (x.options(), x.kind()),
+                    None => {
+                        out.extend_from_slice(&bytes[start..end]);
+                        continue;
+                    }
+                },
+            };
+            if Self::is_source_retention(&options) {
+                changed = true;
+                continue;
+            }
+            if let (Kind::Message(m), WireType::LengthDelimited) = (kind, wire) {
+                let inner = &bytes[end - len..end];
+                if let Some(stripped) = self.strip(inner, &m) {
+                    changed = true;
+                    encode_key(number, WireType::LengthDelimited, &mut out);
+                    encode_varint(stripped.len() as u64, &mut out);
+                    out.extend_from_slice(&stripped);
+                    continue;
+                }
+            }
+            out.extend_from_slice(&bytes[start..end]);
+        }
+        changed.then_some(out)
+    }
+}
