@@ -281,15 +281,15 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
         .filter_map(|&i| slots[i].take())
         .filter(|u| !implicit.contains(&u.source.name))
         .map(|u| {
-            let (locations, syntax, option_dependency) = match u.lowered {
+            let (locations, syntax, option_dependency, visibilities) = match u.lowered {
                 Some(l) => {
                     let mut locs = l.locations;
                     if !u.failed {
                         remap_option_locations(&pool, l.proto.package.as_deref().unwrap_or(""), &l.options, &mut locs);
                     }
-                    (locs, l.syntax, l.proto.option_dependency)
+                    (locs, l.syntax, l.proto.option_dependency, l.visibilities)
                 }
-                None => (SourceLocations::default(), Syntax::Proto2, Vec::new()),
+                None => (SourceLocations::default(), Syntax::Proto2, Vec::new(), Vec::new()),
             };
             CompiledFile {
                 source: u.source,
@@ -298,6 +298,7 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
                 is_target: u.is_target,
                 is_builtin: u.is_builtin,
                 option_dependency,
+                visibilities,
             }
         })
         .collect();

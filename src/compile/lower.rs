@@ -33,6 +33,9 @@ pub struct OptionRecord {
 
 pub struct Lowered {
     pub options: Vec<OptionRecord>,
+    /// `export`/`local` of messages and enums by descriptor path: the pool
+    /// drops this edition-2024 field, so output restores it from here.
+    pub visibilities: Vec<(Vec<i32>, i32)>,
     pub proto: d::FileDescriptorProto,
     pub locations: SourceLocations,
     pub syntax: Syntax,
@@ -47,6 +50,7 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
         syntax: Syntax::Proto2,
         options: Vec::new(),
         scope: Vec::new(),
+        visibilities: Vec::new(),
     };
     let mut fd = d::FileDescriptorProto { name: Some(name.to_string()), ..Default::default() };
     l.loc(&[], file.span, None);
@@ -62,7 +66,17 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
                         "2023" => d::edition::EDITION_2023,
                         "2024" => d::edition::EDITION_2024,
                         _ => {
-                            l.err(s.value.span, format!("Unknown edition \"{value}\"."));
+                            // protoc's wording, so users recognise it.
+                            let message = match value.parse::<u32>() {
+                                Ok(n) if n > 2024 => {
+                                    format!("Edition {value} is later than the maximum supported edition 2024")
+                                }
+                                Ok(n) if n < 2023 => {
+                                    format!("Edition {value} is earlier than the minimum supported edition 2023")
+                                }
+                                _ => format!("Unknown edition \"{value}\"."),
+                            };
+                            l.err(s.value.span, message);
                             d::edition::EDITION_2023
                         }
                     };
@@ -151,7 +165,14 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
     }
     fd.options = file_opts.finish();
     let syntax = l.syntax;
-    let mut lowered = Lowered { options: l.options, proto: fd, locations: l.locs, syntax, errors: l.errors };
+    let mut lowered = Lowered {
+        options: l.options,
+        visibilities: l.visibilities,
+        proto: fd,
+        locations: l.locs,
+        syntax,
+        errors: l.errors,
+    };
     if syntax == Syntax::Proto3 {
         check_proto3(&mut lowered);
     }
@@ -184,6 +205,7 @@ impl OptionsBuilder {
 struct Lowerer<'a> {
     src: &'a str,
     options: Vec<OptionRecord>,
+    visibilities: Vec<(Vec<i32>, i32)>,
     scope: Vec<String>,
     locs: SourceLocations,
     errors: Vec<ParseError>,
@@ -233,6 +255,20 @@ impl Lowerer<'_> {
                 0
             }
         }
+    }
+
+    /// `SymbolVisibility`: VISIBILITY_LOCAL = 1, VISIBILITY_EXPORT = 2.
+    fn visibility(&mut self, path: &[i32], v: Option<(Visibility, Sp)>) -> Option<i32> {
+        let (v, sp) = v?;
+        if self.syntax != Syntax::Editions(d::edition::EDITION_2024) {
+            self.err(sp, "Symbol visibility (export/local) requires edition 2024 or later.");
+        }
+        let value = match v {
+            Visibility::Local => 1,
+            Visibility::Export => 2,
+        };
+        self.visibilities.push((path.to_vec(), value));
+        Some(value)
     }
 
     // ---- options ----
@@ -319,6 +355,7 @@ impl Lowerer<'_> {
         let name = self.text(m.name).to_string();
         self.loc(&join(path, &[tag::message::NAME]), m.name, None);
         let mut msg = d::DescriptorProto { name: Some(name.clone()), ..Default::default() };
+        msg.visibility = self.visibility(path, m.visibility);
         self.scope.push(name);
         self.message_body(path, &m.body, &mut msg);
         self.scope.pop();
@@ -896,6 +933,7 @@ impl Lowerer<'_> {
         self.loc(path, e.span, Some(&e.comments));
         self.loc(&join(path, &[tag::enum_::NAME]), e.name, None);
         let mut en = d::EnumDescriptorProto { name: Some(self.text(e.name).to_string()), ..Default::default() };
+        en.visibility = self.visibility(path, e.visibility);
         let mut opts = OptionsBuilder::default();
         for item in &e.items {
             match item {

@@ -44,6 +44,9 @@ pub struct CompiledFile {
     pub is_builtin: bool,
     /// `import option` dependencies (edition 2024), which the pool does not keep.
     pub option_dependency: Vec<String>,
+    /// `export`/`local` of messages and enums by descriptor path (edition 2024),
+    /// which the pool does not keep either.
+    pub visibilities: Vec<(Vec<i32>, i32)>,
 }
 
 /// The result of compiling a workspace.
@@ -93,6 +96,9 @@ impl Compilation {
                     proto.edition = Some(edition);
                 }
                 proto.option_dependency = f.option_dependency.clone();
+                for (path, visibility) in &f.visibilities {
+                    set_visibility(&mut proto, path, *visibility);
+                }
                 stripper.strip_file(&mut proto);
                 proto.source_code_info = include_source_info.then(|| source_code_info(f));
                 Some(proto.encode_to_vec())
@@ -106,6 +112,38 @@ impl Compilation {
         }
         set
     }
+}
+
+/// Sets `visibility` on the message or enum at a descriptor path
+/// (`[4, i, (3, j)*]` for messages, with a last step `[5, k]` or `[4, k]` for enums).
+fn set_visibility(file: &mut descriptor::FileDescriptorProto, path: &[i32], visibility: i32) {
+    use descriptor::tag;
+    let [first, index, rest @ ..] = path else { return };
+    if *first == tag::file::ENUM_TYPE {
+        if let Some(e) = file.enum_type.get_mut(*index as usize) {
+            e.visibility = Some(visibility);
+        }
+        return;
+    }
+    let Some(mut message) = file.message_type.get_mut(*index as usize) else { return };
+    let mut rest = rest;
+    while let [kind, index, tail @ ..] = rest {
+        match *kind {
+            tag::message::NESTED_TYPE => {
+                let Some(m) = message.nested_type.get_mut(*index as usize) else { return };
+                message = m;
+            }
+            tag::message::ENUM_TYPE => {
+                if let Some(e) = message.enum_type.get_mut(*index as usize) {
+                    e.visibility = Some(visibility);
+                }
+                return;
+            }
+            _ => return,
+        }
+        rest = tail;
+    }
+    message.visibility = Some(visibility);
 }
 
 /// protoc's `SourceCodeInfo` for a file: spans as `[line, col, end_col]` or

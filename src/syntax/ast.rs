@@ -281,9 +281,17 @@ pub enum MessageItem {
     Empty(Sp),
 }
 
+/// `export` / `local` before a message or enum (edition 2024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Local,
+    Export,
+}
+
 #[derive(Debug, Clone)]
 pub struct MessageDecl {
     pub span: Sp,
+    pub visibility: Option<(Visibility, Sp)>,
     pub name: Sp,
     pub body: Vec<MessageItem>,
     pub comments: Comments,
@@ -309,6 +317,7 @@ pub enum EnumItem {
 #[derive(Debug, Clone)]
 pub struct EnumDecl {
     pub span: Sp,
+    pub visibility: Option<(Visibility, Sp)>,
     pub name: Sp,
     pub items: Vec<EnumItem>,
     pub comments: Comments,

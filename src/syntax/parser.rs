@@ -259,6 +259,13 @@ impl<'a> Parser<'a> {
                 Ok(Some(Decl::Import(ImportDecl { span: start.to(end), kind, kind_span, path, comments })))
             }
             "option" => Ok(Some(Decl::Option(self.option_statement()?))),
+            "export" | "local" if matches!(self.peek_text(1), Some("message" | "enum")) => {
+                Ok(Some(match self.visibility_decl()? {
+                    MessageItem::Message(m) => Decl::Message(m),
+                    MessageItem::Enum(e) => Decl::Enum(e),
+                    _ => unreachable!("visibility_decl yields messages and enums"),
+                }))
+            }
             "message" => Ok(Some(Decl::Message(self.message()?))),
             "enum" => Ok(Some(Decl::Enum(self.enum_decl()?))),
             "service" => Ok(Some(Decl::Service(self.service()?))),
@@ -482,7 +489,23 @@ impl<'a> Parser<'a> {
         let start = self.consume("message")?;
         let name = self.ident("Expected message name.")?;
         let (comments, body, end) = self.message_block()?;
-        Ok(MessageDecl { span: start.to(end), name, body, comments })
+        Ok(MessageDecl { span: start.to(end), visibility: None, name, body, comments })
+    }
+
+    /// `export message ...` / `local enum ...`; protoc's spans start at the keyword
+    /// after the modifier.
+    fn visibility_decl(&mut self) -> PResult<MessageItem> {
+        let vis = if self.text() == "export" { Visibility::Export } else { Visibility::Local };
+        let sp = self.bump();
+        if self.looking_at("message") {
+            let mut m = self.message()?;
+            m.visibility = Some((vis, sp));
+            Ok(MessageItem::Message(m))
+        } else {
+            let mut e = self.enum_decl()?;
+            e.visibility = Some((vis, sp));
+            Ok(MessageItem::Enum(e))
+        }
     }
 
     fn message_block(&mut self) -> PResult<(Comments, Vec<MessageItem>, Sp)> {
@@ -528,6 +551,9 @@ impl<'a> Parser<'a> {
         }
         let is_ident = self.kind() == Some(TokenKind::Ident);
         Ok(Some(match self.text() {
+            "export" | "local" if is_ident && matches!(self.peek_text(1), Some("message" | "enum")) => {
+                self.visibility_decl()?
+            }
             "message" if is_ident => MessageItem::Message(self.message()?),
             "enum" if is_ident => MessageItem::Enum(self.enum_decl()?),
             "extensions" if is_ident => MessageItem::Extensions(self.extensions()?),
@@ -745,7 +771,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.leave();
-        Ok(EnumDecl { span: start.to(end), name, items, comments })
+        Ok(EnumDecl { span: start.to(end), visibility: None, name, items, comments })
     }
 
     fn enum_value(&mut self) -> PResult<EnumValueDecl> {
