@@ -240,39 +240,15 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
         }
     }
 
-    let t_load = std::time::Instant::now();
     // 4. Order: dependencies first; cycles are errors.
     let order = topo_order(&mut units, &index, &mut diagnostics);
 
     // 5. A file whose import failed cannot link either.
     propagate_failures(&mut units, &index, &order);
 
-    if std::env::var_os("IDL_TIMINGS").is_some() {
-        eprintln!(
-            "before link {}",
-            std::fs::read_to_string("/proc/self/status")
-                .unwrap()
-                .lines()
-                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-    }
     // 6. Link.
     let pool = link(&mut units, &index, &order, &mut diagnostics);
 
-    if std::env::var_os("IDL_TIMINGS").is_some() {
-        eprintln!(
-            "{}",
-            std::fs::read_to_string("/proc/self/status")
-                .unwrap()
-                .lines()
-                .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-        eprintln!("link {:?}", t_load.elapsed());
-    }
     // 7. Move option locations to their interpreted paths. The lowered
     // descriptors are dropped here: the pool has its own linked copy.
     let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
