@@ -143,9 +143,14 @@ fn config_errors_follow_the_chosen_format() {
     assert_eq!(finding["path"], "idl.toml", "{line}");
 
     // The text format shows the offending line even though discovery failed.
-    let output = idl(dir.path()).args(["build", "--color", "never"]).output().unwrap();
+    let output = idl(dir.path()).args(["build", "--format", "text", "--color", "never"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("rootz = [\"proto\"]"), "{}", stderr(&output));
+
+    // Piped, and with no format asked for, text becomes one line per finding.
+    let output = idl(dir.path()).arg("build").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("idl.toml:1:1: [CONFIG] unknown key `rootz`"), "{}", stderr(&output));
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod build;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 pub use args::Cli;
 use args::{ColorChoice, Command, GlobalArgs};
@@ -30,8 +30,17 @@ const IO_RULE: &str = "IO";
 
 /// Parses the process arguments and runs the command; returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command().try_get_matches().and_then(|matches| {
+        let cli = Cli::from_arg_matches(&matches)?;
+        // `text` turns into one line per finding when piped, unless asked for by name.
+        let format_chosen = matches
+            .subcommand()
+            .and_then(|(_, sub)| sub.try_get_raw("format").ok().flatten().map(|_| sub.value_source("format")))
+            .is_some_and(|source| source == Some(clap::parser::ValueSource::CommandLine));
+        Ok((cli, format_chosen))
+    });
+    let (cli, format_chosen) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) => {
             // Help and --version exit 0 on stdout, usage errors 2 on stderr.
             let _ = error.print();
@@ -41,7 +50,7 @@ pub fn run() -> i32 {
     let command_name = cli.command.name();
     match &cli.command {
         Command::Build(args) => {
-            let reporter = Reporter::new(&cli.global, command_name);
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             build::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lint(_)
@@ -91,18 +100,23 @@ fn write_stdout(bytes: &[u8]) -> i32 {
 /// `--color` and `--quiet` applied.
 struct Reporter {
     color: bool,
+    /// `text` shows snippets on a terminal and one line per finding when piped
+    /// (into a log, grep, an editor's problem matcher), unless `--format text`
+    /// or `--color always` was given.
+    text_as_short: bool,
     quiet: bool,
     command: &'static str,
 }
 
 impl Reporter {
-    fn new(global: &GlobalArgs, command: &'static str) -> Reporter {
+    fn new(global: &GlobalArgs, command: &'static str, format_chosen: bool) -> Reporter {
         let color = match global.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => report::color_wanted(io::stderr().is_terminal()),
         };
-        Reporter { color, quiet: global.quiet, command }
+        let text_as_short = !format_chosen && global.color != ColorChoice::Always && !io::stderr().is_terminal();
+        Reporter { color, text_as_short, quiet: global.quiet, command }
     }
 
     fn report(&self, format: OutputFormat, mut diags: Vec<Diagnostic>, sources: &Sources, deny_warnings: bool) {
@@ -110,6 +124,7 @@ impl Reporter {
             diags.retain(|d| report::exit_code(std::slice::from_ref(d), deny_warnings) != 0);
         }
         crate::diagnostic::sort_and_dedup(&mut diags);
+        let format = if format == OutputFormat::Text && self.text_as_short { OutputFormat::Short } else { format };
         let options = ReportOptions {
             color: self.color,
             tool_version: env!("CARGO_PKG_VERSION"),
