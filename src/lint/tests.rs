@@ -259,7 +259,12 @@ fn default_selection_is_buf_standard() {
     let (selected, errors) = select_rules(&LintConfig::default(), None);
     assert!(errors.is_empty());
     let ids: Vec<&str> = selected.iter().map(SelectedRule::id).collect();
-    assert_eq!(ids.len(), presets::presets()["buf-standard"].rules.len());
+    // buf's STANDARD plus the engine's own UNUSED_IGNORE check.
+    assert_eq!(ids.len(), presets::presets()["buf-standard"].rules.len() + 1);
+    assert!(ids.contains(&rules::UNUSED_IGNORE));
+    let (config, _) = config_from("[lint]\nexcept = [\"UNUSED_IGNORE\"]\n");
+    let (selected, _) = select_rules(&config, None);
+    assert!(!selected.iter().any(|rule| rule.id() == rules::UNUSED_IGNORE));
 }
 
 #[test]
