@@ -197,6 +197,9 @@ pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnost
     run_with_ignores(compilation, selected, &ignore::PathIgnores::default(), &HashMap::new())
 }
 
+/// A target file and its ignore directives, each with whether it suppressed a finding.
+type FileDirectives<'a> = (&'a CompiledFile, Vec<(ignore::Directive, bool)>);
+
 fn run_with_ignores(
     compilation: &Compilation,
     selected: &[SelectedRule],
@@ -222,7 +225,7 @@ fn run_with_ignores(
     }
 
     // Comment ignores, remembering which directives suppressed something.
-    let mut directives: HashMap<&str, (&CompiledFile, Vec<(ignore::Directive, bool)>)> = targets
+    let mut directives: HashMap<&str, FileDirectives<'_>> = targets
         .par_iter()
         .map(|file| {
             let found = ignore::directives(file).into_iter().map(|directive| (directive, false)).collect();
