@@ -144,8 +144,7 @@ fn warnings_fail_only_when_denied() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(short_lines(&stderr).len(), 2, "{stderr}");
     assert_eq!(run(dir.path(), &["lint", "--deny", "warnings"]).0, 1);
-    fs::write(dir.path().join("idl.toml"), format!("{config}").replace("[lint]\n", "[lint]\ndeny_warnings = true\n"))
-        .unwrap();
+    fs::write(dir.path().join("idl.toml"), config.replace("[lint]\n", "[lint]\ndeny_warnings = true\n")).unwrap();
     assert_eq!(run(dir.path(), &["lint"]).0, 1);
 }
 
