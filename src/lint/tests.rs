@@ -382,3 +382,116 @@ fn docs_rules_are_up_to_date() {
         .collect();
     assert!(listed.is_empty(), "docs for no rule: {listed:?}");
 }
+
+/// The files of one doc example section: `// File: path` lines start whole files
+/// (taken verbatim); a section without them is a fragment, wrapped into one file
+/// with `syntax = "proto3";` and `package acme.example.v1;` when it lacks them, at a
+/// path matching its package.
+fn example_files(section: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut fragment = String::new();
+    for line in section.lines() {
+        if let Some(path) = line.strip_prefix("// File: ") {
+            files.push((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = files.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        } else {
+            fragment.push_str(line);
+            fragment.push('\n');
+        }
+    }
+    if !files.is_empty() {
+        return files;
+    }
+    let declares = |keyword: &str| fragment.lines().any(|line| line.trim_start().starts_with(keyword));
+    let mut text = String::new();
+    if !declares("syntax") && !declares("edition") {
+        text.push_str("syntax = \"proto3\";\n");
+    } else if let Some((first, rest)) = fragment.split_once('\n') {
+        // The declaration stays the first statement, before the package.
+        text.push_str(first);
+        text.push('\n');
+        fragment = rest.to_string();
+    }
+    let package = match fragment.lines().find_map(|line| line.trim().strip_prefix("package ")) {
+        Some(package) => package.trim_end_matches(';').trim().to_string(),
+        None => {
+            text.push_str("package acme.example.v1;\n");
+            "acme.example.v1".to_string()
+        }
+    };
+    text.push_str(&fragment);
+    vec![(format!("{}/example.proto", package.replace('.', "/")), text)]
+}
+
+/// The invalid and valid sections of a rule doc's ```proto example.
+fn doc_examples(doc: &str) -> (String, String) {
+    let block: Vec<&str> = doc
+        .lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .skip_while(|line| !line.starts_with("```proto"))
+        .skip(1)
+        .take_while(|line| !line.starts_with("```"))
+        .collect();
+    let valid_at = block.iter().position(|line| line.starts_with("// Valid")).expect("a // Valid section");
+    assert!(block[0].starts_with("// Invalid"), "the example starts with // Invalid");
+    (block[1..valid_at].join("\n"), block[valid_at + 1..].join("\n"))
+}
+
+/// Every rule doc's invalid example gives findings of that rule (exactly one per
+/// file it names, so exactly one for a single file), and its valid example none.
+/// Each runs with just that rule enabled, through the real compile step.
+#[test]
+fn doc_examples_are_checked() {
+    let mut failures = Vec::new();
+    for meta in all_rules() {
+        let (invalid, valid) = doc_examples(meta.doc);
+        for (kind, section) in [("invalid", &invalid), ("valid", &valid)] {
+            let dir = tempfile::tempdir().unwrap();
+            for (name, text) in example_files(section) {
+                let path = dir.path().join(&name);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, text).unwrap();
+            }
+            let (config, config_file) = fixture_config(dir.path(), meta.id);
+            let workspace_files = proto_files(dir.path());
+            let targets = workspace_files
+                .iter()
+                .map(|name| WorkspaceFile {
+                    path: dir.path().join(name),
+                    display_path: name.clone(),
+                    name: name.clone(),
+                    root: 0,
+                })
+                .collect();
+            let workspace = Workspace {
+                config: config.clone(),
+                config_file: None,
+                base_dir: dir.path().to_path_buf(),
+                roots: vec![dir.path().to_path_buf()],
+                import_paths: Vec::new(),
+                targets,
+                warnings: Vec::new(),
+            };
+            let compilation = compile(&workspace);
+            if !compilation.diagnostics.is_empty() {
+                failures.push(format!("{} {kind} example does not compile: {:?}", meta.id, compilation.diagnostics));
+                continue;
+            }
+            let findings = lint(&compilation, &config.lint, config_file.as_ref());
+            let of_rule: Vec<&Diagnostic> = findings.iter().filter(|d| d.rule == meta.id).collect();
+            let others: Vec<&Diagnostic> = findings.iter().filter(|d| d.rule != meta.id).collect();
+            let files: BTreeSet<&str> = of_rule.iter().map(|d| d.path.as_str()).collect();
+            let ok = match kind {
+                "invalid" => !of_rule.is_empty() && files.len() == of_rule.len(),
+                _ => of_rule.is_empty(),
+            };
+            if !ok || !others.is_empty() {
+                let rendered = render(&findings);
+                failures.push(format!("{} {kind} example gives:\n{rendered}", meta.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
