@@ -495,3 +495,56 @@ fn doc_examples_are_checked() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The googleapis corpus, when present: `$IDL_CORPUS`, else where
+/// `shared/scripts/peers.sh` puts it.
+fn googleapis() -> Option<PathBuf> {
+    let dir = match std::env::var_os("IDL_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME")?).join(".cache/idl-peers/googleapis"),
+    };
+    dir.join("google").is_dir().then_some(dir)
+}
+
+/// idl's buf-standard findings on googleapis match `testdata/lint/googleapis-standard.txt`,
+/// the per-rule table agreed with buf 1.75.0 (see `googleapis-standard.py`): every
+/// rule's count and the hash of its findings. Skips when the corpus is absent.
+#[test]
+fn corpus_matches_golden() {
+    use sha2::{Digest, Sha256};
+    let Some(corpus) = googleapis() else {
+        eprintln!("corpus_matches_golden: googleapis not found (run shared/scripts/peers.sh); skipped");
+        return;
+    };
+    let workspace = crate::workspace::discover(&corpus, None, &[]).expect("corpus workspace");
+    let compilation = compile(&workspace);
+    assert!(!compilation.has_errors(), "googleapis does not compile: {:?}", &compilation.diagnostics[..1]);
+    let mut config = LintConfig::default();
+    config.preset = Some(Spanned::new(0..0, "buf-standard".to_string()));
+    let diagnostics = lint(&compilation, &config, None);
+    let mut by_rule: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for d in &diagnostics {
+        let start = d.span.expect("findings have spans").start;
+        by_rule
+            .entry(&d.rule)
+            .or_default()
+            .push(format!("{}\t{}\t{}\t{}\n", d.path, start.line, start.column, d.message));
+    }
+    let mut actual = Vec::new();
+    for (rule, mut lines) in by_rule {
+        lines.sort();
+        let digest: String = Sha256::digest(lines.concat().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        actual.push(format!("{rule} {} {digest}", lines.len()));
+    }
+    let golden = std::fs::read_to_string(fixtures_root().join("googleapis-standard.txt")).unwrap();
+    let expected: Vec<String> = golden
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.starts_with("TOTAL"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            assert_eq!(fields[1], fields[3], "golden {line}: buf and idl disagree; document it in docs/");
+            format!("{} {} {}", fields[0], fields[2], fields[4])
+        })
+        .collect();
+    assert_eq!(actual, expected, "idl's findings on googleapis differ from the golden");
+}
