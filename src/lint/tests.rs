@@ -519,8 +519,7 @@ fn corpus_matches_golden() {
     let workspace = crate::workspace::discover(&corpus, None, &[]).expect("corpus workspace");
     let compilation = compile(&workspace);
     assert!(!compilation.has_errors(), "googleapis does not compile: {:?}", &compilation.diagnostics[..1]);
-    let mut config = LintConfig::default();
-    config.preset = Some(Spanned::new(0..0, "buf-standard".to_string()));
+    let config = LintConfig { preset: Some(Spanned::new(0..0, "buf-standard".to_string())), ..Default::default() };
     let diagnostics = lint(&compilation, &config, None);
     let mut by_rule: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for d in &diagnostics {
