@@ -230,6 +230,16 @@ pub struct RulesArgs {
     /// A rule ID to explain; all rules are listed when omitted.
     #[arg(value_name = "ID")]
     pub id: Option<String>,
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// A table of every rule, or one rule's documentation (Markdown).
+    Text,
+    /// JSON: an array of rules, or one rule with its documentation.
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,8 @@
 
 mod args;
 mod build;
+mod lint;
+mod rules;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -53,12 +55,15 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             build::run(args, &reporter, cli.global.config.as_deref())
         }
-        Command::Lint(_)
-        | Command::Format(_)
+        Command::Lint(args) => {
+            let reporter = Reporter::new(&cli.global, command_name);
+            lint::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Rules(args) => rules::run(args),
+        Command::Format(_)
         | Command::Breaking(_)
         | Command::Docs(_)
         | Command::Errors(_)
-        | Command::Rules(_)
         | Command::Init
         | Command::Lsp => {
             let _ = writeln!(io::stderr(), "idl {command_name}: not yet available");
@@ -129,7 +134,7 @@ impl Reporter {
             color: self.color,
             tool_version: env!("CARGO_PKG_VERSION"),
             command: self.command,
-            rule_summary: &|_| None,
+            rule_summary: &crate::lint::rule_summary,
         };
         let mut stderr = io::stderr().lock();
         // Nothing sensible is left to do when stderr itself cannot be written.

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::compile::{Compilation, CompiledFile};
 use crate::config::{CONFIG_RULE, LintConfig};
-use crate::diagnostic::{Diagnostic, Severity, sort_and_dedup};
+use crate::diagnostic::{Diagnostic, Severity, Span, sort_and_dedup};
 use crate::source::SourceFile;
 
 pub use rule::{Context, Finding, OptionDefault, OptionValue, Rule, RuleMeta, RuleOptions};
@@ -42,11 +42,42 @@ impl SelectedRule {
 
 /// Lints every target file of `compilation` with the rules `config` selects.
 /// `config_file` is the `idl.toml` the config came from, for locating CONFIG errors.
+/// Config path ignores match files by import name; see [`lint_with_paths`].
 pub fn lint(compilation: &Compilation, config: &LintConfig, config_file: Option<&SourceFile>) -> Vec<Diagnostic> {
+    lint_with_paths(compilation, config, config_file, &HashMap::new())
+}
+
+/// [`lint`], with `relative_paths` mapping a file's import name to its path relative
+/// to the config's directory (what `ignore` and `ignore_only` name); files missing
+/// from the map are matched by import name.
+pub fn lint_with_paths(
+    compilation: &Compilation,
+    config: &LintConfig,
+    config_file: Option<&SourceFile>,
+    relative_paths: &HashMap<String, String>,
+) -> Vec<Diagnostic> {
     let (selected, mut diagnostics) = select_rules(config, config_file);
-    diagnostics.extend(run(compilation, &selected));
+    let (path_ignores, ignore_errors) = ignore::PathIgnores::new(config);
+    for (span, message) in ignore_errors {
+        diagnostics.push(config_error(config_file, span, message));
+    }
+    diagnostics.extend(run_with_ignores(compilation, &selected, &path_ignores, relative_paths));
     sort_and_dedup(&mut diagnostics);
     diagnostics
+}
+
+/// A CONFIG error, located in `config_file` when given.
+fn config_error(config_file: Option<&SourceFile>, span: Range<usize>, message: String) -> Diagnostic {
+    let diagnostic = Diagnostic::error(CONFIG_RULE, message);
+    match config_file {
+        Some(file) => diagnostic.with_span(file, span.start, span.end),
+        None => diagnostic,
+    }
+}
+
+/// One sentence about a rule, for reports (SARIF's `rules[].shortDescription`).
+pub fn rule_summary(id: &str) -> Option<String> {
+    rules::find(id).map(|rule| rule.meta().summary.to_string())
 }
 
 /// The documentation of a rule (its declaration's doc comment).
@@ -63,13 +94,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> {
 /// options are CONFIG errors located in `config_file` when given.
 pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (Vec<SelectedRule>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
-    let mut error = |span: Range<usize>, message: String| {
-        let diagnostic = Diagnostic::error(CONFIG_RULE, message);
-        errors.push(match config_file {
-            Some(file) => diagnostic.with_span(file, span.start, span.end),
-            None => diagnostic,
-        });
-    };
+    let mut error = |span: Range<usize>, message: String| errors.push(config_error(config_file, span, message));
     let mut enabled: BTreeSet<&'static str> = BTreeSet::new();
     let preset_name = match &config.preset {
         Some(preset) => Some((preset.get_ref().as_str(), Some(preset.span()))),
@@ -108,6 +133,10 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
                 }
             }
         }
+    }
+    // The engine's own check is on unless turned off by name.
+    if !config.except.iter().any(|entry| entry.get_ref() == rules::UNUSED_IGNORE) {
+        enabled.insert(rules::UNUSED_IGNORE);
     }
     let mut settings = BTreeMap::new();
     for (key, rule_config) in &config.rules {
@@ -162,8 +191,21 @@ fn registered(ids: &[String]) -> impl Iterator<Item = &'static str> + '_ {
     ids.iter().filter_map(|id| rules::find(id)).map(|rule| rule.meta().id)
 }
 
-/// Runs the selected rules over the target files of `compilation`.
+/// Runs the selected rules over the target files of `compilation`, with comment
+/// ignores applied (and unused ones reported) but no config path ignores.
 pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnostic> {
+    run_with_ignores(compilation, selected, &ignore::PathIgnores::default(), &HashMap::new())
+}
+
+/// A target file and its ignore directives, each with whether it suppressed a finding.
+type FileDirectives<'a> = (&'a CompiledFile, Vec<(ignore::Directive, bool)>);
+
+fn run_with_ignores(
+    compilation: &Compilation,
+    selected: &[SelectedRule],
+    path_ignores: &ignore::PathIgnores,
+    relative_paths: &HashMap<String, String>,
+) -> Vec<Diagnostic> {
     let targets: Vec<&CompiledFile> = compilation.targets().collect();
     let mut findings: Vec<Finding> =
         targets.par_iter().flat_map_iter(|file| walk_file(compilation, file, selected)).collect();
@@ -181,16 +223,63 @@ pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnost
         }
         selected_rule.rule.check_workspace(&mut cx, &targets);
     }
-    let files_by_name: HashMap<&str, &CompiledFile> =
-        targets.iter().map(|file| (file.source.name.as_str(), *file)).collect();
-    findings
-        .into_iter()
-        .filter(|finding| {
-            let file = finding.file_name.as_deref().and_then(|name| files_by_name.get(name));
-            !file.is_some_and(|file| ignore::is_ignored(file, &finding.path, &finding.diagnostic.rule))
+
+    // Comment ignores, remembering which directives suppressed something.
+    let mut directives: HashMap<&str, FileDirectives<'_>> = targets
+        .par_iter()
+        .map(|file| {
+            let found = ignore::directives(file).into_iter().map(|directive| (directive, false)).collect();
+            (file.source.name.as_str(), (*file, found))
         })
-        .map(|finding| finding.diagnostic)
-        .collect()
+        .collect();
+    findings.retain(|finding| {
+        let Some((_, file_directives)) = finding.file_name.as_deref().and_then(|name| directives.get_mut(name)) else {
+            return true;
+        };
+        // The innermost covering directives get the credit, so an outer ignore
+        // made redundant by inner ones is reported as unused.
+        let rule = finding.diagnostic.rule.as_str();
+        let covering = file_directives.iter().filter(|(directive, _)| directive.covers(&finding.path, rule));
+        let Some(depth) = covering.map(|(directive, _)| directive.path.len()).max() else {
+            return true;
+        };
+        for (directive, used) in file_directives.iter_mut() {
+            if directive.path.len() == depth && directive.covers(&finding.path, rule) {
+                *used = true;
+            }
+        }
+        false
+    });
+    if let Some(unused_rule) = selected.iter().find(|rule| rule.id() == rules::UNUSED_IGNORE) {
+        let enabled: BTreeSet<&str> = selected.iter().map(SelectedRule::id).collect();
+        for (file, file_directives) in directives.values() {
+            for (directive, used) in file_directives {
+                let (severity, message) = if *used {
+                    continue;
+                } else if !directive.names_known_rule() {
+                    (Severity::Error, format!("Ignore comment names unknown rule {:?}.", directive.rule))
+                } else if enabled.contains(directive.rule.as_str()) {
+                    (unused_rule.severity, format!("Ignore comment for {} suppresses no finding.", directive.rule))
+                } else {
+                    continue;
+                };
+                let mut diagnostic = Diagnostic::new(rules::UNUSED_IGNORE, severity, message);
+                diagnostic.path = file.source.display_path.clone();
+                diagnostic.span = Some(Span::new(&file.source, directive.span.start, directive.span.end));
+                findings.push(Finding { diagnostic, file_name: Some(file.source.name.clone()), path: Vec::new() });
+            }
+        }
+    }
+
+    // Config path ignores.
+    if !path_ignores.is_empty() {
+        findings.retain(|finding| {
+            let Some(name) = finding.file_name.as_deref() else { return true };
+            let relative = relative_paths.get(name).map_or(name, String::as_str);
+            !path_ignores.is_ignored(relative, &finding.diagnostic.rule)
+        });
+    }
+    findings.into_iter().map(|finding| finding.diagnostic).collect()
 }
 
 fn context<'a>(

@@ -259,7 +259,12 @@ fn default_selection_is_buf_standard() {
     let (selected, errors) = select_rules(&LintConfig::default(), None);
     assert!(errors.is_empty());
     let ids: Vec<&str> = selected.iter().map(SelectedRule::id).collect();
-    assert_eq!(ids.len(), presets::presets()["buf-standard"].rules.len());
+    // buf's STANDARD plus the engine's own UNUSED_IGNORE check.
+    assert_eq!(ids.len(), presets::presets()["buf-standard"].rules.len() + 1);
+    assert!(ids.contains(&rules::UNUSED_IGNORE));
+    let (config, _) = config_from("[lint]\nexcept = [\"UNUSED_IGNORE\"]\n");
+    let (selected, _) = select_rules(&config, None);
+    assert!(!selected.iter().any(|rule| rule.id() == rules::UNUSED_IGNORE));
 }
 
 #[test]
@@ -376,4 +381,169 @@ fn docs_rules_are_up_to_date() {
         .filter(|path| !expected.iter().any(|(known, _)| known.display().to_string() == *path))
         .collect();
     assert!(listed.is_empty(), "docs for no rule: {listed:?}");
+}
+
+/// The files of one doc example section: `// File: path` lines start whole files
+/// (taken verbatim); a section without them is a fragment, wrapped into one file
+/// with `syntax = "proto3";` and `package acme.example.v1;` when it lacks them, at a
+/// path matching its package.
+fn example_files(section: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut fragment = String::new();
+    for line in section.lines() {
+        if let Some(path) = line.strip_prefix("// File: ") {
+            files.push((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = files.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        } else {
+            fragment.push_str(line);
+            fragment.push('\n');
+        }
+    }
+    if !files.is_empty() {
+        return files;
+    }
+    let declares = |keyword: &str| fragment.lines().any(|line| line.trim_start().starts_with(keyword));
+    let mut text = String::new();
+    if !declares("syntax") && !declares("edition") {
+        text.push_str("syntax = \"proto3\";\n");
+    } else if let Some((first, rest)) = fragment.split_once('\n') {
+        // The declaration stays the first statement, before the package.
+        text.push_str(first);
+        text.push('\n');
+        fragment = rest.to_string();
+    }
+    let package = match fragment.lines().find_map(|line| line.trim().strip_prefix("package ")) {
+        Some(package) => package.trim_end_matches(';').trim().to_string(),
+        None => {
+            text.push_str("package acme.example.v1;\n");
+            "acme.example.v1".to_string()
+        }
+    };
+    text.push_str(&fragment);
+    vec![(format!("{}/example.proto", package.replace('.', "/")), text)]
+}
+
+/// The invalid and valid sections of a rule doc's ```proto example.
+fn doc_examples(doc: &str) -> (String, String) {
+    let block: Vec<&str> = doc
+        .lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .skip_while(|line| !line.starts_with("```proto"))
+        .skip(1)
+        .take_while(|line| !line.starts_with("```"))
+        .collect();
+    let valid_at = block.iter().position(|line| line.starts_with("// Valid")).expect("a // Valid section");
+    assert!(block[0].starts_with("// Invalid"), "the example starts with // Invalid");
+    (block[1..valid_at].join("\n"), block[valid_at + 1..].join("\n"))
+}
+
+/// Every rule doc's invalid example gives findings of that rule (exactly one per
+/// file it names, so exactly one for a single file), and its valid example none.
+/// Each runs with just that rule enabled, through the real compile step.
+#[test]
+fn doc_examples_are_checked() {
+    let mut failures = Vec::new();
+    for meta in all_rules() {
+        let (invalid, valid) = doc_examples(meta.doc);
+        for (kind, section) in [("invalid", &invalid), ("valid", &valid)] {
+            let dir = tempfile::tempdir().unwrap();
+            for (name, text) in example_files(section) {
+                let path = dir.path().join(&name);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, text).unwrap();
+            }
+            let (config, config_file) = fixture_config(dir.path(), meta.id);
+            let workspace_files = proto_files(dir.path());
+            let targets = workspace_files
+                .iter()
+                .map(|name| WorkspaceFile {
+                    path: dir.path().join(name),
+                    display_path: name.clone(),
+                    name: name.clone(),
+                    root: 0,
+                })
+                .collect();
+            let workspace = Workspace {
+                config: config.clone(),
+                config_file: None,
+                base_dir: dir.path().to_path_buf(),
+                roots: vec![dir.path().to_path_buf()],
+                import_paths: Vec::new(),
+                targets,
+                warnings: Vec::new(),
+            };
+            let compilation = compile(&workspace);
+            if !compilation.diagnostics.is_empty() {
+                failures.push(format!("{} {kind} example does not compile: {:?}", meta.id, compilation.diagnostics));
+                continue;
+            }
+            let findings = lint(&compilation, &config.lint, config_file.as_ref());
+            let of_rule: Vec<&Diagnostic> = findings.iter().filter(|d| d.rule == meta.id).collect();
+            let others: Vec<&Diagnostic> = findings.iter().filter(|d| d.rule != meta.id).collect();
+            let files: BTreeSet<&str> = of_rule.iter().map(|d| d.path.as_str()).collect();
+            let ok = match kind {
+                "invalid" => !of_rule.is_empty() && files.len() == of_rule.len(),
+                _ => of_rule.is_empty(),
+            };
+            if !ok || !others.is_empty() {
+                let rendered = render(&findings);
+                failures.push(format!("{} {kind} example gives:\n{rendered}", meta.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The googleapis corpus, when present: `$IDL_CORPUS`, else where
+/// `shared/scripts/peers.sh` puts it.
+fn googleapis() -> Option<PathBuf> {
+    let dir = match std::env::var_os("IDL_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME")?).join(".cache/idl-peers/googleapis"),
+    };
+    dir.join("google").is_dir().then_some(dir)
+}
+
+/// idl's buf-standard findings on googleapis match `testdata/lint/googleapis-standard.txt`,
+/// the per-rule table agreed with buf 1.75.0 (see `googleapis-standard.py`): every
+/// rule's count and the hash of its findings. Skips when the corpus is absent.
+#[test]
+fn corpus_matches_golden() {
+    use sha2::{Digest, Sha256};
+    let Some(corpus) = googleapis() else {
+        eprintln!("corpus_matches_golden: googleapis not found (run shared/scripts/peers.sh); skipped");
+        return;
+    };
+    let workspace = crate::workspace::discover(&corpus, None, &[]).expect("corpus workspace");
+    let compilation = compile(&workspace);
+    assert!(!compilation.has_errors(), "googleapis does not compile: {:?}", &compilation.diagnostics[..1]);
+    let config = LintConfig { preset: Some(Spanned::new(0..0, "buf-standard".to_string())), ..Default::default() };
+    let diagnostics = lint(&compilation, &config, None);
+    let mut by_rule: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for d in &diagnostics {
+        let start = d.span.expect("findings have spans").start;
+        by_rule
+            .entry(&d.rule)
+            .or_default()
+            .push(format!("{}\t{}\t{}\t{}\n", d.path, start.line, start.column, d.message));
+    }
+    let mut actual = Vec::new();
+    for (rule, mut lines) in by_rule {
+        lines.sort();
+        let digest: String = Sha256::digest(lines.concat().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        actual.push(format!("{rule} {} {digest}", lines.len()));
+    }
+    let golden = std::fs::read_to_string(fixtures_root().join("googleapis-standard.txt")).unwrap();
+    let expected: Vec<String> = golden
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.starts_with("TOTAL"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            assert_eq!(fields[1], fields[3], "golden {line}: buf and idl disagree; document it in docs/");
+            format!("{} {} {}", fields[0], fields[2], fields[4])
+        })
+        .collect();
+    assert_eq!(actual, expected, "idl's findings on googleapis differ from the golden");
 }

@@ -12,11 +12,17 @@ declare_rule! {
     /// ```proto
     /// // Invalid
     /// service UserService { rpc GetUser(GetUserRequest) returns (GetUserResponse); }
+    /// message GetUserRequest {}
+    /// message GetUserResponse {}
+    /// message User {}
     /// // Valid
     /// service UserService {
     ///   // Returns one user.
     ///   rpc GetUser(GetUserRequest) returns (GetUserResponse);
     /// }
+    /// message GetUserRequest {}
+    /// message GetUserResponse {}
+    /// message User {}
     /// ```
     pub struct CommentRpc {
         id: "COMMENT_RPC",

@@ -11,10 +11,19 @@ declare_rule! {
     /// at its `package` statement (or its start when it has none).
     ///
     /// ```proto
-    /// // Invalid: acme/user/v1/a.proto and acme/user/v1/b.proto
+    /// // Invalid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
     /// package acme.user.v1;
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
     /// package acme.users.v1;
-    /// // Valid: both files
+    /// // Valid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
     /// package acme.user.v1;
     /// ```
     pub struct DirectorySamePackage {

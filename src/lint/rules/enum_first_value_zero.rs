@@ -10,8 +10,10 @@ declare_rule! {
     ///
     /// ```proto
     /// // Invalid
+    /// syntax = "proto2";
     /// enum Color { COLOR_RED = 1; COLOR_UNSPECIFIED = 0; }
     /// // Valid
+    /// syntax = "proto2";
     /// enum Color { COLOR_UNSPECIFIED = 0; COLOR_RED = 1; }
     /// ```
     pub struct EnumFirstValueZero {

@@ -10,8 +10,14 @@ declare_rule! {
     /// first position, since the name is not in its text.
     ///
     /// ```proto
-    /// // Invalid: UserService.proto
-    /// // Valid: user_service.proto
+    /// // Invalid
+    /// // File: acme/user/v1/UserService.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// // Valid
+    /// // File: acme/user/v1/user_service.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// ```
     pub struct FileLowerSnakeCase {
         id: "FILE_LOWER_SNAKE_CASE",

@@ -13,9 +13,9 @@ declare_rule! {
     ///
     /// ```proto
     /// // Invalid
-    /// import public "acme/user/v1/user.proto";
+    /// import public "google/protobuf/timestamp.proto";
     /// // Valid
-    /// import "acme/user/v1/user.proto";
+    /// import "google/protobuf/timestamp.proto";
     /// ```
     pub struct ImportNoPublic {
         id: "IMPORT_NO_PUBLIC",

@@ -12,9 +12,9 @@ declare_rule! {
     ///
     /// ```proto
     /// // Invalid
-    /// import weak "acme/user/v1/user.proto";
+    /// import weak "google/protobuf/timestamp.proto";
     /// // Valid
-    /// import "acme/user/v1/user.proto";
+    /// import "google/protobuf/timestamp.proto";
     /// ```
     pub struct ImportNoWeak {
         id: "IMPORT_NO_WEAK",

@@ -48,6 +48,7 @@ mod service_pascal_case;
 mod service_suffix;
 mod stable_package_no_import_unstable;
 mod syntax_specified;
+mod unused_ignore;
 
 /// Every rule idl implements, sorted by ID (a test keeps it sorted).
 pub static RULES: &[&dyn Rule] = &[
@@ -97,7 +98,11 @@ pub static RULES: &[&dyn Rule] = &[
     &service_suffix::ServiceSuffix,
     &stable_package_no_import_unstable::StablePackageNoImportUnstable,
     &syntax_specified::SyntaxSpecified,
+    &unused_ignore::UnusedIgnore,
 ];
+
+/// The ID of the rule the engine checks from ignore comments.
+pub const UNUSED_IGNORE: &str = "UNUSED_IGNORE";
 
 /// The rule with this ID.
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

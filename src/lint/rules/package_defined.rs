@@ -9,9 +9,11 @@ declare_rule! {
     ///
     /// ```proto
     /// // Invalid
+    /// // File: user.proto
     /// syntax = "proto3";
     /// message User {}
     /// // Valid
+    /// // File: acme/user/v1/user.proto
     /// syntax = "proto3";
     /// package acme.user.v1;
     /// message User {}

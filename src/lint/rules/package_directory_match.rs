@@ -13,9 +13,13 @@ declare_rule! {
     /// without a package are not checked (see PACKAGE_DEFINED).
     ///
     /// ```proto
-    /// // Invalid: in user/user.proto
+    /// // Invalid
+    /// // File: user/user.proto
+    /// syntax = "proto3";
     /// package acme.user.v1;
-    /// // Valid: in acme/user/v1/user.proto
+    /// // Valid
+    /// // File: acme/user/v1/user.proto
+    /// syntax = "proto3";
     /// package acme.user.v1;
     /// ```
     pub struct PackageDirectoryMatch {

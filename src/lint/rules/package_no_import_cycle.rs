@@ -19,10 +19,26 @@ declare_rule! {
     /// that starts a cycle, with the cycle spelled out.
     ///
     /// ```proto
-    /// // Invalid: acme/a/v1/a.proto imports acme/b/v1/b.proto, which imports acme/a/v1/c.proto
+    /// // Invalid
+    /// // File: acme/a/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.a.v1;
     /// import "acme/b/v1/b.proto";
-    /// // Valid: acme/b/v1 does not import acme/a/v1
+    /// // File: acme/b/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.b.v1;
+    /// import "acme/a/v1/c.proto";
+    /// // File: acme/a/v1/c.proto
+    /// syntax = "proto3";
+    /// package acme.a.v1;
+    /// // Valid
+    /// // File: acme/a/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.a.v1;
     /// import "acme/b/v1/b.proto";
+    /// // File: acme/b/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.b.v1;
     /// ```
     pub struct PackageNoImportCycle {
         id: "PACKAGE_NO_IMPORT_CYCLE",

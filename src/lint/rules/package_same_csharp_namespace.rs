@@ -13,10 +13,23 @@ declare_rule! {
     /// finding, at its `csharp_namespace` option when it has one.
     ///
     /// ```proto
-    /// // Invalid: two files of package acme.user.v1
+    /// // Invalid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option csharp_namespace = "Acme.User.V1";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option csharp_namespace = "Acme.Users.V1";
-    /// // Valid: both files
+    /// // Valid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// option csharp_namespace = "Acme.User.V1";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option csharp_namespace = "Acme.User.V1";
     /// ```
     pub struct PackageSameCsharpNamespace {

@@ -10,9 +10,19 @@ declare_rule! {
     /// the finding, at its `package` statement.
     ///
     /// ```proto
-    /// // Invalid: acme/user/v1/a.proto and acme/users/v1/b.proto
+    /// // Invalid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
     /// package acme.user.v1;
-    /// // Valid: acme/user/v1/a.proto and acme/user/v1/b.proto
+    /// // File: acme/users/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// // Valid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
     /// package acme.user.v1;
     /// ```
     pub struct PackageSameDirectory {

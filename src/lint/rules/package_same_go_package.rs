@@ -13,10 +13,23 @@ declare_rule! {
     /// finding, at its `go_package` option when it has one.
     ///
     /// ```proto
-    /// // Invalid: two files of package acme.user.v1
+    /// // Invalid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option go_package = "acme.dev/user/v1;userv1";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option go_package = "acme.dev/users/v1;usersv1";
-    /// // Valid: both files
+    /// // Valid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// option go_package = "acme.dev/user/v1;userv1";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option go_package = "acme.dev/user/v1;userv1";
     /// ```
     pub struct PackageSameGoPackage {

@@ -13,10 +13,23 @@ declare_rule! {
     /// finding, at its `java_package` option when it has one.
     ///
     /// ```proto
-    /// // Invalid: two files of package acme.user.v1
+    /// // Invalid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option java_package = "com.acme.user.v1";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option java_package = "com.acme.users.v1";
-    /// // Valid: both files
+    /// // Valid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// option java_package = "com.acme.user.v1";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option java_package = "com.acme.user.v1";
     /// ```
     pub struct PackageSameJavaPackage {

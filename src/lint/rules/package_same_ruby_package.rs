@@ -13,10 +13,23 @@ declare_rule! {
     /// finding, at its `ruby_package` option when it has one.
     ///
     /// ```proto
-    /// // Invalid: two files of package acme.user.v1
+    /// // Invalid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option ruby_package = "Acme::User::V1";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option ruby_package = "Acme::Users::V1";
-    /// // Valid: both files
+    /// // Valid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// option ruby_package = "Acme::User::V1";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option ruby_package = "Acme::User::V1";
     /// ```
     pub struct PackageSameRubyPackage {

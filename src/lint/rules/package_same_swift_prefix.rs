@@ -13,10 +13,23 @@ declare_rule! {
     /// finding, at its `swift_prefix` option when it has one.
     ///
     /// ```proto
-    /// // Invalid: two files of package acme.user.v1
+    /// // Invalid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option swift_prefix = "AU";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option swift_prefix = "AX";
-    /// // Valid: both files
+    /// // Valid
+    /// // File: acme/user/v1/a.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
+    /// option swift_prefix = "AU";
+    /// // File: acme/user/v1/b.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// option swift_prefix = "AU";
     /// ```
     pub struct PackageSameSwiftPrefix {

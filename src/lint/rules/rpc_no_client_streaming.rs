@@ -10,8 +10,12 @@ declare_rule! {
     /// ```proto
     /// // Invalid
     /// service UploadService { rpc Upload(stream UploadRequest) returns (UploadResponse); }
+    /// message UploadRequest {}
+    /// message UploadResponse {}
     /// // Valid
     /// service UploadService { rpc Upload(UploadRequest) returns (UploadResponse); }
+    /// message UploadRequest {}
+    /// message UploadResponse {}
     /// ```
     pub struct RpcNoClientStreaming {
         id: "RPC_NO_CLIENT_STREAMING",

@@ -10,8 +10,12 @@ declare_rule! {
     /// ```proto
     /// // Invalid
     /// service WatchService { rpc Watch(WatchRequest) returns (stream WatchResponse); }
+    /// message WatchRequest {}
+    /// message WatchResponse {}
     /// // Valid
     /// service WatchService { rpc Watch(WatchRequest) returns (WatchResponse); }
+    /// message WatchRequest {}
+    /// message WatchResponse {}
     /// ```
     pub struct RpcNoServerStreaming {
         id: "RPC_NO_SERVER_STREAMING",

@@ -10,8 +10,14 @@ declare_rule! {
     /// ```proto
     /// // Invalid
     /// service UserService { rpc get_user(GetUserRequest) returns (GetUserResponse); }
+    /// message GetUserRequest {}
+    /// message GetUserResponse {}
+    /// message User {}
     /// // Valid
     /// service UserService { rpc GetUser(GetUserRequest) returns (GetUserResponse); }
+    /// message GetUserRequest {}
+    /// message GetUserResponse {}
+    /// message User {}
     /// ```
     pub struct RpcPascalCase {
         id: "RPC_PASCAL_CASE",

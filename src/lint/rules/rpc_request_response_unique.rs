@@ -20,14 +20,18 @@ declare_rule! {
     /// ```proto
     /// // Invalid
     /// service UserService {
-    ///   rpc GetUser(GetUserRequest) returns (User);
-    ///   rpc UpdateUser(UpdateUserRequest) returns (User);
+    ///   rpc GetUser(User) returns (User);
     /// }
+    /// message User {}
     /// // Valid
     /// service UserService {
     ///   rpc GetUser(GetUserRequest) returns (GetUserResponse);
     ///   rpc UpdateUser(UpdateUserRequest) returns (UpdateUserResponse);
     /// }
+    /// message GetUserRequest {}
+    /// message GetUserResponse {}
+    /// message UpdateUserRequest {}
+    /// message UpdateUserResponse {}
     /// ```
     pub struct RpcRequestResponseUnique {
         id: "RPC_REQUEST_RESPONSE_UNIQUE",

@@ -12,9 +12,15 @@ declare_rule! {
     ///
     /// ```proto
     /// // Invalid
-    /// service UserService { rpc GetUser(User) returns (User); }
+    /// service UserService { rpc GetUser(GetUserRequest) returns (User); }
+    /// message GetUserRequest {}
+    /// message GetUserResponse {}
+    /// message User {}
     /// // Valid
     /// service UserService { rpc GetUser(GetUserRequest) returns (GetUserResponse); }
+    /// message GetUserRequest {}
+    /// message GetUserResponse {}
+    /// message User {}
     /// ```
     pub struct RpcResponseStandardName {
         id: "RPC_RESPONSE_STANDARD_NAME",

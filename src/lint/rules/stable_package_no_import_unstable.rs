@@ -15,10 +15,22 @@ declare_rule! {
     /// files are considered, as in buf. In no preset.
     ///
     /// ```proto
-    /// // Invalid: in package acme.user.v1
+    /// // Invalid
+    /// // File: acme/user/v1/user.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// import "acme/billing/v1beta1/billing.proto";
-    /// // Valid: in package acme.user.v1
+    /// // File: acme/billing/v1beta1/billing.proto
+    /// syntax = "proto3";
+    /// package acme.billing.v1beta1;
+    /// // Valid
+    /// // File: acme/user/v1/user.proto
+    /// syntax = "proto3";
+    /// package acme.user.v1;
     /// import "acme/billing/v1/billing.proto";
+    /// // File: acme/billing/v1/billing.proto
+    /// syntax = "proto3";
+    /// package acme.billing.v1;
     /// ```
     pub struct StablePackageNoImportUnstable {
         id: "STABLE_PACKAGE_NO_IMPORT_UNSTABLE",

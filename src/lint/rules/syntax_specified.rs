@@ -14,8 +14,10 @@ declare_rule! {
     ///
     /// ```proto
     /// // Invalid
+    /// // File: acme/user/v1/user.proto
     /// package acme.user.v1;
     /// // Valid
+    /// // File: acme/user/v1/user.proto
     /// syntax = "proto3";
     /// package acme.user.v1;
     /// ```

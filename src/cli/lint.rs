@@ -1,0 +1,137 @@
+//! `idl lint`: compile the workspace, lint the files asked for, report.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{self, Write};
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::args::LintArgs;
+use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_workspace};
+use crate::config::CONFIG_RULE;
+use crate::diagnostic::Diagnostic;
+use crate::lint::presets;
+use crate::report;
+use crate::source::Sources;
+use crate::workspace::Workspace;
+
+pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
+    let workspace = match discover_workspace(reporter, args.format, config, &args.paths) {
+        Ok(workspace) => workspace,
+        Err(code) => return code,
+    };
+    let usage_error = |message: String| {
+        reporter.report(args.format, vec![Diagnostic::error(CONFIG_RULE, message)], &Sources::default(), false);
+        EXIT_ERROR
+    };
+    for (given, flag) in [(args.fix, "--fix"), (args.stdin_filename.is_some(), "--stdin-filename")] {
+        if given {
+            return usage_error(format!("idl lint {flag} is not yet available"));
+        }
+    }
+    let mut lint_config = workspace.config.lint.clone();
+    if let Some(preset) = &args.preset {
+        if !presets::presets().contains_key(preset.as_str()) {
+            let known: Vec<&str> = presets::presets().keys().copied().collect();
+            return usage_error(format!("unknown lint preset `{preset}`; expected one of: {}", known.join(", ")));
+        }
+        lint_config.preset = Some(Spanned::new(0..0, preset.clone()));
+    }
+
+    let compilation = crate::compile::compile(&workspace);
+    let mut sources = Sources::default();
+    for file in workspace.config_file.iter().chain(compilation.files.iter().map(|f| &f.source)) {
+        sources.insert(file.clone());
+    }
+    let relative = relative_paths(&workspace);
+    let by_name: HashMap<String, String> =
+        workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect();
+    let findings = crate::lint::lint_with_paths(&compilation, &lint_config, workspace.config_file.as_ref(), &by_name);
+
+    let config_failed = findings.iter().any(|d| d.rule == CONFIG_RULE);
+    let compile_failed = compilation.has_errors();
+    let deny_warnings = args.deny.is_some() || lint_config.deny_warnings;
+    let mut code =
+        if compile_failed || config_failed { EXIT_ERROR } else { report::exit_code(&findings, deny_warnings) };
+
+    let mut diags = workspace.warnings;
+    diags.extend(compilation.diagnostics);
+    match &args.write_baseline {
+        // A baseline of a run that did not see every file would drop ignores later.
+        Some(path) if code != EXIT_ERROR => {
+            let (text, summary) = baseline(&findings, &relative);
+            match write_file(path, &text) {
+                Ok(()) => {
+                    let _ = writeln!(io::stderr(), "idl lint: wrote {} ({summary})", path.display());
+                    code = EXIT_CLEAN;
+                }
+                Err(error) => {
+                    diags.push(Diagnostic::error(IO_RULE, format!("cannot write {}: {error}", path.display())));
+                    code = EXIT_ERROR;
+                }
+            }
+            diags.extend(findings.into_iter().filter(|d| d.rule == CONFIG_RULE));
+        }
+        _ => diags.extend(findings),
+    }
+    reporter.report(args.format, diags, &sources, deny_warnings);
+    code
+}
+
+/// Display path of every target → its path relative to the config's directory
+/// (what `ignore` and `ignore_only` name), `/`-separated.
+fn relative_paths(workspace: &Workspace) -> HashMap<String, String> {
+    workspace
+        .targets
+        .iter()
+        .map(|target| {
+            let relative = match target.path.strip_prefix(&workspace.base_dir) {
+                Ok(relative) => relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"),
+                Err(_) => target.display_path.clone(),
+            };
+            (target.display_path.clone(), relative)
+        })
+        .collect()
+}
+
+/// The `[lint.ignore_only]` table that ignores every finding, and a summary of it.
+fn baseline(findings: &[Diagnostic], relative: &HashMap<String, String>) -> (String, String) {
+    let mut by_rule: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut count = 0;
+    for finding in findings.iter().filter(|d| d.rule != CONFIG_RULE) {
+        if let Some(path) = relative.get(&finding.path) {
+            by_rule.entry(finding.rule.as_str()).or_default().insert(path.as_str());
+            count += 1;
+        }
+    }
+    let mut text = String::from(
+        "# Written by `idl lint --write-baseline`: ignores every finding of that run.\n\
+         # Add it to idl.toml (merge it into an existing [lint.ignore_only] table);\n\
+         # paths are relative to the directory of idl.toml.\n\
+         [lint.ignore_only]\n",
+    );
+    let files: BTreeSet<&str> = by_rule.values().flatten().copied().collect();
+    for (rule, paths) in &by_rule {
+        text.push_str(rule);
+        text.push_str(" = [\n");
+        for path in paths {
+            text.push_str("  ");
+            text.push_str(&toml::Value::String((*path).to_string()).to_string());
+            text.push_str(",\n");
+        }
+        text.push_str("]\n");
+    }
+    let summary = format!("{count} findings of {} rules in {} files", by_rule.len(), files.len());
+    (text, summary)
+}
+
+/// Writes `text` to `path`, or to stdout for `-`.
+fn write_file(path: &Path, text: &str) -> io::Result<()> {
+    if path == Path::new("-") {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()
+    } else {
+        std::fs::write(path, text)
+    }
+}

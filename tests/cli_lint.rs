@@ -1,0 +1,271 @@
+//! `idl lint` and `idl rules` as a user runs them: exit codes, every output format,
+//! `--deny warnings`, config ignores, unused ignores and the baseline round trip.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+fn idl(dir: &Path) -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("idl");
+    cmd.current_dir(dir).env_remove("NO_COLOR").env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// A scratch workspace with an `idl.toml` (when given) and the given files.
+fn workspace(config: Option<&str>, files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    if let Some(config) = config {
+        fs::write(dir.path().join("idl.toml"), config).unwrap();
+    }
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = idl(dir).args(args).output().unwrap();
+    let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).unwrap();
+    (output.status.code().unwrap(), text(&output.stdout), text(&output.stderr))
+}
+
+const CLEAN: &str = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage User {\n  string name = 1;\n}\n";
+
+/// Two findings: MESSAGE_PASCAL_CASE and FIELD_LOWER_SNAKE_CASE.
+const DIRTY: &str =
+    "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage user_info {\n  string firstName = 1;\n}\n";
+
+/// The `short` lines of a run, one per finding.
+fn short_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|line| !line.is_empty()).collect()
+}
+
+#[test]
+fn clean_workspace_exits_0() {
+    let dir = workspace(None, &[("acme/user/v1/user.proto", CLEAN)]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint"]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+}
+
+#[test]
+fn findings_exit_1_in_every_format() {
+    let dir = workspace(None, &[("acme/user/v1/user.proto", DIRTY)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        short_lines(&stderr),
+        [
+            "acme/user/v1/user.proto:5:9: [MESSAGE_PASCAL_CASE] Message name \"user_info\" should be PascalCase, such as \"UserInfo\".",
+            "acme/user/v1/user.proto:6:10: [FIELD_LOWER_SNAKE_CASE] Field name \"firstName\" should be lower_snake_case, such as \"first_name\".",
+        ]
+    );
+    let (code, _, text) = run(dir.path(), &["lint", "--format", "text", "--color", "never"]);
+    assert_eq!(code, 1);
+    assert!(text.contains("MESSAGE_PASCAL_CASE") && text.contains("2 errors"), "{text}");
+    let (code, _, json) = run(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(code, 1);
+    let rules: Vec<String> = json
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rules, ["MESSAGE_PASCAL_CASE", "FIELD_LOWER_SNAKE_CASE"]);
+    let (code, _, github) = run(dir.path(), &["lint", "--format", "github"]);
+    assert_eq!(code, 1);
+    assert!(github.starts_with("::error file=acme/user/v1/user.proto,line=5"), "{github}");
+    let (code, _, junit) = run(dir.path(), &["lint", "--format", "junit"]);
+    assert_eq!(code, 1);
+    assert!(junit.contains("<testsuites") && junit.contains("FIELD_LOWER_SNAKE_CASE"), "{junit}");
+    let (code, _, sarif) = run(dir.path(), &["lint", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
+    let summaries: Vec<&str> =
+        rules.as_array().unwrap().iter().map(|rule| rule["shortDescription"]["text"].as_str().unwrap()).collect();
+    assert_eq!(summaries, ["Field names are lower_snake_case.", "Message names are PascalCase."]);
+}
+
+#[test]
+fn compile_and_config_errors_exit_2() {
+    let dir = workspace(None, &[("acme/user/v1/user.proto", "syntax = \"proto3\";\nmessage {\n")]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("[COMPILE]"), "{stderr}");
+
+    let dir = workspace(Some("[lint]\nuse = [\"NOT_A_RULE\"]\n"), &[("acme/user/v1/user.proto", CLEAN)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("idl.toml:2:8: [CONFIG] unknown lint rule or group `NOT_A_RULE`"), "{stderr}");
+
+    let dir = workspace(None, &[("acme/user/v1/user.proto", CLEAN)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--preset", "strictest", "--format", "short"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown lint preset `strictest`; expected one of: buf-standard, minimal"), "{stderr}");
+}
+
+#[test]
+fn preset_flag_overrides_the_config() {
+    // minimal has no naming rules; buf-standard does.
+    let dir = workspace(Some("[lint]\npreset = \"buf-standard\"\n"), &[("acme/user/v1/user.proto", DIRTY)]);
+    assert_eq!(run(dir.path(), &["lint", "--preset", "minimal"]).0, 0);
+    assert_eq!(run(dir.path(), &["lint"]).0, 1);
+}
+
+#[test]
+fn only_the_files_asked_for_are_linted() {
+    let dir = workspace(
+        None,
+        &[
+            (
+                "acme/user/v1/user.proto",
+                "syntax = \"proto3\";\npackage acme.user.v1;\nimport \"acme/user/v1/bad.proto\";\nmessage User { Bad bad = 1; }\n",
+            ),
+            (
+                "acme/user/v1/bad.proto",
+                "syntax = \"proto3\";\npackage acme.user.v1;\nmessage Bad { string badName = 1; }\n",
+            ),
+        ],
+    );
+    let (code, _, stderr) = run(dir.path(), &["lint", "acme/user/v1/user.proto", "--format", "short"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, _, stderr) = run(dir.path(), &["lint", "acme/user/v1/bad.proto", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("bad.proto:3:22: [FIELD_LOWER_SNAKE_CASE]"), "{stderr}");
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let config = "[lint]\n[lint.rules.FIELD_LOWER_SNAKE_CASE]\nseverity = \"warn\"\n[lint.rules.MESSAGE_PASCAL_CASE]\nseverity = \"info\"\n";
+    let dir = workspace(Some(config), &[("acme/user/v1/user.proto", DIRTY)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(short_lines(&stderr).len(), 2, "{stderr}");
+    assert_eq!(run(dir.path(), &["lint", "--deny", "warnings"]).0, 1);
+    fs::write(dir.path().join("idl.toml"), config.replace("[lint]\n", "[lint]\ndeny_warnings = true\n")).unwrap();
+    assert_eq!(run(dir.path(), &["lint"]).0, 1);
+}
+
+#[test]
+fn config_ignore_and_ignore_only() {
+    let files = [
+        ("acme/user/v1/user.proto", DIRTY),
+        ("legacy/acme/old/v1/old.proto", DIRTY.replace("acme.user.v1", "acme.old.v1").leak() as &str),
+    ];
+    let config = "roots = [\".\", \"legacy\"]\n[lint]\nignore = [\"legacy\"]\nignore_only = { FIELD_LOWER_SNAKE_CASE = [\"acme/user/v1/user.proto\"] }\n";
+    let dir = workspace(Some(config), &files);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        short_lines(&stderr),
+        [
+            "acme/user/v1/user.proto:5:9: [MESSAGE_PASCAL_CASE] Message name \"user_info\" should be PascalCase, such as \"UserInfo\"."
+        ]
+    );
+    // Groups work as keys; unknown keys are config errors.
+    let config = "[lint]\nignore_only = { BASIC = [\"acme\"] }\n";
+    let dir = workspace(Some(config), &[("acme/user/v1/user.proto", DIRTY)]);
+    assert_eq!(run(dir.path(), &["lint"]).0, 0);
+    let dir = workspace(Some("[lint]\nignore_only = { NOPE = [\"acme\"] }\n"), &[("acme/user/v1/user.proto", DIRTY)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("idl.toml:2:17: [CONFIG] unknown lint rule or group `NOPE` in `ignore_only`"), "{stderr}");
+}
+
+#[test]
+fn unused_and_unknown_ignore_comments_are_reported() {
+    let proto = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage User {\n  // buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n  string name = 1;\n  // idl:lint:ignore FIELD_LOWER_SNAKE_CAES\n  string other = 2;\n  // buf:lint:ignore FIELD_LOWER_SNAKE_CASE legacy\n  string oldName = 3;\n}\n";
+    let dir = workspace(None, &[("acme/user/v1/user.proto", proto)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 1, "the unknown rule is an error");
+    assert_eq!(
+        short_lines(&stderr),
+        [
+            "acme/user/v1/user.proto:6:6: [UNUSED_IGNORE] Ignore comment for FIELD_LOWER_SNAKE_CASE suppresses no finding.",
+            "acme/user/v1/user.proto:8:6: [UNUSED_IGNORE] Ignore comment names unknown rule \"FIELD_LOWER_SNAKE_CAES\".",
+        ]
+    );
+    let dir = workspace(Some("[lint]\nexcept = [\"UNUSED_IGNORE\"]\n"), &[("acme/user/v1/user.proto", proto)]);
+    assert_eq!(run(dir.path(), &["lint"]).0, 0);
+}
+
+#[test]
+fn ignore_comments_are_not_documentation() {
+    let proto = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\n// buf:lint:ignore FIELD_LOWER_SNAKE_CASE\nmessage User {\n  string oldName = 1;\n}\n";
+    let dir = workspace(
+        Some("[lint]\nuse = [\"COMMENT_MESSAGE\", \"FIELD_LOWER_SNAKE_CASE\"]\n"),
+        &[("acme/user/v1/user.proto", proto)],
+    );
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        short_lines(&stderr),
+        [
+            "acme/user/v1/user.proto:6:1: [COMMENT_MESSAGE] Message \"User\" should have a non-empty comment for documentation."
+        ]
+    );
+}
+
+#[test]
+fn baseline_round_trip_ignores_every_finding() {
+    let files = [
+        ("proto/acme/user/v1/user.proto", DIRTY),
+        ("proto/acme/user/v1/other.proto", "syntax = \"proto3\";\npackage acme.user.v1;\nenum color { RED = 0; }\n"),
+    ];
+    let config = "roots = [\"proto\"]\n[lint]\npreset = \"buf-standard\"\nuse = [\"COMMENTS\"]\n";
+    let dir = workspace(Some(config), &files);
+    assert_eq!(run(dir.path(), &["lint"]).0, 1);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--write-baseline", "baseline.toml"]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    assert!(stderr.starts_with("idl lint: wrote baseline.toml ("), "{stderr}");
+    let baseline = fs::read_to_string(dir.path().join("baseline.toml")).unwrap();
+    assert!(
+        baseline.contains("[lint.ignore_only]\nCOMMENT_ENUM = [\n  \"proto/acme/user/v1/other.proto\",\n]\n"),
+        "{baseline}"
+    );
+    fs::write(dir.path().join("idl.toml"), format!("{config}{baseline}")).unwrap();
+    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    // Run from a subdirectory: paths stay relative to idl.toml.
+    let (code, _, stderr) = run(&dir.path().join("proto"), &["lint", "--format", "short"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn rules_lists_and_explains() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, table, _) = run(dir.path(), &["rules"]);
+    assert_eq!(code, 0);
+    let header = table.lines().next().unwrap();
+    assert!(header.starts_with("ID ") && header.contains("PRESETS/GROUPS") && header.ends_with("SUMMARY"), "{header}");
+    let row = table.lines().find(|line| line.starts_with("ENUM_PASCAL_CASE ")).unwrap();
+    assert!(
+        row.contains("error") && row.contains("buf-standard,BASIC") && row.ends_with("Enum names are PascalCase."),
+        "{row}"
+    );
+    assert!(table.lines().any(|line| line.starts_with("UNUSED_IGNORE ")));
+
+    let (code, json, _) = run(dir.path(), &["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rules: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(rules.as_array().unwrap().len(), table.lines().count() - 1);
+    let suffix = rules.as_array().unwrap().iter().find(|rule| rule["id"] == "SERVICE_SUFFIX").unwrap();
+    assert_eq!(suffix["options"][0]["name"], "suffix");
+    assert_eq!(suffix["default_severity"], "error");
+
+    let (code, doc, _) = run(dir.path(), &["rules", "ENUM_PASCAL_CASE"]);
+    assert_eq!(code, 0);
+    assert!(doc.starts_with("# ENUM_PASCAL_CASE\n") && doc.contains("// Invalid"), "{doc}");
+    let (code, doc_lower, _) = run(dir.path(), &["rules", "enum_pascal_case"]);
+    assert_eq!((code, doc_lower), (0, doc.clone()));
+    let (code, json, _) = run(dir.path(), &["rules", "ENUM_PASCAL_CASE", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rule: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(rule["doc"], doc);
+
+    let (code, stdout, stderr) = run(dir.path(), &["rules", "ENUM_PASCAL_CAS"]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("unknown rule `ENUM_PASCAL_CAS`; did you mean `ENUM_PASCAL_CASE`?"), "{stderr}");
+}
