@@ -56,7 +56,7 @@ pub fn run() -> i32 {
             build::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lint(args) => {
-            let reporter = Reporter::new(&cli.global, command_name);
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             lint::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Rules(args) => rules::run(args),
