@@ -3,6 +3,7 @@
 //! [`Diagnostic`]s to the report layer through a [`Reporter`].
 
 mod args;
+mod breaking;
 mod build;
 
 use std::io::{self, IsTerminal, Write};
@@ -44,9 +45,12 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name);
             build::run(args, &reporter, cli.global.config.as_deref())
         }
+        Command::Breaking(args) => {
+            let reporter = Reporter::new(&cli.global, command_name);
+            breaking::run(args, &reporter, cli.global.config.as_deref())
+        }
         Command::Lint(_)
         | Command::Format(_)
-        | Command::Breaking(_)
         | Command::Docs(_)
         | Command::Errors(_)
         | Command::Rules(_)
