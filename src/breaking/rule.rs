@@ -84,10 +84,10 @@ impl Findings {
     pub fn report(&mut self, at: At<'_, '_>, also: Option<&SideFile<'_>>, message: String) {
         let file = at.file;
         let mut diagnostic = Diagnostic::new(self.rule, Severity::Error, message).with_path(file.display_path());
-        if let (Some(source), Some(locations)) = (file.source, file.locations) {
-            if let Some(loc) = at.paths.iter().find_map(|p| locations.get(p)) {
-                diagnostic = diagnostic.with_span(source, loc.start as usize, loc.end as usize);
-            }
+        if let (Some(source), Some(locations)) = (file.source, file.locations)
+            && let Some(loc) = at.paths.iter().find_map(|p| locations.get(p))
+        {
+            diagnostic = diagnostic.with_span(source, loc.start as usize, loc.end as usize);
         }
         let mut files = vec![(file.name().to_string(), file.package().to_string())];
         if let Some(other) = also {

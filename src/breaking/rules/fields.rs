@@ -109,10 +109,10 @@ fn wire_json_group(field: &FieldDescriptor) -> u8 {
     }
 }
 
-/// An enum may be replaced by another of the same short name that keeps every
+/// Whether a changed enum type is still compatible: an enum may be replaced by another of the same short name that keeps every
 /// value of the old one.
 fn enum_compatible(base: &FieldDescriptor, head: &FieldDescriptor) -> bool {
-    let (Kind::Enum(b), Kind::Enum(h)) = (base.kind(), head.kind()) else { return true };
+    let (Kind::Enum(b), Kind::Enum(h)) = (base.kind(), head.kind()) else { return false };
     b.name() == h.name() && b.values().all(|v| h.values().any(|w| w.name() == v.name() && w.number() == v.number()))
 }
 
@@ -137,8 +137,6 @@ fn field_wire_compatible_type(pairs: &Pairs<'_>, out: &mut Findings) {
             changed_type(out, base, head, file, base_file, &extra);
         } else if type_name(base) != type_name(head) && !enum_compatible(base, head) {
             changed_type_name(out, base, head, file, base_file);
-        } else if type_name(base) != type_name(head) && !matches!(head.kind(), Kind::Enum(_)) {
-            changed_type_name(out, base, head, file, base_file);
         }
     });
 }
@@ -154,8 +152,6 @@ fn field_wire_json_compatible_type(pairs: &Pairs<'_>, out: &mut Findings) {
             let extra = " See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules and https://developers.google.com/protocol-buffers/docs/proto3#json for JSON compatibility rules.";
             changed_type(out, base, head, file, base_file, extra);
         } else if type_name(base) != type_name(head) && !enum_compatible(base, head) {
-            changed_type_name(out, base, head, file, base_file);
-        } else if type_name(base) != type_name(head) && !matches!(head.kind(), Kind::Enum(_)) {
             changed_type_name(out, base, head, file, base_file);
         }
     });

@@ -32,15 +32,13 @@ fn package_no_delete(pairs: &Pairs<'_>, out: &mut Findings) {
     }
 }
 
+/// Nested name and descriptor path of every element of one kind in a file.
+type Collect = fn(&SideFile<'_>) -> Vec<(String, Vec<i32>)>;
+
 /// Elements of one kind, by (package, nested name) → (file, descriptor path).
 type Elements<'s, 'a> = BTreeMap<(&'s str, String), (&'s SideFile<'a>, Vec<i32>)>;
 
-fn package_element_no_delete<'a>(
-    pairs: &Pairs<'a>,
-    out: &mut Findings,
-    kind: &str,
-    collect: fn(&SideFile<'_>) -> Vec<(String, Vec<i32>)>,
-) {
+fn package_element_no_delete<'a>(pairs: &Pairs<'a>, out: &mut Findings, kind: &str, collect: Collect) {
     let elements = |side: &'a Side<'a>| -> Elements<'a, 'a> {
         let mut map = BTreeMap::new();
         for f in &side.files {
