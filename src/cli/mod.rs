@@ -3,6 +3,7 @@
 //! [`Diagnostic`]s to the report layer through a [`Reporter`].
 
 mod args;
+mod breaking;
 mod build;
 mod lint;
 mod rules;
@@ -60,12 +61,11 @@ pub fn run() -> i32 {
             lint::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Rules(args) => rules::run(args),
-        Command::Format(_)
-        | Command::Breaking(_)
-        | Command::Docs(_)
-        | Command::Errors(_)
-        | Command::Init
-        | Command::Lsp => {
+        Command::Breaking(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            breaking::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Format(_) | Command::Docs(_) | Command::Errors(_) | Command::Init | Command::Lsp => {
             let _ = writeln!(io::stderr(), "idl {command_name}: not yet available");
             EXIT_ERROR
         }

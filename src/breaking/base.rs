@@ -1,0 +1,88 @@
+//! What `--against` names: a descriptor set file, a directory laid out like the
+//! workspace, or a git ref; turned into the base side of the comparison.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use prost_reflect::DescriptorPool;
+
+use super::git;
+use crate::compile::Syntax;
+use crate::workspace::Workspace;
+
+/// A base read into memory.
+pub enum Base {
+    /// Sources to compile (a git tree or a directory): import name → (display path, text).
+    Sources(BTreeMap<String, (String, Arc<str>)>, String),
+    /// A descriptor set, already linked; its display label.
+    DescriptorSet(DescriptorPool, String),
+}
+
+/// Reads the base. `against` is tried as a file (descriptor set), then a
+/// directory, then a git ref of the repository containing the workspace.
+pub fn load(workspace: &Workspace, cwd: &Path, against: &str, merge_base: bool) -> Result<Base, String> {
+    let excludes =
+        workspace.config.exclude_matcher(None).map_err(|_| "invalid `excludes` in the config".to_string())?;
+    let keep = |root: &Path, name: &str| {
+        let rel = root.strip_prefix(&workspace.base_dir).unwrap_or(root).join(name);
+        !excludes.is_match(rel)
+    };
+    let path = cwd.join(against);
+    if !merge_base && path.is_file() {
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {against}: {e}"))?;
+        let pool = DescriptorPool::decode(bytes.as_slice())
+            .map_err(|e| format!("{against} is not a valid FileDescriptorSet: {e}"))?;
+        return Ok(Base::DescriptorSet(pool, against.to_string()));
+    }
+    if !merge_base && path.is_dir() {
+        let mut files = BTreeMap::new();
+        for root in &workspace.roots {
+            let rel = root.strip_prefix(&workspace.base_dir).unwrap_or(Path::new(""));
+            let dir = path.join(rel);
+            let mut found = Vec::new();
+            walk(&dir, &dir, &mut found);
+            for (name, file) in found {
+                if files.contains_key(&name) || !keep(root, &name) {
+                    continue;
+                }
+                let text =
+                    std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                let display = file.strip_prefix(cwd).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+                files.insert(name, (display, Arc::from(text)));
+            }
+        }
+        return Ok(Base::Sources(files, against.to_string()));
+    }
+    let tree =
+        git::read_tree(&workspace.base_dir, against, merge_base, &workspace.roots, &keep).map_err(|e| e.to_string())?;
+    Ok(Base::Sources(tree.files, format!("{against} ({})", &tree.commit.to_string()[..12])))
+}
+
+/// Every `.proto` file under `dir`, by its `/`-separated path relative to `root`.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if path.is_dir() {
+            if !(matches!(name.as_str(), "node_modules" | "target" | ".git") || name.starts_with("bazel-")) {
+                walk(root, &path, out);
+            }
+        } else if name.ends_with(".proto") {
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            out.push((rel, path));
+        }
+    }
+}
+
+/// The declared syntax of a file of a descriptor set.
+pub fn descriptor_syntax(proto: &prost_types::FileDescriptorProto) -> Syntax {
+    match proto.syntax() {
+        "proto3" => Syntax::Proto3,
+        "editions" => Syntax::Editions(1000),
+        _ => Syntax::Proto2,
+    }
+}

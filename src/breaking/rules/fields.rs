@@ -1,0 +1,384 @@
+//! Field rules: type, name, JSON name, cardinality, oneof membership and field options.
+
+use prost_reflect::{Cardinality, FieldDescriptor, Kind};
+
+use super::support::{field_description, field_description_with_name, kind_name, type_name};
+use crate::breaking::rule::{Findings, at, at_any, sub};
+use crate::breaking::{Pairs, SideFile};
+use crate::breaking_rule;
+use crate::compile::Syntax;
+
+/// Runs `check` on every pair of fields with the head field's file.
+fn each_field(
+    pairs: &Pairs<'_>,
+    mut check: impl FnMut(&FieldDescriptor, &FieldDescriptor, &SideFile<'_>, &SideFile<'_>),
+) {
+    for (base, head) in &pairs.fields {
+        let head_file = pairs.head_file(&head.parent_file());
+        let base_file = pairs.base_file(&base.parent_file());
+        check(base, head, head_file, base_file);
+    }
+}
+
+/// The location of a field's type: the type name for messages and enums, else the scalar type.
+fn type_path(field: &FieldDescriptor) -> Vec<i32> {
+    match field.kind() {
+        Kind::Message(_) | Kind::Enum(_) => sub(field.path(), &[6]),
+        _ => sub(field.path(), &[5]),
+    }
+}
+
+fn changed_type(
+    out: &mut Findings,
+    base: &FieldDescriptor,
+    head: &FieldDescriptor,
+    file: &SideFile<'_>,
+    base_file: &SideFile<'_>,
+    extra: &str,
+) {
+    let message =
+        format!("{} changed type from {:?} to {:?}.{extra}", field_description(head), kind_name(base), kind_name(head));
+    out.report(at(file, &type_path(head)), Some(base_file), message);
+}
+
+fn changed_type_name(
+    out: &mut Findings,
+    base: &FieldDescriptor,
+    head: &FieldDescriptor,
+    file: &SideFile<'_>,
+    base_file: &SideFile<'_>,
+) {
+    let message = format!(
+        "{} changed type from {:?} to {:?}.",
+        field_description(head),
+        type_name(base).unwrap_or_default(),
+        type_name(head).unwrap_or_default()
+    );
+    out.report(at(file, &sub(head.path(), &[6])), Some(base_file), message);
+}
+
+breaking_rule! {
+    /// Fields keep their type (messages and enums compared by full name).
+    pub static FIELD_SAME_TYPE = "FIELD_SAME_TYPE", [CSR, FILE, PACKAGE] => field_same_type;
+}
+
+fn field_same_type(pairs: &Pairs<'_>, out: &mut Findings) {
+    each_field(pairs, |base, head, file, base_file| {
+        if kind_name(base) != kind_name(head) {
+            changed_type(out, base, head, file, base_file, "");
+        } else if type_name(base) != type_name(head) {
+            changed_type_name(out, base, head, file, base_file);
+        }
+    });
+}
+
+/// buf's wire compatibility groups.
+fn wire_group(field: &FieldDescriptor) -> u8 {
+    match kind_name(field) {
+        "int32" | "int64" | "uint32" | "uint64" | "bool" => 1,
+        "sint32" | "sint64" => 2,
+        "string" => 3,
+        "bytes" => 4,
+        "fixed32" | "sfixed32" => 5,
+        "fixed64" | "sfixed64" => 6,
+        "double" => 7,
+        "float" => 8,
+        "group" => 9,
+        "message" => 10,
+        _ => 11,
+    }
+}
+
+/// buf's wire-and-JSON compatibility groups.
+fn wire_json_group(field: &FieldDescriptor) -> u8 {
+    match kind_name(field) {
+        "int32" | "uint32" => 1,
+        "int64" | "uint64" => 2,
+        "fixed32" | "sfixed32" => 3,
+        "fixed64" | "sfixed64" => 4,
+        "bool" => 5,
+        "sint32" => 6,
+        "sint64" => 7,
+        "string" => 8,
+        "bytes" => 9,
+        "double" => 10,
+        "float" => 11,
+        "group" => 12,
+        "message" => 13,
+        _ => 14,
+    }
+}
+
+/// Whether a changed enum type is still compatible: an enum may be replaced by another of the same short name that keeps every
+/// value of the old one.
+fn enum_compatible(base: &FieldDescriptor, head: &FieldDescriptor) -> bool {
+    let (Kind::Enum(b), Kind::Enum(h)) = (base.kind(), head.kind()) else { return false };
+    b.name() == h.name() && b.values().all(|v| h.values().any(|w| w.name() == v.name() && w.number() == v.number()))
+}
+
+const WIRE_NOTE: &str =
+    " See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules.";
+
+breaking_rule! {
+    /// Fields change type only within buf's wire-compatible groups.
+    pub static FIELD_WIRE_COMPATIBLE_TYPE = "FIELD_WIRE_COMPATIBLE_TYPE", [WIRE] => field_wire_compatible_type;
+}
+
+fn field_wire_compatible_type(pairs: &Pairs<'_>, out: &mut Findings) {
+    each_field(pairs, |base, head, file, base_file| {
+        if wire_group(base) != wire_group(head) {
+            let extra = match (kind_name(base), kind_name(head)) {
+                ("string", "bytes") => return,
+                ("bytes", "string") => format!(
+                    "{WIRE_NOTE} Note that while string and bytes are compatible if the data is valid UTF-8, there is no way to enforce that a bytes field is UTF-8, so these fields may be incompatible."
+                ),
+                _ => WIRE_NOTE.to_string(),
+            };
+            changed_type(out, base, head, file, base_file, &extra);
+        } else if type_name(base) != type_name(head) && !enum_compatible(base, head) {
+            changed_type_name(out, base, head, file, base_file);
+        }
+    });
+}
+
+breaking_rule! {
+    /// Fields change type only within buf's wire- and JSON-compatible groups.
+    pub static FIELD_WIRE_JSON_COMPATIBLE_TYPE = "FIELD_WIRE_JSON_COMPATIBLE_TYPE", [CSR, WIRE_JSON] => field_wire_json_compatible_type;
+}
+
+fn field_wire_json_compatible_type(pairs: &Pairs<'_>, out: &mut Findings) {
+    each_field(pairs, |base, head, file, base_file| {
+        if wire_json_group(base) != wire_json_group(head) {
+            let extra = " See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules and https://developers.google.com/protocol-buffers/docs/proto3#json for JSON compatibility rules.";
+            changed_type(out, base, head, file, base_file, extra);
+        } else if type_name(base) != type_name(head) && !enum_compatible(base, head) {
+            changed_type_name(out, base, head, file, base_file);
+        }
+    });
+}
+
+breaking_rule! {
+    /// Fields keep their name.
+    pub static FIELD_SAME_NAME = "FIELD_SAME_NAME", [CSR, FILE, PACKAGE, WIRE_JSON] => field_same_name;
+}
+
+fn field_same_name(pairs: &Pairs<'_>, out: &mut Findings) {
+    each_field(pairs, |base, head, file, base_file| {
+        if base.name() != head.name() {
+            let message = format!(
+                "{} changed name from {:?} to {:?}.",
+                field_description_with_name(head, ""),
+                base.name(),
+                head.name()
+            );
+            out.report(at(file, &sub(head.path(), &[1])), Some(base_file), message);
+        }
+    });
+}
+
+breaking_rule! {
+    /// Fields keep their JSON name.
+    pub static FIELD_SAME_JSON_NAME = "FIELD_SAME_JSON_NAME", [CSR, FILE, PACKAGE, WIRE_JSON] => field_same_json_name;
+}
+
+fn field_same_json_name(pairs: &Pairs<'_>, out: &mut Findings) {
+    each_field(pairs, |base, head, file, base_file| {
+        if base.json_name() != head.json_name() {
+            let message = format!(
+                "{} changed option \"json_name\" from {:?} to {:?}.",
+                field_description(head),
+                base.json_name(),
+                head.json_name()
+            );
+            let paths = vec![sub(head.path(), &[10]), head.path().to_vec()];
+            out.report(at_any(file, paths), Some(base_file), message);
+        }
+    });
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cardinal {
+    Explicit,
+    Implicit,
+    Required,
+    Repeated,
+    Map,
+}
+
+impl Cardinal {
+    fn of(field: &FieldDescriptor) -> Cardinal {
+        if field.is_list() {
+            Cardinal::Repeated
+        } else if field.is_map() {
+            Cardinal::Map
+        } else if field.cardinality() == Cardinality::Required {
+            Cardinal::Required
+        } else if field.supports_presence() {
+            Cardinal::Explicit
+        } else {
+            Cardinal::Implicit
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Cardinal::Explicit => "optional with explicit presence",
+            Cardinal::Implicit => "optional with implicit presence",
+            Cardinal::Required => "required",
+            Cardinal::Repeated => "repeated",
+            Cardinal::Map => "map",
+        }
+    }
+
+    fn wire_group(self) -> u8 {
+        match self {
+            Cardinal::Explicit | Cardinal::Implicit => 1,
+            Cardinal::Required => 2,
+            Cardinal::Repeated | Cardinal::Map => 3,
+        }
+    }
+
+    fn wire_json_group(self) -> u8 {
+        match self {
+            Cardinal::Map => 4,
+            other => other.wire_group(),
+        }
+    }
+}
+
+fn cardinality_with(pairs: &Pairs<'_>, out: &mut Findings, group: fn(Cardinal) -> u8) {
+    each_field(pairs, |base, head, file, base_file| {
+        if base.parent_message().is_map_entry() && head.parent_message().is_map_entry() {
+            return;
+        }
+        let (b, h) = (Cardinal::of(base), Cardinal::of(head));
+        if group(b) != group(h) {
+            let message =
+                format!("{} changed cardinality from {:?} to {:?}.", field_description(head), b.name(), h.name());
+            out.report(at(file, head.path()), Some(base_file), message);
+        }
+    });
+}
+
+breaking_rule! {
+    /// Fields keep their cardinality (optional with explicit or implicit presence, required, repeated, map).
+    pub static FIELD_SAME_CARDINALITY = "FIELD_SAME_CARDINALITY", [FILE, PACKAGE] => field_same_cardinality;
+}
+
+fn field_same_cardinality(pairs: &Pairs<'_>, out: &mut Findings) {
+    cardinality_with(pairs, out, |c| c as u8);
+}
+
+breaking_rule! {
+    /// Fields change cardinality only in ways the binary encoding tolerates.
+    pub static FIELD_WIRE_COMPATIBLE_CARDINALITY = "FIELD_WIRE_COMPATIBLE_CARDINALITY", [WIRE] => field_wire_compatible_cardinality;
+}
+
+fn field_wire_compatible_cardinality(pairs: &Pairs<'_>, out: &mut Findings) {
+    cardinality_with(pairs, out, Cardinal::wire_group);
+}
+
+breaking_rule! {
+    /// Fields change cardinality only in ways the binary and JSON encodings tolerate.
+    pub static FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY = "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY", [CSR, WIRE_JSON] => field_wire_json_compatible_cardinality;
+}
+
+fn field_wire_json_compatible_cardinality(pairs: &Pairs<'_>, out: &mut Findings) {
+    cardinality_with(pairs, out, Cardinal::wire_json_group);
+}
+
+breaking_rule! {
+    /// Fields stay in (or out of) the same oneof.
+    pub static FIELD_SAME_ONEOF = "FIELD_SAME_ONEOF", [CSR, FILE, PACKAGE, WIRE_JSON, WIRE] => field_same_oneof;
+}
+
+fn field_same_oneof(pairs: &Pairs<'_>, out: &mut Findings) {
+    each_field(pairs, |base, head, file, base_file| {
+        let real =
+            |f: &FieldDescriptor| f.containing_oneof().filter(|o| !o.is_synthetic()).map(|o| o.name().to_string());
+        let message = match (real(base), real(head)) {
+            (None, None) => return,
+            (Some(b), Some(h)) if b == h => return,
+            // buf's message has a stray `q` here; kept for parity.
+            (Some(b), Some(h)) => format!("{}q moved from oneof {b:?} to oneof {h:?}.", field_description(head)),
+            (Some(_), None) => format!("{} moved from inside to outside a oneof.", field_description(head)),
+            (None, Some(_)) => format!("{} moved from outside to inside a oneof.", field_description(head)),
+        };
+        out.report(at(file, head.path()), Some(base_file), message);
+    });
+}
+
+breaking_rule! {
+    /// 64-bit integer fields keep their `jstype` option.
+    pub static FIELD_SAME_JSTYPE = "FIELD_SAME_JSTYPE", [FILE, PACKAGE] => field_same_jstype;
+}
+
+fn field_same_jstype(pairs: &Pairs<'_>, out: &mut Findings) {
+    let is64 = |f: &FieldDescriptor| matches!(kind_name(f), "int64" | "sint64" | "uint64" | "fixed64" | "sfixed64");
+    let jstype = |f: &FieldDescriptor| {
+        f.field_descriptor_proto().options.as_ref().map(|o| o.jstype()).unwrap_or_default().as_str_name()
+    };
+    each_field(pairs, |base, head, file, base_file| {
+        if is64(base) && is64(head) && jstype(base) != jstype(head) {
+            let message = format!(
+                "{} changed option \"jstype\" from {:?} to {:?}.",
+                field_description(head),
+                jstype(base),
+                jstype(head)
+            );
+            let paths = vec![sub(head.path(), &[8, 6]), head.path().to_vec()];
+            out.report(at_any(file, paths), Some(base_file), message);
+        }
+    });
+}
+
+/// The resolved `utf8_validation` feature of proto2 and proto3 files.
+fn utf8_validation(file: &SideFile<'_>) -> &'static str {
+    match file.syntax {
+        Syntax::Proto3 => "VERIFY",
+        _ => "NONE",
+    }
+}
+
+breaking_rule! {
+    /// String fields keep their UTF-8 validation.
+    pub static FIELD_SAME_UTF8_VALIDATION = "FIELD_SAME_UTF8_VALIDATION", [FILE, PACKAGE] => field_same_utf8_validation;
+}
+
+fn field_same_utf8_validation(pairs: &Pairs<'_>, out: &mut Findings) {
+    each_field(pairs, |base, head, file, base_file| {
+        if kind_name(base) != "string" || kind_name(head) != "string" {
+            return;
+        }
+        let (b, h) = (utf8_validation(base_file), utf8_validation(file));
+        if b != h {
+            let message = format!("{} changed UTF8 validation from {b} to {h}.", field_description(head));
+            let paths = vec![sub(head.path(), &[8, 21, 4]), head.path().to_vec()];
+            out.report(at_any(file, paths), Some(base_file), message);
+        }
+    });
+}
+
+breaking_rule! {
+    /// String fields keep their Java UTF-8 validation (`java_string_check_utf8`).
+    pub static FIELD_SAME_JAVA_UTF8_VALIDATION = "FIELD_SAME_JAVA_UTF8_VALIDATION", [FILE, PACKAGE] => field_same_java_utf8_validation;
+}
+
+fn field_same_java_utf8_validation(pairs: &Pairs<'_>, out: &mut Findings) {
+    let java = |f: &SideFile<'_>| {
+        let check = f.desc.file_descriptor_proto().options.as_ref().is_some_and(|o| o.java_string_check_utf8());
+        if check { "VERIFY" } else { utf8_validation(f) }
+    };
+    each_field(pairs, |base, head, file, base_file| {
+        if kind_name(base) != "string" || kind_name(head) != "string" {
+            return;
+        }
+        let (b, h) = (java(base_file), java(file));
+        if b != h {
+            let message =
+                format!("{} changed Java string UTF8 validation from {b:?} to {h:?}.", field_description(head));
+            let paths = vec![vec![8, 27], head.path().to_vec()];
+            out.report(at_any(file, paths), Some(base_file), message);
+        }
+    });
+}

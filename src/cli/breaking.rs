@@ -1,0 +1,136 @@
+//! `idl breaking`: compare the workspace with a base (git ref, directory or
+//! descriptor set) and report breaking changes.
+
+use std::path::{Path, PathBuf};
+
+use super::args::BreakingArgs;
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_workspace};
+use crate::breaking::base::{self, Base};
+use crate::breaking::{Side, SideFile};
+use crate::compile::{MemoryFiles, WorkspaceFiles, compile_from};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::Sources;
+
+pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
+    let workspace = match discover_workspace(reporter, args.format, config, &args.paths) {
+        Ok(workspace) => workspace,
+        Err(code) => return code,
+    };
+    let fail = |message: String| {
+        reporter.report(args.format, vec![Diagnostic::error(IO_RULE, message)], &Sources::default(), false);
+        EXIT_ERROR
+    };
+    let (against, merge_base) = match (&args.against, &args.against_merge_base) {
+        (Some(a), _) => (a.clone(), false),
+        (None, Some(r)) => (r.clone(), true),
+        (None, None) => match &workspace.config.breaking.against {
+            Some(a) => (a.get_ref().clone(), false),
+            None => return fail("no base to compare against: pass --against BASE or --against-merge-base REF".into()),
+        },
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let loaded = match base::load(&workspace, &cwd, &against, merge_base) {
+        Ok(loaded) => loaded,
+        Err(message) => return fail(message),
+    };
+
+    let head = crate::compile::compile(&workspace);
+    let mut sources = Sources::default();
+    for file in workspace.config_file.iter().chain(head.files.iter().map(|f| &f.source)) {
+        sources.insert(file.clone());
+    }
+    let mut diags = workspace.warnings.clone();
+    diags.extend(head.diagnostics.iter().cloned());
+
+    let prefixes = path_prefixes(&workspace, &cwd, &args.paths);
+    let selected = |name: &str| {
+        prefixes.is_empty() || prefixes.iter().any(|p| p.is_empty() || name == p || name.starts_with(&format!("{p}/")))
+    };
+    let fallback = WorkspaceFiles::new(&workspace);
+    let base_compilation;
+    let pool;
+    let base_side = match loaded {
+        Base::Sources(files, label) => {
+            let targets = files.keys().filter(|n| selected(n)).cloned().collect::<Vec<_>>();
+            if targets.is_empty() && !files.is_empty() {
+                // Nothing selected: compare nothing rather than everything.
+                return finish(reporter, args, diags, &sources);
+            }
+            let memory = MemoryFiles { files, targets, fallback: Some(&fallback), description: label };
+            base_compilation = compile_from(&memory);
+            for file in &base_compilation.files {
+                sources.insert(file.source.clone());
+            }
+            diags.extend(base_compilation.diagnostics.iter().cloned());
+            Side::from_compilation(&base_compilation)
+        }
+        Base::DescriptorSet(set, label) => {
+            pool = set;
+            let imports: Vec<&str> =
+                head.files.iter().filter(|f| !f.is_target).map(|f| f.source.name.as_str()).collect();
+            let files = pool
+                .files()
+                .filter(|f| selected(f.name()))
+                .filter(|f| !imports.contains(&f.name()))
+                .filter(|f| !f.name().starts_with("google/protobuf/") || head.file(f.name()).is_some())
+                .map(|desc| SideFile {
+                    syntax: base::descriptor_syntax(desc.file_descriptor_proto()),
+                    display: format!("{label}:{}", desc.name()),
+                    desc,
+                    source: None,
+                    locations: None,
+                })
+                .collect();
+            Side::new(files)
+        }
+    };
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        reporter.report(args.format, diags, &sources, false);
+        return EXIT_ERROR;
+    }
+    let head_side = Side::from_compilation(&head);
+    let config_file = workspace.config_file.as_ref();
+    let findings = crate::breaking::check(&base_side, &head_side, &workspace.config.breaking, config_file);
+    if findings.iter().any(|d| d.rule == crate::config::CONFIG_RULE) {
+        diags.extend(findings);
+        reporter.report(args.format, diags, &sources, false);
+        return EXIT_ERROR;
+    }
+    diags.extend(findings);
+    finish(reporter, args, diags, &sources)
+}
+
+fn finish(reporter: &Reporter, args: &BreakingArgs, diags: Vec<Diagnostic>, sources: &Sources) -> i32 {
+    let failed = diags.iter().any(|d| d.severity == Severity::Error);
+    reporter.report(args.format, diags, sources, false);
+    if failed { EXIT_FINDINGS } else { EXIT_CLEAN }
+}
+
+/// The import-name prefixes PATH arguments select (empty when none are given).
+fn path_prefixes(workspace: &crate::workspace::Workspace, cwd: &Path, paths: &[PathBuf]) -> Vec<String> {
+    let mut prefixes = Vec::new();
+    for path in paths {
+        let abs = normalize(&cwd.join(path));
+        for root in &workspace.roots {
+            if let Ok(rel) = abs.strip_prefix(root) {
+                prefixes.push(rel.to_string_lossy().replace('\\', "/"));
+                break;
+            }
+        }
+    }
+    prefixes
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

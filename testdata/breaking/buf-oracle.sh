@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Records buf's findings for every fixture as testdata/breaking/<RULE_ID>/buf.golden.jsonl:
+# `buf breaking head --against base` with only that rule enabled (buf.yaml v2).
+#   testdata/breaking/buf-oracle.sh            # regenerate all goldens
+#   testdata/breaking/buf-oracle.sh --check    # fail if a golden differs from buf's output
+set -euo pipefail
+BUF=${BUF:-$HOME/.cache/idl-peers/bin/buf}
+HERE=$(cd "$(dirname "$0")" && pwd)
+status=0
+for dir in "$HERE"/*/; do
+  rule=$(basename "$dir")
+  tmp=$(mktemp -d)
+  cp -r "$dir/base" "$dir/head" "$tmp/"
+  for side in base head; do printf 'version: v2\nbreaking:\n  use: [%s]\n' "$rule" >"$tmp/$side/buf.yaml"; done
+  out=$(cd "$tmp/head" && "$BUF" breaking --against ../base --error-format json 2>&1 | sort || true)
+  rm -rf "$tmp"
+  if [[ ${1:-} == --check ]]; then
+    if [[ "$out" != "$(cat "$dir/buf.golden.jsonl")" ]]; then echo "differs: $rule"; status=1; fi
+  else
+    printf '%s\n' "$out" >"$dir/buf.golden.jsonl"
+  fi
+done
+exit $status

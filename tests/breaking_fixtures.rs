@@ -1,0 +1,93 @@
+//! Every fixture `testdata/breaking/<RULE_ID>/{base,head}` is checked with only that
+//! rule enabled, and idl's findings are compared with buf's, recorded by
+//! `testdata/breaking/buf-oracle.sh` in `buf.golden.jsonl`.
+//!
+//! A finding compares by (path, start and end line and column, rule, message). Where
+//! buf has no position (it prints 1:1, or no path: a deleted file or top-level
+//! element), idl deliberately points at the element in the base instead, so those
+//! compare by (rule, message) only.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use idl::breaking::{Side, check};
+use idl::compile::{MemoryFiles, compile_from};
+use idl::config::BreakingConfig;
+
+fn read_dir(dir: &Path, display_prefix: &str) -> BTreeMap<String, (String, Arc<str>)> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".proto") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            files.insert(name.clone(), (format!("{display_prefix}{name}"), Arc::from(text)));
+        }
+    }
+    files
+}
+
+type Key = (String, Option<(u32, u32, u32, u32)>, String, String);
+
+fn golden(path: &Path) -> BTreeSet<Key> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let n = |k: &str| v[k].as_u64().unwrap() as u32;
+            let pos = (n("start_line"), n("start_column"), n("end_line"), n("end_column"));
+            let path = v["path"].as_str().unwrap_or("").to_string();
+            let rule = v["type"].as_str().unwrap().to_string();
+            let message = v["message"].as_str().unwrap().to_string();
+            if path.is_empty() || pos == (1, 1, 1, 1) {
+                (String::new(), None, rule, message)
+            } else {
+                (path, Some(pos), rule, message)
+            }
+        })
+        .collect()
+}
+
+fn run(dir: &Path) -> BTreeSet<Key> {
+    let rule = dir.file_name().unwrap().to_string_lossy().to_string();
+    let base = MemoryFiles { files: read_dir(&dir.join("base"), "base:"), ..Default::default() };
+    let head = MemoryFiles { files: read_dir(&dir.join("head"), ""), ..Default::default() };
+    let (base, head) = (compile_from(&base), compile_from(&head));
+    assert!(!base.has_errors() && !head.has_errors(), "{rule}: fixture does not compile");
+    let config = BreakingConfig { r#use: vec![toml::Spanned::new(0..0, rule.clone())], ..Default::default() };
+    let findings = check(&Side::from_compilation(&base), &Side::from_compilation(&head), &config, None);
+    findings
+        .into_iter()
+        .map(|d| match d.span {
+            Some(s) if !d.path.starts_with("base:") => {
+                let pos = (s.start.line, s.start.column, s.end.line, s.end.column);
+                (d.path, Some(pos), d.rule, d.message)
+            }
+            _ => (String::new(), None, d.rule, d.message),
+        })
+        .collect()
+}
+
+#[test]
+fn fixtures_agree_with_buf() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/breaking");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.join("buf.golden.jsonl").is_file() {
+            continue;
+        }
+        count += 1;
+        let (expected, actual) = (golden(&dir.join("buf.golden.jsonl")), run(&dir));
+        if expected != actual {
+            let missing: Vec<_> = expected.difference(&actual).collect();
+            let extra: Vec<_> = actual.difference(&expected).collect();
+            failures.push(format!("{}:\n  missing {missing:#?}\n  extra {extra:#?}", dir.display()));
+        }
+    }
+    assert!(count > 30, "fixtures not found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
