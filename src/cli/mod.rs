@@ -4,6 +4,7 @@
 
 mod args;
 mod build;
+mod format;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -44,8 +45,11 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name);
             build::run(args, &reporter, cli.global.config.as_deref())
         }
+        Command::Format(args) => {
+            let reporter = Reporter::new(&cli.global, command_name);
+            format::run(args, &reporter, cli.global.config.as_deref())
+        }
         Command::Lint(_)
-        | Command::Format(_)
         | Command::Breaking(_)
         | Command::Docs(_)
         | Command::Errors(_)
