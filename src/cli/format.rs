@@ -45,7 +45,7 @@ pub(super) fn run(args: &FormatArgs, reporter: &Reporter, config: Option<&Path>)
             if let Some(file) = &workspace.config_file {
                 sources.insert(file.clone());
             }
-            reporter.report(args.format, vec![diag], &sources, false);
+            reporter.report(args.format, vec![*diag], &sources, false);
             return EXIT_ERROR;
         }
     };
@@ -185,31 +185,34 @@ fn format_one(source: &SourceFile, options: &FormatOptions) -> Outcome {
                 .collect(),
         ),
         Err(FormatError::Unsupported) => Outcome::Failed(vec![
-            Diagnostic::error(FORMAT_RULE, "cannot format this file (nesting too deep); left unchanged")
-                .with_path(&source.display_path),
+            Diagnostic::error(
+                FORMAT_RULE,
+                "cannot format this file (nesting too deep or several package statements); left unchanged",
+            )
+            .with_path(&source.display_path),
         ]),
     }
 }
 
 /// `[format]` in idl.toml: `indent_width` (1 to 8). Unknown keys are errors.
-pub fn options_from_config(table: &toml::Table) -> Result<FormatOptions, Diagnostic> {
+pub fn options_from_config(table: &toml::Table) -> Result<FormatOptions, Box<Diagnostic>> {
     let mut options = FormatOptions::default();
     for (key, value) in table {
         match key.as_str() {
             "indent_width" => match value.as_integer() {
                 Some(n @ 1..=8) => options.indent_width = n as usize,
                 _ => {
-                    return Err(Diagnostic::error(
+                    return Err(Box::new(Diagnostic::error(
                         CONFIG_RULE,
                         "invalid value for `format.indent_width`: expected an integer from 1 to 8",
-                    ));
+                    )));
                 }
             },
             _ => {
-                return Err(Diagnostic::error(
+                return Err(Box::new(Diagnostic::error(
                     CONFIG_RULE,
                     format!("unknown key `{key}` in [format] of idl.toml (known: indent_width)"),
-                ));
+                )));
             }
         }
     }

@@ -65,6 +65,11 @@ pub fn format_parsed(
     };
     let toks = tokens::attribute(body, tokens);
     let tree = tree::TreeParser::new(body, &toks).file().map_err(|_| FormatError::Unsupported)?;
+    // buf keeps only the last of several `package` statements (a compile error
+    // anyway); refusing keeps their comments.
+    if tree.decls.iter().filter(|d| matches!(d, tree::Decl::Package { .. })).count() > 1 {
+        return Err(FormatError::Unsupported);
+    }
     let unit = " ".repeat(options.indent_width);
     let mut printer = printer::Printer::new(body, &toks, &unit);
     printer.write_file(&tree);

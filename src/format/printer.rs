@@ -117,6 +117,10 @@ impl<'a> Printer<'a> {
     // ---- low-level output (buf: P, Space, In, Out, Indent, WriteString) ----
 
     fn p(&mut self, elem: &str) {
+        // buf never starts a file with a blank line.
+        if self.last == '\0' && elem.is_empty() && self.pending_indent == 0 {
+            return;
+        }
         if !elem.trim().is_empty() {
             self.write_indent(None);
             self.write_string(elem);
