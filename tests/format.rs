@@ -256,7 +256,7 @@ fn random_mutations_keep_invariants() {
         let mut paths = Vec::new();
         walk(&dir, &mut paths);
         paths.sort();
-        for p in paths.iter().step_by(97).filter(|p| std::fs::metadata(p).map_or(false, |m| m.len() < 40_000)) {
+        for p in paths.iter().step_by(97).filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() < 40_000)) {
             seeds.push((p.display().to_string(), std::fs::read_to_string(p).unwrap()));
         }
     }
