@@ -5,6 +5,7 @@
 mod args;
 mod breaking;
 mod build;
+mod format;
 mod lint;
 mod rules;
 
@@ -65,7 +66,11 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             breaking::run(args, &reporter, cli.global.config.as_deref())
         }
-        Command::Format(_) | Command::Docs(_) | Command::Errors(_) | Command::Init | Command::Lsp => {
+        Command::Format(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            format::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Docs(_) | Command::Errors(_) | Command::Init | Command::Lsp => {
             let _ = writeln!(io::stderr(), "idl {command_name}: not yet available");
             EXIT_ERROR
         }
