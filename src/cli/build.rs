@@ -13,7 +13,7 @@ pub(super) fn run(args: &BuildArgs, reporter: &Reporter, config: Option<&Path>) 
         Ok(workspace) => workspace,
         Err(code) => return code,
     };
-    let compilation = crate::compile::compile(&workspace);
+    let compilation = super::compile_until_exit(&workspace);
 
     let mut sources = Sources::default();
     for file in workspace.config_file.iter().chain(compilation.files.iter().map(|f| &f.source)) {
@@ -31,7 +31,7 @@ pub(super) fn run(args: &BuildArgs, reporter: &Reporter, config: Option<&Path>) 
             failed = true;
         }
     }
-    diags.extend(compilation.diagnostics);
+    diags.extend(std::mem::take(&mut compilation.diagnostics));
     reporter.report(args.format, diags, &sources, false);
     if failed { EXIT_ERROR } else { EXIT_CLEAN }
 }

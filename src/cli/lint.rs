@@ -38,7 +38,7 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         lint_config.preset = Some(Spanned::new(0..0, preset.clone()));
     }
 
-    let compilation = crate::compile::compile(&workspace);
+    let compilation = super::compile_until_exit(&workspace);
     let mut sources = Sources::default();
     for file in workspace.config_file.iter().chain(compilation.files.iter().map(|f| &f.source)) {
         sources.insert(file.clone());
@@ -46,7 +46,7 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
     let relative = relative_paths(&workspace);
     let by_name: HashMap<String, String> =
         workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect();
-    let findings = crate::lint::lint_with_paths(&compilation, &lint_config, workspace.config_file.as_ref(), &by_name);
+    let findings = crate::lint::lint_with_paths(compilation, &lint_config, workspace.config_file.as_ref(), &by_name);
 
     let config_failed = findings.iter().any(|d| d.rule == CONFIG_RULE);
     let compile_failed = compilation.has_errors();
@@ -55,7 +55,7 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         if compile_failed || config_failed { EXIT_ERROR } else { report::exit_code(&findings, deny_warnings) };
 
     let mut diags = workspace.warnings;
-    diags.extend(compilation.diagnostics);
+    diags.extend(std::mem::take(&mut compilation.diagnostics));
     match &args.write_baseline {
         // A baseline of a run that did not see every file would drop ignores later.
         Some(path) if code != EXIT_ERROR => {

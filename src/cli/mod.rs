@@ -149,6 +149,13 @@ impl Reporter {
     }
 }
 
+/// Compiles for a command that ends the process: the result is never freed,
+/// because freeing a whole workspace's descriptors at exit costs up to half a
+/// second (googleapis) and the operating system reclaims it anyway.
+fn compile_until_exit(workspace: &Workspace) -> &'static mut crate::compile::Compilation {
+    Box::leak(Box::new(crate::compile::compile(workspace)))
+}
+
 /// Discovers the workspace of the working directory, or reports why there is
 /// none; the `Err` is the exit code.
 fn discover_workspace(
