@@ -252,9 +252,9 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
     // 7. Move option locations to their interpreted paths. The lowered
     // descriptors are dropped here: the pool has its own linked copy.
     let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
-    let files: Vec<CompiledFile> = order
-        .iter()
-        .filter_map(|&i| slots[i].take())
+    let ordered: Vec<Unit> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let files: Vec<CompiledFile> = ordered
+        .into_par_iter()
         .filter(|u| !implicit.contains(&u.source.name))
         .map(|u| {
             let (locations, syntax, option_dependency, visibilities) = match u.lowered {
@@ -384,7 +384,7 @@ fn pool_copy(l: &Lowered) -> d::FileDescriptorProto {
 
 /// Files linked per `DescriptorPool` call: small batches bound the transient
 /// copies prost-reflect makes while building, and confine a retry after an error.
-const LINK_BATCH: usize = 256;
+const LINK_BATCH: usize = 64;
 
 /// Links all healthy files in one pool, dependencies first. When a batch fails,
 /// the file at fault (and everything importing it) is dropped and the batch

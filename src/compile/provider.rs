@@ -25,12 +25,15 @@ pub trait FileProvider: Sync {
 /// roots and import paths.
 pub struct WorkspaceFiles<'a> {
     workspace: &'a Workspace,
+    /// Target index by import name (a linear search per read was quadratic).
+    targets: std::collections::HashMap<&'a str, usize>,
     cwd: std::path::PathBuf,
 }
 
 impl<'a> WorkspaceFiles<'a> {
     pub fn new(workspace: &'a Workspace) -> Self {
-        WorkspaceFiles { workspace, cwd: std::env::current_dir().unwrap_or_default() }
+        let targets = workspace.targets.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+        WorkspaceFiles { workspace, targets, cwd: std::env::current_dir().unwrap_or_default() }
     }
 }
 
@@ -40,7 +43,8 @@ impl FileProvider for WorkspaceFiles<'_> {
     }
 
     fn read(&self, name: &str) -> Option<ReadResult> {
-        if let Some(t) = self.workspace.targets.iter().find(|t| t.name == name) {
+        if let Some(&i) = self.targets.get(name) {
+            let t = &self.workspace.targets[i];
             return Some(read_text_file(&t.path, &t.display_path));
         }
         let path = self.workspace.resolve_import(name)?;
