@@ -284,3 +284,17 @@ fn warnings_are_reported_without_failing_and_quiet_hides_them() {
     assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
     assert!(quiet.stderr.is_empty(), "{}", stderr(&quiet));
 }
+
+#[test]
+fn a_path_brings_its_own_config() {
+    // From the repository root, `idl build testdata/example` uses
+    // testdata/example/idl.toml (roots = ["proto"]), so imports resolve.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = idl(root).args(["build", "testdata/example", "--format", "short"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = idl(root)
+        .args(["build", "testdata/example/proto/acme/user/v1/user.proto", "--format", "short"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

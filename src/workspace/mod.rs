@@ -87,7 +87,14 @@ pub fn discover(cwd: &Path, config_arg: Option<&Path>, paths: &[PathBuf]) -> Res
             }
             Some(path)
         }
-        None => cwd.ancestors().map(|dir| dir.join(CONFIG_FILE_NAME)).find(|path| path.is_file()),
+        // The config nearest to what is checked wins, as with ruff or
+        // .editorconfig: `idl lint other/project` uses other/project/idl.toml.
+        None => paths
+            .first()
+            .map(|p| normalize(&cwd.join(p)))
+            .into_iter()
+            .chain([cwd.clone()])
+            .find_map(|start| start.ancestors().map(|dir| dir.join(CONFIG_FILE_NAME)).find(|path| path.is_file())),
     };
     let (config, config_file, base_dir) = match config_path {
         Some(path) => {
