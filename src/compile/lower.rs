@@ -368,7 +368,7 @@ impl Lowerer<'_> {
             match item {
                 MessageItem::Field(f) => {
                     let j = msg.field.len() as i32;
-                    let field = self.field(&join(path, &[tag::message::FIELD, j]), f, None);
+                    let field = self.field(&join(path, &[tag::message::FIELD, j]), f, None, None);
                     msg.field.push(field);
                 }
                 MessageItem::Map(mf) => self.map_field(path, mf, msg),
@@ -398,7 +398,7 @@ impl Lowerer<'_> {
                             OneofItem::Field(f) => {
                                 members += 1;
                                 let j = msg.field.len() as i32;
-                                let field = self.field(&join(path, &[tag::message::FIELD, j]), f, Some(k));
+                                let field = self.field(&join(path, &[tag::message::FIELD, j]), f, Some(k), None);
                                 msg.field.push(field);
                             }
                             OneofItem::Group(g) => {
@@ -549,11 +549,9 @@ impl Lowerer<'_> {
         }
     }
 
-    fn check_label(&mut self, f_label: Option<(Label, Sp)>, in_oneof: bool, is_extension: bool) {
+    /// Labels the file's syntax forbids (a missing proto2 label is checked by the caller).
+    fn check_label(&mut self, f_label: Option<(Label, Sp)>) {
         match (self.syntax, f_label) {
-            (Syntax::Proto2, None) if !in_oneof => {
-                // protoc: proto2 fields need an explicit label.
-            }
             (Syntax::Proto3, Some((Label::Required, sp))) => {
                 self.err(sp, "Required fields are not allowed in proto3.");
             }
@@ -568,15 +566,26 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
-        let _ = is_extension;
     }
 
-    fn field(&mut self, path: &[i32], f: &FieldDecl, oneof: Option<i32>) -> d::FieldDescriptorProto {
+    /// A field of a message, a oneof (`oneof` is its index) or an `extend`
+    /// block (`extendee` is the extended type as written).
+    fn field(
+        &mut self,
+        path: &[i32],
+        f: &FieldDecl,
+        oneof: Option<i32>,
+        extendee: Option<Sp>,
+    ) -> d::FieldDescriptorProto {
         self.loc(path, f.span, Some(&f.comments));
+        if let Some(sp) = extendee {
+            // protoc records the extendee location right after the field's own.
+            self.loc(&join(path, &[tag::field::EXTENDEE]), sp, None);
+        }
         if f.label.is_none() && oneof.is_none() && self.syntax == Syntax::Proto2 {
             self.err(f.ty, "Expected \"required\", \"optional\", or \"repeated\".");
         }
-        self.check_label(f.label, oneof.is_some(), false);
+        self.check_label(f.label);
         let mut fd = d::FieldDescriptorProto { name: Some(self.text(f.name).to_string()), ..Default::default() };
         fd.label = Some(match f.label {
             Some((Label::Required, _)) => label::REQUIRED,
@@ -792,7 +801,7 @@ impl Lowerer<'_> {
             self.err(g.name, "Group names must start with a capital letter.");
         }
         self.loc(fpath, g.span, None);
-        self.check_label(g.label, oneof.is_some(), false);
+        self.check_label(g.label);
         if let Some((_, sp)) = g.label {
             self.loc(&join(fpath, &[tag::field::LABEL]), sp, None);
         }
@@ -870,10 +879,7 @@ impl Lowerer<'_> {
             match item {
                 ExtendItem::Field(f) => {
                     count += 1;
-                    if f.label.is_none() && self.syntax == Syntax::Proto2 {
-                        self.err(f.ty, "Expected \"required\", \"optional\", or \"repeated\".");
-                    }
-                    let mut fd = self.field_with_extendee(&fpath, f, e.extendee);
+                    let mut fd = self.field(&fpath, f, None, Some(e.extendee));
                     fd.extendee = Some(extendee.clone());
                     out.push(fd);
                 }
@@ -893,38 +899,6 @@ impl Lowerer<'_> {
         if count == 0 {
             self.err(e.span, "Expected at least one field in extend block.");
         }
-    }
-
-    fn field_with_extendee(&mut self, fpath: &[i32], f: &FieldDecl, extendee: Sp) -> d::FieldDescriptorProto {
-        // protoc records the extendee location right after the field's own.
-        self.loc(fpath, f.span, Some(&f.comments));
-        self.loc(&join(fpath, &[tag::field::EXTENDEE]), extendee, None);
-        self.check_label(f.label, false, true);
-        let mut fd = d::FieldDescriptorProto { name: Some(self.text(f.name).to_string()), ..Default::default() };
-        fd.label = Some(match f.label {
-            Some((Label::Required, _)) => label::REQUIRED,
-            Some((Label::Repeated, _)) => label::REPEATED,
-            _ => label::OPTIONAL,
-        });
-        if let Some((l, sp)) = f.label {
-            self.loc(&join(fpath, &[tag::field::LABEL]), sp, None);
-            if l == Label::Optional && self.syntax == Syntax::Proto3 {
-                fd.proto3_optional = Some(true);
-            }
-        }
-        let ty = self.text(f.ty);
-        if let Some(t) = field_type::scalar(ty) {
-            fd.r#type = Some(t);
-            self.loc(&join(fpath, &[tag::field::TYPE]), f.ty, None);
-        } else {
-            fd.type_name = Some(strip_ws(ty));
-            self.loc(&join(fpath, &[tag::field::TYPE_NAME]), f.ty, None);
-        }
-        self.loc(&join(fpath, &[tag::field::NAME]), f.name, None);
-        fd.number = Some(self.int32(f.number));
-        self.loc(&join(fpath, &[tag::field::NUMBER]), f.number.span, None);
-        self.field_options(fpath, f.options.as_ref(), &mut fd);
-        fd
     }
 
     // ---- enums ----
