@@ -509,26 +509,37 @@ impl<'a> Parser<'a> {
     }
 
     fn message_block(&mut self) -> PResult<(Comments, Vec<MessageItem>, Sp)> {
+        self.block("message definition", Self::message_item)
+    }
+
+    /// `{ item* }`: the body of a message, oneof, enum, service, rpc or extend.
+    /// Comments after `{` belong to the declaration; a broken item is skipped so
+    /// the rest of the block still parses.
+    fn block<T>(
+        &mut self,
+        what: &str,
+        mut item: impl FnMut(&mut Self) -> PResult<Option<T>>,
+    ) -> PResult<(Comments, Vec<T>, Sp)> {
         self.enter()?;
         let (_, comments) = self.end_of_decl("{", true)?;
-        let mut body = Vec::new();
+        let mut items = Vec::new();
         let end = loop {
             if let Some(end) = self.try_end_of_decl("}") {
                 break end;
             }
             if self.at_end() {
                 self.leave();
-                return self.fail("Reached end of input in message definition (missing '}').");
+                return self.fail(format!("Reached end of input in {what} (missing '}}')."));
             }
             let before = self.pos;
-            match self.message_item() {
-                Ok(Some(item)) => body.push(item),
+            match item(self) {
+                Ok(Some(i)) => items.push(i),
                 Ok(None) => {}
                 Err(Failed) => self.recover(before)?,
             }
         };
         self.leave();
-        Ok((comments, body, end))
+        Ok((comments, items, end))
     }
 
     /// After a failed statement inside a block: skip it, unless the failure was a
@@ -647,38 +658,22 @@ impl<'a> Parser<'a> {
     fn oneof(&mut self) -> PResult<OneofDecl> {
         let start = self.consume("oneof")?;
         let name = self.ident("Expected oneof name.")?;
-        self.enter()?;
-        let (_, comments) = self.end_of_decl("{", true)?;
-        let mut items = Vec::new();
-        let end = loop {
-            if let Some(end) = self.try_end_of_decl("}") {
-                break end;
-            }
-            if self.at_end() {
-                self.leave();
-                return self.fail("Reached end of input in oneof definition (missing '}').");
-            }
-            let before = self.pos;
-            let item = if let Some(sp) = self.try_end_of_decl(";") {
-                Ok(OneofItem::Empty(sp))
-            } else if self.looking_at("option") {
-                self.option_statement().map(OneofItem::Option)
+        let (comments, items, end) = self.block("oneof definition", |p| {
+            Ok(Some(if let Some(sp) = p.try_end_of_decl(";") {
+                OneofItem::Empty(sp)
+            } else if p.looking_at("option") {
+                OneofItem::Option(p.option_statement()?)
             } else {
-                self.field_like(false).and_then(|f| match f {
-                    FieldLike::Field(f) => Ok(OneofItem::Field(f)),
-                    FieldLike::Group(g) => Ok(OneofItem::Group(g)),
+                match p.field_like(false)? {
+                    FieldLike::Field(f) => OneofItem::Field(f),
+                    FieldLike::Group(g) => OneofItem::Group(g),
                     FieldLike::Map(m) => {
-                        self.error_at(m.map_span, "Map fields are not allowed in oneofs.");
-                        Err(Failed)
+                        p.error_at(m.map_span, "Map fields are not allowed in oneofs.");
+                        return Err(Failed);
                     }
-                })
-            };
-            match item {
-                Ok(i) => items.push(i),
-                Err(Failed) => self.recover(before)?,
-            }
-        };
-        self.leave();
+                }
+            }))
+        })?;
         Ok(OneofDecl { span: start.to(end), name, items, comments })
     }
 
@@ -741,36 +736,17 @@ impl<'a> Parser<'a> {
     fn enum_decl(&mut self) -> PResult<EnumDecl> {
         let start = self.consume("enum")?;
         let name = self.ident("Expected enum name.")?;
-        self.enter()?;
-        let (_, comments) = self.end_of_decl("{", true)?;
-        let mut items = Vec::new();
-        let end = loop {
-            if let Some(end) = self.try_end_of_decl("}") {
-                break end;
-            }
-            if self.at_end() {
-                self.leave();
-                return self.fail("Reached end of input in enum definition (missing '}').");
-            }
-            let before = self.pos;
-            let item = if let Some(sp) = self.try_end_of_decl(";") {
-                Ok(EnumItem::Empty(sp))
-            } else if self.looking_at("option")
-                && self.kind() == Some(TokenKind::Ident)
-                && self.peek_text(1) != Some("=")
-            {
-                self.option_statement().map(EnumItem::Option)
-            } else if self.looking_at("reserved") && self.peek_text(1) != Some("=") {
-                self.reserved(true).map(EnumItem::Reserved)
+        let (comments, items, end) = self.block("enum definition", |p| {
+            Ok(Some(if let Some(sp) = p.try_end_of_decl(";") {
+                EnumItem::Empty(sp)
+            } else if p.looking_at("option") && p.kind() == Some(TokenKind::Ident) && p.peek_text(1) != Some("=") {
+                EnumItem::Option(p.option_statement()?)
+            } else if p.looking_at("reserved") && p.peek_text(1) != Some("=") {
+                EnumItem::Reserved(p.reserved(true)?)
             } else {
-                self.enum_value().map(EnumItem::Value)
-            };
-            match item {
-                Ok(i) => items.push(i),
-                Err(Failed) => self.recover(before)?,
-            }
-        };
-        self.leave();
+                EnumItem::Value(p.enum_value()?)
+            }))
+        })?;
         Ok(EnumDecl { span: start.to(end), visibility: None, name, items, comments })
     }
 
@@ -788,33 +764,17 @@ impl<'a> Parser<'a> {
     fn service(&mut self) -> PResult<ServiceDecl> {
         let start = self.consume("service")?;
         let name = self.ident("Expected service name.")?;
-        self.enter()?;
-        let (_, comments) = self.end_of_decl("{", true)?;
-        let mut items = Vec::new();
-        let end = loop {
-            if let Some(end) = self.try_end_of_decl("}") {
-                break end;
-            }
-            if self.at_end() {
-                self.leave();
-                return self.fail("Reached end of input in service definition (missing '}').");
-            }
-            let before = self.pos;
-            let item = if let Some(sp) = self.try_end_of_decl(";") {
-                Ok(ServiceItem::Empty(sp))
-            } else if self.looking_at("option") {
-                self.option_statement().map(ServiceItem::Option)
-            } else if self.looking_at("rpc") {
-                self.rpc().map(ServiceItem::Rpc)
+        let (comments, items, end) = self.block("service definition", |p| {
+            Ok(Some(if let Some(sp) = p.try_end_of_decl(";") {
+                ServiceItem::Empty(sp)
+            } else if p.looking_at("option") {
+                ServiceItem::Option(p.option_statement()?)
+            } else if p.looking_at("rpc") {
+                ServiceItem::Rpc(p.rpc()?)
             } else {
-                self.fail("Expected \"rpc\".")
-            };
-            match item {
-                Ok(i) => items.push(i),
-                Err(Failed) => self.recover(before)?,
-            }
-        };
-        self.leave();
+                return p.fail("Expected \"rpc\".");
+            }))
+        })?;
         Ok(ServiceDecl { span: start.to(end), name, items, comments })
     }
 
@@ -837,31 +797,15 @@ impl<'a> Parser<'a> {
         self.consume("returns")?;
         let output = self.rpc_type()?;
         if self.looking_at("{") {
-            self.enter()?;
-            let (_, comments) = self.end_of_decl("{", true)?;
-            let mut body = Vec::new();
-            let end = loop {
-                if let Some(end) = self.try_end_of_decl("}") {
-                    break end;
-                }
-                if self.at_end() {
-                    self.leave();
-                    return self.fail("Reached end of input in method options (missing '}').");
-                }
-                let before = self.pos;
-                let item = if let Some(sp) = self.try_end_of_decl(";") {
-                    Ok(RpcItem::Empty(sp))
-                } else if self.looking_at("option") {
-                    self.option_statement().map(RpcItem::Option)
+            let (comments, body, end) = self.block("method options", |p| {
+                Ok(Some(if let Some(sp) = p.try_end_of_decl(";") {
+                    RpcItem::Empty(sp)
+                } else if p.looking_at("option") {
+                    RpcItem::Option(p.option_statement()?)
                 } else {
-                    self.fail("Expected \"option\".")
-                };
-                match item {
-                    Ok(i) => body.push(i),
-                    Err(Failed) => self.recover(before)?,
-                }
-            };
-            self.leave();
+                    return p.fail("Expected \"option\".");
+                }))
+            })?;
             Ok(RpcDecl { span: start.to(end), name, input, output, body: Some(body), comments })
         } else {
             let (end, comments) = self.end_of_decl(";", true)?;
@@ -874,36 +818,20 @@ impl<'a> Parser<'a> {
     fn extend(&mut self) -> PResult<ExtendDecl> {
         let start = self.consume("extend")?;
         let extendee = self.type_name()?;
-        self.enter()?;
-        let (_, comments) = self.end_of_decl("{", true)?;
-        let mut items = Vec::new();
-        let end = loop {
-            if let Some(end) = self.try_end_of_decl("}") {
-                break end;
-            }
-            if self.at_end() {
-                self.leave();
-                return self.fail("Reached end of input in extend definition (missing '}').");
-            }
-            let before = self.pos;
-            let item = if let Some(sp) = self.try_end_of_decl(";") {
-                Ok(ExtendItem::Empty(sp))
+        let (comments, items, end) = self.block("extend definition", |p| {
+            Ok(Some(if let Some(sp) = p.try_end_of_decl(";") {
+                ExtendItem::Empty(sp)
             } else {
-                self.field_like(true).and_then(|f| match f {
-                    FieldLike::Field(f) => Ok(ExtendItem::Field(f)),
-                    FieldLike::Group(g) => Ok(ExtendItem::Group(g)),
+                match p.field_like(true)? {
+                    FieldLike::Field(f) => ExtendItem::Field(f),
+                    FieldLike::Group(g) => ExtendItem::Group(g),
                     FieldLike::Map(m) => {
-                        self.error_at(m.map_span, "Map fields are not allowed to be extensions.");
-                        Err(Failed)
+                        p.error_at(m.map_span, "Map fields are not allowed to be extensions.");
+                        return Err(Failed);
                     }
-                })
-            };
-            match item {
-                Ok(i) => items.push(i),
-                Err(Failed) => self.recover(before)?,
-            }
-        };
-        self.leave();
+                }
+            }))
+        })?;
         Ok(ExtendDecl { span: start.to(end), extendee, items, comments })
     }
 }
