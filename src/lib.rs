@@ -7,6 +7,7 @@ pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+pub mod errors;
 pub mod format;
 pub mod lint;
 pub mod report;

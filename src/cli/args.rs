@@ -204,11 +204,15 @@ pub struct ErrorsArgs {
     /// Files or directories to read error enums from; the whole workspace when omitted.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
+    /// The table's format.
     #[arg(long, value_enum, default_value_t = ErrorsFormat::Markdown)]
     pub format: ErrorsFormat,
     /// Write the table here instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Start the CSV with a UTF-8 byte order mark (spreadsheet apps then show CJK text).
+    #[arg(long)]
+    pub bom: bool,
     /// Add an [errors] section to idl.toml describing the conventions found.
     #[arg(long)]
     pub init: bool,

@@ -5,6 +5,7 @@
 mod args;
 mod breaking;
 mod build;
+mod errors;
 mod format;
 mod lint;
 mod rules;
@@ -70,7 +71,13 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             format::run(args, &reporter, cli.global.config.as_deref())
         }
-        Command::Docs(_) | Command::Errors(_) | Command::Init | Command::Lsp => {
+        Command::Errors(args) => {
+            // `--format` picks the table there, not the report: `text` findings go
+            // short when piped unless `--color always`.
+            let reporter = Reporter::new(&cli.global, command_name, false);
+            errors::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Docs(_) | Command::Init | Command::Lsp => {
             let _ = writeln!(io::stderr(), "idl {command_name}: not yet available");
             EXIT_ERROR
         }

@@ -1,0 +1,274 @@
+//! Finds error enums in a compilation and turns each value into an [`ErrorRow`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use prost_reflect::{DynamicMessage, EnumDescriptor, Value};
+
+use crate::compile::{Compilation, CompiledFile};
+
+use super::config::{ErrorsConfig, ReasonStyle};
+use super::mapping::{self, Profile};
+use super::{ErrorRow, ErrorTable, RawRow, Style};
+
+/// `(errors.default_code)`: EnumOptions extension 1108.
+pub const DEFAULT_CODE: (&str, u32) = ("errors.default_code", 1108);
+/// `(errors.code)`: EnumValueOptions extension 1109.
+pub const CODE: (&str, u32) = ("errors.code", 1109);
+/// The comment that enables Ego's generator for a file.
+pub const EGO_PLUGIN: &str = "@plugins=protoc-gen-go-errors";
+
+/// Every error value of the compilation's target files, in file order.
+pub fn extract(compilation: &Compilation, config: &ErrorsConfig) -> ErrorTable {
+    let mut rows = Vec::new();
+    for (file_index, file) in compilation.files.iter().enumerate() {
+        if !file.is_target {
+            continue;
+        }
+        let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) else { continue };
+        let ego = is_ego_file(file);
+        let mut enums: Vec<EnumDescriptor> = descriptor.enums().collect();
+        let mut stack: Vec<_> = descriptor.messages().collect();
+        while let Some(message) = stack.pop() {
+            enums.extend(message.child_enums());
+            stack.extend(message.child_messages());
+        }
+        enums.sort_by(|a, b| a.path().cmp(b.path()));
+        for enum_desc in enums {
+            let default_code = int_extension(&enum_desc.options(), DEFAULT_CODE);
+            let value_codes: Vec<Option<i32>> = enum_desc.values().map(|v| int_extension(&v.options(), CODE)).collect();
+            let kratos = default_code.is_some() || value_codes.iter().any(Option::is_some);
+            let top_level = enum_desc.path().len() == 2;
+            let style = if kratos {
+                Style::Kratos
+            } else if ego && (top_level || has_ego_codes(file, &enum_desc)) {
+                Style::Ego
+            } else if config.names_enum(enum_desc.name(), enum_desc.full_name()) {
+                if ego { Style::Ego } else { Style::Kratos }
+            } else {
+                continue;
+            };
+            let enum_deprecated = bool_field(&enum_desc.options(), "deprecated");
+            let file_deprecated = bool_field(&descriptor.options(), "deprecated");
+            for (value, value_code) in enum_desc.values().zip(value_codes) {
+                if value.number() == 0 && value.name().ends_with("_UNSPECIFIED") {
+                    continue;
+                }
+                let location = file.locations.get(value.path());
+                let comment = location.and_then(|l| l.leading().or(l.trailing())).unwrap_or("");
+                let parsed = parse_comment(comment);
+                let package = descriptor.package_name().to_string();
+                let reason_style = config.reason_style.unwrap_or(match style {
+                    Style::Kratos => ReasonStyle::Short,
+                    Style::Ego => ReasonStyle::Qualified,
+                });
+                let profile: &Profile = config.profile.unwrap_or(match style {
+                    Style::Kratos => &mapping::KRATOS,
+                    Style::Ego => &mapping::EGO,
+                });
+                let (start, end) = location.map_or((0, 0), |l| (l.start as usize, l.end as usize));
+                let mut row = ErrorRow {
+                    id: format!("{}.{}", enum_desc.full_name(), value.name()),
+                    reason: match reason_style {
+                        ReasonStyle::Short => value.name().to_string(),
+                        ReasonStyle::Qualified => value.full_name().to_string(),
+                    },
+                    domain: config.domains.get(&package).cloned().unwrap_or_else(|| package.clone()),
+                    biz_code: config.business_code_from_number.then_some(i64::from(value.number())),
+                    http_status: None,
+                    http_source: None,
+                    grpc_code: None,
+                    grpc_number: None,
+                    lossy: false,
+                    round_trip: None,
+                    profile: profile.name,
+                    style,
+                    message: first_sentence(&parsed.text),
+                    description: parsed.text.clone(),
+                    locales: parsed.locales,
+                    deprecated: bool_field(&value.options(), "deprecated") || enum_deprecated || file_deprecated,
+                    enum_name: enum_desc.full_name().to_string(),
+                    number: value.number(),
+                    package,
+                    file: file.source.display_path.clone(),
+                    line: file.source.position(start).line,
+                    raw: RawRow {
+                        file_index,
+                        span: (start, end),
+                        ego_code: parsed.code.clone(),
+                        name: value.name().to_string(),
+                        declared_code: value_code.filter(|c| *c != 0).or(default_code),
+                    },
+                };
+                match style {
+                    Style::Kratos => {
+                        // Kratos skips a value whose resolved code is 0.
+                        let (code, source) = match (value_code, default_code) {
+                            (Some(code), _) if code != 0 => (Some(code), "value"),
+                            (_, Some(code)) if code != 0 => (Some(code), "enum_default"),
+                            _ => (None, ""),
+                        };
+                        if let Some(status) = code {
+                            let grpc = profile.to_grpc(status).unwrap_or("UNKNOWN");
+                            let back = profile.to_http(grpc);
+                            row.http_status = Some(status);
+                            row.http_source = Some(source);
+                            row.grpc_code = Some(grpc);
+                            row.grpc_number = mapping::grpc_number(grpc);
+                            row.lossy = back != status;
+                            row.round_trip = Some(format!("{status} → {grpc} → {back}"));
+                        }
+                    }
+                    Style::Ego => {
+                        if let Some(grpc) = parsed
+                            .code
+                            .as_deref()
+                            .and_then(|c| mapping::GRPC_CODES.iter().copied().find(|known| *known == c))
+                        {
+                            let status = profile.to_http(grpc);
+                            let back = profile.to_grpc(status).unwrap_or("UNKNOWN");
+                            row.http_status = Some(status);
+                            row.http_source = Some("derived");
+                            row.grpc_code = Some(grpc);
+                            row.grpc_number = mapping::grpc_number(grpc);
+                            row.lossy = back != grpc;
+                            row.round_trip = Some(format!("{grpc} → {status} → {back}"));
+                        }
+                    }
+                }
+                rows.push(row);
+            }
+        }
+    }
+    let locales = if config.locales.is_empty() {
+        let found: BTreeSet<&String> = rows.iter().flat_map(|r| r.locales.keys()).collect();
+        found.into_iter().cloned().collect()
+    } else {
+        config.locales.clone()
+    };
+    ErrorTable { rows, locales }
+}
+
+/// Whether any comment of the file enables Ego's generator.
+pub fn is_ego_file(file: &CompiledFile) -> bool {
+    file.locations.iter().any(|l| {
+        l.leading()
+            .into_iter()
+            .chain(l.trailing())
+            .chain(l.detached().iter().map(String::as_str))
+            .any(|c| c.contains(EGO_PLUGIN))
+    })
+}
+
+fn has_ego_codes(file: &CompiledFile, enum_desc: &EnumDescriptor) -> bool {
+    enum_desc.values().any(|v| {
+        file.locations.get(v.path()).and_then(|l| l.leading()).is_some_and(|c| parse_comment(c).code.is_some())
+    })
+}
+
+/// An int32 option extension, matched by full name or by field number (repos
+/// vendor errors.proto under other packages).
+fn int_extension(options: &DynamicMessage, (name, number): (&str, u32)) -> Option<i32> {
+    options.extensions().find_map(|(ext, value)| {
+        let matches = ext.full_name() == name || ext.number() == number;
+        match value {
+            Value::I32(v) if matches => Some(*v),
+            Value::I64(v) if matches => i32::try_from(*v).ok(),
+            _ => None,
+        }
+    })
+}
+
+fn bool_field(options: &DynamicMessage, name: &str) -> bool {
+    options.get_field_by_name(name).and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// A value comment split into text and Ego annotations.
+#[derive(Debug, Default, PartialEq)]
+pub struct ParsedComment {
+    /// The comment without annotation lines, trimmed, lines joined with `\n`.
+    pub text: String,
+    pub code: Option<String>,
+    pub locales: BTreeMap<String, String>,
+}
+
+pub fn parse_comment(comment: &str) -> ParsedComment {
+    let mut parsed = ParsedComment::default();
+    let mut lines = Vec::new();
+    for line in comment.lines() {
+        let line = line.trim();
+        if let Some(code) = line.strip_prefix("@code=") {
+            parsed.code = Some(code.trim().to_string());
+        } else if let Some(rest) = line.strip_prefix("@i18n.") {
+            if let Some((lang, text)) = rest.split_once('=') {
+                let text = text.trim();
+                let text = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                    Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),
+                    None => text.to_string(),
+                };
+                parsed.locales.insert(lang.trim().to_string(), text);
+            }
+        } else if !line.starts_with('@') {
+            lines.push(line);
+        }
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    while lines.first().is_some_and(|l| l.is_empty()) {
+        lines.remove(0);
+    }
+    parsed.text = lines.join("\n");
+    parsed
+}
+
+/// The first sentence of a comment's first paragraph: up to `。！？` (CJK), or
+/// `.!?` followed by a space or the end; lines of a paragraph are joined.
+pub fn first_sentence(text: &str) -> String {
+    let paragraph = text.split("\n\n").next().unwrap_or("");
+    let mut joined = String::new();
+    for line in paragraph.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let cjk_end = joined.chars().last().is_some_and(|c| c > '\u{2E80}');
+        if !joined.is_empty() && !cjk_end {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+    }
+    let chars: Vec<(usize, char)> = joined.char_indices().collect();
+    for (i, &(offset, c)) in chars.iter().enumerate() {
+        let end = offset + c.len_utf8();
+        match c {
+            '。' | '！' | '？' => return joined[..end].to_string(),
+            '.' | '!' | '?' if chars.get(i + 1).is_none_or(|(_, next)| next.is_whitespace()) => {
+                return joined[..end].to_string();
+            }
+            _ => {}
+        }
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_sentence_is_cjk_aware() {
+        assert_eq!(first_sentence("用户不存在。请检查用户 ID。"), "用户不存在。");
+        assert_eq!(first_sentence("User not found. Check the ID."), "User not found.");
+        assert_eq!(first_sentence("Version v1.2 is gone"), "Version v1.2 is gone");
+        assert_eq!(first_sentence("Spans\ntwo lines. More."), "Spans two lines.");
+        assert_eq!(first_sentence("第一行\n第二行。后面"), "第一行第二行。");
+    }
+
+    #[test]
+    fn ego_annotations_are_parsed_and_removed() {
+        let parsed =
+            parse_comment(" 找不到资源\n @code=NOT_FOUND\n @i18n.cn=\"找不到资源\"\n @i18n.en=resource not found\n");
+        assert_eq!(parsed.text, "找不到资源");
+        assert_eq!(parsed.code.as_deref(), Some("NOT_FOUND"));
+        assert_eq!(parsed.locales["cn"], "找不到资源");
+        assert_eq!(parsed.locales["en"], "resource not found");
+        let quoted = parse_comment("@i18n.en=\"say \\\"hi\\\"\"");
+        assert_eq!(quoted.locales["en"], "say \"hi\"");
+    }
+}

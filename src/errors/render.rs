@@ -1,0 +1,275 @@
+//! The table in every format, all from the same rows.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+
+use super::{ErrorRow, ErrorTable, SCHEMA_VERSION};
+
+/// UTF-8 byte order mark, for spreadsheet apps that guess the encoding otherwise.
+pub const BOM: &str = "\u{feff}";
+
+fn http_cell(row: &ErrorRow) -> String {
+    match (row.http_status, row.http_source) {
+        (Some(status), Some("value")) | (Some(status), None) => status.to_string(),
+        (Some(status), Some(source)) => format!("{status} ({})", source.replace('_', " ")),
+        _ => String::new(),
+    }
+}
+
+fn grpc_cell(row: &ErrorRow) -> String {
+    match row.grpc_code {
+        Some(code) if row.lossy => format!("{code} (lossy: {})", row.round_trip.as_deref().unwrap_or("")),
+        Some(code) => code.to_string(),
+        None => String::new(),
+    }
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', "<br>")
+}
+
+/// One section per package, one row per error value.
+pub fn markdown(table: &ErrorTable) -> String {
+    let mut out = String::from("# Error codes\n");
+    if table.rows.is_empty() {
+        out.push_str("\nNo error enums found.\n");
+        return out;
+    }
+    let with_biz = table.rows.iter().any(|r| r.biz_code.is_some());
+    let mut package: Option<&str> = None;
+    for row in &table.rows {
+        if package != Some(row.package.as_str()) {
+            package = Some(row.package.as_str());
+            let _ = write!(out, "\n## {}\n\n", if row.package.is_empty() { "(no package)" } else { &row.package });
+            out.push_str("| Reason |");
+            if with_biz {
+                out.push_str(" Code |");
+            }
+            out.push_str(" HTTP | gRPC | Message |");
+            for locale in &table.locales {
+                let _ = write!(out, " {} |", md_escape(locale));
+            }
+            out.push_str(" Enum | Source |\n|---|");
+            if with_biz {
+                out.push_str("---|");
+            }
+            out.push_str("---|---|---|");
+            out.push_str(&"---|".repeat(table.locales.len()));
+            out.push_str("---|---|\n");
+        }
+        let reason =
+            if row.deprecated { format!("~~`{}`~~ (deprecated)", row.reason) } else { format!("`{}`", row.reason) };
+        let _ = write!(out, "| {reason} |");
+        if with_biz {
+            let _ = write!(out, " {} |", row.biz_code.map(|c| c.to_string()).unwrap_or_default());
+        }
+        let _ = write!(out, " {} | {} | {} |", http_cell(row), grpc_cell(row), md_escape(&row.message));
+        for locale in &table.locales {
+            let _ = write!(out, " {} |", md_escape(row.locales.get(locale).map_or("", String::as_str)));
+        }
+        let short_enum = row.enum_name.strip_prefix(&format!("{}.", row.package)).unwrap_or(&row.enum_name);
+        let _ = writeln!(out, " {short_enum} = {} | {}:{} |", row.number, row.file, row.line);
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    schema_version: u32,
+    locales: &'a [String],
+    errors: &'a [ErrorRow],
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    path: &'a str,
+    line: Option<u32>,
+}
+
+/// `{"schema_version", "locales", "errors": [...], "diagnostics": [...]}`.
+pub fn json(table: &ErrorTable, diags: &[Diagnostic]) -> String {
+    let doc = JsonDoc {
+        schema_version: SCHEMA_VERSION,
+        locales: &table.locales,
+        errors: &table.rows,
+        diagnostics: diags
+            .iter()
+            .map(|d| JsonDiagnostic {
+                rule: &d.rule,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                path: &d.path,
+                line: d.span.map(|s| s.start.line),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The CSV columns, locale columns after `description`.
+fn csv_header(table: &ErrorTable) -> Vec<String> {
+    let mut header: Vec<String> = [
+        "id",
+        "reason",
+        "domain",
+        "biz_code",
+        "http_status",
+        "http_source",
+        "grpc_code",
+        "grpc_lossy",
+        "round_trip",
+        "message",
+        "description",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(table.locales.iter().map(|l| format!("i18n.{l}")));
+    header.extend(["deprecated", "enum", "number", "package", "location"].map(String::from));
+    header
+}
+
+fn csv_cells(table: &ErrorTable, row: &ErrorRow) -> Vec<String> {
+    let mut cells = vec![
+        row.id.clone(),
+        row.reason.clone(),
+        row.domain.clone(),
+        row.biz_code.map(|c| c.to_string()).unwrap_or_default(),
+        row.http_status.map(|c| c.to_string()).unwrap_or_default(),
+        row.http_source.unwrap_or("").to_string(),
+        row.grpc_code.unwrap_or("").to_string(),
+        row.lossy.to_string(),
+        row.round_trip.clone().unwrap_or_default(),
+        row.message.clone(),
+        row.description.clone(),
+    ];
+    cells.extend(table.locales.iter().map(|l| row.locales.get(l).cloned().unwrap_or_default()));
+    cells.extend([
+        row.deprecated.to_string(),
+        row.enum_name.clone(),
+        row.number.to_string(),
+        row.package.clone(),
+        format!("{}:{}", row.file, row.line),
+    ]);
+    cells
+}
+
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// RFC 4180: CRLF line ends, fields quoted when they hold `,`, `"` or a line break.
+pub fn csv(table: &ErrorTable, bom: bool) -> String {
+    let mut out = String::new();
+    if bom {
+        out.push_str(BOM);
+    }
+    let mut line = |cells: Vec<String>| {
+        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    };
+    line(csv_header(table));
+    for row in &table.rows {
+        line(csv_cells(table, row));
+    }
+    out
+}
+
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const HTML_HEAD: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Error codes</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; position: sticky; top: 0; }
+tr.deprecated td { color: #888; text-decoration: line-through; }
+td.lossy { background: #fff4d6; }
+#filter { width: 100%; max-width: 40em; padding: 6px; margin-bottom: 1em; font-size: 1em; }
+code { font-size: 0.95em; }
+</style>
+</head>
+<body>
+<h1>Error codes</h1>
+<input id="filter" type="search" placeholder="Filter by reason, code, message, package…" autofocus>
+"#;
+
+const HTML_TAIL: &str = r##"<script>
+document.getElementById("filter").addEventListener("input", function (event) {
+  var needle = event.target.value.toLowerCase();
+  document.querySelectorAll("#errors tbody tr").forEach(function (row) {
+    row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) < 0;
+  });
+});
+</script>
+</body>
+</html>
+"##;
+
+/// One self-contained page: the table, a filter box, no external resources.
+pub fn html(table: &ErrorTable) -> String {
+    let mut out = String::from(HTML_HEAD);
+    out.push_str(
+        "<table id=\"errors\">\n<thead><tr><th>Reason</th><th>Code</th><th>HTTP</th><th>gRPC</th><th>Message</th>",
+    );
+    for locale in &table.locales {
+        let _ = write!(out, "<th>{}</th>", html_escape(locale));
+    }
+    out.push_str("<th>Description</th><th>Enum</th><th>Package</th><th>Source</th></tr></thead>\n<tbody>\n");
+    for row in &table.rows {
+        let class = if row.deprecated { " class=\"deprecated\"" } else { "" };
+        let _ = write!(out, "<tr id=\"{}\"{class}>", html_escape(&row.id));
+        let _ = write!(out, "<td><code>{}</code></td>", html_escape(&row.reason));
+        let _ = write!(out, "<td>{}</td>", row.biz_code.map(|c| c.to_string()).unwrap_or_default());
+        let _ = write!(out, "<td>{}</td>", html_escape(&http_cell(row)));
+        let lossy = if row.lossy { " class=\"lossy\"" } else { "" };
+        let _ = write!(out, "<td{lossy}>{}</td>", html_escape(&grpc_cell(row)));
+        let _ = write!(out, "<td>{}</td>", html_escape(&row.message));
+        for locale in &table.locales {
+            let _ = write!(out, "<td>{}</td>", html_escape(row.locales.get(locale).map_or("", String::as_str)));
+        }
+        let description = html_escape(&row.description).replace('\n', "<br>");
+        let _ = write!(out, "<td>{description}</td>");
+        let _ = write!(out, "<td>{} = {}</td>", html_escape(&row.enum_name), row.number);
+        let _ = write!(out, "<td>{}</td>", html_escape(&row.package));
+        let _ = writeln!(out, "<td>{}:{}</td></tr>", html_escape(&row.file), row.line);
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out.push_str(HTML_TAIL);
+    out
+}
