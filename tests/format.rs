@@ -248,7 +248,6 @@ fn mutate(src: &str, rng: &mut Rng) -> String {
 /// The same invariants as the fuzz target (`fuzz/fuzz_targets/format.rs`), on
 /// deterministic mutations of the fixtures and of a sample of the corpus.
 #[test]
-#[ignore = "finds an idempotence gap on some mutated corpus files; run with --ignored while fixing"]
 fn random_mutations_keep_invariants() {
     let mut seeds: Vec<(String, String)> =
         fixtures().iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap())).collect();

@@ -228,7 +228,11 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
 }
 
 /// Replaces `path` with `contents` atomically: a temporary file in the same
-/// directory, the original's permissions, then a rename.
+/// directory, the original's permissions, then a rename. Readers and a crash of
+/// idl see the old file or the new one, never a partial one. There is no fsync:
+/// like gofmt, rustfmt and editors, idl leaves durability against power loss to
+/// the file system (a sync per file made `-w` on googleapis 7-20 s instead of
+/// about 1 s).
 fn write_in_place(path: &Path, contents: &str) -> io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
@@ -251,7 +255,6 @@ fn write_in_place(path: &Path, contents: &str) -> io::Result<()> {
     };
     let result = file
         .write_all(contents.as_bytes())
-        .and_then(|()| file.sync_all())
         .and_then(|()| std::fs::set_permissions(&tmp_path, permissions))
         .and_then(|()| std::fs::rename(&tmp_path, path));
     if result.is_err() {

@@ -572,7 +572,7 @@ impl<'a> Printer<'a> {
             self.write_node_tok(first);
             if self.has_trailing(first) {
                 let c = self.trailing(first);
-                self.write_inline_comments(&c);
+                self.write_trailing_inline_comments(&c);
             }
             for t in first + 1..=end {
                 self.write_inline(t);
@@ -954,7 +954,7 @@ impl<'a> Printer<'a> {
         self.write_node_tok(t);
         if self.has_trailing(t) {
             let c = self.trailing(t);
-            self.write_inline_comments(&c);
+            self.write_trailing_inline_comments(&c);
         }
         self.prev = Some(t);
     }
@@ -970,7 +970,7 @@ impl<'a> Printer<'a> {
         }
         self.write_node_tok(t);
         let c = self.trailing(t);
-        self.write_inline_comments(&c);
+        self.write_trailing_inline_comments(&c);
         self.prev = Some(t);
         self.inline = false;
     }
@@ -1010,7 +1010,7 @@ impl<'a> Printer<'a> {
         self.write_node_tok(t);
         if self.has_trailing(t) {
             let c = self.trailing(t);
-            self.write_inline_comments(&c);
+            self.write_trailing_inline_comments(&c);
         }
         self.prev = Some(t);
     }
@@ -1058,6 +1058,17 @@ impl<'a> Printer<'a> {
             };
             self.write_string(&text);
         }
+    }
+
+    /// A token's trailing comments, written inline. buf separates them from
+    /// the token by a space even when the source has none (`name// c` prints as
+    /// `name /* c */`); without it the output would not be stable, as the block
+    /// comment then becomes the next token's leading comment.
+    fn write_trailing_inline_comments(&mut self, comments: &[Comment]) {
+        if !comments.is_empty() {
+            self.space();
+        }
+        self.write_inline_comments(comments);
     }
 
     fn write_trailing_end_comments(&mut self, comments: &[Comment]) {

@@ -20,6 +20,7 @@ mod field_lower_snake_case;
 mod field_no_descriptor;
 mod field_not_required;
 mod file_lower_snake_case;
+mod formatted;
 mod import_no_public;
 mod import_no_weak;
 mod import_used;
@@ -70,6 +71,7 @@ pub static RULES: &[&dyn Rule] = &[
     &field_not_required::FieldNotRequired,
     &field_no_descriptor::FieldNoDescriptor,
     &file_lower_snake_case::FileLowerSnakeCase,
+    &formatted::Formatted,
     &import_no_public::ImportNoPublic,
     &import_no_weak::ImportNoWeak,
     &import_used::ImportUsed,
