@@ -274,3 +274,13 @@ fn random_mutations_keep_invariants() {
     }
     assert!(formatted > 0);
 }
+
+/// Found by `cargo fuzz run format`: a block comment with a line of only a
+/// vertical tab and a tab was re-indented differently on the second pass.
+#[test]
+fn fuzz_regression_whitespace_only_comment_line_is_stable() {
+    let input = "/*\u{1}b\n\u{b}\t\n\t////*/\n";
+    let once = idl::format::format(input).expect("formats");
+    let twice = idl::format::format(&once).expect("formats again");
+    assert_eq!(once, twice);
+}

@@ -1160,7 +1160,10 @@ fn unindent(s: &str, unindent: usize) -> String {
 }
 
 fn compute_indent(s: &str) -> Option<usize> {
-    if s.trim() == "*/" {
+    // Whitespace-only lines (vertical tab and form feed included, as `trim`
+    // sees them) set no indent; counting them made formatting unstable
+    // (found by cargo fuzz).
+    if s.trim() == "*/" || s.trim().is_empty() {
         return None;
     }
     let mut indent = 0usize;
