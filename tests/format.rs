@@ -284,3 +284,15 @@ fn fuzz_regression_whitespace_only_comment_line_is_stable() {
     let twice = idl::format::format(&once).expect("formats again");
     assert_eq!(once, twice);
 }
+
+/// Found by `cargo fuzz run format`: a line comment that must be written inline
+/// became `/* ... */`, and a `*/` inside it ended the comment early, so the
+/// output no longer parsed.
+#[test]
+fn fuzz_regression_inline_line_comment_with_comment_markers_still_parses() {
+    let input = "package\n\n// a */ b /* c\nfoo;\n";
+    let once = idl::format::format(input).expect("formats");
+    assert!(idl::syntax::parse(&once).errors.is_empty(), "{once}");
+    let twice = idl::format::format(&once).expect("formats again");
+    assert_eq!(once, twice);
+}

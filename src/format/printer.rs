@@ -1052,6 +1052,14 @@ impl<'a> Printer<'a> {
             }
             let text = self.comment_text(c);
             let text = if let Some(rest) = text.strip_prefix("//") {
+                if rest.contains("*/") || rest.contains("/*") {
+                    // As a block comment it would end early (or nest, which protoc
+                    // rejects) and swallow code: keep the line comment and its line
+                    // break instead (found by cargo fuzz).
+                    self.write_string(text.trim_end());
+                    self.write_string("\n");
+                    continue;
+                }
                 format!("/* {} */", rest.trim())
             } else {
                 text.split('\n').map(str::trim).collect::<Vec<_>>().join(" ")
