@@ -527,24 +527,42 @@ impl Lowerer<'_> {
     }
 
     fn reserved_in_message(&mut self, path: &[i32], r: &ReservedDecl, msg: &mut d::DescriptorProto) {
+        let tags = (tag::message::RESERVED_RANGE, tag::message::RESERVED_NAME);
+        let (ranges, names) = self.reserved(path, r, tags, false, msg.reserved_range.len(), msg.reserved_name.len());
+        msg.reserved_range.extend(ranges.into_iter().map(|(s, e)| d::ReservedRange { start: Some(s), end: Some(e) }));
+        msg.reserved_name.extend(names);
+    }
+
+    /// A `reserved` statement of a message or enum: records its locations
+    /// (ranges and names are numbered after the ones already declared) and
+    /// returns the ranges (exclusive ends for messages, inclusive for enums) and names.
+    fn reserved(
+        &mut self,
+        path: &[i32],
+        r: &ReservedDecl,
+        (range_tag, name_tag): (i32, i32),
+        enum_style: bool,
+        ranges_before: usize,
+        names_before: usize,
+    ) -> (Vec<(i32, i32)>, Vec<String>) {
         match &r.reserved {
             Reserved::Ranges(ranges) => {
-                let rpath = join(path, &[tag::message::RESERVED_RANGE]);
+                let rpath = join(path, &[range_tag]);
                 self.loc(&rpath, r.span, Some(&r.comments));
-                for range in ranges {
-                    let idx = msg.reserved_range.len() as i32;
-                    let (start, end) = self.range(&join(&rpath, &[idx]), range, false);
-                    msg.reserved_range.push(d::ReservedRange { start: Some(start), end: Some(end) });
-                }
+                let out = ranges
+                    .iter()
+                    .enumerate()
+                    .map(|(i, range)| self.range(&join(&rpath, &[(ranges_before + i) as i32]), range, enum_style))
+                    .collect();
+                (out, Vec::new())
             }
             Reserved::Names(names) => {
-                let npath = join(path, &[tag::message::RESERVED_NAME]);
+                let npath = join(path, &[name_tag]);
                 self.loc(&npath, r.span, Some(&r.comments));
-                for (sp, name) in names {
-                    let idx = msg.reserved_name.len() as i32;
-                    self.loc(&join(&npath, &[idx]), *sp, None);
-                    msg.reserved_name.push(name.clone());
+                for (i, (sp, _)) in names.iter().enumerate() {
+                    self.loc(&join(&npath, &[(names_before + i) as i32]), *sp, None);
                 }
+                (Vec::new(), names.iter().map(|(_, n)| n.clone()).collect())
             }
         }
     }
@@ -938,26 +956,14 @@ impl Lowerer<'_> {
                 EnumItem::Option(o) => {
                     self.option_statement(&join(path, &[tag::enum_::OPTIONS]), o, &mut opts, ENUM_OPTIONS)
                 }
-                EnumItem::Reserved(r) => match &r.reserved {
-                    Reserved::Ranges(ranges) => {
-                        let rpath = join(path, &[tag::enum_::RESERVED_RANGE]);
-                        self.loc(&rpath, r.span, Some(&r.comments));
-                        for range in ranges {
-                            let idx = en.reserved_range.len() as i32;
-                            let (start, end) = self.range(&join(&rpath, &[idx]), range, true);
-                            en.reserved_range.push(d::EnumReservedRange { start: Some(start), end: Some(end) });
-                        }
-                    }
-                    Reserved::Names(names) => {
-                        let npath = join(path, &[tag::enum_::RESERVED_NAME]);
-                        self.loc(&npath, r.span, Some(&r.comments));
-                        for (sp, name) in names {
-                            let idx = en.reserved_name.len() as i32;
-                            self.loc(&join(&npath, &[idx]), *sp, None);
-                            en.reserved_name.push(name.clone());
-                        }
-                    }
-                },
+                EnumItem::Reserved(r) => {
+                    let tags = (tag::enum_::RESERVED_RANGE, tag::enum_::RESERVED_NAME);
+                    let (ranges, names) =
+                        self.reserved(path, r, tags, true, en.reserved_range.len(), en.reserved_name.len());
+                    en.reserved_range
+                        .extend(ranges.into_iter().map(|(s, e)| d::EnumReservedRange { start: Some(s), end: Some(e) }));
+                    en.reserved_name.extend(names);
+                }
                 EnumItem::Empty(_) => {}
             }
         }

@@ -975,9 +975,11 @@ impl<'a> Printer<'a> {
         self.inline = false;
     }
 
-    fn write_body_end(&mut self, t: T, leading_endline: bool) {
+    /// A closing token's leading comments: inline before it, or on lines of
+    /// their own followed by the indent.
+    fn write_body_end_leading(&mut self, t: T, inline: bool) {
         let leading = self.leading(t);
-        if leading_endline {
+        if inline {
             if !leading.is_empty() {
                 self.write_inline_comments(leading);
                 if !self.leading_ws(t).is_empty() {
@@ -988,6 +990,10 @@ impl<'a> Printer<'a> {
             self.write_multiline_comments(leading, false);
             self.write_indent(Some(t));
         }
+    }
+
+    fn write_body_end(&mut self, t: T, leading_endline: bool) {
+        self.write_body_end_leading(t, leading_endline);
         self.write_node_tok(t);
         let c = self.trailing(t);
         self.write_trailing_end_comments(&c);
@@ -995,18 +1001,7 @@ impl<'a> Printer<'a> {
     }
 
     fn write_body_end_inline(&mut self, t: T, leading_inline: bool) {
-        let leading = self.leading(t);
-        if leading_inline {
-            if !leading.is_empty() {
-                self.write_inline_comments(leading);
-                if !self.leading_ws(t).is_empty() {
-                    self.space();
-                }
-            }
-        } else {
-            self.write_multiline_comments(leading, false);
-            self.write_indent(Some(t));
-        }
+        self.write_body_end_leading(t, leading_inline);
         self.write_node_tok(t);
         if self.has_trailing(t) {
             let c = self.trailing(t);
