@@ -53,6 +53,9 @@ fn rule_json(meta: &RuleMeta) -> Value {
             let default = match option.default {
                 OptionDefault::String(text) => Value::String(text.to_string()),
                 OptionDefault::Bool(flag) => Value::Bool(flag),
+                OptionDefault::Integer(number) => Value::from(number),
+                OptionDefault::StringList(items) => Value::from(items.to_vec()),
+                OptionDefault::Tables => Value::Array(Vec::new()),
             };
             json!({ "name": option.name, "default": default, "help": option.help })
         })

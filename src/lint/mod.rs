@@ -157,18 +157,14 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
                 error(key.span(), format!("unknown option `{name}` for lint rule {}; {accepted}", meta.id));
                 continue;
             };
-            match (option.default, value) {
-                (OptionDefault::String(_), toml::Value::String(text)) => {
-                    values.push((option.name, OptionValue::String(text.clone())));
-                }
-                (OptionDefault::Bool(_), toml::Value::Boolean(flag)) => {
-                    values.push((option.name, OptionValue::Bool(*flag)));
-                }
-                (default, _) => {
-                    let expected = match default {
-                        OptionDefault::String(_) => "a string",
-                        OptionDefault::Bool(_) => "a boolean",
-                    };
+            match option_value(option.default, value) {
+                Ok(resolved) => match rule.validate_option(name, value) {
+                    Ok(()) => values.push((option.name, resolved)),
+                    Err(problem) => {
+                        error(key.span(), format!("option `{name}` of lint rule {}: {problem}", meta.id));
+                    }
+                },
+                Err(expected) => {
                     error(key.span(), format!("option `{name}` of lint rule {} must be {expected}", meta.id));
                 }
             }
@@ -184,6 +180,32 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
         })
         .collect();
     (selected, errors)
+}
+
+/// A config value as the type `default` declares, or what was expected instead.
+fn option_value(default: OptionDefault, value: &toml::Value) -> Result<OptionValue, &'static str> {
+    match (default, value) {
+        (OptionDefault::String(_), toml::Value::String(text)) => Ok(OptionValue::String(text.clone())),
+        (OptionDefault::Bool(_), toml::Value::Boolean(flag)) => Ok(OptionValue::Bool(*flag)),
+        (OptionDefault::Integer(_), toml::Value::Integer(number)) if *number >= 0 => Ok(OptionValue::Integer(*number)),
+        (OptionDefault::StringList(_), toml::Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .map(OptionValue::StringList)
+            .ok_or("an array of strings"),
+        (OptionDefault::Tables, toml::Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_table().cloned())
+            .collect::<Option<Vec<_>>>()
+            .map(OptionValue::Tables)
+            .ok_or("an array of tables"),
+        (OptionDefault::String(_), _) => Err("a string"),
+        (OptionDefault::Bool(_), _) => Err("a boolean"),
+        (OptionDefault::Integer(_), _) => Err("a non-negative integer"),
+        (OptionDefault::StringList(_), _) => Err("an array of strings"),
+        (OptionDefault::Tables, _) => Err("an array of tables"),
+    }
 }
 
 /// The IDs of a preset or group that idl implements (pending members are skipped).

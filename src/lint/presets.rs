@@ -1,4 +1,4 @@
-//! Presets (`minimal`, `buf-standard`) and the rule groups usable by name in `use`
+//! Presets (`minimal`, `buf-standard`, `google`) and the rule groups usable by name in `use`
 //! and `except` (buf's categories). Their membership lives in `rules/presets/*.toml`.
 
 use std::collections::BTreeMap;
@@ -20,6 +20,7 @@ pub struct RuleGroup {
 /// Preset name → its file's text.
 const PRESET_FILES: &[(&str, &str)] = &[
     ("buf-standard", include_str!("../../rules/presets/buf-standard.toml")),
+    ("google", include_str!("../../rules/presets/google.toml")),
     ("minimal", include_str!("../../rules/presets/minimal.toml")),
 ];
 

@@ -14,6 +14,13 @@ use crate::diagnostic::{Diagnostic, Severity, Span};
 pub enum OptionDefault {
     String(&'static str),
     Bool(bool),
+    /// A non-negative integer.
+    Integer(i64),
+    /// An array of strings.
+    StringList(&'static [&'static str]),
+    /// An array of tables (`[[lint.rules.<ID>.<name>]]`), empty by default; the rule
+    /// checks each table's keys in [`Rule::validate_option`].
+    Tables,
 }
 
 /// One option a rule accepts.
@@ -65,6 +72,11 @@ pub trait Rule: RuleMetadata + Sync {
     fn check_package(&self, cx: &mut Context<'_>, package: &str, files: &[&CompiledFile]) {}
     /// Called once per run with every target file.
     fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {}
+    /// Checks an option's value beyond its type (ranges, table keys) when the config
+    /// is read, so a bad value is a CONFIG error before any file is linted.
+    fn validate_option(&self, name: &str, value: &toml::Value) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Declares a rule type and its metadata; the `///` lines are its documentation.
@@ -117,14 +129,17 @@ macro_rules! declare_rule {
 }
 
 /// The resolved value of a rule option.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OptionValue {
     String(String),
     Bool(bool),
+    Integer(i64),
+    StringList(Vec<String>),
+    Tables(Vec<toml::Table>),
 }
 
 /// A rule's options after validation: every declared option has a value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleOptions {
     values: Vec<(&'static str, OptionValue)>,
 }
@@ -186,7 +201,7 @@ impl<'a> Context<'a> {
             Some(OptionValue::String(value)) => value,
             _ => match self.declared_default(name) {
                 OptionDefault::String(value) => value,
-                OptionDefault::Bool(_) => panic!("option {name} is not a string"),
+                _ => panic!("option {name} is not a string"),
             },
         }
     }
@@ -197,7 +212,40 @@ impl<'a> Context<'a> {
             Some(OptionValue::Bool(value)) => *value,
             _ => match self.declared_default(name) {
                 OptionDefault::Bool(value) => value,
-                OptionDefault::String(_) => panic!("option {name} is not a bool"),
+                _ => panic!("option {name} is not a bool"),
+            },
+        }
+    }
+
+    /// An integer option's value (its default when the config does not set it).
+    pub fn option_int(&self, name: &str) -> i64 {
+        match self.options.get(name) {
+            Some(OptionValue::Integer(value)) => *value,
+            _ => match self.declared_default(name) {
+                OptionDefault::Integer(value) => value,
+                _ => panic!("option {name} is not an integer"),
+            },
+        }
+    }
+
+    /// A string-list option's value (its default when the config does not set it).
+    pub fn option_list(&self, name: &str) -> Vec<&str> {
+        match self.options.get(name) {
+            Some(OptionValue::StringList(values)) => values.iter().map(String::as_str).collect(),
+            _ => match self.declared_default(name) {
+                OptionDefault::StringList(values) => values.to_vec(),
+                _ => panic!("option {name} is not a list of strings"),
+            },
+        }
+    }
+
+    /// A table-array option's tables (none when the config does not set it).
+    pub fn option_tables(&self, name: &str) -> &'a [toml::Table] {
+        match self.options.get(name) {
+            Some(OptionValue::Tables(tables)) => tables,
+            _ => match self.declared_default(name) {
+                OptionDefault::Tables => &[],
+                _ => panic!("option {name} is not an array of tables"),
             },
         }
     }
@@ -221,6 +269,17 @@ impl<'a> Context<'a> {
     pub fn report(&mut self, path: &[i32], message: impl Into<String>) {
         let file = self.file();
         self.report_in(file, Some(path), message);
+    }
+
+    /// Reports at a byte span of the file being walked, for findings about text
+    /// rather than an element (line length). Comment ignores do not reach them;
+    /// config ignores do.
+    pub fn report_text(&mut self, start: usize, end: usize, message: impl Into<String>) {
+        let file = self.file();
+        let mut diagnostic = Diagnostic::new(self.rule.id, self.severity, message);
+        diagnostic.path = file.source.display_path.clone();
+        diagnostic.span = Some(Span::new(&file.source, start, end));
+        self.findings.push(Finding { diagnostic, file_name: Some(file.source.name.clone()), path: Vec::new() });
     }
 
     /// Reports a finding about the file as a whole, at its first position.

@@ -283,7 +283,7 @@ fn unknown_names_are_located_config_errors() {
     assert_eq!(
         rendered,
         [
-            "2:10 CONFIG unknown lint preset `strict`; expected one of: buf-standard, minimal",
+            "2:10 CONFIG unknown lint preset `strict`; expected one of: buf-standard, google, minimal",
             "3:8 CONFIG unknown lint rule or group `ENUM_PASCAL` in `use`",
             "4:11 CONFIG unknown lint rule or group `NOPE` in `except`",
             "7:13 CONFIG option `suffix` of lint rule ENUM_ZERO_VALUE_SUFFIX must be a string",

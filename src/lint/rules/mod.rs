@@ -13,18 +13,25 @@ mod directory_same_package;
 mod enum_first_value_zero;
 mod enum_no_allow_alias;
 mod enum_pascal_case;
+mod enum_value_numbering;
 mod enum_value_prefix;
 mod enum_value_upper_snake_case;
 mod enum_zero_value_suffix;
 mod field_lower_snake_case;
+mod field_name_no_accessor_collision;
 mod field_no_descriptor;
 mod field_not_required;
+mod field_number_bands;
 mod file_lower_snake_case;
 mod formatted;
+mod identifier_underscore_style;
 mod import_no_public;
 mod import_no_weak;
 mod import_used;
+mod max_line_length;
 mod message_pascal_case;
+mod name_no_language_keyword;
+mod no_groups;
 mod oneof_lower_snake_case;
 mod package_defined;
 mod package_directory_match;
@@ -39,6 +46,7 @@ mod package_same_php_namespace;
 mod package_same_ruby_package;
 mod package_same_swift_prefix;
 mod package_version_suffix;
+mod repeated_field_names_pluralized;
 mod rpc_no_client_streaming;
 mod rpc_no_server_streaming;
 mod rpc_pascal_case;
@@ -64,18 +72,25 @@ pub static RULES: &[&dyn Rule] = &[
     &enum_first_value_zero::EnumFirstValueZero,
     &enum_no_allow_alias::EnumNoAllowAlias,
     &enum_pascal_case::EnumPascalCase,
+    &enum_value_numbering::EnumValueNumbering,
     &enum_value_prefix::EnumValuePrefix,
     &enum_value_upper_snake_case::EnumValueUpperSnakeCase,
     &enum_zero_value_suffix::EnumZeroValueSuffix,
     &field_lower_snake_case::FieldLowerSnakeCase,
+    &field_name_no_accessor_collision::FieldNameNoAccessorCollision,
     &field_not_required::FieldNotRequired,
     &field_no_descriptor::FieldNoDescriptor,
+    &field_number_bands::FieldNumberBands,
     &file_lower_snake_case::FileLowerSnakeCase,
     &formatted::Formatted,
+    &identifier_underscore_style::IdentifierUnderscoreStyle,
     &import_no_public::ImportNoPublic,
     &import_no_weak::ImportNoWeak,
     &import_used::ImportUsed,
+    &max_line_length::MaxLineLength,
     &message_pascal_case::MessagePascalCase,
+    &name_no_language_keyword::NameNoLanguageKeyword,
+    &no_groups::NoGroups,
     &oneof_lower_snake_case::OneofLowerSnakeCase,
     &package_defined::PackageDefined,
     &package_directory_match::PackageDirectoryMatch,
@@ -90,6 +105,7 @@ pub static RULES: &[&dyn Rule] = &[
     &package_same_ruby_package::PackageSameRubyPackage,
     &package_same_swift_prefix::PackageSameSwiftPrefix,
     &package_version_suffix::PackageVersionSuffix,
+    &repeated_field_names_pluralized::RepeatedFieldNamesPluralized,
     &rpc_no_client_streaming::RpcNoClientStreaming,
     &rpc_no_server_streaming::RpcNoServerStreaming,
     &rpc_pascal_case::RpcPascalCase,
