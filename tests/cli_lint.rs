@@ -103,7 +103,10 @@ fn compile_and_config_errors_exit_2() {
     let dir = workspace(None, &[("acme/user/v1/user.proto", CLEAN)]);
     let (code, _, stderr) = run(dir.path(), &["lint", "--preset", "strictest", "--format", "short"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("unknown lint preset `strictest`; expected one of: buf-standard, minimal"), "{stderr}");
+    assert!(
+        stderr.contains("unknown lint preset `strictest`; expected one of: buf-standard, google, minimal"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -268,4 +271,96 @@ fn rules_lists_and_explains() {
     let (code, stdout, stderr) = run(dir.path(), &["rules", "ENUM_PASCAL_CAS"]);
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert!(stderr.contains("unknown rule `ENUM_PASCAL_CAS`; did you mean `ENUM_PASCAL_CASE`?"), "{stderr}");
+}
+
+/// A file breaking several of the Google style guide's rules.
+const GOOGLE_STYLE_ISSUES: &str = "syntax = \"proto3\";
+
+package acme.user.v1;
+
+message User {
+  string name = 1;
+  bool has_name = 2;
+  repeated string alias = 3;
+  string song_name_1 = 4;
+  string from = 5;
+}
+
+enum State {
+  STATE_UNSPECIFIED = 0;
+  STATE_ACTIVE = 2;
+}
+";
+
+#[test]
+fn google_preset_reports_the_style_guide_rules() {
+    let dir = workspace(None, &[("acme/user/v1/user.proto", GOOGLE_STYLE_ISSUES)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--preset", "google", "--format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        short_lines(&stderr),
+        [
+            "acme/user/v1/user.proto:7:8: [FIELD_NAME_NO_ACCESSOR_COLLISION] Field name \"has_name\" collides with the C++ accessor \"has_name\" generated for field \"name\".",
+            "acme/user/v1/user.proto:8:19: [REPEATED_FIELD_NAMES_PLURALIZED] Repeated field name \"alias\" should be plural, such as \"aliases\".",
+            "acme/user/v1/user.proto:9:10: [IDENTIFIER_UNDERSCORE_STYLE] Field name \"song_name_1\" has an underscore before a digit; use underscores only between words, such as \"song_name1\".",
+            "acme/user/v1/user.proto:10:10: [NAME_NO_LANGUAGE_KEYWORD] Field name \"from\" is a keyword in Python.",
+            "acme/user/v1/user.proto:15:3: [ENUM_VALUE_NUMBERING] Enum value \"STATE_ACTIVE\" is numbered 2 but 1 is neither used nor reserved; number values densely and reserve the numbers of deleted ones.",
+        ]
+    );
+    // ENUM_VALUE_NUMBERING warns; the rest are errors.
+    let (_, _, json) = run(dir.path(), &["lint", "--preset", "google", "--format", "json"]);
+    let warnings = json.lines().filter(|line| line.contains("\"severity\":\"warn")).count();
+    assert_eq!(warnings, 1, "{json}");
+    let (code, stdout, _) = run(dir.path(), &["rules", "MAX_LINE_LENGTH"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Presets and groups: google") && stdout.contains("| `unit` | `\"chars\"` |"), "{stdout}");
+}
+
+#[test]
+fn max_line_length_counts_display_width_when_asked() {
+    // 44 characters, 84 columns: within 80 characters, beyond 80 columns.
+    let text = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\n// 这是一个很长的中文注释，用来说明消息的含义，字符数不到八十个，但显示宽度超过八十列。\nmessage User {}\n";
+    let files = [("acme/user/v1/user.proto", text)];
+    let chars = workspace(Some("[lint]\nuse = [\"MAX_LINE_LENGTH\"]\n"), &files);
+    assert_eq!(run(chars.path(), &["lint"]).0, 0);
+    let config = "[lint]\nuse = [\"MAX_LINE_LENGTH\"]\nrules.MAX_LINE_LENGTH = { limit = 80, unit = \"width\" }\n";
+    let width = workspace(Some(config), &files);
+    let (code, _, stderr) = run(width.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        short_lines(&stderr),
+        ["acme/user/v1/user.proto:5:40: [MAX_LINE_LENGTH] Line is 85 columns long; the limit is 80."]
+    );
+}
+
+#[test]
+fn bad_rule_option_values_are_located_config_errors() {
+    let cases = [
+        (
+            "[lint]\nrules.MAX_LINE_LENGTH = { unit = \"bytes\" }\n",
+            "idl.toml:2:7: [CONFIG] option `unit` of lint rule MAX_LINE_LENGTH: unknown unit `bytes`; expected one of: chars, width",
+        ),
+        (
+            "[lint]\nrules.MAX_LINE_LENGTH = { limit = \"wide\" }\n",
+            "idl.toml:2:7: [CONFIG] option `limit` of lint rule MAX_LINE_LENGTH must be a non-negative integer",
+        ),
+        (
+            "[[lint.rules.FIELD_NUMBER_BANDS.bands]]\npackage = \"acme\"\nrange = \"15-1\"\n",
+            "idl.toml:1:14: [CONFIG] option `bands` of lint rule FIELD_NUMBER_BANDS: range `15-1` in \"15-1\" ends before it starts",
+        ),
+        (
+            "[[lint.rules.FIELD_NUMBER_BANDS.bands]]\nrange = \"1-15\"\n",
+            "idl.toml:1:14: [CONFIG] option `bands` of lint rule FIELD_NUMBER_BANDS: a band needs a `package` (\"*\" for every package)",
+        ),
+        (
+            "[lint]\nrules.NAME_NO_LANGUAGE_KEYWORD = { languages = [\"rust\"] }\n",
+            "idl.toml:2:7: [CONFIG] option `languages` of lint rule NAME_NO_LANGUAGE_KEYWORD: unknown language `rust`; expected one of: cpp, go, java, python",
+        ),
+    ];
+    for (config, expected) in cases {
+        let dir = workspace(Some(config), &[("acme/user/v1/user.proto", CLEAN)]);
+        let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+        assert_eq!(code, 2, "{config}");
+        assert_eq!(short_lines(&stderr), [expected], "{config}");
+    }
 }

@@ -272,14 +272,14 @@ impl<'a> Context<'a> {
     }
 
     /// Reports at a byte span of the file being walked, for findings about text
-    /// rather than an element (line length). Comment ignores do not reach them;
-    /// config ignores do.
-    pub fn report_text(&mut self, start: usize, end: usize, message: impl Into<String>) {
+    /// rather than an element (line length). `path` is the declaration the text
+    /// belongs to (empty for none), so ignore comments on it apply.
+    pub fn report_text(&mut self, start: usize, end: usize, path: &[i32], message: impl Into<String>) {
         let file = self.file();
         let mut diagnostic = Diagnostic::new(self.rule.id, self.severity, message);
         diagnostic.path = file.source.display_path.clone();
         diagnostic.span = Some(Span::new(&file.source, start, end));
-        self.findings.push(Finding { diagnostic, file_name: Some(file.source.name.clone()), path: Vec::new() });
+        self.findings.push(Finding { diagnostic, file_name: Some(file.source.name.clone()), path: path.to_vec() });
     }
 
     /// Reports a finding about the file as a whole, at its first position.

@@ -1,3 +1,5 @@
+use std::ops::RangeInclusive;
+
 use prost_reflect::EnumDescriptor;
 
 use crate::declare_rule;
@@ -46,8 +48,7 @@ declare_rule! {
 
 impl Rule for EnumValueNumbering {
     fn check_enum(&self, cx: &mut Context<'_>, enum_: &EnumDescriptor) {
-        let reserved: Vec<_> = enum_.reserved_ranges().collect();
-        let is_reserved = |number: i32| reserved.iter().any(|range| range.contains(&number));
+        let reserved: Vec<RangeInclusive<i32>> = enum_.reserved_ranges().collect();
         let mut values: Vec<_> = enum_.values().collect();
         // Declaration order breaks ties, so the first of aliased values is reported.
         values.sort_by_key(|value| value.number());
@@ -64,8 +65,7 @@ impl Rule for EnumValueNumbering {
                 continue;
             }
             if number > expected {
-                let missing: Vec<i32> = (expected..number).filter(|n| !is_reserved(*n)).collect();
-                if let (Some(first), Some(last)) = (missing.first(), missing.last()) {
+                if let Some((first, last)) = uncovered(expected, number - 1, &reserved) {
                     let numbers = if first == last { format!("{first} is") } else { format!("{first} to {last} are") };
                     cx.report(
                         &name_path(value.path()),
@@ -77,5 +77,38 @@ impl Rule for EnumValueNumbering {
             }
             expected = expected.max(number.saturating_add(1));
         }
+    }
+}
+
+/// The first and last numbers of `start..=end` that no reserved range covers,
+/// without walking the numbers (enum gaps can span billions).
+fn uncovered(start: i32, end: i32, reserved: &[RangeInclusive<i32>]) -> Option<(i32, i32)> {
+    let covering = |number: i32| reserved.iter().find(|range| range.contains(&number));
+    // Skip forward over reserved ranges from the start, and backward from the end.
+    let mut first = start;
+    while let Some(range) = covering(first) {
+        first = range.end().checked_add(1)?;
+        if first > end {
+            return None;
+        }
+    }
+    let mut last = end;
+    while let Some(range) = covering(last) {
+        last = range.start().checked_sub(1)?;
+    }
+    Some((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uncovered;
+
+    #[test]
+    fn uncovered_numbers_skip_reserved_ranges() {
+        assert_eq!(uncovered(2, 2, &[]), Some((2, 2)));
+        assert_eq!(uncovered(2, 5, &[2..=3]), Some((4, 5)));
+        assert_eq!(uncovered(2, 9, &[2..=3, 8..=9]), Some((4, 7)));
+        assert_eq!(uncovered(2, 9, &[2..=5, 6..=9]), None);
+        assert_eq!(uncovered(1, i32::MAX - 1, &[]), Some((1, i32::MAX - 1)));
     }
 }

@@ -1,6 +1,7 @@
 use prost_reflect::FileDescriptor;
 use unicode_width::UnicodeWidthChar;
 
+use crate::compile::CompiledFile;
 use crate::declare_rule;
 use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption};
 
@@ -15,7 +16,9 @@ declare_rule! {
     /// wide and fullwidth characters count 2, combining marks 0, per Unicode's
     /// East Asian Width as the unicode-width crate computes it), which is what
     /// keeps CJK text within an editor's ruler. A tab counts `tab_width` columns
-    /// in both units. The finding spans the part of the line past the limit.
+    /// in both units. The finding spans the part of the line past the limit; an
+    /// ignore comment on the innermost declaration the line belongs to (a field,
+    /// its trailing comment included) suppresses it.
     ///
     /// In `idl.toml`, under `[lint]`:
     ///
@@ -93,6 +96,8 @@ impl Rule for MaxLineLength {
         // validate_option accepted only the two names.
         let unit = Unit::parse(cx.option_str("unit")).unwrap_or(Unit::Chars);
         let text = cx.file().source.text.clone();
+        // (line start, cut, line end, length) of every long line.
+        let mut long_lines = Vec::new();
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
             let content = line.trim_end_matches(['\n', '\r']);
@@ -100,14 +105,18 @@ impl Rule for MaxLineLength {
             // takes 3 or 4 bytes), except for tabs: most lines need no closer look.
             if content.len() > limit || content.contains('\t') {
                 if let Some((cut, length)) = measure(content, limit, unit, tab_width) {
-                    cx.report_text(
-                        offset + cut,
-                        offset + content.len(),
-                        format!("Line is {length} {} long; the limit is {limit}.", unit.name()),
-                    );
+                    long_lines.push((offset, offset + cut, offset + content.len(), length));
                 }
             }
             offset += line.len();
+        }
+        if long_lines.is_empty() {
+            return;
+        }
+        let declarations = Declarations::new(cx.file());
+        for (start, cut, end, length) in long_lines {
+            let path = declarations.innermost(start, end).to_vec();
+            cx.report_text(cut, end, &path, format!("Line is {length} {} long; the limit is {limit}.", unit.name()));
         }
     }
 
@@ -119,6 +128,38 @@ impl Rule for MaxLineLength {
             ("limit", toml::Value::Integer(0)) => Err("the limit must be at least 1".to_string()),
             _ => Ok(()),
         }
+    }
+}
+
+/// A file's declarations (paths of (kind, index) pairs; odd lengths are their
+/// parts), sorted by start, to find the one a line belongs to.
+struct Declarations<'f> {
+    spans: Vec<(usize, usize, &'f [i32])>,
+}
+
+impl<'f> Declarations<'f> {
+    fn new(file: &'f CompiledFile) -> Self {
+        let mut spans: Vec<(usize, usize, &[i32])> = file
+            .locations
+            .iter()
+            .filter(|location| !location.path.is_empty() && location.path.len() % 2 == 0)
+            .map(|location| (location.start as usize, location.end as usize, location.path.as_slice()))
+            .collect();
+        spans.sort_by_key(|(start, _, _)| *start);
+        Declarations { spans }
+    }
+
+    /// The path of the innermost declaration overlapping `start..end` (empty when
+    /// none does), so that an ignore comment on a field covers its long lines,
+    /// trailing comment included. Declarations nest or are disjoint, so the one
+    /// starting last among those overlapping is the innermost.
+    fn innermost(&self, start: usize, end: usize) -> &'f [i32] {
+        let candidates = self.spans.partition_point(|(span_start, _, _)| *span_start <= end);
+        self.spans[..candidates]
+            .iter()
+            .rev()
+            .find(|(_, span_end, _)| *span_end >= start)
+            .map_or(&[], |(_, _, path)| path)
     }
 }
 

@@ -22,6 +22,7 @@ mod field_name_no_accessor_collision;
 mod field_no_descriptor;
 mod field_not_required;
 mod field_number_bands;
+mod field_number_valid;
 mod file_lower_snake_case;
 mod formatted;
 mod identifier_underscore_style;
@@ -81,6 +82,7 @@ pub static RULES: &[&dyn Rule] = &[
     &field_not_required::FieldNotRequired,
     &field_no_descriptor::FieldNoDescriptor,
     &field_number_bands::FieldNumberBands,
+    &field_number_valid::FieldNumberValid,
     &file_lower_snake_case::FileLowerSnakeCase,
     &formatted::Formatted,
     &identifier_underscore_style::IdentifierUnderscoreStyle,

@@ -1,11 +1,11 @@
 use prost_reflect::{
     EnumDescriptor, EnumValueDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, MessageDescriptor,
-    OneofDescriptor,
+    OneofDescriptor, Value,
 };
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption, name_path};
-use crate::lint::support::PACKAGE_PATH;
+use crate::lint::support::{FILE_OPTIONS_FIELD, PACKAGE_PATH, option_value};
 
 declare_rule! {
     /// Names must not be keywords of the languages code is generated for. It
@@ -26,8 +26,11 @@ declare_rule! {
     /// - enum value names against C/C++ macros of the standard headers (`NULL`,
     ///   `NAN`, `DOMAIN`, `EOF`, `INFINITY`, `OVERFLOW`, `UNDERFLOW`) when `cpp`
     ///   is listed;
-    /// - package components against all four, since they become C++ namespaces,
-    ///   Java and Python packages and Go package paths.
+    /// - package components against C++, Java and Python, since they become C++
+    ///   namespaces and Java and Python packages;
+    /// - the Go package name `go_package` gives (after `;`, else its last path
+    ///   element) against Go keywords: Go takes its package name from there, and
+    ///   a directory named `type` in an import path is fine.
     ///
     /// ```proto
     /// // Invalid
@@ -266,17 +269,32 @@ fn check(cx: &mut Context<'_>, kind: &str, name: &str, path: &[i32], candidates:
 }
 
 const FIELD_LANGUAGES: &[&str] = &["cpp", "java", "python"];
+/// Go package names come from `go_package`, checked on its own.
+const PACKAGE_LANGUAGES: &[&str] = &["cpp", "java", "python"];
+/// `FileOptions.go_package`.
+const GO_PACKAGE_FIELD: i32 = 11;
 const ALL_LANGUAGES: &[&str] = &["cpp", "go", "java", "python"];
 
 impl Rule for NameNoLanguageKeyword {
     fn check_file(&self, cx: &mut Context<'_>, file: &FileDescriptor) {
         let package = file.package_name();
-        if package.is_empty() {
-            return;
-        }
-        let found = package.split('.').find_map(|part| keyword_languages(cx, part, ALL_LANGUAGES).map(|l| (part, l)));
+        let found =
+            package.split('.').find_map(|part| keyword_languages(cx, part, PACKAGE_LANGUAGES).map(|l| (part, l)));
         if let Some((part, languages)) = found {
             cx.report(&PACKAGE_PATH, format!("Package name {package:?} has {part:?}, a keyword in {languages}."));
+        }
+        // Go takes its package name from `go_package` (after `;`, else its last
+        // element), not from the proto package.
+        if let Some(Value::String(go_package)) = option_value(&file.options(), "go_package") {
+            let name = go_package
+                .rsplit_once(';')
+                .map_or_else(|| go_package.rsplit('/').next().unwrap_or(""), |(_, name)| name);
+            if keyword_languages(cx, name, &["go"]).is_some() {
+                cx.report(
+                    &[FILE_OPTIONS_FIELD, GO_PACKAGE_FIELD],
+                    format!("Option go_package {go_package:?} names the Go package {name:?}, a keyword in Go."),
+                );
+            }
         }
     }
 
