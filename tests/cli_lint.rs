@@ -245,7 +245,7 @@ fn rules_lists_and_explains() {
     assert!(header.starts_with("ID ") && header.contains("PRESETS/GROUPS") && header.ends_with("SUMMARY"), "{header}");
     let row = table.lines().find(|line| line.starts_with("ENUM_PASCAL_CASE ")).unwrap();
     assert!(
-        row.contains("error") && row.contains("buf-standard,BASIC") && row.ends_with("Enum names are PascalCase."),
+        row.contains("error") && row.contains("buf-standard,google,BASIC") && row.ends_with("Enum names are PascalCase."),
         "{row}"
     );
     assert!(table.lines().any(|line| line.starts_with("UNUSED_IGNORE ")));
@@ -318,7 +318,7 @@ fn google_preset_reports_the_style_guide_rules() {
 
 #[test]
 fn max_line_length_counts_display_width_when_asked() {
-    // 44 characters, 84 columns: within 80 characters, beyond 80 columns.
+    // 45 characters, 87 columns: within 80 characters, beyond 80 columns.
     let text = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\n// 这是一个很长的中文注释，用来说明消息的含义，字符数不到八十个，但显示宽度超过八十列。\nmessage User {}\n";
     let files = [("acme/user/v1/user.proto", text)];
     let chars = workspace(Some("[lint]\nuse = [\"MAX_LINE_LENGTH\"]\n"), &files);
@@ -329,7 +329,7 @@ fn max_line_length_counts_display_width_when_asked() {
     assert_eq!(code, 1);
     assert_eq!(
         short_lines(&stderr),
-        ["acme/user/v1/user.proto:5:40: [MAX_LINE_LENGTH] Line is 85 columns long; the limit is 80."]
+        ["acme/user/v1/user.proto:5:42: [MAX_LINE_LENGTH] Line is 87 columns long; the limit is 80."]
     );
 }
 
