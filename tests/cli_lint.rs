@@ -245,7 +245,9 @@ fn rules_lists_and_explains() {
     assert!(header.starts_with("ID ") && header.contains("PRESETS/GROUPS") && header.ends_with("SUMMARY"), "{header}");
     let row = table.lines().find(|line| line.starts_with("ENUM_PASCAL_CASE ")).unwrap();
     assert!(
-        row.contains("error") && row.contains("buf-standard,google,BASIC") && row.ends_with("Enum names are PascalCase."),
+        row.contains("error")
+            && row.contains("buf-standard,google,BASIC")
+            && row.ends_with("Enum names are PascalCase."),
         "{row}"
     );
     assert!(table.lines().any(|line| line.starts_with("UNUSED_IGNORE ")));

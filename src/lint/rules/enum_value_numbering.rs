@@ -64,16 +64,16 @@ impl Rule for EnumValueNumbering {
                 );
                 continue;
             }
-            if number > expected {
-                if let Some((first, last)) = uncovered(expected, number - 1, &reserved) {
-                    let numbers = if first == last { format!("{first} is") } else { format!("{first} to {last} are") };
-                    cx.report(
-                        &name_path(value.path()),
-                        format!(
-                            "Enum value {name:?} is numbered {number} but {numbers} neither used nor reserved; number values densely and reserve the numbers of deleted ones."
-                        ),
-                    );
-                }
+            if number > expected
+                && let Some((first, last)) = uncovered(expected, number - 1, &reserved)
+            {
+                let numbers = if first == last { format!("{first} is") } else { format!("{first} to {last} are") };
+                cx.report(
+                    &name_path(value.path()),
+                    format!(
+                        "Enum value {name:?} is numbered {number} but {numbers} neither used nor reserved; number values densely and reserve the numbers of deleted ones."
+                    ),
+                );
             }
             expected = expected.max(number.saturating_add(1));
         }

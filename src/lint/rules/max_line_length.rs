@@ -103,10 +103,10 @@ impl Rule for MaxLineLength {
             let content = line.trim_end_matches(['\n', '\r']);
             // A line's byte length bounds its length in both units (a wide character
             // takes 3 or 4 bytes), except for tabs: most lines need no closer look.
-            if content.len() > limit || content.contains('\t') {
-                if let Some((cut, length)) = measure(content, limit, unit, tab_width) {
-                    long_lines.push((offset, offset + cut, offset + content.len(), length));
-                }
+            if (content.len() > limit || content.contains('\t'))
+                && let Some((cut, length)) = measure(content, limit, unit, tab_width)
+            {
+                long_lines.push((offset, offset + cut, offset + content.len(), length));
             }
             offset += line.len();
         }
