@@ -8,12 +8,13 @@ use crate::lint::rule::{Context, Rule, name_path};
 
 declare_rule! {
     /// A field or oneof name must not be the name of an accessor protoc
-    /// generates for another field of the same message. The style guide shows
-    /// that field names become accessors ("Using this naming convention for
-    /// field names gives you accessors like ... `set_song_name` ...
-    /// `getSongName`"); a field named `has_song` next to a field `song` takes
-    /// the name of `song`'s C++ `has_song()`, and code generators then rename
-    /// one of them (Go appends `_`, Java numbers it) or fail.
+    /// generates for another field of the same message. Field names become
+    /// accessors, as earlier revisions of the style guide showed ("Using this
+    /// naming convention for field names gives you accessors like ...
+    /// `set_song_name` ... `getSongName`"; the current text keeps only "Use
+    /// snake_case for field names"); a field named `has_song` next to a field
+    /// `song` takes the name of `song`'s C++ `has_song()`, and code generators
+    /// then rename one of them or fail.
     ///
     /// The accessors considered, for a field `foo`:
     /// - C++: `foo()`, `has_foo`, `clear_foo`, `set_foo`, `mutable_foo`,
