@@ -2,9 +2,11 @@ use std::ops::Range;
 
 use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, ReflectMessage, Value};
 
+use crate::compile::{CompiledFile, Syntax};
 use crate::declare_rule;
 use crate::lint::option_text::entry_span;
 use crate::lint::rule::{Context, Rule, child_path};
+use crate::lint::support::option_value;
 
 /// `FieldDescriptorProto.options` and the `buf.validate.field` extension number.
 const FIELD_OPTIONS: i32 = 8;
@@ -22,6 +24,9 @@ const REPEATED: u32 = 18;
 const STRING: u32 = 14;
 const TIMESTAMP: u32 = 22;
 const ENUM: u32 = 16;
+
+/// `FeatureSet.FieldPresence.IMPLICIT`.
+const FIELD_PRESENCE_IMPLICIT: i32 = 2;
 
 // `buf.validate.Ignore` values.
 const IGNORE_IF_ZERO_VALUE: i32 = 1;
@@ -156,6 +161,35 @@ impl Rule for Protovalidate {
         };
         checker.check(&rules, field, field.is_list() || field.is_map(), true);
     }
+}
+
+/// Whether a field tracks presence. Editions files are linked as proto2, so their
+/// `features.field_presence` (on the field, its messages or the file; EXPLICIT by
+/// default) is read here.
+fn tracks_presence(file: &CompiledFile, field: &FieldDescriptor) -> bool {
+    if !matches!(file.syntax, Syntax::Editions(_)) || field.is_list() || field.is_map() {
+        return field.supports_presence();
+    }
+    if matches!(field.kind(), Kind::Message(_)) || field.containing_oneof().is_some() {
+        return true;
+    }
+    let presence_of = |options: &DynamicMessage| match option_value(options, "features") {
+        Some(Value::Message(features)) => match option_value(&features, "field_presence") {
+            Some(Value::EnumNumber(presence)) => Some(presence),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut presence = presence_of(&field.options());
+    let mut message = Some(field.parent_message().clone());
+    while presence.is_none()
+        && let Some(current) = message
+    {
+        presence = presence_of(&current.options());
+        message = current.parent_message();
+    }
+    let presence = presence.or_else(|| presence_of(&field.parent_file().options()));
+    presence != Some(FIELD_PRESENCE_IMPLICIT)
 }
 
 /// buf's name of a field's type: the scalar kind, `map<K, V>` or the message's full name.
@@ -390,7 +424,7 @@ impl Checker<'_, '_> {
                 ),
             );
         }
-        if ignore == IGNORE_IF_ZERO_VALUE && field.supports_presence() {
+        if ignore == IGNORE_IF_ZERO_VALUE && tracks_presence(self.cx.file(), field) {
             self.add(
                 rules,
                 &[IGNORE],
