@@ -20,6 +20,58 @@ pub fn entry_span(text: &str, names: &[&str]) -> Option<Range<usize>> {
     scanner.find_in_message(names)
 }
 
+/// The span of the `n`-th (from 0) entry named `name` at the top level of the
+/// message literal in `text`; in the list form (`name: [{...}, {...}]`) each element
+/// counts and its span is the element's.
+pub fn nth_entry_span(text: &str, name: &str, n: usize) -> Option<Range<usize>> {
+    let mut scanner = Scanner { bytes: text.as_bytes(), pos: 0 };
+    scanner.skip_to_value();
+    scanner.skip_trivia();
+    if !scanner.eat_open() {
+        return None;
+    }
+    let mut seen = 0;
+    loop {
+        scanner.skip_trivia();
+        if scanner.at_close() {
+            return None;
+        }
+        let start = scanner.pos;
+        let entry_name = scanner.name()?;
+        scanner.skip_trivia_no_separators();
+        if scanner.peek() == Some(b':') {
+            scanner.pos += 1;
+        }
+        scanner.skip_trivia_no_separators();
+        if entry_name != name {
+            scanner.skip_value();
+            continue;
+        }
+        if scanner.peek() == Some(b'[') {
+            scanner.pos += 1;
+            loop {
+                scanner.skip_trivia();
+                if matches!(scanner.peek(), Some(b']') | None) {
+                    scanner.pos += 1;
+                    break;
+                }
+                let element = scanner.pos;
+                scanner.skip_value();
+                if seen == n {
+                    return Some(element..scanner.pos);
+                }
+                seen += 1;
+            }
+            continue;
+        }
+        scanner.skip_value();
+        if seen == n {
+            return Some(start..scanner.pos);
+        }
+        seen += 1;
+    }
+}
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -228,5 +280,10 @@ mod tests {
         let text = r#"(x) = { in: ["a", "b"] // c
           not_in: ["b"] }"#;
         assert_eq!(entry(text, &["not_in"]), Some(r#"not_in: ["b"]"#));
+        let text = r#"(m) = { oneof: {fields: ["x"]} other: 1 oneof: [{fields: "y"}, {fields: "z"}] }"#;
+        let nth = |n| nth_entry_span(text, "oneof", n).map(|range| &text[range]);
+        assert_eq!(nth(0), Some(r#"oneof: {fields: ["x"]}"#));
+        assert_eq!(nth(2), Some(r#"{fields: "z"}"#));
+        assert_eq!(nth(3), None);
     }
 }

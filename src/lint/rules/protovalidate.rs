@@ -1,10 +1,10 @@
 use std::ops::Range;
 
-use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, ReflectMessage, Value};
+use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MessageDescriptor, ReflectMessage, Value};
 
 use crate::compile::{CompiledFile, Syntax};
 use crate::declare_rule;
-use crate::lint::option_text::entry_span;
+use crate::lint::option_text::{entry_span, nth_entry_span};
 use crate::lint::rule::{Context, Rule, child_path};
 use crate::lint::support::option_value;
 
@@ -12,6 +12,11 @@ use crate::lint::support::option_value;
 const FIELD_OPTIONS: i32 = 8;
 const FIELD_RULES_EXTENSION: u32 = 1159;
 const FIELD_RULES_EXTENSION_NAME: &str = "buf.validate.field";
+/// `MessageDescriptorProto.options`, the `buf.validate.message` extension (same
+/// number as the field one, on MessageOptions) and `MessageRules.oneof`.
+const MESSAGE_OPTIONS: i32 = 7;
+const MESSAGE_RULES_EXTENSION_NAME: &str = "buf.validate.message";
+const MESSAGE_ONEOF: u32 = 4;
 
 // Field numbers of `buf.validate.FieldRules`.
 const REQUIRED: u32 = 25;
@@ -112,12 +117,15 @@ declare_rule! {
     ///   (`gte` = `lte` asks for `const`; `gt` = `lt` rejects everything);
     ///   a timestamp not both `lt_now` and `gt_now`;
     /// - `repeated.unique` only on scalar and wrapper elements; a field mask path not in
-    ///   both `in` and `not_in`.
+    ///   both `in` and `not_in`;
+    /// - `(buf.validate.message).oneof` entries name at least one field, each once,
+    ///   only fields of the message, and no field in two entries.
     ///
     /// Not checked (buf does): CEL expressions are not compiled, `example` values are
     /// not evaluated against the rules, `pattern` regular expressions are not
-    /// compiled, predefined rules (`buf.validate.predefined`), message rules
-    /// (`buf.validate.message`, its `oneof` rule), and rules on extension fields.
+    /// compiled, predefined rules (`buf.validate.predefined`) and rules on extension
+    /// fields are not checked, and timestamp `within` and the validity of duration
+    /// and timestamp values are not checked either.
     ///
     /// ```proto
     /// // Invalid
@@ -140,6 +148,18 @@ declare_rule! {
 }
 
 impl Rule for Protovalidate {
+    fn check_message(&self, cx: &mut Context<'_>, message: &MessageDescriptor) {
+        let options = message.options();
+        let Some(Value::Message(rules)) = options
+            .extensions()
+            .find(|(ext, _)| ext.full_name() == MESSAGE_RULES_EXTENSION_NAME || ext.number() == FIELD_RULES_EXTENSION)
+            .map(|(_, value)| value.clone())
+        else {
+            return;
+        };
+        check_message_oneofs(cx, message, &rules);
+    }
+
     fn check_field(&self, cx: &mut Context<'_>, field: &FieldDescriptor) {
         if field.parent_message().is_map_entry() {
             return;
@@ -160,6 +180,104 @@ impl Rule for Protovalidate {
             base: Vec::new(),
         };
         checker.check(&rules, field, field.is_list() || field.is_map(), true);
+    }
+}
+
+/// `(buf.validate.message).oneof` entries: each names at least one field, each
+/// field once, only fields of the message, and no field in two entries.
+fn check_message_oneofs(cx: &mut Context<'_>, message: &MessageDescriptor, rules: &DynamicMessage) {
+    let Some(Value::List(entries)) = rules.get_field_by_number(MESSAGE_ONEOF).map(|v| v.into_owned()) else {
+        return;
+    };
+    let name = message.name().to_string();
+    let entry_range = |cx: &Context<'_>, index: usize| -> Range<usize> {
+        let option = child_path(message.path(), &[MESSAGE_OPTIONS, FIELD_RULES_EXTENSION as i32]);
+        let file = cx.file();
+        let span = |l: &crate::compile::SourceLocation| l.start as usize..l.end as usize;
+        let entry = child_path(&option, &[MESSAGE_ONEOF as i32, index as i32]);
+        if let Some(location) = file.locations.get(&entry) {
+            return span(location);
+        }
+        if let Some(location) = file.locations.iter().find(|l| l.path.len() > entry.len() && l.path.starts_with(&entry))
+        {
+            return span(location);
+        }
+        let oneof = child_path(&option, &[MESSAGE_ONEOF as i32]);
+        if let Some(location) = file.locations.get(&oneof).or_else(|| file.locations.get(&option)) {
+            let range = span(location);
+            return match nth_entry_span(&file.source.text[range.clone()], "oneof", index) {
+                Some(entry) => range.start + entry.start..range.start + entry.end,
+                None => range,
+            };
+        }
+        file.locations.get(message.path()).map_or(0..0, span)
+    };
+    let mut entries_of_field: Vec<(String, Vec<usize>)> = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let Value::Message(entry) = entry else { continue };
+        let fields: Vec<String> = match entry.get_field_by_number(1).as_deref() {
+            Some(Value::List(fields)) => fields.iter().filter_map(|f| f.as_str().map(str::to_string)).collect(),
+            _ => Vec::new(),
+        };
+        let range = entry_range(cx, index);
+        if fields.is_empty() {
+            cx.report_range(
+                message.path(),
+                range,
+                format!(
+                    "Message {name:?} has a (buf.validate.message).oneof entry with no fields. Each oneof entry must specify at least one field."
+                ),
+            );
+            continue;
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for field in &fields {
+            if seen.contains(&field.as_str()) {
+                cx.report_range(
+                    message.path(),
+                    range.clone(),
+                    format!(
+                        "Message {name:?} has a (buf.validate.message).oneof entry that references field {} more than once. Duplicate field names are not permitted.",
+                        go_quote(field)
+                    ),
+                );
+                continue;
+            }
+            seen.push(field);
+            if message.get_field_by_name(field).is_none() {
+                cx.report_range(
+                    message.path(),
+                    range.clone(),
+                    format!(
+                        "Message {name:?} has a (buf.validate.message).oneof entry that references field {}, which is not defined in the message.",
+                        go_quote(field)
+                    ),
+                );
+                continue;
+            }
+            match entries_of_field.iter_mut().find(|(known, _)| known == field) {
+                Some((_, indexes)) => indexes.push(index),
+                None => entries_of_field.push((field.clone(), vec![index])),
+            }
+        }
+    }
+    for (field, indexes) in entries_of_field.iter().filter(|(_, indexes)| indexes.len() > 1) {
+        let mut reported: Vec<Range<usize>> = Vec::new();
+        for index in indexes {
+            let range = entry_range(cx, *index);
+            if reported.contains(&range) {
+                continue;
+            }
+            reported.push(range.clone());
+            cx.report_range(
+                message.path(),
+                range,
+                format!(
+                    "Message {name:?} references field {} in more than one (buf.validate.message).oneof entry. A field may only appear in one oneof entry.",
+                    go_quote(field)
+                ),
+            );
+        }
     }
 }
 
