@@ -7,8 +7,10 @@ use crate::lint::rule::{Context, Rule};
 declare_rule! {
     /// A `google.api.http` binding's `body` must be `*` (the whole request) or the
     /// name of a top-level field of the request message, and that field must not
-    /// also be bound by a path variable (a value cannot come from both the path and
-    /// the body). Likewise `response_body` must name a top-level field of the response.
+    /// itself be a path variable (a value cannot come from both the path and the
+    /// body). A path variable inside the body field is fine: AIP-134's
+    /// `patch: "/v1/{book.name=books/*}" body: "book"` fills `book` from the body
+    /// and `book.name` from the path. Likewise `response_body` must name a top-level field of the response.
     /// Transcoders reject these bindings when they load the service.
     ///
     /// ```proto
@@ -59,7 +61,7 @@ impl Rule for HttpBodyField {
                     );
                 } else if let Ok(template) = binding.template()
                     && let Some(variable) =
-                        template.variables().into_iter().find(|v| v.field_path.first() == Some(&binding.body))
+                        template.variables().into_iter().find(|v| v.field_path == [binding.body.clone()])
                 {
                     cx.report_range(
                         &located.option_path,

@@ -1,5 +1,7 @@
 use std::collections::HashMap;
 
+use prost_reflect::ServiceDescriptor;
+
 use crate::compile::CompiledFile;
 use crate::declare_rule;
 use crate::lint::http::located_bindings;
@@ -10,7 +12,9 @@ declare_rule! {
     /// the same verb and the same path once variables are replaced by what they match
     /// (`/v1/{name=shelves/*}` and `/v1/shelves/{shelf}` are both `/v1/shelves/*`).
     /// A gateway serving both services routes every such request to one of them,
-    /// silently. Every binding after the first is reported, naming the first; files
+    /// silently. Services that declare different `google.api.default_host`s are
+    /// served by different hosts, so their routes never clash (googleapis is many
+    /// APIs on many hosts). Every binding after the first is reported, naming the first; files
     /// are taken in path order, services and RPCs in declaration order.
     ///
     /// ```proto
@@ -49,6 +53,17 @@ declare_rule! {
     }
 }
 
+/// `google.api.default_host` (ServiceOptions extension 1049): services served by
+/// different hosts never share a route. Empty when unset.
+fn default_host(service: &ServiceDescriptor) -> String {
+    service
+        .options()
+        .extensions()
+        .find(|(ext, _)| ext.full_name() == "google.api.default_host" || ext.number() == 1049)
+        .and_then(|(_, value)| value.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// Where a route was first bound, for the message of later ones.
 struct FirstBinding {
     method: String,
@@ -60,20 +75,21 @@ impl Rule for HttpRouteUnique {
     fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
         let mut files: Vec<&CompiledFile> = files.to_vec();
         files.sort_by(|a, b| a.source.display_path.cmp(&b.source.display_path));
-        let mut first: HashMap<(String, String), FirstBinding> = HashMap::new();
+        let mut first: HashMap<(String, String, String), FirstBinding> = HashMap::new();
         for file in files {
             let Some(descriptor) = cx.pool().get_file_by_name(&file.source.name) else { continue };
             for service in descriptor.services() {
+                let host = default_host(&service);
                 for method in service.methods() {
                     for located in located_bindings(file, &method) {
                         let Ok(template) = located.binding.template() else { continue };
-                        let key = (located.binding.verb.clone(), template.route());
+                        let key = (host.clone(), located.binding.verb.clone(), template.route());
                         let range = located.path_range();
                         match first.get(&key) {
                             Some(earlier) => {
                                 let message = format!(
                                     "{} {} of RPC {} serves the same route as {} of RPC {} ({}).",
-                                    key.0,
+                                    key.1,
                                     located.binding.path,
                                     method.full_name(),
                                     earlier.path,

@@ -23,7 +23,9 @@ declare_rule! {
     /// `DELETE`. A prefix counts when a capital letter, a digit or the end follows it
     /// (`Getaway` is not a `Get`). `GetBook` bound to `POST` surprises clients and
     /// caches, hence a warning. `additional_bindings` are not checked: they exist to
-    /// offer other verbs.
+    /// offer other verbs. Nor are bindings whose path ends in a custom verb
+    /// (`:getIamPolicy`): those are custom methods (AIP-136), served by POST; except
+    /// `BatchGet*`, which AIP-231 binds to `GET .../resources:batchGet`.
     ///
     /// Option `prefixes` adds or overrides prefixes: a comma-separated list of
     /// `Prefix=VERB` or `Prefix=VERB|VERB` (`"Search=GET, Undelete=POST"`).
@@ -111,6 +113,12 @@ impl Rule for HttpVerbMatchesRpc {
         let Some((prefix, verbs)) = matching_prefix(&table, method.name()) else { return };
         let Some(primary) = located_bindings(cx.file(), method).into_iter().next() else { return };
         if primary.binding.index != 0 || primary.binding.custom || verbs.contains(&primary.binding.verb) {
+            return;
+        }
+        // A `:verb` path makes it a custom method (AIP-136), which POST serves
+        // whatever its name: `GetIamPolicy` is `POST /v1/{resource=**}:getIamPolicy`.
+        // BatchGet is the exception: AIP-231 binds `:batchGet` to GET.
+        if prefix != "BatchGet" && primary.binding.template().is_ok_and(|template| template.verb.is_some()) {
             return;
         }
         let expected = verbs.join(" or ");
