@@ -65,8 +65,9 @@ pub enum Command {
     Errors(ErrorsArgs),
     /// List the lint and breaking rules, or explain one.
     Rules(RulesArgs),
-    /// Write an idl.toml for the current directory.
-    Init,
+    /// Write an idl.toml: the defaults, or converted from buf.yaml, buf.work.yaml,
+    /// .protolint.yaml or prototool.yaml.
+    Init(InitArgs),
     /// Run the language server on stdin/stdout.
     Lsp,
     /// Print a shell completion script.
@@ -87,7 +88,7 @@ impl Command {
             Command::Docs(_) => "docs",
             Command::Errors(_) => "errors",
             Command::Rules(_) => "rules",
-            Command::Init => "init",
+            Command::Init(_) => "init",
             Command::Lsp => "lsp",
             Command::Completions(_) => "completions",
             Command::Man => "man",
@@ -227,6 +228,23 @@ pub enum ErrorsFormat {
     Json,
     Csv,
     Html,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Convert this config (buf.yaml, buf.work.yaml, .protolint.yaml, prototool.yaml)
+    /// instead of writing the defaults; what cannot be carried over is listed.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Where to write; `-` for stdout.
+    #[arg(short, long, value_name = "FILE", default_value = "idl.toml")]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// How to report the settings not carried over.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]
