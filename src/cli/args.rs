@@ -158,6 +158,10 @@ pub struct FormatArgs {
     /// Print a unified diff of the changes; change nothing.
     #[arg(long)]
     pub diff: bool,
+    /// Exit 1 when a file was (or, with --diff, would be) changed: for hooks that
+    /// rewrite files and must still fail the run (pre-commit).
+    #[arg(long)]
+    pub exit_code: bool,
     /// How to report files that are not formatted (with --check).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
