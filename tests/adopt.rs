@@ -164,3 +164,48 @@ fn lint_of_one_file_compiles_its_imports_and_reports_only_on_it() {
     let files: std::collections::BTreeSet<&str> = stderr.lines().filter_map(|line| line.split(':').next()).collect();
     assert_eq!(files.into_iter().collect::<Vec<_>>(), ["proto/acme/a/v1/a.proto"], "{stderr}");
 }
+
+fn action_local(labels: &[&str]) -> (i32, String) {
+    let mut command = command(repo_root().join("scripts/action-local.sh"), repo_root());
+    for label in labels {
+        command.args(["--label", label]);
+    }
+    let output = command.arg(IDL).output().unwrap();
+    (output.status.code().unwrap_or(-1), text(&output))
+}
+
+#[test]
+fn action_steps_on_a_pull_request_history_annotate_and_summarize() {
+    let (code, output) = action_local(&[]);
+    assert_eq!(code, 1, "{output}");
+    let annotations: Vec<&str> = output.lines().filter(|line| line.starts_with("::error ")).collect();
+    assert_eq!(
+        annotations,
+        [
+            "::error file=proto/acme/user/v1/address.proto,line=6,col=9,endLine=6,endColumn=23,\
+             title=MESSAGE_PASCAL_CASE::Message name \"postal_address\" should be PascalCase, such as \"PostalAddress\".",
+            "::error file=proto/acme/user/v1/address.proto,line=7,col=12,endLine=7,endColumn=18,\
+             title=FIELD_LOWER_SNAKE_CASE::Field name \"Street\" should be lower_snake_case, such as \"street\".",
+            "::error file=proto/acme/user/v1/address.proto,title=FORMAT::file is not formatted",
+            "::error file=proto/acme/user/v1/user.proto,line=6,endLine=9,title=FIELD_NO_DELETE::Previously present \
+             field \"3\" with name \"email\" on message \"User\" was deleted.",
+        ],
+        "{output}"
+    );
+    for row in ["| lint | ❌ failed | 2 |", "| format | ❌ failed | 1 |", "| breaking | ❌ failed | 1 |"] {
+        assert!(output.contains(row), "missing {row:?} in\n{output}");
+    }
+    assert!(output.contains("breaking-findings=1"), "{output}");
+}
+
+#[test]
+fn action_labels_skip_breaking_or_everything() {
+    let (code, output) = action_local(&["idl skip breaking"]);
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("| breaking | ⏭️ skipped |  | label `idl skip breaking` |"), "{output}");
+    assert!(!output.contains("FIELD_NO_DELETE"), "{output}");
+    let (code, output) = action_local(&["docs", "idl skip"]);
+    assert_eq!(code, 0, "{output}");
+    assert!(!output.contains("::error "), "{output}");
+    assert!(output.contains("| lint | ⏭️ skipped |  | label `idl skip` |"), "{output}");
+}
