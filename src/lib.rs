@@ -6,6 +6,7 @@ pub mod breaking;
 pub mod cli;
 pub mod compile;
 pub mod config;
+pub mod config_reference;
 pub mod diagnostic;
 pub mod errors;
 pub mod format;

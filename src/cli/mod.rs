@@ -18,6 +18,8 @@ use clap::{CommandFactory, FromArgMatches};
 
 pub use args::Cli;
 use args::{ColorChoice, Command, GlobalArgs};
+/// `[format]` of idl.toml as formatter options (for the configuration reference's test).
+pub use format::options_from_config as format_options_from_config;
 
 use crate::diagnostic::Diagnostic;
 use crate::report::{self, OutputFormat, ReportOptions};
