@@ -12,7 +12,7 @@ use super::yaml::Node;
 use super::{Draft, Reader, join_path};
 
 /// protolint rule → idl rule. protolint's default set is marked `true` (observed
-/// with protolint 0.56: the rules reporting on a file breaking every rule, no config).
+/// with protolint 0.58: the rules reporting on a file breaking every rule, no config).
 const PROTOLINT_RULES: &[(&str, Option<&str>, bool)] = &[
     ("ENUM_FIELD_NAMES_PREFIX", Some("ENUM_VALUE_PREFIX"), true),
     ("ENUM_FIELD_NAMES_UPPER_SNAKE_CASE", Some("ENUM_VALUE_UPPER_SNAKE_CASE"), true),
