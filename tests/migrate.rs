@@ -121,12 +121,13 @@ fn init_from_buf_work_yaml_writes_an_equivalent_idl_toml() {
         "roots = [\"api\", \"internal\"]",
         "excludes = [\"api/acme/generated\"]",
         "preset = \"buf-standard\"",
-        "except = [\"PACKAGE_VERSION_SUFFIX\"]",
+        // buf v1's DEFAULT lacks two rules of v2's STANDARD (idl's buf-standard).
+        "except = [\"PACKAGE_VERSION_SUFFIX\", \"FIELD_NOT_REQUIRED\", \"PACKAGE_NO_IMPORT_CYCLE\"]",
         "ignore = [\"api/acme/legacy\"]",
         "ENUM_ZERO_VALUE_SUFFIX = [\"internal/acme/audit/v1/audit.proto\"]",
         "FIELD_LOWER_SNAKE_CASE = [\"api/acme/user/v1/user.proto\"]",
         "[lint.rules.SERVICE_SUFFIX]\nsuffix = \"API\"",
-        "[breaking]\nuse = [\"FILE\"]",
+        "[breaking]\nuse = [\"FILE\"]\nexcept = [\"EXTENSION_NO_DELETE\"]",
     ] {
         assert!(toml.contains(line), "missing {line:?} in\n{toml}");
     }

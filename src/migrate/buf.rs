@@ -38,6 +38,46 @@ const LINT_OPTIONS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
+/// Rules a buf v2 category has that the v1 category of the same name lacks
+/// (buf 1.75, `buf config ls-lint-rules` / `ls-breaking-rules` for a v1 and a v2
+/// `buf.yaml`). idl's groups are v2's, so a v1 config excepts these.
+const V1_LINT_LACKS: &[(&str, &[&str])] = &[
+    ("STANDARD", &["FIELD_NOT_REQUIRED", "PACKAGE_NO_IMPORT_CYCLE"]),
+    ("BASIC", &["FIELD_NOT_REQUIRED", "PACKAGE_NO_IMPORT_CYCLE"]),
+    ("MINIMAL", &["PACKAGE_NO_IMPORT_CYCLE"]),
+];
+const V1_BREAKING_LACKS: &[(&str, &[&str])] = &[
+    ("FILE", &["EXTENSION_NO_DELETE", "FIELD_SAME_DEFAULT"]),
+    ("PACKAGE", &["FIELD_SAME_DEFAULT", "PACKAGE_EXTENSION_NO_DELETE"]),
+    ("WIRE_JSON", &["FIELD_SAME_DEFAULT"]),
+    ("WIRE", &["FIELD_SAME_DEFAULT"]),
+];
+
+/// buf's major config versions differ in what their categories hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V1,
+    V2,
+}
+
+/// The rules to add to `except` so `uses` (v2 names) select what the v1 categories
+/// did: the v2-only rules of every category used, unless named by ID.
+fn v1_exceptions(uses: &[String], lacks: &[(&str, &[&str])], known: fn(&str) -> Option<String>) -> Vec<String> {
+    let mut exceptions: Vec<String> = Vec::new();
+    for (category, rules) in lacks {
+        if !uses.iter().any(|name| name == category) {
+            continue;
+        }
+        for rule in *rules {
+            let named = uses.iter().any(|name| name == rule);
+            if !named && known(rule).is_some() && !exceptions.iter().any(|done| done == rule) {
+                exceptions.push(rule.to_string());
+            }
+        }
+    }
+    exceptions
+}
+
 /// One module's rule set and ignores, merged into the draft.
 #[derive(Default)]
 struct Merger {
@@ -133,8 +173,8 @@ pub(super) fn from_work(reader: &mut Reader, root: &Node, dir: &Path) -> Result<
                     if !module_file.is_file() {
                         // buf's defaults for a module without a buf.yaml.
                         let at = Node { span, value: yaml::Value::Null };
-                        merger.add_lint(reader, default_lint(), &module, &at);
-                        merger.add_breaking(reader, BreakingDraft::default(), &module, &at);
+                        merger.add_lint(reader, default_lint_of(Version::V1), &module, &at);
+                        merger.add_breaking(reader, default_breaking_of(Version::V1), &module, &at);
                         continue;
                     }
                     let display = format!("{}/{}", module, super::BUF_FILE);
@@ -184,15 +224,15 @@ fn v1_module(reader: &mut Reader, root: &Node, prefix: &str, merger: &mut Merger
                     }
                 }
             }
-            "lint" => lint = Some((lint_section(reader, value, prefix), key.clone())),
-            "breaking" => breaking = Some((breaking_section(reader, value, prefix), key.clone())),
+            "lint" => lint = Some((lint_section(reader, value, prefix, Version::V1), key.clone())),
+            "breaking" => breaking = Some((breaking_section(reader, value, prefix, Version::V1), key.clone())),
             other => unknown(reader, key, other),
         }
     }
     let at = root.clone();
-    let (lint, lint_at) = lint.unwrap_or_else(|| (default_lint(), at.clone()));
+    let (lint, lint_at) = lint.unwrap_or_else(|| (default_lint_of(Version::V1), at.clone()));
     merger.add_lint(reader, lint, module, &lint_at);
-    let (breaking, breaking_at) = breaking.unwrap_or_else(|| (BreakingDraft::default(), at));
+    let (breaking, breaking_at) = breaking.unwrap_or_else(|| (default_breaking_of(Version::V1), at));
     merger.add_breaking(reader, breaking, module, &breaking_at);
     if roots.is_empty() {
         roots.push(join_path("", prefix));
@@ -206,8 +246,10 @@ fn v1_module(reader: &mut Reader, root: &Node, prefix: &str, merger: &mut Merger
 /// A v2 `buf.yaml`: `modules` (default: the file's directory) with optional
 /// per-module `lint`/`breaking` replacing the top-level ones.
 fn v2(reader: &mut Reader, root: &Node, merger: &mut Merger) {
-    let top_lint = root.get("lint").map(|node| lint_section(reader, node, "")).unwrap_or_else(default_lint);
-    let top_breaking = root.get("breaking").map(|node| breaking_section(reader, node, "")).unwrap_or_default();
+    let top_lint =
+        root.get("lint").map(|node| lint_section(reader, node, "", Version::V2)).unwrap_or_else(default_lint);
+    let top_breaking =
+        root.get("breaking").map(|node| breaking_section(reader, node, "", Version::V2)).unwrap_or_default();
     let mut modules_seen = false;
     for (key, value) in root.entries() {
         match key.as_str().unwrap_or_default() {
@@ -247,8 +289,8 @@ fn v2_module(reader: &mut Reader, module: &Node, merger: &mut Merger, top_lint: 
                     merger.draft.excludes.push(join_path("", &exclude));
                 }
             }
-            "lint" => lint = Some((lint_section(reader, value, ""), key.clone())),
-            "breaking" => breaking = Some((breaking_section(reader, value, ""), key.clone())),
+            "lint" => lint = Some((lint_section(reader, value, "", Version::V2), key.clone())),
+            "breaking" => breaking = Some((breaking_section(reader, value, "", Version::V2), key.clone())),
             other => unknown(reader, key, &format!("modules[].{other}")),
         }
     }
@@ -264,6 +306,23 @@ fn v2_module(reader: &mut Reader, module: &Node, merger: &mut Merger, top_lint: 
 /// buf's default: the STANDARD category (v1's DEFAULT).
 fn default_lint() -> LintDraft {
     LintDraft { r#use: vec!["STANDARD".to_string()], ..LintDraft::default() }
+}
+
+fn default_lint_of(version: Version) -> LintDraft {
+    let mut lint = default_lint();
+    if version == Version::V1 {
+        lint.except = v1_exceptions(&lint.r#use, V1_LINT_LACKS, lint_name);
+    }
+    lint
+}
+
+/// buf's default breaking rules: the FILE category (idl's default too).
+fn default_breaking_of(version: Version) -> BreakingDraft {
+    let mut breaking = BreakingDraft::default();
+    if version == Version::V1 {
+        breaking.except = v1_exceptions(&["FILE".to_string()], V1_BREAKING_LACKS, breaking_name);
+    }
+    breaking
 }
 
 fn drop_deps(reader: &mut Reader, key: &Node) {
@@ -323,7 +382,7 @@ fn ignore_only(
     table
 }
 
-fn lint_section(reader: &mut Reader, node: &Node, prefix: &str) -> LintDraft {
+fn lint_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version) -> LintDraft {
     let mut lint = default_lint();
     for (key, value) in node.entries() {
         let name = key.as_str().unwrap_or_default();
@@ -358,10 +417,17 @@ fn lint_section(reader: &mut Reader, node: &Node, prefix: &str) -> LintDraft {
             },
         }
     }
+    if version == Version::V1 {
+        for rule in v1_exceptions(&lint.r#use, V1_LINT_LACKS, lint_name) {
+            if !lint.except.contains(&rule) {
+                lint.except.push(rule);
+            }
+        }
+    }
     lint
 }
 
-fn breaking_section(reader: &mut Reader, node: &Node, prefix: &str) -> BreakingDraft {
+fn breaking_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version) -> BreakingDraft {
     let mut breaking = BreakingDraft::default();
     for (key, value) in node.entries() {
         let name = key.as_str().unwrap_or_default();
@@ -374,6 +440,15 @@ fn breaking_section(reader: &mut Reader, node: &Node, prefix: &str) -> BreakingD
             }
             "ignore_unstable_packages" => breaking.ignore_unstable_packages = value.as_bool() == Some(true),
             _ => unknown(reader, key, &format!("breaking.{name}")),
+        }
+    }
+    if version == Version::V1 {
+        // An empty `use` is buf's default, FILE.
+        let uses = if breaking.r#use.is_empty() { vec!["FILE".to_string()] } else { breaking.r#use.clone() };
+        for rule in v1_exceptions(&uses, V1_BREAKING_LACKS, breaking_name) {
+            if !breaking.except.contains(&rule) {
+                breaking.except.push(rule);
+            }
         }
     }
     breaking
