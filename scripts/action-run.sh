@@ -8,8 +8,9 @@
 #   IDL_LINT, IDL_FORMAT, IDL_BREAKING   "true" or "false" (default: true)
 #   IDL_AGAINST            git ref whose merge base with HEAD is the breaking base;
 #                          empty or all zeros (a push creating a branch): breaking is skipped
-#   IDL_FETCH_BRANCH       a branch to fetch from origin first (the PR's base), unshallowing
-#                          the clone so the merge base exists; empty: fetch nothing
+#   IDL_FETCH_BRANCH       a branch to fetch from origin first (the PR's base); a shallow
+#                          clone is deepened in any case so the merge base exists, and a
+#                          base commit missing from the clone is fetched
 #   IDL_PR_LABELS          the pull request's labels as JSON (toJSON of their names)
 #   IDL_SKIP_LABEL         a label that skips every check (default: "idl skip")
 #   IDL_SKIP_BREAKING_LABEL  a label that skips breaking (default: "idl skip breaking")
@@ -99,12 +100,16 @@ else
   elif [[ -z $against || $against =~ ^0+$ ]]; then
     record breaking skipped "" "no base to compare with"
   else
+    # The merge base must be in the clone, and actions/checkout fetches one commit:
+    # unshallow, then fetch the PR's base branch, or a base commit (a push's
+    # `before`) that is not here yet.
+    if [[ $(git rev-parse --is-shallow-repository) == true ]]; then
+      git fetch --quiet --no-tags --unshallow origin
+    fi
     if [[ -n ${IDL_FETCH_BRANCH:-} ]]; then
-      # The merge base must be in the clone: actions/checkout fetches one commit.
-      if [[ $(git rev-parse --is-shallow-repository) == true ]]; then
-        git fetch --quiet --no-tags --unshallow origin
-      fi
       git fetch --quiet --no-tags origin "+refs/heads/$IDL_FETCH_BRANCH:refs/remotes/origin/$IDL_FETCH_BRANCH"
+    elif ! git rev-parse --verify --quiet "$against^{commit}" >/dev/null; then
+      git fetch --quiet --no-tags origin "$against" || true
     fi
     check breaking breaking --against-merge-base "$against" "${paths[@]}"
   fi

@@ -166,7 +166,12 @@ fn lint_of_one_file_compiles_its_imports_and_reports_only_on_it() {
 }
 
 fn action_local(labels: &[&str]) -> (i32, String) {
+    action_local_with(&[], labels)
+}
+
+fn action_local_with(flags: &[&str], labels: &[&str]) -> (i32, String) {
     let mut command = command(repo_root().join("scripts/action-local.sh"), repo_root());
+    command.args(flags);
     for label in labels {
         command.args(["--label", label]);
     }
@@ -208,4 +213,13 @@ fn action_labels_skip_breaking_or_everything() {
     assert_eq!(code, 0, "{output}");
     assert!(!output.contains("::error "), "{output}");
     assert!(output.contains("| lint | ⏭️ skipped |  | label `idl skip` |"), "{output}");
+}
+
+#[test]
+fn action_on_a_push_compares_with_the_commit_before_it() {
+    let (code, output) = action_local_with(&["--push"], &[]);
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("as action.yml runs it on a push"), "{output}");
+    assert!(output.contains("title=FIELD_NO_DELETE::"), "{output}");
+    assert!(output.contains("| breaking | ❌ failed | 1 |"), "{output}");
 }
