@@ -241,3 +241,29 @@ fn init_from_an_unknown_file_kind_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot tell which tool's config this is"), "{stderr}");
 }
+
+#[test]
+fn init_from_a_buf_yaml_elsewhere_writes_the_idl_toml_next_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("api")).unwrap();
+    std::fs::write(dir.path().join("api/buf.yaml"), "version: v1\nlint:\n  ignore: [legacy]\n").unwrap();
+    // Its paths are relative to api/, so an idl.toml anywhere else would be wrong.
+    let (code, _, stderr) = run(dir.path(), &["init", "--from", "api/buf.yaml", "-o", "idl.toml", "--format", "short"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("the paths of api/buf.yaml are relative to its directory"), "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["init", "--from", "api/buf.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("idl init: wrote api/idl.toml"), "{stderr}");
+    let toml = std::fs::read_to_string(dir.path().join("api/idl.toml")).unwrap();
+    assert!(toml.contains("ignore = [\"legacy\"]"), "{toml}");
+}
+
+#[test]
+fn a_section_of_the_wrong_shape_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("buf.yaml"), "version: v2\nlint: STANDARD\n").unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["init", "--from", "buf.yaml", "-o", "-", "--format", "short"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "buf.yaml:2:7: [CONFIG] `lint`: expected a mapping; ignored\n");
+    assert!(stdout.contains("preset = \"buf-standard\""), "{stdout}");
+}

@@ -240,9 +240,10 @@ pub struct InitArgs {
     /// instead of writing the defaults; what cannot be carried over is listed.
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
-    /// Where to write; `-` for stdout.
-    #[arg(short, long, value_name = "FILE", default_value = "idl.toml")]
-    pub output: PathBuf,
+    /// Where to write; `-` for stdout. Default: idl.toml in the working directory,
+    /// or next to the --from file (its paths are relative to that directory).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,

@@ -2,7 +2,7 @@
 //! config (`--from`), and name every setting that could not be carried over.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::args::InitArgs;
 use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter};
@@ -39,10 +39,27 @@ pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
         Ok(cwd) => cwd,
         Err(error) => return fail(reporter, args, format!("cannot read the working directory: {error}")),
     };
-    let to_stdout = args.output == Path::new("-");
-    let output = cwd.join(&args.output);
+    // A converted config's paths are relative to the converted file's directory.
+    let source_dir = args.from.as_ref().map(|from| from.parent().unwrap_or(Path::new("")).to_path_buf());
+    let shown_output = match (&args.output, &source_dir) {
+        (Some(output), _) => output.clone(),
+        (None, Some(dir)) => dir.join(CONFIG_FILE_NAME),
+        (None, None) => PathBuf::from(CONFIG_FILE_NAME),
+    };
+    let to_stdout = shown_output == Path::new("-");
+    let output = cwd.join(&shown_output);
+    if let Some(dir) = &source_dir
+        && !to_stdout
+        && std::path::absolute(output.parent().unwrap_or(&cwd)).ok() != std::path::absolute(cwd.join(dir)).ok()
+    {
+        let message = format!(
+            "the paths of {} are relative to its directory; write the idl.toml there (leave out -o)",
+            args.from.as_deref().unwrap_or(Path::new("")).display()
+        );
+        return fail(reporter, args, message);
+    }
     if !to_stdout && output.exists() && !args.force {
-        let message = format!("{} already exists; pass --force to overwrite it", args.output.display());
+        let message = format!("{} already exists; pass --force to overwrite it", shown_output.display());
         return fail(reporter, args, message);
     }
 
@@ -71,7 +88,7 @@ pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
         }
     };
     // What is written must load: a conversion bug would otherwise surface later.
-    let check = SourceFile::new(CONFIG_FILE_NAME, args.output.to_string_lossy().into_owned(), text.clone().into());
+    let check = SourceFile::new(CONFIG_FILE_NAME, shown_output.to_string_lossy().into_owned(), text.clone().into());
     if let Err(diags) = Config::parse(&check) {
         let mut sources = Sources::default();
         sources.insert(check);
@@ -80,7 +97,7 @@ pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
     }
     let written = if to_stdout { write_stdout(&text) } else { std::fs::write(&output, &text) };
     if let Err(error) = written {
-        return fail(reporter, args, format!("cannot write {}: {error}", args.output.display()));
+        return fail(reporter, args, format!("cannot write {}: {error}", shown_output.display()));
     }
     let count = dropped.len();
     reporter.report(args.format, dropped, &sources, false);
@@ -89,7 +106,7 @@ pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
             Some(from) => format!("converted from {}; {count} settings not carried over", from.display()),
             None => "defaults".to_string(),
         };
-        let _ = writeln!(io::stderr(), "idl init: wrote {} ({what})", display(&args.output));
+        let _ = writeln!(io::stderr(), "idl init: wrote {} ({what})", display(&shown_output));
     }
     EXIT_CLEAN
 }

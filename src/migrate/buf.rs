@@ -276,6 +276,9 @@ fn v2(reader: &mut Reader, root: &Node, merger: &mut Merger) {
 }
 
 fn v2_module(reader: &mut Reader, module: &Node, merger: &mut Merger, top_lint: &LintDraft, top: &BreakingDraft) {
+    if !expect_mapping(reader, "modules[]", module) {
+        return;
+    }
     let path = module.get("path").and_then(Node::as_str).map_or(".".to_string(), |path| join_path("", path));
     let path = if path.is_empty() { ".".to_string() } else { path };
     let mut lint = None;
@@ -382,8 +385,20 @@ fn ignore_only(
     table
 }
 
+/// Whether `node` is a mapping (or empty); names it as ignored otherwise.
+fn expect_mapping(reader: &mut Reader, key: &str, node: &Node) -> bool {
+    match node.value {
+        yaml::Value::Map(_) | yaml::Value::Null => true,
+        _ => {
+            reader.drop(node.span.clone(), format!("`{key}`: expected a mapping; ignored"), true);
+            false
+        }
+    }
+}
+
 fn lint_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version) -> LintDraft {
     let mut lint = default_lint();
+    expect_mapping(reader, "lint", node);
     for (key, value) in node.entries() {
         let name = key.as_str().unwrap_or_default();
         match name {
@@ -429,6 +444,7 @@ fn lint_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version
 
 fn breaking_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version) -> BreakingDraft {
     let mut breaking = BreakingDraft::default();
+    expect_mapping(reader, "breaking", node);
     for (key, value) in node.entries() {
         let name = key.as_str().unwrap_or_default();
         match name {
