@@ -96,6 +96,25 @@ impl Findings {
         self.list.push(Finding { diagnostic, files });
     }
 
+    /// Reports at a byte range of a side file's text.
+    pub fn report_span(
+        &mut self,
+        file: &SideFile<'_>,
+        (start, end): (usize, usize),
+        also: Option<&SideFile<'_>>,
+        message: String,
+    ) {
+        let mut diagnostic = Diagnostic::new(self.rule, Severity::Error, message).with_path(file.display_path());
+        if let Some(source) = file.source {
+            diagnostic = diagnostic.with_span(source, start, end);
+        }
+        let mut files = vec![(file.name().to_string(), file.package().to_string())];
+        if let Some(other) = also {
+            files.push((other.name().to_string(), other.package().to_string()));
+        }
+        self.list.push(Finding { diagnostic, files });
+    }
+
     /// Reports about a file as a whole (no position).
     pub fn report_file(&mut self, file: &SideFile<'_>, message: String) {
         let diagnostic = Diagnostic::new(self.rule, Severity::Error, message).with_path(file.display_path());
