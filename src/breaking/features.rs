@@ -113,7 +113,7 @@ fn explicit(options: &[u8], features_field: u32, feature: Feature) -> Option<i32
     for number in messages {
         scopes = scopes.iter().flat_map(|bytes| length_delimited(bytes, *number)).collect();
     }
-    scopes.iter().filter_map(|bytes| last_varint(bytes, *last)).last().map(|v| v as i32)
+    scopes.iter().rev().find_map(|bytes| last_varint(bytes, *last)).map(|v| v as i32)
 }
 
 /// Every length-delimited occurrence of field `number` (a repeated message field
@@ -211,7 +211,7 @@ pub fn field_feature(field: &FieldDescriptor, syntax: Syntax, feature: Feature) 
     if let Some(oneof) = field.containing_oneof().filter(|o| !o.is_synthetic()) {
         scopes.push((oneof.options().encode_to_vec(), ONEOF_FEATURES));
     }
-    message_scopes(&field.parent_message(), &mut scopes);
+    message_scopes(field.parent_message(), &mut scopes);
     resolve(scopes, field.parent_file().options().encode_to_vec(), syntax, feature)
 }
 
