@@ -15,7 +15,7 @@ for dir in "$HERE"/*/; do
   tmp=$(mktemp -d)
   cp -r "$dir/base" "$dir/head" "$tmp/"
   use=$rule
-  if [[ -f $dir/idl.golden.jsonl ]]; then use="FILE, PACKAGE, WIRE_JSON, WIRE"; fi
+  if [[ $rule == API_* ]]; then use="FILE, PACKAGE, WIRE_JSON, WIRE"; fi
   for side in base head; do printf 'version: v2\nbreaking:\n  use: [%s]\n' "$use" >"$tmp/$side/buf.yaml"; done
   out=$(cd "$tmp/head" && "$BUF" breaking --against ../base --error-format json 2>&1 | sort || true)
   rm -rf "$tmp"

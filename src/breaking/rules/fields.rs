@@ -2,7 +2,7 @@
 
 use prost_reflect::{Cardinality, FieldDescriptor, Kind, Value};
 
-use super::support::{field_description, field_description_with_name, kind_name, type_name};
+use super::support::{field_description, field_description_with_name, kind_display, kind_name, type_name};
 use crate::breaking::features::{Feature, field_feature, field_feature_path, value_name};
 use crate::breaking::rule::{Findings, at, at_any, sub};
 use crate::breaking::{Pairs, SideFile};
@@ -37,8 +37,12 @@ fn changed_type(
     base_file: &SideFile<'_>,
     extra: &str,
 ) {
-    let message =
-        format!("{} changed type from {:?} to {:?}.{extra}", field_description(head), kind_name(base), kind_name(head));
+    let message = format!(
+        "{} changed type from {:?} to {:?}.{extra}",
+        field_description(head),
+        kind_display(base, base_file.syntax),
+        kind_display(head, file.syntax)
+    );
     out.report(at(file, &type_path(head)), Some(base_file), message);
 }
 
@@ -65,7 +69,7 @@ breaking_rule! {
 
 fn field_same_type(pairs: &Pairs<'_>, out: &mut Findings) {
     each_field(pairs, |base, head, file, base_file| {
-        if kind_name(base) != kind_name(head) {
+        if kind_name(base, base_file.syntax) != kind_name(head, file.syntax) {
             changed_type(out, base, head, file, base_file, "");
         } else if type_name(base) != type_name(head) {
             changed_type_name(out, base, head, file, base_file);
@@ -74,8 +78,8 @@ fn field_same_type(pairs: &Pairs<'_>, out: &mut Findings) {
 }
 
 /// buf's wire compatibility groups.
-fn wire_group(field: &FieldDescriptor) -> u8 {
-    match kind_name(field) {
+fn wire_group(kind: &str) -> u8 {
+    match kind {
         "int32" | "int64" | "uint32" | "uint64" | "bool" => 1,
         "sint32" | "sint64" => 2,
         "string" => 3,
@@ -91,8 +95,8 @@ fn wire_group(field: &FieldDescriptor) -> u8 {
 }
 
 /// buf's wire-and-JSON compatibility groups.
-fn wire_json_group(field: &FieldDescriptor) -> u8 {
-    match kind_name(field) {
+fn wire_json_group(kind: &str) -> u8 {
+    match kind {
         "int32" | "uint32" => 1,
         "int64" | "uint64" => 2,
         "fixed32" | "sfixed32" => 3,
@@ -127,8 +131,9 @@ breaking_rule! {
 
 fn field_wire_compatible_type(pairs: &Pairs<'_>, out: &mut Findings) {
     each_field(pairs, |base, head, file, base_file| {
-        if wire_group(base) != wire_group(head) {
-            let extra = match (kind_name(base), kind_name(head)) {
+        let (b, h) = (kind_name(base, base_file.syntax), kind_name(head, file.syntax));
+        if wire_group(b) != wire_group(h) {
+            let extra = match (b, h) {
                 ("string", "bytes") => return,
                 ("bytes", "string") => format!(
                     "{WIRE_NOTE} Note that while string and bytes are compatible if the data is valid UTF-8, there is no way to enforce that a bytes field is UTF-8, so these fields may be incompatible."
@@ -149,7 +154,7 @@ breaking_rule! {
 
 fn field_wire_json_compatible_type(pairs: &Pairs<'_>, out: &mut Findings) {
     each_field(pairs, |base, head, file, base_file| {
-        if wire_json_group(base) != wire_json_group(head) {
+        if wire_json_group(kind_name(base, base_file.syntax)) != wire_json_group(kind_name(head, file.syntax)) {
             let extra = " See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules and https://developers.google.com/protocol-buffers/docs/proto3#json for JSON compatibility rules.";
             changed_type(out, base, head, file, base_file, extra);
         } else if type_name(base) != type_name(head) && !enum_compatible(base, head) {
@@ -197,6 +202,29 @@ fn field_same_json_name(pairs: &Pairs<'_>, out: &mut Findings) {
     });
 }
 
+/// Whether a field is required: the proto2 label, or editions
+/// `field_presence = LEGACY_REQUIRED` (the pool sees editions files as proto2 with
+/// optional labels).
+pub fn is_required(field: &FieldDescriptor, syntax: Syntax) -> bool {
+    match syntax {
+        Syntax::Editions(_) => !field.is_list() && field_feature(field, syntax, Feature::FieldPresence) == 3,
+        _ => field.cardinality() == Cardinality::Required,
+    }
+}
+
+/// Whether a singular field tracks presence: messages and oneof members always do;
+/// other fields by syntax or the `field_presence` feature.
+fn has_presence(field: &FieldDescriptor, syntax: Syntax) -> bool {
+    match syntax {
+        Syntax::Editions(_) => {
+            matches!(field.kind(), Kind::Message(_))
+                || field.containing_oneof().is_some()
+                || field_feature(field, syntax, Feature::FieldPresence) != 2
+        }
+        _ => field.supports_presence(),
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cardinal {
     Explicit,
@@ -207,14 +235,14 @@ enum Cardinal {
 }
 
 impl Cardinal {
-    fn of(field: &FieldDescriptor) -> Cardinal {
+    fn of(field: &FieldDescriptor, syntax: Syntax) -> Cardinal {
         if field.is_list() {
             Cardinal::Repeated
         } else if field.is_map() {
             Cardinal::Map
-        } else if field.cardinality() == Cardinality::Required {
+        } else if is_required(field, syntax) {
             Cardinal::Required
-        } else if field.supports_presence() {
+        } else if has_presence(field, syntax) {
             Cardinal::Explicit
         } else {
             Cardinal::Implicit
@@ -252,7 +280,7 @@ fn cardinality_with(pairs: &Pairs<'_>, out: &mut Findings, group: fn(Cardinal) -
         if base.parent_message().is_map_entry() && head.parent_message().is_map_entry() {
             return;
         }
-        let (b, h) = (Cardinal::of(base), Cardinal::of(head));
+        let (b, h) = (Cardinal::of(base, base_file.syntax), Cardinal::of(head, file.syntax));
         if group(b) != group(h) {
             let message =
                 format!("{} changed cardinality from {:?} to {:?}.", field_description(head), b.name(), h.name());
@@ -315,7 +343,9 @@ breaking_rule! {
 }
 
 fn field_same_jstype(pairs: &Pairs<'_>, out: &mut Findings) {
-    let is64 = |f: &FieldDescriptor| matches!(kind_name(f), "int64" | "sint64" | "uint64" | "fixed64" | "sfixed64");
+    let is64 = |f: &FieldDescriptor| {
+        matches!(f.kind(), Kind::Int64 | Kind::Sint64 | Kind::Uint64 | Kind::Fixed64 | Kind::Sfixed64)
+    };
     let jstype = |f: &FieldDescriptor| {
         f.field_descriptor_proto().options.as_ref().map(|o| o.jstype()).unwrap_or_default().as_str_name()
     };
@@ -345,7 +375,7 @@ breaking_rule! {
 
 fn field_same_utf8_validation(pairs: &Pairs<'_>, out: &mut Findings) {
     each_field(pairs, |base, head, file, base_file| {
-        if kind_name(base) != "string" || kind_name(head) != "string" {
+        if base.kind() != Kind::String || head.kind() != Kind::String {
             return;
         }
         let (b, h) = (utf8_validation(base, base_file), utf8_validation(head, file));
@@ -375,7 +405,7 @@ fn field_same_java_utf8_validation(pairs: &Pairs<'_>, out: &mut Findings) {
         if verify { "VERIFY" } else { utf8_validation(f, file) }
     };
     each_field(pairs, |base, head, file, base_file| {
-        if kind_name(base) != "string" || kind_name(head) != "string" {
+        if base.kind() != Kind::String || head.kind() != Kind::String {
             return;
         }
         let (b, h) = (java(base, base_file), java(head, file));

@@ -3,6 +3,7 @@
 
 use prost_reflect::MessageDescriptor;
 
+use super::fields::is_required;
 use super::support::{MESSAGE_MAX, MESSAGE_SET_MAX, check_ranges, deleted_at, field_description, nested_message_paths};
 use crate::breaking::features::{Feature, message_feature, message_feature_path, value_name};
 use crate::breaking::rule::{Findings, at, at_any, sub};
@@ -153,14 +154,14 @@ breaking_rule! {
 }
 
 fn message_same_required_fields(pairs: &Pairs<'_>, out: &mut Findings) {
-    let required = |m: &MessageDescriptor| -> Vec<u32> {
-        m.fields().filter(|f| f.cardinality() == prost_reflect::Cardinality::Required).map(|f| f.number()).collect()
+    let required = |m: &MessageDescriptor, syntax| -> Vec<u32> {
+        m.fields().filter(|f| is_required(f, syntax)).map(|f| f.number()).collect()
     };
     const TAIL: &str = "Required fields must always be sent, so if one side does not know about the required field, this will result in a breakage.";
     for (base, head) in &pairs.messages {
-        let (b, h) = (required(base), required(head));
         let file = pairs.head_file(&head.parent_file());
         let base_file = pairs.base_file(&base.parent_file());
+        let (b, h) = (required(base, base_file.syntax), required(head, file.syntax));
         for n in b.iter().filter(|n| !h.contains(n)) {
             let message = format!("Message {:?} had required field \"{n}\" deleted. {TAIL}", base.name());
             out.report(at(file, head.path()), Some(base_file), message);
