@@ -17,17 +17,27 @@ use idl::breaking::{Side, check};
 use idl::compile::{MemoryFiles, compile_from};
 use idl::config::BreakingConfig;
 
-fn read_dir(dir: &Path, display_prefix: &str) -> BTreeMap<String, (String, Arc<str>)> {
-    let mut files = BTreeMap::new();
+/// Every `.proto` file under `dir`, by its path relative to `root`.
+fn read_dir(root: &Path, dir: &Path, display_prefix: &str, files: &mut BTreeMap<String, (String, Arc<str>)>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            read_dir(root, &path, display_prefix, files);
+            continue;
+        }
+        let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
         if name.ends_with(".proto") {
             let text = std::fs::read_to_string(&path).unwrap();
             files.insert(name.clone(), (format!("{display_prefix}{name}"), Arc::from(text)));
         }
     }
-    files
+}
+
+/// One side of a fixture: its files are the targets, `_shared` provides imports.
+fn side<'a>(dir: &Path, display_prefix: &str, shared: &'a MemoryFiles<'a>) -> MemoryFiles<'a> {
+    let mut files = BTreeMap::new();
+    read_dir(dir, dir, display_prefix, &mut files);
+    MemoryFiles { targets: files.keys().cloned().collect(), files, fallback: Some(shared), ..Default::default() }
 }
 
 type Key = (String, Option<(u32, u32, u32, u32)>, String, String);
@@ -54,8 +64,10 @@ fn golden(path: &Path) -> BTreeSet<Key> {
 
 fn run(dir: &Path) -> BTreeSet<Key> {
     let rule = dir.file_name().unwrap().to_string_lossy().to_string();
-    let base = MemoryFiles { files: read_dir(&dir.join("base"), "base:"), ..Default::default() };
-    let head = MemoryFiles { files: read_dir(&dir.join("head"), ""), ..Default::default() };
+    let shared_dir = dir.parent().unwrap().join("_shared");
+    let mut shared = MemoryFiles::default();
+    read_dir(&shared_dir, &shared_dir, "", &mut shared.files);
+    let (base, head) = (side(&dir.join("base"), "base:", &shared), side(&dir.join("head"), "", &shared));
     let (base, head) = (compile_from(&base), compile_from(&head));
     assert!(!base.has_errors() && !head.has_errors(), "{rule}: fixture does not compile");
     let config = BreakingConfig { r#use: vec![toml::Spanned::new(0..0, rule.clone())], ..Default::default() };

@@ -7,7 +7,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use super::{Pairs, SideFile};
 
 /// The categories, strictest first: a change that breaks WIRE breaks every one.
-pub const CATEGORIES: [&str; 5] = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR"];
+/// CSR is buf's Confluent Schema Registry set; API (idl's own, off by default) is
+/// for changes that break API clients without touching the encoding.
+pub const CATEGORIES: [&str; 6] = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR", "API"];
 
 /// Everything about a rule except its behaviour.
 pub struct BreakingRule {

@@ -173,6 +173,9 @@ pub struct BreakingArgs {
     /// Compare against the merge base of HEAD and this git ref.
     #[arg(long, value_name = "REF")]
     pub against_merge_base: Option<String>,
+    /// Rules or categories to run instead of `[breaking] use` (repeatable; `--use FILE --use API`).
+    #[arg(long = "use", value_name = "RULE|CATEGORY")]
+    pub use_rules: Vec<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }

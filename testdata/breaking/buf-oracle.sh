@@ -12,8 +12,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 status=0
 for dir in "$HERE"/*/; do
   rule=$(basename "$dir")
+  [[ $rule == _* ]] && continue
   tmp=$(mktemp -d)
   cp -r "$dir/base" "$dir/head" "$tmp/"
+  # Shared imports (google/api) sit beside each side's own files, unchanged.
+  for side in base head; do cp -r "$HERE/_shared/google" "$tmp/$side/"; done
   use=$rule
   if [[ $rule == API_* ]]; then use="FILE, PACKAGE, WIRE_JSON, WIRE"; fi
   for side in base head; do printf 'version: v2\nbreaking:\n  use: [%s]\n' "$use" >"$tmp/$side/buf.yaml"; done

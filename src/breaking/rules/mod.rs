@@ -1,6 +1,7 @@
 //! The breaking rules, one static per rule (declared with [`breaking_rule!`]),
 //! grouped by the element they compare; [`RULES`] is the registry, sorted by ID.
 
+mod api;
 mod enums;
 mod fields;
 mod files;
@@ -13,6 +14,15 @@ use super::rule::BreakingRule;
 
 /// Every rule, sorted by ID.
 pub static RULES: &[&BreakingRule] = &[
+    &api::API_FIELD_BEHAVIOR_IMMUTABLE_ADDED,
+    &api::API_FIELD_BEHAVIOR_OUTPUT_ONLY_REMOVED,
+    &api::API_FIELD_BEHAVIOR_REQUIRED_ADDED,
+    &api::API_HTTP_NO_DELETE,
+    &api::API_HTTP_SAME_BODY,
+    &api::API_HTTP_SAME_PATH,
+    &api::API_HTTP_SAME_RESPONSE_BODY,
+    &api::API_HTTP_SAME_VERB,
+    &api::API_RPC_IDEMPOTENCY_WEAKENED,
     &enums::ENUM_NO_DELETE,
     &enums::ENUM_SAME_JSON_FORMAT,
     &enums::ENUM_SAME_TYPE,

@@ -7,8 +7,8 @@ use prost_reflect::{FieldDescriptor, Kind};
 
 use crate::breaking::features::{Feature, field_feature};
 use crate::breaking::rule::{At, at};
-use crate::compile::Syntax;
 use crate::breaking::{SideFile, file_messages, nested_name};
+use crate::compile::Syntax;
 
 /// `Field "3" with name "email" on message "User"` (buf's field description).
 pub fn field_description(field: &FieldDescriptor) -> String {
