@@ -156,3 +156,17 @@ fn git_base_with_an_uninitialised_submodule_names_the_remedy() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("submodule at protos") && out.contains("git submodule update --init"), "{out}");
 }
+
+#[test]
+fn use_flag_replaces_the_configured_rules() {
+    let tmp = repo();
+    let ws = tmp.path().join("api");
+    let (code, out) = idl(&ws, &["breaking", "--against", "HEAD~1", "--use", "WIRE", "--color", "never"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FIELD_WIRE_COMPATIBLE_TYPE") && !out.contains("[FIELD_SAME_TYPE]"), "{out}");
+    // The API category alone: a type change is not its business.
+    assert_eq!(idl(&ws, &["breaking", "--against", "HEAD~1", "--use", "API"]).0, 0);
+    let (code, out) = idl(&ws, &["breaking", "--against", "HEAD~1", "--use", "NOPE", "--color", "never"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("unknown breaking rule or category \"NOPE\""), "{out}");
+}
