@@ -194,10 +194,13 @@ fn message_scopes(message: &MessageDescriptor, out: &mut Vec<(Vec<u8>, u32)>) {
     }
 }
 
+/// Only editions files set features; others take their syntax's defaults (checked
+/// before any options are encoded: most files of a corpus are proto3).
+fn is_editions(syntax: Syntax) -> bool {
+    matches!(syntax, Syntax::Editions(_))
+}
+
 fn resolve(scopes: Vec<(Vec<u8>, u32)>, file_options: Vec<u8>, syntax: Syntax, feature: Feature) -> i32 {
-    if !matches!(syntax, Syntax::Editions(_)) {
-        return feature.default(syntax);
-    }
     scopes
         .iter()
         .chain(std::iter::once(&(file_options, FILE_FEATURES)))
@@ -207,6 +210,9 @@ fn resolve(scopes: Vec<(Vec<u8>, u32)>, file_options: Vec<u8>, syntax: Syntax, f
 
 /// A feature of a field (or extension), as buf resolves it.
 pub fn field_feature(field: &FieldDescriptor, syntax: Syntax, feature: Feature) -> i32 {
+    if !is_editions(syntax) {
+        return feature.default(syntax);
+    }
     let mut scopes = vec![(field.options().encode_to_vec(), FIELD_FEATURES)];
     if let Some(oneof) = field.containing_oneof().filter(|o| !o.is_synthetic()) {
         scopes.push((oneof.options().encode_to_vec(), ONEOF_FEATURES));
@@ -217,6 +223,9 @@ pub fn field_feature(field: &FieldDescriptor, syntax: Syntax, feature: Feature) 
 
 /// A feature of a message.
 pub fn message_feature(message: &MessageDescriptor, syntax: Syntax, feature: Feature) -> i32 {
+    if !is_editions(syntax) {
+        return feature.default(syntax);
+    }
     let mut scopes = Vec::new();
     message_scopes(message, &mut scopes);
     resolve(scopes, message.parent_file().options().encode_to_vec(), syntax, feature)
@@ -224,6 +233,9 @@ pub fn message_feature(message: &MessageDescriptor, syntax: Syntax, feature: Fea
 
 /// A feature of an enum.
 pub fn enum_feature(e: &EnumDescriptor, syntax: Syntax, feature: Feature) -> i32 {
+    if !is_editions(syntax) {
+        return feature.default(syntax);
+    }
     let mut scopes = vec![(e.options().encode_to_vec(), ENUM_FEATURES)];
     if let Some(parent) = e.parent_message() {
         message_scopes(&parent, &mut scopes);
