@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
+pub mod docs;
 pub mod errors;
 pub mod format;
 pub mod lint;
