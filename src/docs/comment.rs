@@ -22,15 +22,22 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
-/// Only web and mail links, relative links and fragments are kept.
-fn safe_url(url: &str) -> bool {
-    let scheme_end = url.find(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'));
-    match scheme_end {
-        Some(end) if url[end..].starts_with(':') => {
-            matches!(url[..end].to_ascii_lowercase().as_str(), "http" | "https" | "mailto")
-        }
-        _ => true,
-    }
+/// Links written in comments keep their target only when it is a web or mail
+/// address: a relative link was written for some other site (a comment is read
+/// out of context here), and any other scheme may run script.
+fn external_url(url: &str) -> bool {
+    let lower = url.trim_start().get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+}
+
+/// The element a `#full.name` link means, when it is documented.
+fn fragment_target(url: &str, links: &Links, package: &str) -> Option<String> {
+    links.resolve(url.strip_prefix('#')?, package)
+}
+
+/// Links idl resolved itself (references to documented elements).
+fn resolved_by_idl(link_type: LinkType) -> bool {
+    matches!(link_type, LinkType::ReferenceUnknown | LinkType::CollapsedUnknown | LinkType::ShortcutUnknown)
 }
 
 /// Where the words of a text that are full names of documented elements are:
@@ -80,6 +87,7 @@ pub fn to_html(markdown: &str, links: &Links, package: &str) -> String {
     let mut in_code_block = false;
     // Links dropped for their scheme: their end tags must go too.
     let mut dropped_links: Vec<bool> = Vec::new();
+    let mut dropped_images = 0usize;
     for event in parser {
         match event {
             Event::Html(html) | Event::InlineHtml(html) => events.push(Event::Text(html)),
@@ -88,7 +96,10 @@ pub fn to_html(markdown: &str, links: &Links, package: &str) -> String {
             }
             Event::End(TagEnd::Heading(level)) => events.push(Event::End(TagEnd::Heading(demote(level)))),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let keep = safe_url(&dest_url);
+                // `[Text](#full.name)` means the element, wherever it is documented.
+                let element = fragment_target(&dest_url, links, package).and_then(|name| links.href(&name, "html"));
+                let keep = element.is_some() || resolved_by_idl(link_type) || external_url(&dest_url);
+                let dest_url = element.map_or(dest_url, CowStr::from);
                 dropped_links.push(!keep);
                 in_link += 1;
                 if keep {
@@ -101,9 +112,9 @@ pub fn to_html(markdown: &str, links: &Links, package: &str) -> String {
                     events.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
-                events.push(Event::Start(Tag::Image { link_type, dest_url: CowStr::from(""), title, id }))
-            }
+            // An image without a web address shows its alt text.
+            Event::Start(Tag::Image { dest_url, .. }) if !external_url(&dest_url) => dropped_images += 1,
+            Event::End(TagEnd::Image) if dropped_images > 0 => dropped_images -= 1,
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code_block = true;
                 events.push(Event::Start(Tag::CodeBlock(kind)));
@@ -180,13 +191,14 @@ pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
             Event::Html(_) | Event::InlineHtml(_) => edits.push((range.clone(), escape_html(&markdown[range]))),
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 in_link += 1;
-                let resolved = matches!(
-                    link_type,
-                    LinkType::ReferenceUnknown | LinkType::CollapsedUnknown | LinkType::ShortcutUnknown
-                );
-                if resolved && in_link == 1 {
+                let fragment_href = fragment_target(&dest_url, links, package).and_then(|name| links.href(&name, "md"));
+                if in_link == 1
+                    && let Some(href) = fragment_href
+                {
+                    open_reference = Some((range, href, None));
+                } else if resolved_by_idl(link_type) && in_link == 1 {
                     open_reference = Some((range, dest_url.to_string(), None));
-                } else if !safe_url(&dest_url) {
+                } else if !external_url(&dest_url) {
                     // Keep the text, drop the target.
                     edits.push((range.clone(), escape_brackets(&markdown[range])));
                 }
@@ -199,6 +211,9 @@ pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
                     let text = text.map_or("", |t| &markdown[t]);
                     edits.push((whole, format!("[{}]({href})", text.replace('<', "&lt;").replace('>', "&gt;"))));
                 }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if !external_url(&dest_url) => {
+                edits.push((range.clone(), escape_brackets(&markdown[range])));
             }
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
