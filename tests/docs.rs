@@ -163,10 +163,21 @@ fn compile_errors_stop_the_run() {
 
 // ---- link checking -------------------------------------------------------
 
-/// Attribute values `name="..."` in an HTML page (idl writes every attribute
-/// with double quotes and escapes quotes in values).
+/// Attribute values `name="..."` in the tags of an HTML page. Text never holds
+/// a raw `<` (it is escaped), so every `<` opens a tag; idl writes attributes
+/// with double quotes and escapes quotes in values. Text that merely reads
+/// `href="..."` (a comment quoting HTML) is not a link and is not matched.
 fn attributes<'a>(page: &'a str, name: &str) -> Vec<&'a str> {
-    values_after(page, &format!(" {name}=\""))
+    let needle = format!(" {name}=\"");
+    let mut values = Vec::new();
+    let mut rest = page;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open..];
+        let Some(close) = rest.find('>') else { break };
+        values.extend(values_after(&rest[..close], &needle));
+        rest = &rest[close..];
+    }
+    values
 }
 
 /// The quoted values that follow each `needle`.

@@ -44,7 +44,7 @@ const TOOL_MARKERS: &[&str] = &[
 /// How elements are ordered within a package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
-    /// As declared: files in the order the workspace lists them, then source order.
+    /// As declared: a package's files by path, then source order within each.
     Declaration,
     /// By name.
     Alphabetical,
@@ -211,12 +211,15 @@ struct FilePart {
 /// The model of the compilation's target files; `errors` are the error table's
 /// rows, spread over their packages.
 pub fn build(compilation: &Compilation, errors: Vec<ErrorRow>, order: Order) -> DocModel {
-    let parts: Vec<FilePart> = compilation
+    let mut parts: Vec<FilePart> = compilation
         .files
         .par_iter()
         .filter(|f| f.is_target)
         .filter_map(|f| Some(file_part(f, compilation.pool.get_file_by_name(&f.source.name)?)))
         .collect();
+    // The compilation lists files in import order; a package's files read in
+    // path order.
+    parts.sort_by(|a, b| a.file.cmp(&b.file));
     let mut packages: BTreeMap<String, Package> = BTreeMap::new();
     for part in parts {
         let package = packages.entry(part.package.clone()).or_insert_with(|| Package {
