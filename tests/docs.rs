@@ -184,7 +184,7 @@ fn attributes<'a>(page: &'a str, name: &str) -> Vec<&'a str> {
 fn values_after<'a>(page: &'a str, needle: &str) -> Vec<&'a str> {
     let mut values = Vec::new();
     let mut rest = page;
-    while let Some(start) = rest.find(&needle) {
+    while let Some(start) = rest.find(needle) {
         rest = &rest[start + needle.len()..];
         let Some(end) = rest.find('"') else { break };
         values.push(&rest[..end]);
