@@ -190,14 +190,27 @@ pub struct DocsArgs {
     /// Files or directories to document; the whole workspace when omitted.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
-    /// Directory to write the documentation to.
+    /// Directory to write the documentation to (required for html and markdown;
+    /// json goes to stdout without it, else to DIR/docs.json).
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// What to write: a static site, a Markdown tree, or the documentation model as JSON.
     #[arg(long, value_enum, default_value_t = DocsFormat::Html)]
     pub format: DocsFormat,
+    /// Order of services, messages and enums within a package.
+    #[arg(long, value_enum, default_value_t = DocsOrder::Declaration)]
+    pub order: DocsOrder,
     /// How to report compile errors (on stderr).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub error_format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocsOrder {
+    /// As declared in the files.
+    Declaration,
+    /// By name.
+    Alphabetical,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
