@@ -42,14 +42,15 @@ pub fn applicable(fix: &Fix, unsafe_fixes: bool) -> bool {
 
 /// Applies to `text` the fixes that do not overlap one applied before them, in
 /// order of their first edit; returns the new text and the indices (into
-/// `fixes`) of the fixes applied. Two insertions at the same offset overlap.
+/// `fixes`) of the fixes applied. Insertions at one offset do not overlap: they
+/// go in in the order of `fixes`.
 pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
     order.sort_by_key(|&index| fixes[index].edits.iter().map(|edit| (edit.start, edit.end)).min());
     let mut taken: Vec<(usize, usize)> = Vec::new();
     let mut applied = Vec::new();
     let mut edits: Vec<&Edit> = Vec::new();
-    let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1 || a.0 == b.0;
+    let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
     for index in order {
         let fix = fixes[index];
         let ranges: Vec<(usize, usize)> = fix.edits.iter().map(|edit| (edit.start, edit.end)).collect();
@@ -64,6 +65,7 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
         edits.extend(&fix.edits);
         applied.push(index);
     }
+    // Stable: insertions at one offset keep the order of their fixes.
     edits.sort_by_key(|edit| (edit.start, edit.end));
     let mut fixed = String::with_capacity(text.len());
     let mut at = 0;
@@ -175,8 +177,9 @@ mod tests {
     }
 
     #[test]
-    fn insertions_at_one_offset_overlap_and_bad_ranges_are_skipped() {
-        let (fixed, applied) = apply("ab", &[&fix(&[(1, 1, "x")]), &fix(&[(1, 1, "y")]), &fix(&[(1, 9, "")])]);
-        assert_eq!((fixed.as_str(), applied), ("axb", vec![0]));
+    fn insertions_at_one_offset_keep_their_order_and_bad_ranges_are_skipped() {
+        let fixes = [&fix(&[(1, 1, "x")]), &fix(&[(1, 1, "y")]), &fix(&[(1, 9, "")]), &fix(&[(0, 1, "z")])];
+        let (fixed, applied) = apply("ab", &fixes);
+        assert_eq!((fixed.as_str(), applied), ("zxyb", vec![0, 1, 3]));
     }
 }

@@ -14,6 +14,7 @@ pub mod presets;
 pub mod rule;
 pub mod rules;
 mod support;
+pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
