@@ -65,8 +65,8 @@ impl Rule for ServiceFileLayout {
     fn check_service(&self, cx: &mut Context<'_>, service: &ServiceDescriptor) {
         let file = service.parent_file();
         let name = service.name();
-        if cx.option_bool("one_service_per_file") && service.index() > 0 {
-            let first = file.services().next().map(|first| first.name().to_string()).unwrap_or_default();
+        let first = file.services().next().map(|first| first.name().to_string()).unwrap_or_default();
+        if cx.option_bool("one_service_per_file") && first != name {
             cx.report(
                 &name_path(service.path()),
                 format!("Service {name:?} should be in a file of its own; this file already declares {first:?}."),
