@@ -59,7 +59,8 @@ pub fn starts_with_name(comment: &str, name: &str) -> bool {
         return true;
     }
     let rest = ["A ", "An ", "The "].iter().find_map(|article| prose.strip_prefix(article)).unwrap_or(&prose);
-    rest.strip_prefix(name).is_some_and(|after| after.is_empty() || !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+    rest.strip_prefix(name)
+        .is_some_and(|after| after.is_empty() || !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
 }
 
 /// The kind of a top-level statement, for ordering rules.
@@ -139,14 +140,21 @@ pub fn is_blank(src: &str, start: usize, end: usize) -> bool {
 }
 
 /// The range that removes the statement at `span` whole: its lines too when
-/// nothing else is on them, else just the statement.
+/// nothing else is on them (and one of the blank lines around them, when it was
+/// alone between two), else just the statement.
 pub fn statement_removal(src: &str, span: Sp) -> (usize, usize) {
     let (start, end) = (span.start as usize, span.end as usize);
     let (line_start, line_end) = (line_start(src, start), line_end(src, end));
     let rest_end = if src[..line_end].ends_with('\n') { line_end - 1 } else { line_end };
     let rest_end = if src[..rest_end].ends_with('\r') { rest_end - 1 } else { rest_end };
     if is_blank(src, line_start, start) && is_blank(src, end, rest_end) {
-        (line_start, line_end)
+        let blank_before =
+            line_start == 0 || src[..line_start].ends_with("\n\n") || src[..line_start].ends_with("\n\r\n");
+        let blank_after = ["\n", "\r\n"].iter().find(|newline| src[line_end..].starts_with(**newline));
+        match blank_after {
+            Some(newline) if blank_before => (line_start, line_end + newline.len()),
+            _ => (line_start, line_end),
+        }
     } else {
         (start, end)
     }
@@ -228,10 +236,13 @@ mod tests {
     #[test]
     fn removal_takes_whole_lines_only_when_alone() {
         let src = "a;\n  import \"x\";\nb;";
-        let span = Sp::new(5, 17);
+        let span = Sp::new(5, 16);
         assert_eq!(&src[span.start as usize..span.end as usize], "import \"x\";");
-        assert_eq!(statement_removal(src, span), (3, 18));
+        assert_eq!(statement_removal(src, span), (3, 17));
         let src = "a; import \"x\"; b;";
         assert_eq!(statement_removal(src, Sp::new(3, 14)), (3, 14));
+        // Alone between blank lines: one blank line goes too.
+        let src = "a;\n\nimport \"x\";\n\nb;";
+        assert_eq!(statement_removal(src, Sp::new(4, 15)), (4, 17));
     }
 }

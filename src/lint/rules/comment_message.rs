@@ -48,7 +48,8 @@ impl Rule for CommentMessage {
 
 /// Whether an RPC of the message's file takes or returns it.
 fn is_request_or_response(message: &MessageDescriptor) -> bool {
-    message.parent_file().services().any(|service| {
-        service.methods().any(|method| method.input() == *message || method.output() == *message)
-    })
+    message
+        .parent_file()
+        .services()
+        .any(|service| service.methods().any(|method| method.input() == *message || method.output() == *message))
 }

@@ -116,6 +116,9 @@ impl Rule for FileOptionValue {
         let options = file.options();
         let src: &str = &cx.file().source.text;
         let decls = top_level(src);
+        // When the file has no options, the first one inserted after the package
+        // gets a blank line before it.
+        let mut first_insertion = true;
         for &(name, number) in OPTIONS.iter().filter(|(name, _)| wanted.iter().any(|w| w == name)) {
             let expected = derive(cx, name, package, file.name());
             let literal = literal(&expected);
@@ -123,7 +126,8 @@ impl Rule for FileOptionValue {
             match option_value(&options, name) {
                 None => {
                     let message = format!("File option {name:?} is not set; set it to {literal}.");
-                    let fix = insertion(src, &decls, name, &literal);
+                    let fix = insertion(src, &decls, name, &literal, first_insertion);
+                    first_insertion = false;
                     cx.report_span(&PACKAGE_PATH, package_span(cx), message, fix);
                 }
                 Some(value) => {
@@ -237,8 +241,9 @@ fn literal(value: &str) -> String {
 
 /// Inserting `option name = literal;` among the file options in name order:
 /// before the first option that sorts after it, else after the last option,
-/// else on the line after the package statement.
-fn insertion(src: &str, decls: &[TopDecl], name: &str, literal: &str) -> Option<Fix> {
+/// else on the line after the package statement (after a blank line for the
+/// `first` one inserted there).
+fn insertion(src: &str, decls: &[TopDecl], name: &str, literal: &str, first: bool) -> Option<Fix> {
     let statement = format!("option {name} = {literal};");
     let options: Vec<&TopDecl> = decls.iter().filter(|decl| decl.kind == TopKind::Option).collect();
     let (at, text) = if let Some(after) = options.iter().find(|decl| decl.sort_key.as_str() > name) {
@@ -247,7 +252,8 @@ fn insertion(src: &str, decls: &[TopDecl], name: &str, literal: &str) -> Option<
         at_line_end(src, last.span.end as usize, &statement)
     } else {
         let anchor = decls.iter().rfind(|decl| matches!(decl.kind, TopKind::Package | TopKind::Syntax))?;
-        at_line_end(src, anchor.span.end as usize, &statement)
+        let (at, text) = at_line_end(src, anchor.span.end as usize, &statement);
+        (at, if first { format!("\n{text}") } else { text })
     };
     Some(Fix {
         description: format!("add option {name} = {literal}"),

@@ -4,9 +4,9 @@ use prost_reflect::{DynamicMessage, FileDescriptor, Kind, MapKey, MessageDescrip
 
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
+use crate::lint::rule::{Context, Rule};
 use crate::lint::text::statement_removal;
 use crate::syntax::ast::Sp;
-use crate::lint::rule::{Context, Rule};
 
 /// `FileDescriptorProto.dependency`.
 const DEPENDENCY_FIELD: i32 = 3;

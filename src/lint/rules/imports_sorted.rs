@@ -46,7 +46,10 @@ impl Rule for ImportsSorted {
         let imports: Vec<&TopDecl> = decls.iter().filter(|decl| decl.kind == TopKind::Import).collect();
         let Some((misplaced, above)) = first_unsorted(&imports) else { return };
         let index = imports.iter().position(|decl| std::ptr::eq(*decl, misplaced)).unwrap_or(0) as i32;
-        let message = format!("Import {:?} should come before {:?} (imports sorted by path).", misplaced.sort_key, above.sort_key);
+        let message = format!(
+            "Import {:?} should come before {:?} (imports sorted by path).",
+            misplaced.sort_key, above.sort_key
+        );
         let fix = sort_fix(src, &imports, "sort the imports by path");
         let span = misplaced.span.start as usize..misplaced.span.end as usize;
         cx.report_span(&[DEPENDENCY_FIELD, index], span, message, fix);

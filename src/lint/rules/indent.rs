@@ -64,7 +64,8 @@ impl Rule for Indent {
                 let indent = if line_indent.1 == token.start as usize { indent } else { "" };
                 let continuation = statement_open && !token.kind.is_trivia();
                 let ok = !indent.contains('\t')
-                    && (indent.len() == expected || (continuation && indent.len() > expected && indent.len() % WIDTH == 0));
+                    && (indent.len() == expected
+                        || (continuation && indent.len() > expected && indent.len() % WIDTH == 0));
                 if !ok {
                     findings.push((token.start as usize, indent.len(), expected, indent.contains('\t')));
                 }
