@@ -141,7 +141,7 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
         enabled.insert(rules::UNUSED_IGNORE);
     }
     // Options: the preset's first, then idl.toml's, option by option.
-    let mut settings: BTreeMap<&'static str, (Option<Severity>, Vec<(&'static str, OptionValue)>)> = BTreeMap::new();
+    let mut settings: BTreeMap<&'static str, RuleSettings> = BTreeMap::new();
     if let Some(preset) = preset_name.as_ref().and_then(|(name, _)| presets::presets().get(*name)) {
         for (id, table) in &preset.options {
             let Some(rule) = rules::find(id) else {
@@ -177,6 +177,9 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
         .collect();
     (selected, errors)
 }
+
+/// A rule's configured severity and option values.
+type RuleSettings = (Option<Severity>, Vec<(&'static str, OptionValue)>);
 
 /// Checks a `[lint.rules.<ID>]` (or preset `[options.<ID>]`) table against the
 /// options `meta` declares; every problem goes to `error`.

@@ -9,8 +9,8 @@ declare_rule! {
     /// `syntax`, `package`, imports, file options, then definitions (messages,
     /// enums, services, extensions), as the protobuf.dev style guide lays a file
     /// out. The Uber V2 guide puts file options before imports; its preset sets
-    /// `order` accordingly. Each statement that comes after a statement of a
-    /// later kind is a finding.
+    /// `order` accordingly. A finding is at the first statement of each run of
+    /// statements that comes after a statement of a later kind.
     ///
     /// ```toml
     /// [lint.rules.FILE_ELEMENT_ORDER]
@@ -48,10 +48,14 @@ impl Rule for FileElementOrder {
         let rank = |kind: TopKind| order.iter().position(|name| name == kind.option_name());
         let src: &str = &cx.file().source.text;
         let mut latest: Option<(usize, TopKind)> = None;
+        // The kind of the statement above when it was misplaced: one finding per run.
+        let mut misplaced_run: Option<TopKind> = None;
         for decl in top_level(src) {
             let Some(rank) = rank(decl.kind) else { continue };
             match latest {
+                Some((latest_rank, _)) if rank < latest_rank && misplaced_run == Some(decl.kind) => {}
                 Some((latest_rank, latest_kind)) if rank < latest_rank => {
+                    misplaced_run = Some(decl.kind);
                     let message = format!(
                         "{} should come before {} (order: {}).",
                         describe(decl.kind),
@@ -60,7 +64,10 @@ impl Rule for FileElementOrder {
                     );
                     cx.report_span(&[], decl.span.start as usize..decl.span.end as usize, message, None);
                 }
-                _ => latest = Some((rank, decl.kind)),
+                _ => {
+                    misplaced_run = None;
+                    latest = Some((rank, decl.kind));
+                }
             }
         }
     }

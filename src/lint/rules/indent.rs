@@ -2,7 +2,7 @@ use prost_reflect::FileDescriptor;
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, Rule};
-use crate::syntax::lexer::{TokenKind, lex};
+use crate::syntax::lexer::{Token, TokenKind, lex};
 
 /// Spaces per nesting level (both style guides and `idl format`).
 const WIDTH: usize = 2;
@@ -10,8 +10,9 @@ const WIDTH: usize = 2;
 declare_rule! {
     /// Lines are indented with two spaces per level of nesting and never with
     /// tabs (Uber V2 and Google's guide; `idl format` prints it). The level of
-    /// a line is the number of brackets (`{`, `[`, `(`, `<`) open where it starts,
-    /// less one when it starts by closing one. A line continuing a statement
+    /// a line is the number of lines that opened a bracket (`{`, `[`, `(`, `<`)
+    /// still open where it starts (`[(a) = {` opens one level), less those its
+    /// leading closers close. A line continuing a statement
     /// (the line above ends without `;`, `{` or `}`) may be indented deeper. One
     /// finding per badly indented line; `idl format -w` fixes them all.
     ///
@@ -37,57 +38,64 @@ impl Rule for Indent {
     fn check_file(&self, cx: &mut Context<'_>, _file: &FileDescriptor) {
         let src: &str = &cx.file().source.text;
         let (tokens, _) = lex(src);
-        let mut depth: usize = 0;
-        // Whether the last code token ended a statement or opened/closed a block.
+        let is_closer =
+            |token: &Token| token.kind == TokenKind::Symbol && matches!(token.text(src), "}" | "]" | ")" | ">");
+        // The line of each open bracket, innermost last: brackets opened on one
+        // line (`[(a) = {`) make one level.
+        let mut open_lines: Vec<usize> = Vec::new();
+        let mut line = 0usize;
+        // Whether the last code token left a statement open (not `;`, `{`, `}`).
         let mut statement_open = false;
-        let mut at_line_start = true;
-        let mut line_indent = (0usize, 0usize);
+        let mut line_start: Option<usize> = Some(0);
         let mut findings = Vec::new();
-        for token in &tokens {
+        for (index, token) in tokens.iter().enumerate() {
             let text = token.text(src);
             if token.kind == TokenKind::Whitespace {
                 if let Some(newline) = text.rfind('\n') {
-                    at_line_start = true;
-                    line_indent = (token.start as usize + newline + 1, token.end as usize);
-                } else if token.start == 0 {
-                    line_indent = (0, token.end as usize);
+                    line += text.matches('\n').count();
+                    line_start = Some(token.start as usize + newline + 1);
                 }
                 continue;
             }
-            // A block comment's inner lines and a string's are not indentation.
-            if at_line_start {
-                at_line_start = false;
-                let closes = token.kind == TokenKind::Symbol && matches!(text, "}" | "]" | ")" | ">");
-                let level = if closes { depth.saturating_sub(1) } else { depth };
-                let expected = level * WIDTH;
-                let indent = &src[line_indent.0..line_indent.1.min(token.start as usize)];
-                let indent = if line_indent.1 == token.start as usize { indent } else { "" };
+            if let Some(start) = line_start.take() {
+                // A line starting with closers is indented as the level they close to.
+                let closers = tokens[index..]
+                    .iter()
+                    .take_while(|t| is_closer(t) || (t.kind == TokenKind::Whitespace && !t.text(src).contains('\n')))
+                    .filter(|t| is_closer(t))
+                    .count();
+                let remaining = &open_lines[..open_lines.len().saturating_sub(closers)];
+                let mut levels: Vec<usize> = remaining.to_vec();
+                levels.dedup();
+                let expected = levels.len() * WIDTH;
+                let indent = &src[start..token.start as usize];
                 let continuation = statement_open && !token.kind.is_trivia();
-                let ok = !indent.contains('\t')
+                let tabs = indent.contains('\t');
+                let ok = !tabs
                     && (indent.len() == expected
                         || (continuation && indent.len() > expected && indent.len() % WIDTH == 0));
                 if !ok {
-                    findings.push((token.start as usize, indent.len(), expected, indent.contains('\t')));
+                    findings.push((start, token.start as usize, expected, tabs));
                 }
             }
             if token.kind.is_trivia() {
+                line += text.matches('\n').count();
                 continue;
             }
-            match (token.kind, text) {
-                (TokenKind::Symbol, "{" | "[" | "(" | "<") => depth += 1,
-                (TokenKind::Symbol, "}" | "]" | ")" | ">") => depth = depth.saturating_sub(1),
-                _ => {}
+            if token.kind == TokenKind::Symbol && matches!(text, "{" | "[" | "(" | "<") {
+                open_lines.push(line);
+            } else if is_closer(token) {
+                open_lines.pop();
             }
             statement_open = !(token.kind == TokenKind::Symbol && matches!(text, ";" | "{" | "}"));
         }
-        for (start, actual, expected, tabs) in findings {
+        for (start, end, expected, tabs) in findings {
             let message = if tabs {
                 "Indent with spaces, not tabs.".to_string()
             } else {
-                format!("Indentation is {actual} spaces; expected {expected} (2 per nesting level).")
+                format!("Indentation is {} spaces; expected {expected} (2 per nesting level).", end - start)
             };
-            let line_start = start - actual.min(start);
-            cx.report_span(&[], line_start..start, message, None);
+            cx.report_span(&[], start..end, message, None);
         }
     }
 }
