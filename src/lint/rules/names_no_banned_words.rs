@@ -13,7 +13,8 @@ declare_rule! {
     /// may contain a banned word: by default the Uber V2 guide's `common` (say
     /// what the things have in common), `data` (every message is data; use
     /// `info` or a precise word) and `uuid` (use `id`). Names are split into
-    /// words at `_`, `.` and case changes, so `metadata` is not `data`.
+    /// words at `_`, `.` and case changes, so `metadata` is not `data`;
+    /// prototool matched any substring, which `substrings = true` restores.
     ///
     /// ```toml
     /// [lint.rules.NAMES_NO_BANNED_WORDS]
@@ -35,6 +36,10 @@ declare_rule! {
             name: "words",
             default: OptionDefault::List(&["common", "data", "uuid"]),
             help: "The banned words, lower case.",
+        }, RuleOption {
+            name: "substrings",
+            default: OptionDefault::Bool(false),
+            help: "Match the words anywhere in a name, not only as whole words (prototool's behaviour).",
         }],
     }
 }
@@ -43,7 +48,12 @@ impl NamesNoBannedWords {
     fn check(cx: &mut Context<'_>, path: &[i32], kind: &str, name: &str) {
         let words = cx.option_list("words");
         let lower = to_lower_snake_case(name);
-        let found = lower.split(['_', '.']).find(|word| words.iter().any(|banned| banned.eq_ignore_ascii_case(word)));
+        let found = if cx.option_bool("substrings") {
+            let name = name.to_lowercase();
+            words.iter().find(|banned| name.contains(&banned.to_lowercase())).map(String::as_str)
+        } else {
+            lower.split(['_', '.']).find(|word| words.iter().any(|banned| banned.eq_ignore_ascii_case(word)))
+        };
         if let Some(word) = found {
             cx.report(path, format!("{kind} name {name:?} contains the banned word {word:?}."));
         }
