@@ -343,3 +343,31 @@ fn uber_v2_example_has_no_findings() {
     let row = table.lines().find(|line| line.starts_with("IMPORTS_SORTED ")).unwrap();
     assert!(row.contains(" yes ") && row.contains("uber-v2"), "{row}");
 }
+
+#[test]
+fn fix_inserts_only_options_that_rename_nothing() {
+    let config = "[lint]\nuse = [\"FILE_OPTION_VALUE\"]\n[lint.rules.FILE_OPTION_VALUE]\n\
+                  options = [\"csharp_namespace\", \"java_package\"]\n";
+    let bare = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage User {}\n";
+    let dir = workspace(Some(config), &[("acme/user/v1/user.proto", bare)]);
+    let path = dir.path().join("acme/user/v1/user.proto");
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "idl lint --fix: applied 1 fixes in 1 files (FILE_OPTION_VALUE 1); 1 more with --unsafe-fixes\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "syntax = \"proto3\";\n\npackage acme.user.v1;\n\noption csharp_namespace = \"Acme.User.V1\";\n\nmessage User {}\n"
+    );
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("option csharp_namespace = \"Acme.User.V1\";\noption java_package = \"com.acme.user.v1\";\n")
+    );
+}

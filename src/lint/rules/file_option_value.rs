@@ -28,9 +28,14 @@ declare_rule! {
     /// `"github.com/acme/apis/gen/go/{path};{last_two}"`. Files without a package
     /// are not checked.
     ///
-    /// Fix: a missing option is inserted among the file options in name order
-    /// (safe: it names code only where none was named); a wrong value is
-    /// replaced only with `--unsafe-fixes`, since that renames generated code.
+    /// Fix: a missing option is inserted among the file options in name order;
+    /// a wrong value is replaced. Only inserting a value the code generator
+    /// would use anyway is safe (`csharp_namespace`; `php_namespace` unless the
+    /// version has a beta; `go_package`, which protoc-gen-go needs and has no
+    /// default for; `java_package` with an empty prefix). The others rename
+    /// generated code (a Java package or outer class, nested Java classes made
+    /// top-level, Objective-C class names) and, like every replacement, are
+    /// applied only with `--unsafe-fixes`.
     ///
     /// ```toml
     /// [lint.rules.FILE_OPTION_VALUE]
@@ -126,7 +131,8 @@ impl Rule for FileOptionValue {
             match option_value(&options, name) {
                 None => {
                     let message = format!("File option {name:?} is not set; set it to {literal}.");
-                    let fix = insertion(src, &decls, name, &literal, first_insertion);
+                    let safe = insertion_is_safe(cx, name, &expected, package);
+                    let fix = insertion(src, &decls, name, &literal, first_insertion, safe);
                     first_insertion = false;
                     cx.report_span(&PACKAGE_PATH, package_span(cx), message, fix);
                 }
@@ -206,6 +212,28 @@ fn derive(cx: &Context<'_>, name: &str, package: &str, file_name: &str) -> Strin
     }
 }
 
+/// Whether setting a missing option `name` to `expected` leaves generated code
+/// as it was: the generator's own default is the same value (protoc's C#
+/// namespace capitalizes after digits too, `V1Beta1`; PHP's only each
+/// component's first letter), or there is no default to change (Go).
+fn insertion_is_safe(cx: &Context<'_>, name: &str, expected: &str, package: &str) -> bool {
+    match name {
+        "csharp_namespace" | "go_package" => true,
+        "php_namespace" => {
+            let default: Vec<String> = package
+                .split('.')
+                .map(|component| {
+                    let mut chars = component.chars();
+                    chars.next().into_iter().flat_map(char::to_uppercase).chain(chars).collect()
+                })
+                .collect();
+            expected == default.join("\\")
+        }
+        "java_package" => cx.option_str("java_package_prefix").is_empty(),
+        _ => false,
+    }
+}
+
 /// Package components with the first letter upper-cased; a `vNbetaM` version
 /// becomes `VNBetaM` (prototool's rule).
 fn capitalized(components: &[&str]) -> Vec<String> {
@@ -243,7 +271,7 @@ fn literal(value: &str) -> String {
 /// before the first option that sorts after it, else after the last option,
 /// else on the line after the package statement (after a blank line for the
 /// `first` one inserted there).
-fn insertion(src: &str, decls: &[TopDecl], name: &str, literal: &str, first: bool) -> Option<Fix> {
+fn insertion(src: &str, decls: &[TopDecl], name: &str, literal: &str, first: bool, safe: bool) -> Option<Fix> {
     let statement = format!("option {name} = {literal};");
     let options: Vec<&TopDecl> = decls.iter().filter(|decl| decl.kind == TopKind::Option).collect();
     let (at, text) = if let Some(after) = options.iter().find(|decl| decl.sort_key.as_str() > name) {
@@ -258,7 +286,7 @@ fn insertion(src: &str, decls: &[TopDecl], name: &str, literal: &str, first: boo
     Some(Fix {
         description: format!("add option {name} = {literal}"),
         edits: vec![Edit { start: at, end: at, replacement: text }],
-        safe: true,
+        safe,
     })
 }
 
