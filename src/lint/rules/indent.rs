@@ -80,7 +80,9 @@ impl Rule for Indent {
                 let ok = !tabs
                     && expected.iter().any(|&expected| {
                         indent.len() == expected
-                            || (continuation && indent.len() > expected && (indent.len() - expected) % WIDTH == 0)
+                            || (continuation
+                                && indent.len() > expected
+                                && (indent.len() - expected).is_multiple_of(WIDTH))
                     });
                 if !ok {
                     findings.push((start, token.start as usize, expected[0].min(expected[1]), tabs));
