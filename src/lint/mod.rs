@@ -9,7 +9,9 @@
 pub mod casing;
 pub mod docs;
 pub mod fix;
+pub mod http;
 pub mod ignore;
+mod option_text;
 pub mod presets;
 pub mod rule;
 pub mod rules;
