@@ -54,7 +54,8 @@ fn v1_options_become_rule_options_and_default_is_standard() {
 
 #[test]
 fn nothing_known_in_use_falls_back_to_minimal_not_to_the_default_preset() {
-    let migrated = convert_text("buf.yaml", "version: v2\nlint:\n  use: [PROTOVALIDATE]\n");
+    // idl now has every buf rule; a plugin's rule ID is what it cannot know.
+    let migrated = convert_text("buf.yaml", "version: v2\nlint:\n  use: [PLUGIN_TIMESTAMP_SUFFIX]\n");
     assert!(migrated.toml.contains("preset = \"minimal\""), "{}", migrated.toml);
-    assert_eq!(messages(&migrated), ["`lint.use`: idl has no rule or category `PROTOVALIDATE`"]);
+    assert_eq!(messages(&migrated), ["`lint.use`: idl has no rule or category `PLUGIN_TIMESTAMP_SUFFIX`"]);
 }
