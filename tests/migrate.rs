@@ -145,7 +145,7 @@ fn init_from_buf_work_yaml_writes_an_equivalent_idl_toml() {
 #[test]
 fn settings_that_change_findings_are_warned_about_on_every_run() {
     let dir = tempfile::tempdir().unwrap();
-    let buf_yaml = "version: v2\ndeps:\n  - buf.build/googleapis/googleapis\nlint:\n  use: [STANDARD, PROTOVALIDATE]\n  \
+    let buf_yaml = "version: v2\ndeps:\n  - buf.build/googleapis/googleapis\nlint:\n  use: [STANDARD, PLUGIN_TIMESTAMP_SUFFIX]\n  \
                     disallow_comment_ignores: true\n";
     std::fs::write(dir.path().join("buf.yaml"), buf_yaml).unwrap();
     write_clean_proto(dir.path());
@@ -157,7 +157,7 @@ fn settings_that_change_findings_are_warned_about_on_every_run() {
         [
             "buf.yaml:2:1: [CONFIG] `deps`: idl does not fetch BSR modules; put their sources in a directory and \
              list it in `import_paths`",
-            "buf.yaml:5:19: [CONFIG] `lint.use`: idl has no rule or category `PROTOVALIDATE`",
+            "buf.yaml:5:19: [CONFIG] `lint.use`: idl has no rule or category `PLUGIN_TIMESTAMP_SUFFIX`",
             "buf.yaml:6:3: [CONFIG] `lint.disallow_comment_ignores`: idl always honours `buf:lint:ignore` comments",
         ]
     );
