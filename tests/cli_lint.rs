@@ -242,7 +242,9 @@ fn rules_lists_and_explains() {
     assert!(header.starts_with("ID ") && header.contains("PRESETS/GROUPS") && header.ends_with("SUMMARY"), "{header}");
     let row = table.lines().find(|line| line.starts_with("ENUM_PASCAL_CASE ")).unwrap();
     assert!(
-        row.contains("error") && row.contains("buf-standard,BASIC") && row.ends_with("Enum names are PascalCase."),
+        row.contains("error")
+            && row.contains("buf-standard,uber-v2,BASIC")
+            && row.ends_with("Enum names are PascalCase."),
         "{row}"
     );
     assert!(table.lines().any(|line| line.starts_with("UNUSED_IGNORE ")));
@@ -268,4 +270,104 @@ fn rules_lists_and_explains() {
     let (code, stdout, stderr) = run(dir.path(), &["rules", "ENUM_PASCAL_CAS"]);
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert!(stderr.contains("unknown rule `ENUM_PASCAL_CAS`; did you mean `ENUM_PASCAL_CASE`?"), "{stderr}");
+}
+
+/// An unused import (safe fix), unsorted imports (safe), a wrong go_package
+/// (unsafe: a rename) and a misnamed field (no fix).
+const FIXABLE: &str = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\noption go_package = \"wrong\";\n\n\
+import \"google/protobuf/timestamp.proto\";\nimport \"google/protobuf/empty.proto\";\nimport \"google/protobuf/duration.proto\";\n\n\
+message User {\n  google.protobuf.Timestamp create_time = 1;\n  google.protobuf.Duration ttl = 2;\n  string firstName = 3;\n}\n";
+
+const FIX_CONFIG: &str = "[lint]\nuse = [\"IMPORT_USED\", \"IMPORTS_SORTED\", \"FIELD_LOWER_SNAKE_CASE\", \"FILE_OPTION_VALUE\"]\n\
+[lint.rules.FILE_OPTION_VALUE]\noptions = [\"go_package\"]\n";
+
+#[test]
+fn fix_applies_safe_fixes_reports_what_is_left_and_converges() {
+    let dir = workspace(Some(FIX_CONFIG), &[("acme/user/v1/user.proto", FIXABLE)]);
+    let path = dir.path().join("acme/user/v1/user.proto");
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    let lines = short_lines(&stderr);
+    assert_eq!(
+        lines[0],
+        "idl lint --fix: applied 2 fixes in 1 files (IMPORTS_SORTED 1, IMPORT_USED 1); 1 more with --unsafe-fixes"
+    );
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(lines[1].contains("[FILE_OPTION_VALUE]") && lines[2].contains("[FIELD_LOWER_SNAKE_CASE]"), "{stderr}");
+    let fixed = fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains(
+            "import \"google/protobuf/duration.proto\";\nimport \"google/protobuf/timestamp.proto\";\n\nmessage"
+        ),
+        "{fixed}"
+    );
+    // Nothing safe is left: a second run changes nothing.
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("idl lint --fix: no fixes to apply; 1 more with --unsafe-fixes\n"), "{stderr}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), fixed);
+    // --unsafe-fixes renames too; the misnamed field stays a finding.
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--unsafe-fixes", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("idl lint --fix: applied 1 fixes in 1 files (FILE_OPTION_VALUE 1)\n"), "{stderr}");
+    assert!(fs::read_to_string(&path).unwrap().contains("option go_package = \"userv1\";"));
+    // JSON output carries findings only.
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(stderr.lines().all(|line| line.starts_with('{')), "{stderr}");
+}
+
+#[test]
+fn fix_exit_code_is_0_when_everything_was_fixed() {
+    let config = "[lint]\nuse = [\"IMPORT_USED\"]\n";
+    let unused =
+        "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nimport \"google/protobuf/empty.proto\";\n\nmessage User {}\n";
+    let dir = workspace(Some(config), &[("acme/user/v1/user.proto", unused)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("acme/user/v1/user.proto")).unwrap(),
+        "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage User {}\n"
+    );
+    let (code, _, stderr) = run(dir.path(), &["lint", "--unsafe-fixes"]);
+    assert_eq!(code, 2, "--unsafe-fixes needs --fix: {stderr}");
+}
+
+#[test]
+fn uber_v2_example_has_no_findings() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/uber-v2-example");
+    let (code, _, stderr) = run(&example, &["lint", "--format", "short"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, table, _) = run(&example, &["rules"]);
+    assert_eq!(code, 0);
+    let row = table.lines().find(|line| line.starts_with("IMPORTS_SORTED ")).unwrap();
+    assert!(row.contains(" yes ") && row.contains("uber-v2"), "{row}");
+}
+
+#[test]
+fn fix_inserts_only_options_that_rename_nothing() {
+    let config = "[lint]\nuse = [\"FILE_OPTION_VALUE\"]\n[lint.rules.FILE_OPTION_VALUE]\n\
+                  options = [\"csharp_namespace\", \"java_package\"]\n";
+    let bare = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage User {}\n";
+    let dir = workspace(Some(config), &[("acme/user/v1/user.proto", bare)]);
+    let path = dir.path().join("acme/user/v1/user.proto");
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "idl lint --fix: applied 1 fixes in 1 files (FILE_OPTION_VALUE 1); 1 more with --unsafe-fixes\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "syntax = \"proto3\";\n\npackage acme.user.v1;\n\noption csharp_namespace = \"Acme.User.V1\";\n\nmessage User {}\n"
+    );
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("option csharp_namespace = \"Acme.User.V1\";\noption java_package = \"com.acme.user.v1\";\n")
+    );
 }

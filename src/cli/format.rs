@@ -234,7 +234,7 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
 /// like gofmt, rustfmt and editors, idl leaves durability against power loss to
 /// the file system (a sync per file made `-w` on googleapis 7-20 s instead of
 /// about 1 s).
-fn write_in_place(path: &Path, contents: &str) -> io::Result<()> {
+pub(super) fn write_in_place(path: &Path, contents: &str) -> io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

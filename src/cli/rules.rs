@@ -53,6 +53,7 @@ fn rule_json(meta: &RuleMeta) -> Value {
             let default = match option.default {
                 OptionDefault::String(text) => Value::String(text.to_string()),
                 OptionDefault::Bool(flag) => Value::Bool(flag),
+                OptionDefault::List(values) => json!(values),
             };
             json!({ "name": option.name, "default": default, "help": option.help })
         })

@@ -23,6 +23,7 @@ pub fn rule_markdown(meta: &RuleMeta) -> String {
             let default = match option.default {
                 OptionDefault::String(text) => format!("`\"{text}\"`"),
                 OptionDefault::Bool(flag) => format!("`{flag}`"),
+                OptionDefault::List(values) => format!("`{values:?}`"),
             };
             let _ = writeln!(page, "| `{}` | {default} | {} |", option.name, option.help);
         }

@@ -8,6 +8,7 @@
 
 pub mod casing;
 pub mod docs;
+pub mod fix;
 pub mod http;
 pub mod ignore;
 mod option_text;
@@ -15,6 +16,7 @@ pub mod presets;
 pub mod rule;
 pub mod rules;
 mod support;
+pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -103,7 +105,7 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
         None if config.r#use.is_empty() => Some((presets::DEFAULT_PRESET, None)),
         None => None,
     };
-    if let Some((name, span)) = preset_name {
+    if let Some((name, span)) = preset_name.clone() {
         match presets::presets().get(name) {
             Some(preset) => enabled.extend(registered(&preset.rules)),
             None => {
@@ -140,52 +142,90 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
     if !config.except.iter().any(|entry| entry.get_ref() == rules::UNUSED_IGNORE) {
         enabled.insert(rules::UNUSED_IGNORE);
     }
-    let mut settings = BTreeMap::new();
+    // Options: the preset's first, then idl.toml's, option by option.
+    let mut settings: BTreeMap<&'static str, RuleSettings> = BTreeMap::new();
+    if let Some(preset) = preset_name.as_ref().and_then(|(name, _)| presets::presets().get(*name)) {
+        for (id, table) in &preset.options {
+            let Some(rule) = rules::find(id) else {
+                error(0..0, format!("preset sets options of unknown lint rule `{id}`"));
+                continue;
+            };
+            let values = option_values(rule.meta(), table, |message| error(0..0, format!("in the preset: {message}")));
+            settings.insert(rule.meta().id, (None, values));
+        }
+    }
     for (key, rule_config) in &config.rules {
         let Some(rule) = rules::find(key.get_ref()) else {
             error(key.span(), format!("unknown lint rule `{}` in `[lint.rules]`", key.get_ref()));
             continue;
         };
         let meta = rule.meta();
-        let mut values = Vec::new();
-        for (name, value) in &rule_config.options {
-            let Some(option) = meta.options.iter().find(|option| option.name == name) else {
-                let accepted: Vec<&str> = meta.options.iter().map(|option| option.name).collect();
-                let accepted = if accepted.is_empty() {
-                    "it has no options".to_string()
-                } else {
-                    format!("expected one of: severity, {}", accepted.join(", "))
-                };
-                error(key.span(), format!("unknown option `{name}` for lint rule {}; {accepted}", meta.id));
-                continue;
-            };
-            match (option.default, value) {
-                (OptionDefault::String(_), toml::Value::String(text)) => {
-                    values.push((option.name, OptionValue::String(text.clone())));
-                }
-                (OptionDefault::Bool(_), toml::Value::Boolean(flag)) => {
-                    values.push((option.name, OptionValue::Bool(*flag)));
-                }
-                (default, _) => {
-                    let expected = match default {
-                        OptionDefault::String(_) => "a string",
-                        OptionDefault::Bool(_) => "a boolean",
-                    };
-                    error(key.span(), format!("option `{name}` of lint rule {} must be {expected}", meta.id));
-                }
-            }
+        let values = option_values(meta, &rule_config.options, |message| error(key.span(), message));
+        let entry = settings.entry(meta.id).or_default();
+        entry.0 = rule_config.severity;
+        for (name, value) in values {
+            entry.1.retain(|(known, _)| *known != name);
+            entry.1.push((name, value));
         }
-        settings.insert(meta.id, (rule_config.severity, RuleOptions::new(values)));
     }
     let selected = enabled
         .into_iter()
         .filter_map(rules::find)
         .map(|rule| {
-            let (severity, options) = settings.remove(rule.meta().id).unwrap_or_default();
+            let (severity, values) = settings.remove(rule.meta().id).unwrap_or_default();
+            let options = RuleOptions::new(values);
             SelectedRule { rule, severity: severity.unwrap_or(rule.meta().default_severity), options }
         })
         .collect();
     (selected, errors)
+}
+
+/// A rule's configured severity and option values.
+type RuleSettings = (Option<Severity>, Vec<(&'static str, OptionValue)>);
+
+/// Checks a `[lint.rules.<ID>]` (or preset `[options.<ID>]`) table against the
+/// options `meta` declares; every problem goes to `error`.
+fn option_values(
+    meta: &'static RuleMeta,
+    table: &toml::Table,
+    mut error: impl FnMut(String),
+) -> Vec<(&'static str, OptionValue)> {
+    let mut values = Vec::new();
+    for (name, value) in table {
+        let Some(option) = meta.options.iter().find(|option| option.name == name) else {
+            let accepted: Vec<&str> = meta.options.iter().map(|option| option.name).collect();
+            let accepted = if accepted.is_empty() {
+                "it has no options".to_string()
+            } else {
+                format!("expected one of: severity, {}", accepted.join(", "))
+            };
+            error(format!("unknown option `{name}` for lint rule {}; {accepted}", meta.id));
+            continue;
+        };
+        let strings = |values: &[toml::Value]| -> Option<Vec<String>> {
+            values.iter().map(|value| value.as_str().map(str::to_string)).collect()
+        };
+        match (option.default, value) {
+            (OptionDefault::String(_), toml::Value::String(text)) => {
+                values.push((option.name, OptionValue::String(text.clone())));
+            }
+            (OptionDefault::Bool(_), toml::Value::Boolean(flag)) => {
+                values.push((option.name, OptionValue::Bool(*flag)));
+            }
+            (OptionDefault::List(_), toml::Value::Array(items)) if strings(items).is_some() => {
+                values.push((option.name, OptionValue::List(strings(items).unwrap_or_default())));
+            }
+            (default, _) => {
+                let expected = match default {
+                    OptionDefault::String(_) => "a string",
+                    OptionDefault::Bool(_) => "a boolean",
+                    OptionDefault::List(_) => "a list of strings",
+                };
+                error(format!("option `{name}` of lint rule {} must be {expected}", meta.id));
+            }
+        }
+    }
+    values
 }
 
 /// The IDs of a preset or group that idl implements (pending members are skipped).

@@ -1,19 +1,23 @@
 //! The shape of a lint rule: its declaration (metadata carrying the rule's
 //! documentation) and the per-element hooks the engine calls.
 
+use std::ops::Range;
+
 use prost_reflect::{
     EnumDescriptor, EnumValueDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, MessageDescriptor,
     MethodDescriptor, OneofDescriptor, ServiceDescriptor,
 };
 
 use crate::compile::{Compilation, CompiledFile, SourceLocation};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Fix, Severity, Span};
 
 /// The type and default of one option a rule accepts in `[lint.rules.<ID>]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptionDefault {
     String(&'static str),
     Bool(bool),
+    /// A list of strings (`words = ["common", "data"]`).
+    List(&'static [&'static str]),
 }
 
 /// One option a rule accepts.
@@ -121,6 +125,7 @@ macro_rules! declare_rule {
 pub enum OptionValue {
     String(String),
     Bool(bool),
+    List(Vec<String>),
 }
 
 /// A rule's options after validation: every declared option has a value.
@@ -186,7 +191,7 @@ impl<'a> Context<'a> {
             Some(OptionValue::String(value)) => value,
             _ => match self.declared_default(name) {
                 OptionDefault::String(value) => value,
-                OptionDefault::Bool(_) => panic!("option {name} is not a string"),
+                _ => panic!("option {name} is not a string"),
             },
         }
     }
@@ -197,7 +202,18 @@ impl<'a> Context<'a> {
             Some(OptionValue::Bool(value)) => *value,
             _ => match self.declared_default(name) {
                 OptionDefault::Bool(value) => value,
-                OptionDefault::String(_) => panic!("option {name} is not a bool"),
+                _ => panic!("option {name} is not a bool"),
+            },
+        }
+    }
+
+    /// A list option's value (its default when the config does not set it).
+    pub fn option_list(&self, name: &str) -> Vec<String> {
+        match self.options.get(name) {
+            Some(OptionValue::List(values)) => values.clone(),
+            _ => match self.declared_default(name) {
+                OptionDefault::List(values) => values.iter().map(|value| value.to_string()).collect(),
+                _ => panic!("option {name} is not a list"),
             },
         }
     }
@@ -221,6 +237,31 @@ impl<'a> Context<'a> {
     pub fn report(&mut self, path: &[i32], message: impl Into<String>) {
         let file = self.file();
         self.report_in(file, Some(path), message);
+    }
+
+    /// [`Context::report`] with a fix attached (edits in the file being walked).
+    pub fn report_with_fix(&mut self, path: &[i32], message: impl Into<String>, fix: Fix) {
+        self.report(path, message);
+        self.attach_fix(fix);
+    }
+
+    /// Reports at a byte span of the file being walked, owned (for comment
+    /// ignores) by the declaration at `owner`, with an optional fix.
+    pub fn report_span(&mut self, owner: &[i32], span: Range<usize>, message: impl Into<String>, fix: Option<Fix>) {
+        let file = self.file();
+        let mut diagnostic = Diagnostic::new(self.rule.id, self.severity, message);
+        diagnostic.path = file.source.display_path.clone();
+        diagnostic.span = Some(Span::new(&file.source, span.start, span.end));
+        diagnostic.fix = fix;
+        self.findings.push(Finding { diagnostic, file_name: Some(file.source.name.clone()), path: owner.to_vec() });
+    }
+
+    /// Attaches `fix` to the finding reported last.
+    fn attach_fix(&mut self, fix: Fix) {
+        debug_assert!(self.rule.fixable, "rule {} emits a fix but is not declared fixable", self.rule.id);
+        if let Some(finding) = self.findings.last_mut() {
+            finding.diagnostic.fix = Some(fix);
+        }
     }
 
     /// Reports a finding about the file as a whole, at its first position.

@@ -9,6 +9,8 @@ mod comment_message;
 mod comment_oneof;
 mod comment_rpc;
 mod comment_service;
+mod comments_no_c_style;
+mod comments_no_inline;
 mod directory_same_package;
 mod enum_first_value_zero;
 mod enum_no_allow_alias;
@@ -18,8 +20,12 @@ mod enum_value_upper_snake_case;
 mod enum_zero_value_suffix;
 mod field_lower_snake_case;
 mod field_no_descriptor;
+mod field_no_json_name;
 mod field_not_required;
+mod file_element_order;
 mod file_lower_snake_case;
+mod file_option_value;
+mod file_options_sorted;
 mod formatted;
 mod http_body_field;
 mod http_delete_no_body;
@@ -32,7 +38,11 @@ mod http_verb_matches_rpc;
 mod import_no_public;
 mod import_no_weak;
 mod import_used;
+mod imports_sorted;
+mod indent;
 mod message_pascal_case;
+mod names_no_banned_words;
+mod no_reserved;
 mod oneof_lower_snake_case;
 mod package_defined;
 mod package_directory_match;
@@ -54,14 +64,18 @@ mod rpc_pascal_case;
 mod rpc_request_response_unique;
 mod rpc_request_standard_name;
 mod rpc_response_standard_name;
+mod service_file_layout;
 mod service_pascal_case;
 mod service_suffix;
 mod stable_package_no_import_unstable;
 mod syntax_specified;
 mod unused_ignore;
+mod wkt_field_name_suffix;
 
 /// Every rule idl implements, sorted by ID (a test keeps it sorted).
 pub static RULES: &[&dyn Rule] = &[
+    &comments_no_c_style::CommentsNoCStyle,
+    &comments_no_inline::CommentsNoInline,
     &comment_enum::CommentEnum,
     &comment_enum_value::CommentEnumValue,
     &comment_field::CommentField,
@@ -79,7 +93,11 @@ pub static RULES: &[&dyn Rule] = &[
     &field_lower_snake_case::FieldLowerSnakeCase,
     &field_not_required::FieldNotRequired,
     &field_no_descriptor::FieldNoDescriptor,
+    &field_no_json_name::FieldNoJsonName,
+    &file_element_order::FileElementOrder,
     &file_lower_snake_case::FileLowerSnakeCase,
+    &file_options_sorted::FileOptionsSorted,
+    &file_option_value::FileOptionValue,
     &formatted::Formatted,
     &http_body_field::HttpBodyField,
     &http_delete_no_body::HttpDeleteNoBody,
@@ -89,10 +107,14 @@ pub static RULES: &[&dyn Rule] = &[
     &http_path_variable_field::HttpPathVariableField,
     &http_route_unique::HttpRouteUnique,
     &http_verb_matches_rpc::HttpVerbMatchesRpc,
+    &imports_sorted::ImportsSorted,
     &import_no_public::ImportNoPublic,
     &import_no_weak::ImportNoWeak,
     &import_used::ImportUsed,
+    &indent::Indent,
     &message_pascal_case::MessagePascalCase,
+    &names_no_banned_words::NamesNoBannedWords,
+    &no_reserved::NoReserved,
     &oneof_lower_snake_case::OneofLowerSnakeCase,
     &package_defined::PackageDefined,
     &package_directory_match::PackageDirectoryMatch,
@@ -114,11 +136,13 @@ pub static RULES: &[&dyn Rule] = &[
     &rpc_request_response_unique::RpcRequestResponseUnique,
     &rpc_request_standard_name::RpcRequestStandardName,
     &rpc_response_standard_name::RpcResponseStandardName,
+    &service_file_layout::ServiceFileLayout,
     &service_pascal_case::ServicePascalCase,
     &service_suffix::ServiceSuffix,
     &stable_package_no_import_unstable::StablePackageNoImportUnstable,
     &syntax_specified::SyntaxSpecified,
     &unused_ignore::UnusedIgnore,
+    &wkt_field_name_suffix::WktFieldNameSuffix,
 ];
 
 /// The ID of the rule the engine checks from ignore comments.
