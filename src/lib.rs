@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod errors;
 pub mod format;
 pub mod lint;
+pub mod lsp;
 pub mod report;
 pub mod source;
 pub mod syntax;

@@ -7,7 +7,8 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::args::LintArgs;
-use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_workspace};
+use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_buffer_workspace, discover_workspace};
+use crate::compile::{Compilation, OverlayFiles};
 use crate::config::CONFIG_RULE;
 use crate::diagnostic::Diagnostic;
 use crate::lint::presets;
@@ -16,7 +17,11 @@ use crate::source::Sources;
 use crate::workspace::Workspace;
 
 pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
-    let workspace = match discover_workspace(reporter, args.format, config, &args.paths) {
+    let discovered = match &args.stdin_filename {
+        Some(path) => discover_buffer_workspace(reporter, args.format, config, path),
+        None => discover_workspace(reporter, args.format, config, &args.paths),
+    };
+    let workspace = match discovered {
         Ok(workspace) => workspace,
         Err(code) => return code,
     };
@@ -24,10 +29,8 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         reporter.report(args.format, vec![Diagnostic::error(CONFIG_RULE, message)], &Sources::default(), false);
         EXIT_ERROR
     };
-    for (given, flag) in [(args.fix, "--fix"), (args.stdin_filename.is_some(), "--stdin-filename")] {
-        if given {
-            return usage_error(format!("idl lint {flag} is not yet available"));
-        }
+    if args.fix {
+        return usage_error("idl lint --fix is not yet available".to_string());
     }
     let mut lint_config = workspace.config.lint.clone();
     if let Some(preset) = &args.preset {
@@ -38,7 +41,16 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         lint_config.preset = Some(Spanned::new(0..0, preset.clone()));
     }
 
-    let compilation = super::compile_until_exit(&workspace);
+    let compilation = match &args.stdin_filename {
+        Some(path) => match compile_stdin_buffer(&workspace, path) {
+            Ok(compilation) => compilation,
+            Err(diag) => {
+                reporter.report(args.format, vec![*diag], &Sources::default(), false);
+                return EXIT_ERROR;
+            }
+        },
+        None => super::compile_until_exit(&workspace),
+    };
     let mut sources = Sources::default();
     for file in workspace.config_file.iter().chain(compilation.files.iter().map(|f| &f.source)) {
         sources.insert(file.clone());
@@ -76,6 +88,22 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
     }
     reporter.report(args.format, diags, &sources, deny_warnings);
     code
+}
+
+/// Compiles the workspace of `--stdin-filename` with stdin in place of its one
+/// target (none when the config excludes it), the other files from disk. Like
+/// [`super::compile_until_exit`], the result lives until the process ends.
+fn compile_stdin_buffer(workspace: &Workspace, path: &Path) -> Result<&'static mut Compilation, Box<Diagnostic>> {
+    let target = workspace.targets.first();
+    // Read even when excluded: an editor writing the buffer must not see a broken pipe.
+    let shown = target.map_or_else(|| path.to_string_lossy().into_owned(), |t| t.display_path.clone());
+    let text = super::read_stdin_buffer(&shown)?;
+    let mut buffers = HashMap::new();
+    if let Some(target) = target {
+        buffers.insert(target.path.clone(), text);
+    }
+    let compilation = crate::compile::compile_from(&OverlayFiles::new(workspace, &buffers));
+    Ok(Box::leak(Box::new(compilation)))
 }
 
 /// Display path of every target → its path relative to the config's directory

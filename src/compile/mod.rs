@@ -12,7 +12,7 @@ mod retention;
 mod wkt;
 
 pub use driver::{COMPILE, IO, compile, compile_from, read_text_file};
-pub use provider::{FileProvider, MemoryFiles, ReadResult, WorkspaceFiles};
+pub use provider::{FileProvider, MemoryFiles, OverlayFiles, ReadResult, WorkspaceFiles};
 
 pub use locations::{SourceLocation, SourceLocations};
 
