@@ -497,3 +497,48 @@ fn quick_fix(
         ..lsp::CodeAction::default()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Fix;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn quick_fixes_carry_a_findings_edits_in_utf16_positions() {
+        let text = "message M {\n  /* 中文😀 */ string fooBar = 1;\n}\n";
+        let source = SourceFile::new("m.proto", "m.proto", text.into());
+        let start = text.find("fooBar").unwrap();
+        let fix = Fix {
+            description: "Rename to foo_bar".into(),
+            edits: vec![Edit { start, end: start + 6, replacement: "foo_bar".into() }],
+            safe: true,
+        };
+        let finding = Diagnostic::error("FIELD_LOWER_SNAKE_CASE", "bad name").with_span(&source, start, start + 6);
+        let document = Document {
+            uri: "file:///m.proto".parse().unwrap(),
+            path: None,
+            version: 1,
+            text: source.text.clone(),
+            analysis: None,
+            ignore_edits: HashMap::new(),
+        };
+        let lsp::CodeActionOrCommand::CodeAction(action) = quick_fix(
+            &document,
+            &source,
+            fix.description.clone(),
+            &fix.edits,
+            &convert::diagnostic(&finding),
+            fix.safe,
+        ) else {
+            panic!("a command, not an action");
+        };
+        assert_eq!((action.title.as_str(), action.is_preferred), ("Rename to foo_bar", Some(true)));
+        let edits = &action.edit.unwrap().changes.unwrap()[&document.uri];
+        // `  /* 中文😀 */ string ` is 19 characters and 20 UTF-16 units.
+        let at = |character| lsp::Position { line: 1, character };
+        assert_eq!(edits[0].range, lsp::Range { start: at(20), end: at(26) });
+        assert_eq!(edits[0].new_text, "foo_bar");
+        assert_eq!(action.diagnostics.unwrap()[0].range, edits[0].range);
+    }
+}
