@@ -100,6 +100,24 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The next diagnostics published for each of `documents` (URI and version),
+    /// in whatever order they come.
+    fn diagnostics_of_each(&mut self, documents: &[(&str, i64)]) -> Vec<Vec<Value>> {
+        let mut found: Vec<Option<Vec<Value>>> = vec![None; documents.len()];
+        while found.iter().any(Option::is_none) {
+            let message = self.wait_for("diagnostics", |m| m["method"] == "textDocument/publishDiagnostics");
+            let params = &message["params"];
+            if let Some(i) =
+                documents.iter().position(|(uri, version)| params["uri"] == *uri && params["version"] == *version)
+            {
+                found[i] = Some(params["diagnostics"].as_array().unwrap().clone());
+            }
+        }
+        found.into_iter().map(Option::unwrap).collect()
+    }
+}
+
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
@@ -284,16 +302,29 @@ fn lsp_session_diagnostics_formatting_code_actions_and_shutdown() {
             {"range": name_at(7, 9), "text": "baz_qux"},
         ]}),
     );
-    let diagnostics = client.diagnostics(&hello, 2);
-    assert_eq!(diagnostics, Vec::<Value>::new());
+    // The open importer is checked again too.
+    let [diagnostics, other_diagnostics] = &client.diagnostics_of_each(&[(&hello, 2), (&other, 1)])[..] else {
+        unreachable!()
+    };
+    assert_eq!(diagnostics, &Vec::<Value>::new());
+    assert_eq!(other_diagnostics, &Vec::<Value>::new());
 
     // 6. A syntax error is a COMPILE diagnostic, not a crash; so is garbage.
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": hello, "version": 3}, "contentChanges": [{"text": "syntax = \"proto3\";\nmessage {"}]}),
     );
-    let diagnostics = client.diagnostics(&hello, 3);
+    let [diagnostics, other_diagnostics] = &client.diagnostics_of_each(&[(&hello, 3), (&other, 1)])[..] else {
+        unreachable!()
+    };
     assert!(diagnostics.iter().any(|d| d["code"] == "COMPILE" && d["range"]["start"]["line"] == 1), "{diagnostics:?}");
+    // The open importer sees the broken buffer too, at its import statement.
+    let broken = other_diagnostics
+        .iter()
+        .find(|d| d["code"] == "COMPILE")
+        .unwrap_or_else(|| panic!("no COMPILE in {other_diagnostics:?}"));
+    assert_eq!(broken["range"]["start"], json!({"line": 4, "character": 7}), "{broken}");
+    assert!(broken["message"].as_str().unwrap().starts_with("proto/demo/v1/hello.proto:2:9: "), "{broken}");
     let bad = client.request("textDocument/formatting", json!({"textDocument": 42}));
     assert_eq!(bad["error"]["code"], -32602, "{bad}");
     let none = client.request(

@@ -28,6 +28,9 @@ pub struct Analysis {
     /// the user sees why it is not checked, each at the byte range of the import
     /// that leads to its file when there is one.
     pub elsewhere: Vec<(Diagnostic, Option<Range<usize>>)>,
+    /// Import names of every file the compile read (the document's own first):
+    /// a change to any of them can change these findings.
+    pub files: Vec<String>,
 }
 
 /// Where a document's workspace is discovered from: the deepest client workspace
@@ -51,17 +54,15 @@ pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers
         Err(diags) => {
             let shown = path.to_string_lossy().into_owned();
             let elsewhere = diags.into_iter().map(|diag| (diag, None)).collect();
-            return Analysis { source: SourceFile::new(shown.clone(), shown, text), own: Vec::new(), elsewhere };
+            let source = SourceFile::new(shown.clone(), shown, text);
+            return Analysis { source, own: Vec::new(), elsewhere, files: Vec::new() };
         }
     };
     let Some(target) = workspace.targets.first() else {
         // Excluded by the config: the CLI does not check it either.
         let shown = path.to_string_lossy().into_owned();
-        return Analysis {
-            source: SourceFile::new(shown.clone(), shown, text),
-            own: Vec::new(),
-            elsewhere: Vec::new(),
-        };
+        let source = SourceFile::new(shown.clone(), shown, text);
+        return Analysis { source, own: Vec::new(), elsewhere: Vec::new(), files: Vec::new() };
     };
     let compilation = compile_from(&OverlayFiles::new(&workspace, buffers));
     let relative = target
@@ -99,7 +100,16 @@ pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers
             (diag, anchor)
         })
         .collect();
-    Analysis { source, own, elsewhere }
+    let files = std::iter::once(target.name.clone())
+        .chain(
+            compilation
+                .files
+                .iter()
+                .filter(|f| !f.is_builtin && f.source.name != target.name)
+                .map(|f| f.source.name.clone()),
+        )
+        .collect();
+    Analysis { source, own, elsewhere, files }
 }
 
 /// The byte range of the quoted name in the `import` of `name`, if `text` has one.

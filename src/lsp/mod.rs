@@ -264,7 +264,22 @@ impl Server<'_> {
                 }
                 document.text = text.into();
                 document.version = params.text_document.version;
-                self.due.insert(key, now + DEBOUNCE);
+                // Open documents importing this one see the change too.
+                let name = document.analysis.as_ref().and_then(|analysis| analysis.files.first().cloned());
+                let importers: Vec<String> = self
+                    .documents
+                    .iter()
+                    .filter(|(other, document)| {
+                        **other != key
+                            && document.analysis.as_ref().is_some_and(|analysis| {
+                                name.as_ref().is_some_and(|name| analysis.files[1..].contains(name))
+                            })
+                    })
+                    .map(|(other, _)| other.clone())
+                    .collect();
+                for other in importers.into_iter().chain([key]) {
+                    self.due.insert(other, now + DEBOUNCE);
+                }
             }
             DidSaveTextDocument::METHOD | DidChangeWatchedFiles::METHOD => {
                 // Files on disk changed: any open document may import them.
@@ -294,8 +309,10 @@ impl Server<'_> {
 
     /// Analyses every document due by `now` and publishes its diagnostics.
     fn analyse_due(&mut self, now: Instant) {
-        let due: Vec<String> = self.due.iter().filter(|(_, at)| **at <= now).map(|(key, _)| key.clone()).collect();
-        for key in due {
+        let mut due: Vec<(Instant, String)> =
+            self.due.iter().filter(|(_, at)| **at <= now).map(|(key, at)| (*at, key.clone())).collect();
+        due.sort();
+        for (_, key) in due {
             self.due.remove(&key);
             self.analyse(&key);
         }
@@ -308,7 +325,10 @@ impl Server<'_> {
     fn analyse(&mut self, key: &str) {
         let buffers = self.buffers();
         let Some(document) = self.documents.get_mut(key) else { return };
-        let Some(path) = document.path.clone() else { return };
+        // Only .proto files have a workspace (a client may send others).
+        let Some(path) = document.path.clone().filter(|path| path.extension().is_some_and(|e| e == "proto")) else {
+            return;
+        };
         let cwd = analysis::working_dir(&self.folders, &path);
         let config = self.config.as_deref();
         let Ok(analysis) = catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, &path, &buffers))) else {
