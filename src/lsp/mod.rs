@@ -353,8 +353,9 @@ impl Server<'_> {
         self.send(Notification::new(lsp::notification::PublishDiagnostics::METHOD.to_string(), params).into());
     }
 
-    /// The document's current analysis, made now if a change is still waiting.
-    fn current_analysis(&mut self, key: &str) -> Option<&mut Document> {
+    /// Analyses the document now if its analysis does not match its text (a change
+    /// still waiting for the debounce); whether it then has an analysis.
+    fn ensure_analysed(&mut self, key: &str) -> bool {
         let stale = self.documents.get(key).is_some_and(|document| {
             document.analysis.as_ref().is_none_or(|analysis| analysis.source.text != document.text)
         });
@@ -362,7 +363,7 @@ impl Server<'_> {
             self.due.remove(key);
             self.analyse(key);
         }
-        self.documents.get_mut(key).filter(|document| document.analysis.is_some())
+        self.documents.get(key).is_some_and(|document| document.analysis.is_some())
     }
 
     fn formatting(&mut self, params: lsp::DocumentFormattingParams) -> Result<Option<Vec<lsp::TextEdit>>, String> {
@@ -397,7 +398,7 @@ impl Server<'_> {
             only.iter().any(|kind| quickfix == kind.as_str() || quickfix.starts_with(&format!("{}.", kind.as_str())))
         });
         let key = params.text_document.uri.as_str().to_string();
-        if !wanted || self.current_analysis(&key).is_none() {
+        if !wanted || !self.ensure_analysed(&key) {
             return Ok(None);
         }
         let overlaps = |range: &lsp::Range| range.start <= params.range.end && params.range.start <= range.end;
