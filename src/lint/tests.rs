@@ -37,8 +37,15 @@ fn proto_files(root: &Path) -> Vec<String> {
     files
 }
 
+/// The vendored annotation protos fixtures and doc examples may import without
+/// copying them: `google/api/*.proto` and `buf/validate/validate.proto`.
+fn vendored_import_paths() -> Vec<PathBuf> {
+    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    vec![testdata.join("google-api"), testdata.join("protovalidate")]
+}
+
 /// Compiles every `.proto` file under `root` with idl's compile step, `root` being
-/// the only root and every file in it a target.
+/// the only root (the vendored protos are import paths) and every file in it a target.
 fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> Compilation {
     let targets = proto_files(root)
         .into_iter()
@@ -49,7 +56,7 @@ fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> 
         config_file,
         base_dir: root.to_path_buf(),
         roots: vec![root.to_path_buf()],
-        import_paths: Vec::new(),
+        import_paths: vendored_import_paths(),
         targets,
         warnings: Vec::new(),
     };
@@ -470,7 +477,7 @@ fn doc_examples_are_checked() {
                 config_file: None,
                 base_dir: dir.path().to_path_buf(),
                 roots: vec![dir.path().to_path_buf()],
-                import_paths: Vec::new(),
+                import_paths: vendored_import_paths(),
                 targets,
                 warnings: Vec::new(),
             };
