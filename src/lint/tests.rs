@@ -54,6 +54,7 @@ fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> 
     let workspace = Workspace {
         config,
         config_file,
+        converted_from: None,
         base_dir: root.to_path_buf(),
         roots: vec![root.to_path_buf()],
         import_paths: vendored_import_paths(),
@@ -475,6 +476,7 @@ fn doc_examples_are_checked() {
             let workspace = Workspace {
                 config: config.clone(),
                 config_file: None,
+                converted_from: None,
                 base_dir: dir.path().to_path_buf(),
                 roots: vec![dir.path().to_path_buf()],
                 import_paths: vendored_import_paths(),

@@ -131,7 +131,7 @@ pub fn format_options(cwd: &Path, config: Option<&Path>, path: &Path) -> Result<
     if workspace.targets.is_empty() {
         return Ok(None);
     }
-    crate::cli::format_options(&workspace.config.format).map(Some).map_err(|diag| {
+    crate::cli::format_options_from_config(&workspace.config.format).map(Some).map_err(|diag| {
         let at = workspace.config_file.as_ref().map_or_else(String::new, |file| format!("{}: ", file.display_path));
         format!("{at}{}", diag.message)
     })
