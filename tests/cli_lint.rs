@@ -136,6 +136,48 @@ fn only_the_files_asked_for_are_linted() {
     assert!(stderr.contains("bad.proto:3:22: [FIELD_LOWER_SNAKE_CASE]"), "{stderr}");
 }
 
+fn run_stdin(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let output = idl(dir).args(args).write_stdin(stdin).output().unwrap();
+    let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).unwrap();
+    (output.status.code().unwrap(), text(&output.stdout), text(&output.stderr))
+}
+
+#[test]
+fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
+    let config = "roots = [\"proto\"]\n[lint.ignore_only]\nMESSAGE_PASCAL_CASE = [\"proto/acme/user/v1/user.proto\"]\n";
+    let dir = workspace(Some(config), &[("proto/acme/user/v1/user.proto", CLEAN)]);
+    let user = "proto/acme/user/v1/user.proto";
+    // The buffer, not the clean file on disk, is linted; idl.toml's ignore_only
+    // applies through PATH; columns after CJK text count characters and UTF-16 units.
+    let buffer = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage user_info {\n  /* 名前😀 */ string firstName = 1;\n}\n";
+    let (code, stdout, stderr) = run_stdin(dir.path(), &["lint", "--stdin-filename", user, "--format", "json"], buffer);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    let findings: Vec<serde_json::Value> = stderr.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(findings.len(), 1, "{stderr}");
+    let finding = &findings[0];
+    assert_eq!((finding["path"].as_str(), finding["rule"].as_str()), (Some(user), Some("FIELD_LOWER_SNAKE_CASE")));
+    assert_eq!(finding["start_line"], 6);
+    assert_eq!((finding["start_column"].as_u64(), finding["start_utf16"].as_u64()), (Some(20), Some(21)));
+    assert_eq!(fs::read_to_string(dir.path().join(user)).unwrap(), CLEAN);
+
+    // A file never saved: its imports come from disk; errors name PATH.
+    let new = "proto/acme/user/v1/new.proto";
+    let importing = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nimport \"acme/user/v1/user.proto\";\n\nmessage Account {\n  User user = 1;\n}\n";
+    let (code, _, stderr) = run_stdin(dir.path(), &["lint", "--stdin-filename", new], importing);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, _, stderr) = run_stdin(
+        dir.path(),
+        &["lint", "--stdin-filename", new, "--format", "short"],
+        &importing.replace("User user", "Usr user"),
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("proto/acme/user/v1/new.proto:8:3: [COMPILE]"), "{stderr}");
+
+    // Not with PATHS or a baseline.
+    assert_eq!(run_stdin(dir.path(), &["lint", "--stdin-filename", new, "proto"], importing).0, 2);
+    assert_eq!(run_stdin(dir.path(), &["lint", "--stdin-filename", new, "--write-baseline", "b.toml"], importing).0, 2);
+}
+
 #[test]
 fn warnings_fail_only_when_denied() {
     let config = "[lint]\n[lint.rules.FIELD_LOWER_SNAKE_CASE]\nseverity = \"warn\"\n[lint.rules.MESSAGE_PASCAL_CASE]\nseverity = \"info\"\n";

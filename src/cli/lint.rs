@@ -7,8 +7,8 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::args::LintArgs;
-use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_workspace};
-use crate::compile::{Compilation, WorkspaceFiles};
+use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_buffer_workspace, discover_workspace};
+use crate::compile::{Compilation, OverlayFiles, WorkspaceFiles};
 use crate::config::CONFIG_RULE;
 use crate::diagnostic::Diagnostic;
 use crate::lint::fix::fix_until_stable;
@@ -19,7 +19,11 @@ use crate::source::Sources;
 use crate::workspace::Workspace;
 
 pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
-    let workspace = match discover_workspace(reporter, args.format, config, &args.paths) {
+    let discovered = match &args.stdin_filename {
+        Some(path) => discover_buffer_workspace(reporter, args.format, config, path),
+        None => discover_workspace(reporter, args.format, config, &args.paths),
+    };
+    let workspace = match discovered {
         Ok(workspace) => workspace,
         Err(code) => return code,
     };
@@ -27,8 +31,9 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         reporter.report(args.format, vec![Diagnostic::error(CONFIG_RULE, message)], &Sources::default(), false);
         EXIT_ERROR
     };
-    if args.stdin_filename.is_some() {
-        return usage_error("idl lint --stdin-filename is not yet available".to_string());
+    if args.fix && args.stdin_filename.is_some() {
+        // An editor applies fixes through `idl lsp` code actions, not by rewriting a file it holds.
+        return usage_error("idl lint --fix cannot be combined with --stdin-filename".to_string());
     }
     if args.fix && args.write_baseline.is_some() {
         return usage_error("idl lint --fix cannot be combined with --write-baseline".to_string());
@@ -42,7 +47,16 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         lint_config.preset = Some(Spanned::new(0..0, preset.clone()));
     }
 
-    let mut compilation = super::compile_until_exit(&workspace);
+    let mut compilation = match &args.stdin_filename {
+        Some(path) => match compile_stdin_buffer(&workspace, path) {
+            Ok(compilation) => compilation,
+            Err(diag) => {
+                reporter.report(args.format, vec![*diag], &Sources::default(), false);
+                return EXIT_ERROR;
+            }
+        },
+        None => super::compile_until_exit(&workspace),
+    };
     let relative = relative_paths(&workspace);
     let by_name: HashMap<String, String> =
         workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect();
@@ -213,4 +227,20 @@ fn write_file(path: &Path, text: &str) -> io::Result<()> {
     } else {
         std::fs::write(path, text)
     }
+}
+
+/// Compiles the workspace of `--stdin-filename` with stdin in place of its one
+/// target (none when the config excludes it), the other files from disk. Like
+/// [`super::compile_until_exit`], the result lives until the process ends.
+fn compile_stdin_buffer(workspace: &Workspace, path: &Path) -> Result<&'static mut Compilation, Box<Diagnostic>> {
+    let target = workspace.targets.first();
+    // Read even when excluded: an editor writing the buffer must not see a broken pipe.
+    let shown = target.map_or_else(|| path.to_string_lossy().into_owned(), |t| t.display_path.clone());
+    let text = super::read_stdin_buffer(&shown)?;
+    let mut buffers = HashMap::new();
+    if let Some(target) = target {
+        buffers.insert(target.path.clone(), text);
+    }
+    let compilation = crate::compile::compile_from(&OverlayFiles::new(workspace, &buffers));
+    Ok(Box::leak(Box::new(compilation)))
 }
