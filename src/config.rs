@@ -75,6 +75,10 @@ pub struct LintConfig {
     pub deny_warnings: bool,
     /// Per-rule settings by rule ID (look up with a `&str`).
     pub rules: BTreeMap<Spanned<String>, RuleConfig>,
+    /// A copy of the top-level `[errors]` table, for the `ERRORS_*` rules (set by
+    /// [`Config::parse`]; not a key of `[lint]`).
+    #[serde(skip)]
+    pub errors: toml::Table,
 }
 
 /// One `[lint.rules.<ID>]` table.
@@ -98,6 +102,10 @@ pub struct BreakingConfig {
     /// Default git ref to compare against.
     pub against: Option<Spanned<String>>,
     pub ignore_unstable_packages: bool,
+    /// A copy of the top-level `[errors]` table, for the ERRORS category (set by
+    /// [`Config::parse`]; not a key of `[breaking]`).
+    #[serde(skip)]
+    pub errors: toml::Table,
 }
 
 impl Config {
@@ -113,8 +121,11 @@ impl Config {
         // Only the first syntax error: the parser's recovery makes the later ones noise.
         let document = DeTable::parse(&file.text)
             .map_err(|error| vec![config_error(file, error.span(), format!("invalid TOML: {}", error.message()))])?;
-        let config = Config::deserialize(toml::de::Deserializer::from(document))
+        let mut config = Config::deserialize(toml::de::Deserializer::from(document))
             .map_err(|error| vec![describe_schema_error(file, &error)])?;
+        // The error-table checks run under `idl lint` and `idl breaking` too.
+        config.lint.errors = config.errors.clone();
+        config.breaking.errors = config.errors.clone();
         config.exclude_matcher(Some(file))?;
         Ok(config)
     }

@@ -61,21 +61,32 @@ fn ego_example_tables() {
     check_example("ego");
 }
 
+/// Each check's fixture is its lint rule's (`testdata/lint/<RULE>/`, where lint
+/// runs that rule alone); `idl errors` there runs every check, and must fire it too.
 #[test]
 fn every_check_fires_on_its_fixture() {
-    let checks = errors_dir().join("checks");
-    let mut names: Vec<String> =
-        fs::read_dir(&checks).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    let documented: Vec<&str> = idl::errors::checks::RULES.iter().map(|(id, ..)| *id).collect();
-    for rule in &documented {
-        assert!(names.iter().any(|n| n == rule), "no fixture for {rule}");
-    }
-    for name in &names {
-        let dir = checks.join(name);
+    let lint_fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lint");
+    for rule in idl::errors::checks::RULE_IDS {
+        let dir = lint_fixtures.join(rule);
+        assert!(dir.is_dir(), "no fixture for {rule}");
         let (code, _, stderr) = run(&dir, &["--format", "json", "--error-format", "short"]);
-        assert!(stderr.contains(&format!("[{name}]")), "{name} did not fire:\n{stderr}");
-        assert_golden(&dir.join("expected.txt"), &format!("exit {code}\n{stderr}"));
+        assert!(stderr.contains(&format!("[{rule}]")), "{rule} did not fire:\n{stderr}");
+        assert!(!stderr.contains("valid.proto"), "{rule}: a valid file has findings:\n{stderr}");
+        assert_golden(&dir.join("idl-errors.txt"), &format!("exit {code}\n{stderr}"));
+    }
+    let dir = errors_dir().join("checks/CONFIG");
+    let (code, _, stderr) = run(&dir, &["--error-format", "short"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_golden(&dir.join("expected.txt"), &format!("exit {code}\n{stderr}"));
+}
+
+/// Every check is a lint rule in the ERRORS group, and the other way round.
+#[test]
+fn checks_are_the_errors_lint_group() {
+    let group = &idl::lint::presets::groups()["ERRORS"];
+    assert_eq!(group.rules, idl::errors::checks::RULE_IDS.map(String::from).to_vec());
+    for rule in idl::errors::checks::RULE_IDS {
+        assert!(idl::lint::rules::find(rule).is_some(), "{rule} is not a lint rule");
     }
 }
 

@@ -7,7 +7,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use super::{Pairs, SideFile};
 
 /// The categories, strictest first: a change that breaks WIRE breaks every one.
-pub const CATEGORIES: [&str; 5] = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR"];
+/// CSR and ERRORS (error values' reasons and codes, off by default) stand apart.
+pub const CATEGORIES: [&str; 6] = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR", "ERRORS"];
 
 /// Everything about a rule except its behaviour.
 pub struct BreakingRule {

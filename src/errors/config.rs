@@ -9,7 +9,66 @@ use crate::diagnostic::Diagnostic;
 use super::mapping::{self, Profile};
 
 /// Known keys of `[errors]`.
-pub const KEYS: [&str; 6] = ["enums", "reason_style", "profile", "locales", "domains", "business_code"];
+pub const KEYS: [&str; 8] =
+    ["enums", "reason_style", "profile", "locales", "domains", "business_code", "code_scheme", "zero_value"];
+
+/// Known keys of `[errors.code_scheme]`.
+pub const SCHEME_KEYS: [&str; 5] = ["project", "services", "service_digits", "error_digits", "error_range"];
+
+/// Where business codes come from besides an explicit `(idl.errors.biz_code)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BusinessCode {
+    /// Only the explicit option.
+    #[default]
+    Option,
+    /// The enum number.
+    Number,
+    /// Derived from the code scheme: project, the package's service, the enum number.
+    Scheme,
+}
+
+/// The business-code range scheme: a code is `project`, then the service's code in
+/// `service_digits` digits, then the error in `error_digits` digits
+/// (`PPPSSSEEE` with the defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeScheme {
+    pub project: i64,
+    /// Package → service code.
+    pub services: BTreeMap<String, i64>,
+    pub service_digits: u32,
+    pub error_digits: u32,
+    /// Allowed error segments, inclusive; `000` is reserved by default.
+    pub error_range: (i64, i64),
+}
+
+impl CodeScheme {
+    /// `10^error_digits`.
+    pub fn error_base(&self) -> i64 {
+        10i64.pow(self.error_digits)
+    }
+
+    /// `10^service_digits`.
+    pub fn service_base(&self) -> i64 {
+        10i64.pow(self.service_digits)
+    }
+
+    /// The code of an error segment in a service.
+    pub fn compose(&self, service: i64, error: i64) -> i64 {
+        (self.project * self.service_base() + service) * self.error_base() + error
+    }
+
+    /// (project, service, error) segments of a code.
+    pub fn split(&self, code: i64) -> (i64, i64, i64) {
+        let error = code.rem_euclid(self.error_base());
+        let rest = code.div_euclid(self.error_base());
+        (rest.div_euclid(self.service_base()), rest.rem_euclid(self.service_base()), error)
+    }
+
+    /// How a segment is written: zero-padded to its width.
+    pub fn pad(value: i64, digits: u32) -> String {
+        format!("{value:0width$}", width = digits as usize)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReasonStyle {
@@ -19,7 +78,7 @@ pub enum ReasonStyle {
     Qualified,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ErrorsConfig {
     /// Name patterns (`*` matches any run) of enums that are error enums, matched
     /// against the enum's name and its full name.
@@ -31,9 +90,32 @@ pub struct ErrorsConfig {
     pub locales: Vec<String>,
     /// Package → domain; the package itself when absent.
     pub domains: BTreeMap<String, String>,
-    /// `business_code = "number"`: the enum number is the business code.
-    pub business_code_from_number: bool,
+    /// Where business codes come from besides `(idl.errors.biz_code)`.
+    pub business_code: BusinessCode,
+    /// `[errors.code_scheme]`: the range scheme codes must follow.
+    pub code_scheme: Option<CodeScheme>,
+    /// The suffix of an error enum's zero value (`_UNSPECIFIED`), or `None` when
+    /// `zero_value = "error"` lets the zero value be a real error (Kratos' docs).
+    pub zero_value_suffix: Option<String>,
 }
+
+impl Default for ErrorsConfig {
+    fn default() -> Self {
+        ErrorsConfig {
+            enums: Vec::new(),
+            reason_style: None,
+            profile: None,
+            locales: Vec::new(),
+            domains: BTreeMap::new(),
+            business_code: BusinessCode::Option,
+            code_scheme: None,
+            zero_value_suffix: Some(DEFAULT_ZERO_SUFFIX.to_string()),
+        }
+    }
+}
+
+/// The zero value's suffix unless `[errors] zero_value` says otherwise.
+pub const DEFAULT_ZERO_SUFFIX: &str = "_UNSPECIFIED";
 
 impl ErrorsConfig {
     /// Reads `[errors]`; problems come back as `CONFIG` diagnostics on `path`.
@@ -71,12 +153,28 @@ impl ErrorsConfig {
                     None => bad("[errors] domains must be a table of package = \"domain\"".into()),
                 },
                 "business_code" => match value.as_str() {
-                    Some("number") => config.business_code_from_number = true,
-                    Some("none") => config.business_code_from_number = false,
-                    _ => bad("[errors] business_code must be \"number\" or \"none\"".into()),
+                    Some("option") => config.business_code = BusinessCode::Option,
+                    Some("number") => config.business_code = BusinessCode::Number,
+                    Some("scheme") => config.business_code = BusinessCode::Scheme,
+                    _ => bad("[errors] business_code must be \"option\", \"number\" or \"scheme\"".into()),
+                },
+                "code_scheme" => match value.as_table() {
+                    Some(table) => match parse_scheme(table) {
+                        Ok(scheme) => config.code_scheme = Some(scheme),
+                        Err(problems) => problems.into_iter().for_each(&mut bad),
+                    },
+                    None => bad("[errors] code_scheme must be a table".into()),
+                },
+                "zero_value" => match value.as_str() {
+                    Some("error") => config.zero_value_suffix = None,
+                    Some(suffix) if !suffix.is_empty() => config.zero_value_suffix = Some(suffix.to_string()),
+                    _ => bad("[errors] zero_value must be a suffix such as \"_UNSPECIFIED\", or \"error\"".into()),
                 },
                 _ => bad(format!("unknown key `{key}` in [errors]; expected one of: {}", KEYS.join(", "))),
             }
+        }
+        if config.business_code == BusinessCode::Scheme && config.code_scheme.is_none() {
+            bad("[errors] business_code = \"scheme\" needs an [errors.code_scheme] table".into());
         }
         (config, diags)
     }
@@ -85,6 +183,83 @@ impl ErrorsConfig {
     pub fn names_enum(&self, name: &str, full_name: &str) -> bool {
         self.enums.iter().any(|p| wildcard(p, name) || wildcard(p, full_name))
     }
+}
+
+/// Reads `[errors.code_scheme]`, or says everything wrong with it.
+fn parse_scheme(table: &toml::Table) -> Result<CodeScheme, Vec<String>> {
+    let mut problems = Vec::new();
+    let int = |key: &str, default: Option<i64>, problems: &mut Vec<String>| match table.get(key) {
+        None => default,
+        Some(toml::Value::Integer(n)) => Some(*n),
+        Some(_) => {
+            problems.push(format!("[errors.code_scheme] {key} must be an integer"));
+            None
+        }
+    };
+    for key in table.keys().filter(|k| !SCHEME_KEYS.contains(&k.as_str())) {
+        problems.push(format!("unknown key `{key}` in [errors.code_scheme]; expected one of: {}", SCHEME_KEYS.join(", ")));
+    }
+    let project = int("project", None, &mut problems);
+    if project.is_none() && !table.contains_key("project") {
+        problems.push("[errors.code_scheme] needs `project`, the project's code".into());
+    }
+    let service_digits = int("service_digits", Some(3), &mut problems).unwrap_or(3);
+    let error_digits = int("error_digits", Some(3), &mut problems).unwrap_or(3);
+    if !(1..=6).contains(&service_digits) || !(1..=6).contains(&error_digits) {
+        problems.push("[errors.code_scheme] service_digits and error_digits must be between 1 and 6".into());
+        return Err(problems);
+    }
+    let (service_digits, error_digits) = (service_digits as u32, error_digits as u32);
+    let error_max = 10i64.pow(error_digits) - 1;
+    let error_range = match table.get("error_range") {
+        None => (1, error_max),
+        Some(value) => match value.as_array().map(|a| a.iter().map(toml::Value::as_integer).collect::<Vec<_>>()) {
+            Some(bounds) if bounds.len() == 2 && bounds.iter().all(Option::is_some) => {
+                (bounds[0].unwrap_or(0), bounds[1].unwrap_or(0))
+            }
+            _ => {
+                problems.push("[errors.code_scheme] error_range must be [first, last]".into());
+                (1, error_max)
+            }
+        },
+    };
+    if error_range.0 < 0 || error_range.1 > error_max || error_range.0 > error_range.1 {
+        problems.push(format!(
+            "[errors.code_scheme] error_range [{}, {}] must lie within 0..={error_max}",
+            error_range.0, error_range.1
+        ));
+    }
+    let service_max = 10i64.pow(service_digits) - 1;
+    let mut services = BTreeMap::new();
+    match table.get("services") {
+        None => {}
+        Some(toml::Value::Table(entries)) => {
+            for (package, code) in entries {
+                match code.as_integer() {
+                    Some(code) if (0..=service_max).contains(&code) => {
+                        services.insert(package.clone(), code);
+                    }
+                    _ => problems.push(format!(
+                        "[errors.code_scheme.services] {package} must be an integer in 0..={service_max}"
+                    )),
+                }
+            }
+        }
+        Some(_) => problems.push("[errors.code_scheme] services must be a table of package = code".into()),
+    }
+    let scheme = CodeScheme { project: project.unwrap_or(0), services, service_digits, error_digits, error_range };
+    if let Some(project) = project {
+        // The largest code of the project must still fit an int32 option.
+        let largest = (project + 1).checked_mul(scheme.service_base() * scheme.error_base());
+        if project < 1 || largest.is_none_or(|l| l - 1 > i64::from(i32::MAX)) {
+            problems.push(format!(
+                "[errors.code_scheme] project {project} must be positive and leave its codes within int32 \
+                 (at most {})",
+                i64::from(i32::MAX) / (scheme.service_base() * scheme.error_base()) - 1
+            ));
+        }
+    }
+    if problems.is_empty() { Ok(scheme) } else { Err(problems) }
 }
 
 fn string_list(value: &toml::Value) -> Option<Vec<String>> {
@@ -133,5 +308,33 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("enumz"), "{}", diags[0].message);
         assert_eq!(config.profile.map(|p| p.name), Some("ego"));
+    }
+
+    #[test]
+    fn code_scheme_composes_and_splits_ppp_sss_eee() {
+        let table: toml::Table = toml::from_str(
+            "business_code = \"scheme\"\n[code_scheme]\nproject = 101\nservices = { \"user.v1\" = 2 }\n",
+        )
+        .unwrap();
+        let (config, diags) = ErrorsConfig::parse(&table, "idl.toml");
+        assert!(diags.is_empty(), "{diags:?}");
+        let scheme = config.code_scheme.unwrap();
+        assert_eq!(scheme.compose(2, 7), 101_002_007);
+        assert_eq!(scheme.split(101_002_007), (101, 2, 7));
+        assert_eq!(scheme.error_range, (1, 999));
+        assert_eq!(config.business_code, BusinessCode::Scheme);
+    }
+
+    #[test]
+    fn code_scheme_problems_are_config_errors() {
+        let table: toml::Table =
+            toml::from_str("[code_scheme]\nproject = 9999\nservices = { a = 1000 }\nerror_range = [5, 1000]\nx = 1\n")
+                .unwrap();
+        let (_, diags) = ErrorsConfig::parse(&table, "idl.toml");
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 4, "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("int32")), "{messages:#?}");
+        let (_, diags) = ErrorsConfig::parse(&toml::from_str("business_code = \"scheme\"").unwrap(), "idl.toml");
+        assert!(diags[0].message.contains("needs an [errors.code_scheme]"), "{diags:?}");
     }
 }
