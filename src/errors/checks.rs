@@ -47,9 +47,22 @@ fn at(row: &ErrorRow, rule: &'static str, message: String) -> CheckFinding {
 /// Runs every check.
 pub fn check(table: &ErrorTable, config: &ErrorsConfig) -> Vec<CheckFinding> {
     let mut out = Vec::new();
-    // Locales a value must translate: the configured ones, else every one in use.
-    let required_locales = if config.locales.is_empty() { &table.locales } else { &config.locales };
+    // Locales a value must translate: the configured ones, else those its enum uses.
+    let mut enum_locales: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
     for row in &table.rows {
+        let used = enum_locales.entry(row.enum_name.as_str()).or_default();
+        for locale in row.locales.keys() {
+            if !used.contains(&locale) {
+                used.push(locale);
+            }
+        }
+    }
+    for row in &table.rows {
+        let required_locales: Vec<&String> = if config.locales.is_empty() {
+            enum_locales.get(row.enum_name.as_str()).cloned().unwrap_or_default()
+        } else {
+            config.locales.iter().collect()
+        };
         check_codes(row, &mut out);
         check_reason(row, &mut out);
         for key in &row.metadata_keys {
@@ -68,7 +81,7 @@ pub fn check(table: &ErrorTable, config: &ErrorsConfig) -> Vec<CheckFinding> {
             out.push(at(row, "ERRORS_MISSING_COMMENT", message));
         }
         for locale in required_locales {
-            if !row.locales.contains_key(locale) {
+            if !row.locales.contains_key(locale.as_str()) {
                 let message = format!("`{}` has no `@i18n.{locale}=` message", row.raw.name);
                 out.push(at(row, "ERRORS_MISSING_TRANSLATION", message));
             }

@@ -4,15 +4,15 @@ use crate::lint::rule::{Context, Rule};
 
 declare_rule! {
     /// Every error value needs a translated message (`@i18n.<locale>=`) for each locale
-    /// of `[errors] locales`, or, when none are configured, for every locale some value
-    /// of the workspace uses: a missing one shows users the raw reason instead.
+    /// of `[errors] locales`, or, when none are configured, for every locale another
+    /// value of its enum uses: a missing one shows users the raw reason instead.
     ///
     /// Part of the `ERRORS` group, which `[errors]` in idl.toml turns on (unless
     /// `[lint] use` names rules); `idl errors` runs the same check. See `docs/errors.md`.
     ///
     /// ```toml
     /// [errors]
-    /// locales = ["cn", "en"]   # optional: else every locale in use is required
+    /// locales = ["cn", "en"]   # optional: else the locales the enum uses are required
     /// ```
     ///
     /// ```proto
