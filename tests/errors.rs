@@ -170,9 +170,12 @@ fn mapping_profiles_differ_end_to_end() {
         let line = csv.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id} in {csv}"));
         line.split(',').map(str::to_string).collect()
     };
-    for (profile, exists_grpc, slow_http) in
-        [("", "ABORTED", "408"), ("kratos", "ABORTED", "504"), ("google", "ALREADY_EXISTS", "504"), ("ego", "ALREADY_EXISTS", "408")]
-    {
+    for (profile, exists_grpc, slow_http) in [
+        ("", "ABORTED", "408"),
+        ("kratos", "ABORTED", "504"),
+        ("google", "ALREADY_EXISTS", "504"),
+        ("ego", "ALREADY_EXISTS", "408"),
+    ] {
         let config = if profile.is_empty() {
             "roots = [\".\"]\n".to_string()
         } else {

@@ -57,10 +57,8 @@ pub fn pair_rows<'t>(base: &'t ErrorTable, head: &'t ErrorTable) -> Vec<(&'t Err
     base.rows
         .iter()
         .map(|row| {
-            let partner = by_id
-                .get(row.id.as_str())
-                .or_else(|| by_number.get(&(row.enum_name.as_str(), row.number)))
-                .copied();
+            let partner =
+                by_id.get(row.id.as_str()).or_else(|| by_number.get(&(row.enum_name.as_str(), row.number))).copied();
             (row, partner)
         })
         .collect()

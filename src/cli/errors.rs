@@ -11,8 +11,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::errors::{ErrorsConfig, checks, extract, options, render};
 use crate::lint;
 use crate::report;
-use crate::workspace::Workspace;
 use crate::source::Sources;
+use crate::workspace::Workspace;
 
 pub(super) fn run(args: &ErrorsArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
     let workspace = match discover_workspace(reporter, args.error_format, config, &args.paths) {
@@ -92,16 +92,14 @@ fn init(workspace: &Workspace, args: &ErrorsArgs, reporter: &Reporter) -> i32 {
         }
         Ok(_) => format!("{shown} exists and differs from idl's; not overwritten (remove it to rewrite it)"),
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| {
-                std::fs::write(&path, options::ERRORS_PROTO)
-            });
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, options::ERRORS_PROTO));
             match written {
                 Ok(()) => {
-                    let _ = writeln!(
-                        io::stderr(),
-                        "idl errors: wrote {shown}; import it as \"{}\"",
-                        options::IMPORT_NAME
-                    );
+                    let _ =
+                        writeln!(io::stderr(), "idl errors: wrote {shown}; import it as \"{}\"", options::IMPORT_NAME);
                     return super::EXIT_CLEAN;
                 }
                 Err(error) => format!("cannot write {shown}: {error}"),

@@ -183,11 +183,8 @@ fn check_reason(row: &ErrorRow, out: &mut Vec<CheckFinding>) {
 /// The business code against `[errors.code_scheme]`.
 fn check_scheme(row: &ErrorRow, scheme: &CodeScheme, source: BusinessCode, out: &mut Vec<CheckFinding>) {
     let (first, last) = scheme.error_range;
-    let range = format!(
-        "{}–{}",
-        CodeScheme::pad(first, scheme.error_digits),
-        CodeScheme::pad(last, scheme.error_digits)
-    );
+    let range =
+        format!("{}–{}", CodeScheme::pad(first, scheme.error_digits), CodeScheme::pad(last, scheme.error_digits));
     let registered = scheme.services.get(&row.package);
     let Some(code) = row.biz_code else {
         if source == BusinessCode::Scheme {
@@ -216,7 +213,9 @@ fn check_scheme(row: &ErrorRow, scheme: &CodeScheme, source: BusinessCode, out: 
         problems.push(format!("its project segment is not the configured project {}", scheme.project));
     }
     match registered {
-        None => problems.push(format!("package `{}` has no service code in [errors.code_scheme] services", row.package)),
+        None => {
+            problems.push(format!("package `{}` has no service code in [errors.code_scheme] services", row.package))
+        }
         Some(registered) if *registered != service => problems.push(format!(
             "its service segment {} is not {}, the service code of package `{}`",
             CodeScheme::pad(service, scheme.service_digits),
@@ -226,13 +225,11 @@ fn check_scheme(row: &ErrorRow, scheme: &CodeScheme, source: BusinessCode, out: 
         Some(_) => {}
     }
     if error < first || error > last {
-        problems.push(format!(
-            "its error segment {} is outside {range}",
-            CodeScheme::pad(error, scheme.error_digits)
-        ));
+        problems.push(format!("its error segment {} is outside {range}", CodeScheme::pad(error, scheme.error_digits)));
     }
     if !problems.is_empty() {
-        let message = format!("business code {code} of `{}` breaks the code scheme: {}", row.raw.name, problems.join("; "));
+        let message =
+            format!("business code {code} of `{}` breaks the code scheme: {}", row.raw.name, problems.join("; "));
         out.push(at(row, "ERRORS_CODE_RANGE", message));
     }
 }

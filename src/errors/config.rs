@@ -197,7 +197,8 @@ fn parse_scheme(table: &toml::Table) -> Result<CodeScheme, Vec<String>> {
         }
     };
     for key in table.keys().filter(|k| !SCHEME_KEYS.contains(&k.as_str())) {
-        problems.push(format!("unknown key `{key}` in [errors.code_scheme]; expected one of: {}", SCHEME_KEYS.join(", ")));
+        problems
+            .push(format!("unknown key `{key}` in [errors.code_scheme]; expected one of: {}", SCHEME_KEYS.join(", ")));
     }
     let project = int("project", None, &mut problems);
     if project.is_none() && !table.contains_key("project") {

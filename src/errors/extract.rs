@@ -232,9 +232,9 @@ pub fn is_ego_file(locations: &SourceLocations) -> bool {
 }
 
 fn has_ego_codes(locations: &SourceLocations, enum_desc: &EnumDescriptor) -> bool {
-    enum_desc.values().any(|v| {
-        locations.get(v.path()).and_then(|l| l.leading()).is_some_and(|c| parse_comment(c).code.is_some())
-    })
+    enum_desc
+        .values()
+        .any(|v| locations.get(v.path()).and_then(|l| l.leading()).is_some_and(|c| parse_comment(c).code.is_some()))
 }
 
 /// An int32 option extension, matched by full name or by field number (repos

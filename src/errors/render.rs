@@ -79,7 +79,8 @@ fn markdown_rows(out: &mut String, table: &ErrorTable, rows: &[&ErrorRow]) {
     let with_biz = rows.iter().any(|r| r.biz_code.is_some());
     let with_metadata = rows.iter().any(|r| !r.metadata_keys.is_empty());
     let with_domain = rows.iter().any(|r| r.domain != r.package);
-    let locales: Vec<&String> = table.locales.iter().filter(|l| rows.iter().any(|r| r.locales.contains_key(*l))).collect();
+    let locales: Vec<&String> =
+        table.locales.iter().filter(|l| rows.iter().any(|r| r.locales.contains_key(*l))).collect();
     {
         {
             out.push_str("| Reason |");
@@ -344,4 +345,46 @@ fn html_table(out: &mut String, attributes: &str, locales: &[String], rows: &[&E
         let _ = writeln!(out, "<td>{}:{}</td></tr>", html_escape(&row.file), row.line);
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::compile::{MemoryFiles, compile_from};
+    use crate::errors::{ErrorsConfig, extract};
+
+    fn table() -> ErrorTable {
+        let file = |name: &str, package: &str, value: &str| {
+            let text = format!(
+                "// @plugins=protoc-gen-go-errors\nsyntax = \"proto3\";\npackage {package};\n\
+                 enum Error {{\n  ERROR_UNSPECIFIED = 0;\n  // A <b> | c.\n  // @code=NOT_FOUND\n  // @i18n.cn=\"找不到\"\n  {value} = 1;\n}}\n"
+            );
+            (name.to_string(), (name.to_string(), Arc::from(text)))
+        };
+        let files: BTreeMap<_, _> =
+            [file("a.proto", "a.v1", "A_MISSING"), file("b.proto", "b.v1", "B_MISSING")].into_iter().collect();
+        let compilation = compile_from(&MemoryFiles { files, ..Default::default() });
+        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        extract::extract(&compilation, &ErrorsConfig::default())
+    }
+
+    /// The docs site's fragments: one package's rows only, escaped, no page chrome.
+    #[test]
+    fn package_fragments_hold_one_package() {
+        let table = table();
+        let markdown = package_markdown("b.v1", &table);
+        assert!(markdown.starts_with("| Reason | HTTP | gRPC | Message | cn | Enum | Source |\n"), "{markdown}");
+        assert!(markdown.contains("`b.v1.B_MISSING`") && !markdown.contains("A_MISSING"), "{markdown}");
+        assert!(markdown.contains("A &lt;b&gt; \\| c."), "{markdown}");
+        let html = package_html("b.v1", &table);
+        assert!(html.starts_with("<table class=\"idl-errors\">"), "{html}");
+        assert!(html.contains("<tr id=\"b.v1.Error.B_MISSING\">") && !html.contains("A_MISSING"), "{html}");
+        assert!(html.contains("A &lt;b&gt; | c.") && html.contains("<td>找不到</td>"), "{html}");
+        assert!(!html.contains("<script") && !html.contains("<style"), "{html}");
+        assert_eq!(package_markdown("c.v1", &table), "");
+        assert_eq!(package_html("c.v1", &table), "");
+    }
 }

@@ -91,8 +91,7 @@ fn compare<T: PartialEq + std::fmt::Debug>(
             continue;
         }
         let shown = |value: Option<T>| value.map_or("none".to_string(), |v| format!("{v:?}"));
-        let message =
-            format!("Error {:?} changed its {what} from {} to {}.", partner.id, shown(before), shown(after));
+        let message = format!("Error {:?} changed its {what} from {} to {}.", row.id, shown(before), shown(after));
         if let Some(head_file) = pairs.head.file(&partner.raw.file_name) {
             out.report(at(head_file, &partner.raw.path), pairs.base.file(&row.raw.file_name), message);
         }
