@@ -2,6 +2,7 @@
 //! monorepos. The binary is a thin shell over this library (the fuzz targets and
 //! integration tests use it directly).
 
+pub mod annotations;
 pub mod breaking;
 pub mod cli;
 pub mod compile;
