@@ -51,13 +51,35 @@ pub fn markdown(table: &ErrorTable) -> String {
         out.push_str("\nNo error enums found.\n");
         return out;
     }
-    let mut package: Option<&str> = None;
+    // Packages in the order their first error appears (a package may span files).
+    let mut packages: Vec<&str> = Vec::new();
     for row in &table.rows {
-        if package != Some(row.package.as_str()) {
-            package = Some(row.package.as_str());
-            let _ = write!(out, "\n## {}\n\n", if row.package.is_empty() { "(no package)" } else { &row.package });
-            let rows: Vec<&ErrorRow> = table.rows.iter().filter(|r| r.package == row.package).collect();
-            markdown_rows(&mut out, table, &rows);
+        if !packages.contains(&row.package.as_str()) {
+            packages.push(&row.package);
+        }
+    }
+    for package in packages {
+        let _ = write!(out, "\n## {}\n\n", if package.is_empty() { "(no package)" } else { package });
+        let rows: Vec<&ErrorRow> = table.rows.iter().filter(|r| r.package == package).collect();
+        markdown_rows(&mut out, table, &rows);
+    }
+    let mut coded: Vec<&ErrorRow> = table.rows.iter().filter(|r| r.biz_code.is_some()).collect();
+    if !coded.is_empty() {
+        // The platform-wide catalogue: every business code once, in order.
+        coded.sort_by_key(|r| (r.biz_code, r.id.as_str()));
+        out.push_str(
+            "\n## Index by business code\n\n| Code | Reason | Package | HTTP | gRPC |\n|---|---|---|---|---|\n",
+        );
+        for row in coded {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} | {} |",
+                row.biz_code.unwrap_or_default(),
+                row.reason,
+                md_escape(&row.package),
+                row.http_status.map(|s| s.to_string()).unwrap_or_default(),
+                row.grpc_code.unwrap_or("")
+            );
         }
     }
     out
