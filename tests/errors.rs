@@ -240,7 +240,7 @@ fn init_writes_the_annotations_file_that_extraction_reads() {
 fn lint_runs_the_checks_when_errors_is_configured() {
     let service = "syntax = \"proto3\";\npackage shop.v1;\nimport \"errors/errors.proto\";\n\
         // Errors.\nenum ErrorReason {\n  // Unset.\n  ERROR_REASON_UNSPECIFIED = 0;\n  ERROR_REASON_UNDOCUMENTED = 1 [(errors.code) = 404];\n}\n";
-    let lint = |config: &str| {
+    let lint_file = |config: &str, service: &str| {
         let dir = workspace(&[
             ("idl.toml", config),
             ("errors/errors.proto", KRATOS_ERRORS_PROTO),
@@ -250,6 +250,7 @@ fn lint_runs_the_checks_when_errors_is_configured() {
         let text = String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
         (output.status.code().unwrap(), text)
     };
+    let lint = |config: &str| lint_file(config, service);
     let (code, out) = lint("roots = [\".\"]\n[errors]\nlocales = []\n");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("[ERRORS_MISSING_COMMENT]"), "{out}");
@@ -261,4 +262,12 @@ fn lint_runs_the_checks_when_errors_is_configured() {
     assert!(out.contains("[ERRORS_MISSING_COMMENT]"), "{out}");
     let (code, out) = lint("roots = [\".\"]\n[lint]\nuse = [\"ERRORS\"]\n[errors]\nprofile = \"grpc\"\n");
     assert_eq!(code, 2, "{out}");
+    // A comment ignore on the value silences the rule, and is no message itself.
+    let ignored = service.replace(
+        "  ERROR_REASON_UNDOCUMENTED",
+        "  // buf:lint:ignore ERRORS_MISSING_COMMENT\n  ERROR_REASON_UNDOCUMENTED",
+    );
+    let (code, out) = lint_file("roots = [\".\"]\n[lint]\nuse = [\"ERRORS\"]\n", &ignored);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("ERRORS_MISSING_COMMENT") && !out.contains("UNUSED_IGNORE"), "{out}");
 }

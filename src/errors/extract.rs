@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use prost_reflect::{DynamicMessage, EnumDescriptor, EnumValueDescriptor, FileDescriptor, Value};
 
 use crate::compile::{Compilation, SourceLocations};
+use crate::lint::ignore::IGNORE_PREFIXES;
 use crate::source::SourceFile;
 
 use super::config::{BusinessCode, DEFAULT_ZERO_SUFFIX, ErrorsConfig, ReasonStyle};
@@ -300,7 +301,8 @@ pub fn parse_comment(comment: &str) -> ParsedComment {
                 };
                 parsed.locales.insert(lang.trim().to_string(), text);
             }
-        } else if !line.starts_with('@') {
+        } else if !line.starts_with('@') && !IGNORE_PREFIXES.iter().any(|p| line.starts_with(p)) {
+            // Lint ignore directives are for the linter, not the error's message.
             lines.push(line);
         }
     }
@@ -361,6 +363,8 @@ mod tests {
         assert_eq!(parsed.code.as_deref(), Some("NOT_FOUND"));
         assert_eq!(parsed.locales["cn"], "找不到资源");
         assert_eq!(parsed.locales["en"], "resource not found");
+        let ignored = parse_comment(" buf:lint:ignore ERRORS_MISSING_COMMENT\n");
+        assert_eq!(ignored.text, "");
         let quoted = parse_comment("@i18n.en=\"say \\\"hi\\\"\"");
         assert_eq!(quoted.locales["en"], "say \"hi\"");
     }
