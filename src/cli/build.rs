@@ -24,8 +24,12 @@ pub(super) fn run(args: &BuildArgs, reporter: &Reporter, config: Option<&Path>) 
     let mut diags = workspace.warnings;
     // A partial descriptor set would look like a successful build to whatever reads it.
     if let (false, Some(output)) = (failed, &args.output) {
+        let mut timer = crate::compile::PhaseTimer::from_env();
         let bytes = compilation.file_descriptor_set(args.source_info);
-        if let Err(error) = write_output(output, &bytes) {
+        timer.phase("encode descriptor set");
+        let written = write_output(output, &bytes);
+        timer.phase("write");
+        if let Err(error) = written {
             let shown = output.display();
             diags.push(Diagnostic::error(IO_RULE, format!("cannot write {shown}: {error}")));
             failed = true;

@@ -143,6 +143,7 @@ pub fn compile(ws: &Workspace) -> Compilation {
 
 /// Compiles the provider's targets and everything they import.
 pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
+    let mut timer = PhaseTimer::from_env();
     let mut diagnostics = Vec::new();
     // Copies of the well-known types inside a tree never win: the built-in ones
     // are what every generator and runtime assumes.
@@ -170,6 +171,8 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
         index.insert(u.source.name.clone(), units.len());
         units.push(u);
     }
+
+    timer.phase("load targets");
 
     // 2. Imports, breadth-first; each level loaded in parallel.
     let mut frontier: Vec<usize> = (0..units.len()).collect();
@@ -222,6 +225,8 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
         implicit.insert(DESCRIPTOR_PROTO.to_string());
     }
 
+    timer.phase("load imports");
+
     // 3. Report missing imports at the import statements that name them.
     for u in &mut units {
         let Some(l) = &u.lowered else { continue };
@@ -246,8 +251,11 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
     // 5. A file whose import failed cannot link either.
     propagate_failures(&mut units, &index, &order);
 
+    timer.phase("order");
+
     // 6. Link.
     let pool = link(&mut units, &index, &order, &mut diagnostics);
+    timer.phase("link");
 
     // 7. Move option locations to their interpreted paths. The lowered
     // descriptors are dropped here: the pool has its own linked copy.
@@ -279,8 +287,30 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
         })
         .collect();
 
+    timer.phase("option locations");
+
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
     Compilation { pool, files, diagnostics }
+}
+
+/// With `IDL_TIMINGS` set, prints how long each compile phase took to stderr:
+/// the numbers behind docs/compile.md, measurable on any machine.
+pub struct PhaseTimer {
+    last: Option<std::time::Instant>,
+}
+
+impl PhaseTimer {
+    pub fn from_env() -> PhaseTimer {
+        PhaseTimer { last: std::env::var_os("IDL_TIMINGS").map(|_| std::time::Instant::now()) }
+    }
+
+    pub fn phase(&mut self, name: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!("idl: timing: {name}: {:.1} ms", (now - last).as_secs_f64() * 1000.0);
+            self.last = Some(now);
+        }
+    }
 }
 
 fn deps_of(u: &Unit) -> impl Iterator<Item = &String> {

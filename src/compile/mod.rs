@@ -11,6 +11,7 @@ mod provider;
 mod retention;
 mod wkt;
 
+pub use driver::PhaseTimer;
 pub use driver::{COMPILE, IO, compile, compile_from, read_text_file};
 pub use provider::{FileProvider, MemoryFiles, ReadResult, WorkspaceFiles};
 
@@ -89,6 +90,18 @@ impl Compilation {
             .par_iter()
             .filter_map(|f| {
                 let linked = self.pool.get_file_by_name(&f.source.name)?;
+                let plain = !matches!(f.syntax, Syntax::Editions(_))
+                    && f.option_dependency.is_empty()
+                    && f.visibilities.is_empty()
+                    && !stripper.may_strip(linked.file_descriptor_proto());
+                if plain {
+                    // The pool's encoding is the output: only source info is added.
+                    let bytes = linked.encode_to_vec();
+                    if !include_source_info {
+                        return Some(bytes);
+                    }
+                    return Some(insert_source_code_info(bytes, &source_code_info(f)));
+                }
                 let mut proto = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()).ok()?;
                 // The pool saw editions files as proto2; restore what they declare.
                 if let Syntax::Editions(edition) = f.syntax {
@@ -112,6 +125,47 @@ impl Compilation {
         }
         set
     }
+}
+
+/// `FileDescriptorProto.source_code_info`.
+const SOURCE_CODE_INFO_FIELD: u32 = 9;
+
+/// Inserts `info` as field 9 of an encoded `FileDescriptorProto`, before the
+/// first field numbered higher, so the bytes keep field-number order as protoc
+/// writes them.
+fn insert_source_code_info(file: Vec<u8>, info: &descriptor::SourceCodeInfo) -> Vec<u8> {
+    use prost::Message;
+    use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_varint};
+    let mut rest = file.as_slice();
+    let mut at = file.len();
+    while !rest.is_empty() {
+        let start = file.len() - rest.len();
+        let Ok((number, wire)) = decode_key(&mut rest) else { break };
+        if number > SOURCE_CODE_INFO_FIELD {
+            at = start;
+            break;
+        }
+        let skipped = match wire {
+            WireType::Varint => decode_varint(&mut rest).is_ok(),
+            WireType::SixtyFourBit => rest.get(8..).map(|r| rest = r).is_some(),
+            WireType::ThirtyTwoBit => rest.get(4..).map(|r| rest = r).is_some(),
+            WireType::LengthDelimited => {
+                decode_varint(&mut rest).ok().and_then(|n| rest.get(n as usize..)).map(|r| rest = r).is_some()
+            }
+            WireType::StartGroup | WireType::EndGroup => false,
+        };
+        if !skipped {
+            break;
+        }
+    }
+    let encoded = info.encode_to_vec();
+    let mut out = Vec::with_capacity(file.len() + encoded.len() + 6);
+    out.extend_from_slice(&file[..at]);
+    encode_key(SOURCE_CODE_INFO_FIELD, WireType::LengthDelimited, &mut out);
+    encode_varint(encoded.len() as u64, &mut out);
+    out.extend_from_slice(&encoded);
+    out.extend_from_slice(&file[at..]);
+    out
 }
 
 /// Sets `visibility` on the message or enum at a descriptor path

@@ -44,6 +44,41 @@ impl<'a> Stripper<'a> {
         }
     }
 
+    /// Whether stripping could change `f`: some options message in it has a type
+    /// that (transitively) declares source-retention fields. Most files have
+    /// none, and their linked encoding can be written out as it is.
+    pub fn may_strip(&self, f: &prost_types::FileDescriptorProto) -> bool {
+        let needs = |present: bool, type_name: &str| {
+            present && self.pool.get_message_by_name(type_name).is_some_and(|m| self.needs_strip(&m))
+        };
+        let field = |x: &prost_types::FieldDescriptorProto| needs(x.options.is_some(), "google.protobuf.FieldOptions");
+        let enum_ = |e: &prost_types::EnumDescriptorProto| {
+            needs(e.options.is_some(), "google.protobuf.EnumOptions")
+                || e.value.iter().any(|v| needs(v.options.is_some(), "google.protobuf.EnumValueOptions"))
+        };
+        fn message(
+            m: &prost_types::DescriptorProto,
+            needs: &dyn Fn(bool, &str) -> bool,
+            field: &dyn Fn(&prost_types::FieldDescriptorProto) -> bool,
+            enum_: &dyn Fn(&prost_types::EnumDescriptorProto) -> bool,
+        ) -> bool {
+            needs(m.options.is_some(), "google.protobuf.MessageOptions")
+                || m.field.iter().chain(&m.extension).any(field)
+                || m.oneof_decl.iter().any(|o| needs(o.options.is_some(), "google.protobuf.OneofOptions"))
+                || m.extension_range.iter().any(|r| needs(r.options.is_some(), "google.protobuf.ExtensionRangeOptions"))
+                || m.enum_type.iter().any(enum_)
+                || m.nested_type.iter().any(|n| message(n, needs, field, enum_))
+        }
+        needs(f.options.is_some(), "google.protobuf.FileOptions")
+            || f.message_type.iter().any(|m| message(m, &needs, &field, &enum_))
+            || f.enum_type.iter().any(enum_)
+            || f.extension.iter().any(field)
+            || f.service.iter().any(|s| {
+                needs(s.options.is_some(), "google.protobuf.ServiceOptions")
+                    || s.method.iter().any(|m| needs(m.options.is_some(), "google.protobuf.MethodOptions"))
+            })
+    }
+
     fn strip_message(&self, m: &mut d::DescriptorProto) {
         self.apply(&mut m.options, "google.protobuf.MessageOptions");
         for f in m.field.iter_mut().chain(m.extension.iter_mut()) {
