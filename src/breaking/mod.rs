@@ -271,8 +271,7 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let (selected, mut diagnostics) = select_rules(config, config_file);
     let errors_config = if selected.iter().any(|r| r.categories.contains(&"ERRORS")) {
-        let path = config_file.map_or("idl.toml", |file| file.display_path.as_str());
-        let (errors_config, problems) = crate::errors::ErrorsConfig::parse(&config.errors, path);
+        let (errors_config, problems) = crate::errors::ErrorsConfig::parse(&config.errors, config_file);
         diagnostics.extend(problems);
         errors_config
     } else {

@@ -19,8 +19,7 @@ pub(super) fn run(args: &ErrorsArgs, reporter: &Reporter, config: Option<&Path>)
         Ok(workspace) => workspace,
         Err(code) => return code,
     };
-    let config_path = workspace.config_file.as_ref().map_or("idl.toml", |f| f.display_path.as_str()).to_string();
-    let (errors_config, config_diags) = ErrorsConfig::parse(&workspace.config.errors, &config_path);
+    let (errors_config, config_diags) = ErrorsConfig::parse(&workspace.config.errors, workspace.config_file.as_ref());
     let mut input_diags = config_diags;
     if args.init {
         return init(&workspace, args, reporter);

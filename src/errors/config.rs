@@ -3,8 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::CONFIG_RULE;
+use toml::de::{DeTable, DeValue};
+
+use crate::config::{CONFIG_FILE_NAME, CONFIG_RULE};
 use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
 
 use super::mapping::{self, Profile};
 
@@ -118,26 +121,38 @@ impl Default for ErrorsConfig {
 pub const DEFAULT_ZERO_SUFFIX: &str = "_UNSPECIFIED";
 
 impl ErrorsConfig {
-    /// Reads `[errors]`; problems come back as `CONFIG` diagnostics on `path`.
-    pub fn parse(table: &toml::Table, path: &str) -> (ErrorsConfig, Vec<Diagnostic>) {
+    /// Reads `[errors]`; problems come back as `CONFIG` diagnostics at the key
+    /// they concern in `config_file` (the idl.toml the table came from), when given.
+    pub fn parse(table: &toml::Table, config_file: Option<&SourceFile>) -> (ErrorsConfig, Vec<Diagnostic>) {
+        let (config, problems) = Self::parse_table(table);
+        let diags = problems.into_iter().map(|(path, message)| located(config_file, &path, message)).collect();
+        (config, diags)
+    }
+
+    fn parse_table(table: &toml::Table) -> (ErrorsConfig, Vec<Problem>) {
         let mut config = ErrorsConfig::default();
-        let mut diags = Vec::new();
-        let mut bad = |message: String| diags.push(Diagnostic::error(CONFIG_RULE, message).with_path(path));
+        let mut problems: Vec<Problem> = Vec::new();
+        let mut bad = |path: &[&str], message: String| {
+            let mut key_path = vec!["errors".to_string()];
+            key_path.extend(path.iter().map(|k| k.to_string()));
+            problems.push((key_path, message));
+        };
         for (key, value) in table {
+            let key_path = [key.as_str()];
             match key.as_str() {
                 "enums" | "locales" => match string_list(value) {
                     Some(list) if key == "enums" => config.enums = list,
                     Some(list) => config.locales = list,
-                    None => bad(format!("[errors] {key} must be an array of strings")),
+                    None => bad(&key_path, format!("[errors] {key} must be an array of strings")),
                 },
                 "reason_style" => match value.as_str() {
                     Some("short") => config.reason_style = Some(ReasonStyle::Short),
                     Some("qualified") => config.reason_style = Some(ReasonStyle::Qualified),
-                    _ => bad("[errors] reason_style must be \"short\" or \"qualified\"".into()),
+                    _ => bad(&key_path, "[errors] reason_style must be \"short\" or \"qualified\"".into()),
                 },
                 "profile" => match value.as_str().and_then(mapping::profile) {
                     Some(profile) => config.profile = Some(profile),
-                    None => bad("[errors] profile must be one of \"google\", \"kratos\", \"ego\"".into()),
+                    None => bad(&key_path, "[errors] profile must be one of \"google\", \"kratos\", \"ego\"".into()),
                 },
                 "domains" => match value.as_table() {
                     Some(domains) => {
@@ -146,37 +161,48 @@ impl ErrorsConfig {
                                 Some(domain) => {
                                     config.domains.insert(package.clone(), domain.to_string());
                                 }
-                                None => bad(format!("[errors.domains] {package} must be a string")),
+                                None => bad(
+                                    &[key.as_str(), package.as_str()],
+                                    format!("[errors.domains] {package} must be a string"),
+                                ),
                             }
                         }
                     }
-                    None => bad("[errors] domains must be a table of package = \"domain\"".into()),
+                    None => bad(&key_path, "[errors] domains must be a table of package = \"domain\"".into()),
                 },
                 "business_code" => match value.as_str() {
                     Some("option") => config.business_code = BusinessCode::Option,
                     Some("number") => config.business_code = BusinessCode::Number,
                     Some("scheme") => config.business_code = BusinessCode::Scheme,
-                    _ => bad("[errors] business_code must be \"option\", \"number\" or \"scheme\"".into()),
+                    _ => bad(&key_path, "[errors] business_code must be \"option\", \"number\" or \"scheme\"".into()),
                 },
                 "code_scheme" => match value.as_table() {
                     Some(table) => match parse_scheme(table) {
                         Ok(scheme) => config.code_scheme = Some(scheme),
-                        Err(problems) => problems.into_iter().for_each(&mut bad),
+                        Err(scheme_problems) => {
+                            for (path, message) in scheme_problems {
+                                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                                bad(&path, message);
+                            }
+                        }
                     },
-                    None => bad("[errors] code_scheme must be a table".into()),
+                    None => bad(&key_path, "[errors] code_scheme must be a table".into()),
                 },
                 "zero_value" => match value.as_str() {
                     Some("error") => config.zero_value_suffix = None,
                     Some(suffix) if !suffix.is_empty() => config.zero_value_suffix = Some(suffix.to_string()),
-                    _ => bad("[errors] zero_value must be a suffix such as \"_UNSPECIFIED\", or \"error\"".into()),
+                    _ => bad(
+                        &key_path,
+                        "[errors] zero_value must be a suffix such as \"_UNSPECIFIED\", or \"error\"".into(),
+                    ),
                 },
-                _ => bad(format!("unknown key `{key}` in [errors]; expected one of: {}", KEYS.join(", "))),
+                _ => bad(&key_path, format!("unknown key `{key}` in [errors]; expected one of: {}", KEYS.join(", "))),
             }
         }
         if config.business_code == BusinessCode::Scheme && config.code_scheme.is_none() {
-            bad("[errors] business_code = \"scheme\" needs an [errors.code_scheme] table".into());
+            bad(&["business_code"], "[errors] business_code = \"scheme\" needs an [errors.code_scheme] table".into());
         }
-        (config, diags)
+        (config, problems)
     }
 
     /// Whether an enum is named by `[errors] enums`.
@@ -186,28 +212,33 @@ impl ErrorsConfig {
 }
 
 /// Reads `[errors.code_scheme]`, or says everything wrong with it.
-fn parse_scheme(table: &toml::Table) -> Result<CodeScheme, Vec<String>> {
-    let mut problems = Vec::new();
-    let int = |key: &str, default: Option<i64>, problems: &mut Vec<String>| match table.get(key) {
+fn parse_scheme(table: &toml::Table) -> Result<CodeScheme, Vec<Problem>> {
+    let mut problems: Vec<Problem> = Vec::new();
+    // Paths below `[errors]`.
+    let at = |keys: &[&str]| -> Vec<String> {
+        std::iter::once("code_scheme").chain(keys.iter().copied()).map(str::to_string).collect()
+    };
+    let int = |key: &str, default: Option<i64>, problems: &mut Vec<Problem>| match table.get(key) {
         None => default,
         Some(toml::Value::Integer(n)) => Some(*n),
         Some(_) => {
-            problems.push(format!("[errors.code_scheme] {key} must be an integer"));
+            problems.push((at(&[key]), format!("[errors.code_scheme] {key} must be an integer")));
             None
         }
     };
     for key in table.keys().filter(|k| !SCHEME_KEYS.contains(&k.as_str())) {
-        problems
-            .push(format!("unknown key `{key}` in [errors.code_scheme]; expected one of: {}", SCHEME_KEYS.join(", ")));
+        let message =
+            format!("unknown key `{key}` in [errors.code_scheme]; expected one of: {}", SCHEME_KEYS.join(", "));
+        problems.push((at(&[key]), message));
     }
     let project = int("project", None, &mut problems);
     if project.is_none() && !table.contains_key("project") {
-        problems.push("[errors.code_scheme] needs `project`, the project's code".into());
+        problems.push((at(&[]), "[errors.code_scheme] needs `project`, the project's code".into()));
     }
     let service_digits = int("service_digits", Some(3), &mut problems).unwrap_or(3);
     let error_digits = int("error_digits", Some(3), &mut problems).unwrap_or(3);
     if !(1..=6).contains(&service_digits) || !(1..=6).contains(&error_digits) {
-        problems.push("[errors.code_scheme] service_digits and error_digits must be between 1 and 6".into());
+        problems.push((at(&[]), "[errors.code_scheme] service_digits and error_digits must be between 1 and 6".into()));
         return Err(problems);
     }
     let (service_digits, error_digits) = (service_digits as u32, error_digits as u32);
@@ -219,15 +250,18 @@ fn parse_scheme(table: &toml::Table) -> Result<CodeScheme, Vec<String>> {
                 (bounds[0].unwrap_or(0), bounds[1].unwrap_or(0))
             }
             _ => {
-                problems.push("[errors.code_scheme] error_range must be [first, last]".into());
+                problems.push((at(&["error_range"]), "[errors.code_scheme] error_range must be [first, last]".into()));
                 (1, error_max)
             }
         },
     };
     if error_range.0 < 0 || error_range.1 > error_max || error_range.0 > error_range.1 {
-        problems.push(format!(
-            "[errors.code_scheme] error_range [{}, {}] must lie within 0..={error_max}",
-            error_range.0, error_range.1
+        problems.push((
+            at(&["error_range"]),
+            format!(
+                "[errors.code_scheme] error_range [{}, {}] must lie within 0..={error_max}",
+                error_range.0, error_range.1
+            ),
         ));
     }
     let service_max = 10i64.pow(service_digits) - 1;
@@ -240,27 +274,57 @@ fn parse_scheme(table: &toml::Table) -> Result<CodeScheme, Vec<String>> {
                     Some(code) if (0..=service_max).contains(&code) => {
                         services.insert(package.clone(), code);
                     }
-                    _ => problems.push(format!(
-                        "[errors.code_scheme.services] {package} must be an integer in 0..={service_max}"
+                    _ => problems.push((
+                        at(&["services", package]),
+                        format!("[errors.code_scheme.services] {package} must be an integer in 0..={service_max}"),
                     )),
                 }
             }
         }
-        Some(_) => problems.push("[errors.code_scheme] services must be a table of package = code".into()),
+        Some(_) => {
+            problems.push((at(&["services"]), "[errors.code_scheme] services must be a table of package = code".into()))
+        }
     }
     let scheme = CodeScheme { project: project.unwrap_or(0), services, service_digits, error_digits, error_range };
     if let Some(project) = project {
         // The largest code of the project must still fit an int32 option.
         let largest = (project + 1).checked_mul(scheme.service_base() * scheme.error_base());
         if project < 1 || largest.is_none_or(|l| l - 1 > i64::from(i32::MAX)) {
-            problems.push(format!(
-                "[errors.code_scheme] project {project} must be positive and leave its codes within int32 \
+            problems.push((
+                at(&["project"]),
+                format!(
+                    "[errors.code_scheme] project {project} must be positive and leave its codes within int32 \
                  (at most {})",
-                i64::from(i32::MAX) / (scheme.service_base() * scheme.error_base()) - 1
+                    i64::from(i32::MAX) / (scheme.service_base() * scheme.error_base()) - 1
+                ),
             ));
         }
     }
     if problems.is_empty() { Ok(scheme) } else { Err(problems) }
+}
+
+/// A problem with `[errors]`: the key path it concerns (from `errors`) and the message.
+type Problem = (Vec<String>, String);
+
+/// A CONFIG diagnostic at the deepest key of `path` found in `config_file`.
+fn located(config_file: Option<&SourceFile>, path: &[String], message: String) -> Diagnostic {
+    let diagnostic = Diagnostic::error(CONFIG_RULE, message);
+    let Some(file) = config_file else { return diagnostic.with_path(CONFIG_FILE_NAME) };
+    let Ok(document) = DeTable::parse(&file.text) else { return diagnostic.with_path(&file.display_path) };
+    let mut table = document.get_ref();
+    let mut span = None;
+    for key in path {
+        let Some((found, value)) = table.iter().find(|(k, _)| k.get_ref() == key) else { break };
+        span = Some(found.span());
+        match value.get_ref() {
+            DeValue::Table(inner) => table = inner,
+            _ => break,
+        }
+    }
+    match span {
+        Some(span) => diagnostic.with_span(file, span.start, span.end),
+        None => diagnostic.with_path(&file.display_path),
+    }
 }
 
 fn string_list(value: &toml::Value) -> Option<Vec<String>> {
@@ -305,10 +369,29 @@ mod tests {
     #[test]
     fn unknown_key_is_a_config_error() {
         let table: toml::Table = toml::from_str("enumz = []\nprofile = \"ego\"").unwrap();
-        let (config, diags) = ErrorsConfig::parse(&table, "idl.toml");
+        let (config, diags) = ErrorsConfig::parse(&table, None);
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("enumz"), "{}", diags[0].message);
         assert_eq!(config.profile.map(|p| p.name), Some("ego"));
+    }
+
+    /// Problems point at their key in idl.toml, nested tables and inline ones too.
+    #[test]
+    fn problems_are_located_at_their_keys() {
+        let text = "roots = [\".\"]\n\n[errors]\nprofile = \"grpc\"\ndomains = { a = 1 }\n\n\
+                    [errors.code_scheme]\nproject = 1\nservices = { \"user.v1\" = 5000 }\n";
+        let file = SourceFile::new("idl.toml", "conf/idl.toml", text.into());
+        let config = crate::config::Config::parse(&file).unwrap();
+        let (_, diags) = ErrorsConfig::parse(&config.errors, Some(&file));
+        let at: Vec<(String, u32, u32)> = diags
+            .iter()
+            .map(|d| {
+                let span = d.span.unwrap();
+                (d.path.clone(), span.start.line, span.start.column)
+            })
+            .collect();
+        let expected = [(9, 14), (5, 13), (4, 1)].map(|(line, column)| ("conf/idl.toml".to_string(), line, column));
+        assert_eq!(at, expected, "{diags:#?}");
     }
 
     #[test]
@@ -317,7 +400,7 @@ mod tests {
             "business_code = \"scheme\"\n[code_scheme]\nproject = 101\nservices = { \"user.v1\" = 2 }\n",
         )
         .unwrap();
-        let (config, diags) = ErrorsConfig::parse(&table, "idl.toml");
+        let (config, diags) = ErrorsConfig::parse(&table, None);
         assert!(diags.is_empty(), "{diags:?}");
         let scheme = config.code_scheme.unwrap();
         assert_eq!(scheme.compose(2, 7), 101_002_007);
@@ -331,11 +414,11 @@ mod tests {
         let table: toml::Table =
             toml::from_str("[code_scheme]\nproject = 9999\nservices = { a = 1000 }\nerror_range = [5, 1000]\nx = 1\n")
                 .unwrap();
-        let (_, diags) = ErrorsConfig::parse(&table, "idl.toml");
+        let (_, diags) = ErrorsConfig::parse(&table, None);
         let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(messages.len(), 4, "{messages:#?}");
         assert!(messages.iter().any(|m| m.contains("int32")), "{messages:#?}");
-        let (_, diags) = ErrorsConfig::parse(&toml::from_str("business_code = \"scheme\"").unwrap(), "idl.toml");
+        let (_, diags) = ErrorsConfig::parse(&toml::from_str("business_code = \"scheme\"").unwrap(), None);
         assert!(diags[0].message.contains("needs an [errors.code_scheme]"), "{diags:?}");
     }
 }

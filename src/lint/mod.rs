@@ -79,8 +79,7 @@ fn errors_lint(
     if !selected.iter().any(|rule| rule.id().starts_with(ERRORS_PREFIX)) {
         return ErrorsLint::default();
     }
-    let path = config_file.map_or("idl.toml", |file| file.display_path.as_str());
-    let (errors_config, problems) = crate::errors::ErrorsConfig::parse(&config.errors, path);
+    let (errors_config, problems) = crate::errors::ErrorsConfig::parse(&config.errors, config_file);
     diagnostics.extend(problems);
     ErrorsLint::new(errors_config)
 }
