@@ -270,4 +270,15 @@ fn lint_runs_the_checks_when_errors_is_configured() {
     let (code, out) = lint_file("roots = [\".\"]\n[lint]\nuse = [\"ERRORS\"]\n", &ignored);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("ERRORS_MISSING_COMMENT") && !out.contains("UNUSED_IGNORE"), "{out}");
+    // `idl errors` honours it too.
+    let dir = workspace(&[
+        ("idl.toml", "roots = [\".\"]\n"),
+        ("errors/errors.proto", KRATOS_ERRORS_PROTO),
+        ("shop/v1/shop.proto", &ignored),
+    ]);
+    let (code, _, stderr) = run(dir.path(), &["--error-format", "short"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("ERRORS_MISSING_COMMENT"), "{stderr}");
+    let (_, _, stderr) = run(dir.path(), &["--error-format", "short", "--format", "json"]);
+    assert!(stderr.is_empty(), "{stderr}");
 }

@@ -49,7 +49,15 @@ pub(super) fn run(args: &ErrorsArgs, reporter: &Reporter, config: Option<&Path>)
     }
 
     let table = extract::extract(compilation, &errors_config);
-    let check_findings = checks::check(&table, &errors_config);
+    let mut check_findings = checks::check(&table, &errors_config);
+    // The same comment ignores as under `idl lint` (`// buf:lint:ignore ERRORS_…`).
+    let mut directives = std::collections::HashMap::new();
+    check_findings.retain(|finding| {
+        let found = directives
+            .entry(finding.file_name.clone())
+            .or_insert_with(|| compilation.file(&finding.file_name).map(lint::ignore::directives).unwrap_or_default());
+        !found.iter().any(|directive| directive.covers(&finding.path, finding.rule))
+    });
     let lint_rules = &workspace.config.lint.rules;
     let severity = |rule: &str| {
         let configured = lint_rules.iter().find(|(id, _)| id.get_ref() == rule).and_then(|(_, c)| c.severity);
