@@ -199,7 +199,7 @@ impl ErrorsConfig {
                 _ => bad(&key_path, format!("unknown key `{key}` in [errors]; expected one of: {}", KEYS.join(", "))),
             }
         }
-        if config.business_code == BusinessCode::Scheme && config.code_scheme.is_none() {
+        if config.business_code == BusinessCode::Scheme && !table.contains_key("code_scheme") {
             bad(&["business_code"], "[errors] business_code = \"scheme\" needs an [errors.code_scheme] table".into());
         }
         (config, problems)
@@ -288,7 +288,7 @@ fn parse_scheme(table: &toml::Table) -> Result<CodeScheme, Vec<Problem>> {
     let scheme = CodeScheme { project: project.unwrap_or(0), services, service_digits, error_digits, error_range };
     if let Some(project) = project {
         // The largest code of the project must still fit an int32 option.
-        let largest = (project + 1).checked_mul(scheme.service_base() * scheme.error_base());
+        let largest = project.checked_add(1).and_then(|p| p.checked_mul(scheme.service_base() * scheme.error_base()));
         if project < 1 || largest.is_none_or(|l| l - 1 > i64::from(i32::MAX)) {
             problems.push((
                 at(&["project"]),
@@ -420,5 +420,8 @@ mod tests {
         assert!(messages.iter().any(|m| m.contains("int32")), "{messages:#?}");
         let (_, diags) = ErrorsConfig::parse(&toml::from_str("business_code = \"scheme\"").unwrap(), None);
         assert!(diags[0].message.contains("needs an [errors.code_scheme]"), "{diags:?}");
+        let huge: toml::Table = toml::from_str(&format!("[code_scheme]\nproject = {}\n", i64::MAX)).unwrap();
+        let (config, diags) = ErrorsConfig::parse(&huge, None);
+        assert!(config.code_scheme.is_none() && diags[0].message.contains("int32"), "{diags:?}");
     }
 }
