@@ -296,3 +296,39 @@ fn fuzz_regression_inline_line_comment_with_comment_markers_still_parses() {
     let twice = idl::format::format(&once).expect("formats again");
     assert_eq!(once, twice);
 }
+
+/// Found by `cargo fuzz run format` (after ~700k runs): a block comment followed
+/// at once by a line comment that is written inline printed `/*x*//* y */`, which
+/// the next pass separated into `/*x*/ /* y */`.
+#[test]
+fn fuzz_regression_adjacent_inline_comments_are_stable() {
+    for input in ["package a./*x*///y\nb;\n", "package a.b/*x*///y\n;\n"] {
+        let once = idl::format::format(input).expect("formats");
+        assert!(once.contains("/*x*/ /* y */"), "{once}");
+        let twice = idl::format::format(&once).expect("formats again");
+        assert_eq!(once, twice);
+    }
+    let fuzzed = "cGFja2FnZQoKLy93exB3dzA9OwAAAAAAAAAAdwAAAAAqLkHvu78ubS4MCkguLyovLy8vLy8vbS8vL0guKi8vLy8vL20vLy8AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAvLwAKSDs=";
+    let bytes = base64_decode(fuzzed);
+    let input = String::from_utf8(bytes).unwrap();
+    let once = idl::format::format(&input).expect("formats");
+    let twice = idl::format::format(&once).expect("formats again");
+    assert_eq!(once, twice);
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let digits: Vec<u8> = text.bytes().filter(|&c| c != b'=').map(value).collect();
+    let mut out = Vec::new();
+    for chunk in digits.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &d)| n | (u32::from(d) << (18 - 6 * i)));
+        out.extend(n.to_be_bytes()[1..chunk.len()].iter());
+    }
+    out
+}

@@ -33,9 +33,13 @@ const MAX_FILE_BYTES: u64 = 256 << 20;
 pub(super) struct Unit {
     pub source: SourceFile,
     pub lowered: Option<Lowered>,
+    /// The copy handed to the pool (see [`pool_copy`]), encoded while loading so
+    /// the serial link step only decodes; `None` once linked or when loading failed.
+    pub encoded: Option<Vec<u8>>,
     pub is_target: bool,
     pub is_builtin: bool,
     pub failed: bool,
+    pub linked: bool,
 }
 
 /// A loaded file and the problems found while loading it.
@@ -58,9 +62,11 @@ pub(super) fn load(
             return Unit {
                 source: SourceFile::new(name, display, Arc::from("")),
                 lowered: None,
+                encoded: None,
                 is_target,
                 is_builtin: false,
                 failed: true,
+                linked: false,
             };
         }
     };
@@ -92,7 +98,17 @@ pub(super) fn load(
         ));
         failed = true;
     }
-    Unit { source, lowered: Some(lowered), is_target, is_builtin, failed }
+    let mut lowered = lowered;
+    let encoded = (!failed).then(|| {
+        let bytes = pool_copy(&lowered).encode_to_vec();
+        // The pool keeps its own linked copy of the definitions.
+        lowered.proto.message_type = Vec::new();
+        lowered.proto.enum_type = Vec::new();
+        lowered.proto.service = Vec::new();
+        lowered.proto.extension = Vec::new();
+        bytes
+    });
+    Unit { source, lowered: Some(lowered), encoded, is_target, is_builtin, failed, linked: false }
 }
 
 /// Reads a file from disk as UTF-8 text, refusing what is not a .proto file.
@@ -154,78 +170,39 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
         }
     };
 
-    // 1. Targets, in parallel.
-    let loaded: Vec<LoadedUnit> = provider
-        .targets()
-        .par_iter()
-        .filter_map(|name| {
-            let mut d = Vec::new();
-            let (text, builtin) = fetch(name)?;
-            Some((load(name, text, builtin, true, &mut d), d))
-        })
-        .collect();
-    let mut units: Vec<Unit> = Vec::with_capacity(loaded.len());
+    // 1-2. Load (read, parse, lower, encode) in deterministic chunks on the
+    // rayon pool while this thread links every file whose imports are linked.
+    // Linking is serial (one pool), so overlapping it with loading is most of
+    // what a large build can gain; the chunk sequence depends only on the input,
+    // so the link order, and any link error, is the same on every run.
+    let (sender, chunks) = std::sync::mpsc::channel::<Vec<LoadedUnit>>();
+    let mut units: Vec<Unit> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for (u, d) in loaded {
-        diagnostics.extend(d);
-        index.insert(u.source.name.clone(), units.len());
-        units.push(u);
-    }
-
-    timer.phase("load targets");
-
-    // 2. Imports, breadth-first; each level loaded in parallel.
-    let mut frontier: Vec<usize> = (0..units.len()).collect();
-    let mut missing: HashSet<String> = HashSet::new();
-    while !frontier.is_empty() {
-        let mut wanted: Vec<String> = Vec::new();
-        for &i in &frontier {
-            if let Some(l) = &units[i].lowered {
-                for dep in l.proto.dependency.iter().chain(&l.proto.option_dependency) {
-                    if !index.contains_key(dep) && !missing.contains(dep) && !wanted.contains(dep) {
-                        wanted.push(dep.clone());
-                    }
-                }
+    let mut pool = DescriptorPool::new();
+    let missing: HashSet<String> = std::thread::scope(|scope| {
+        let loader = scope.spawn(|| load_in_chunks(provider, &fetch, sender));
+        let mut linker = Linker::default();
+        for chunk in chunks {
+            for (unit, d) in chunk {
+                diagnostics.extend(d);
+                let i = units.len();
+                index.insert(unit.source.name.clone(), i);
+                units.push(unit);
+                linker.arrived(&units, &index, i);
             }
+            linker.link_ready(&mut units, &index, &mut pool, &mut diagnostics);
         }
-        let found: Vec<(String, Option<LoadedUnit>)> = wanted
-            .into_par_iter()
-            .map(|name| {
-                let mut d = Vec::new();
-                let unit = fetch(&name).map(|(text, builtin)| load(&name, text, builtin, false, &mut d));
-                (name, unit.map(|u| (u, d)))
-            })
-            .collect();
-        frontier.clear();
-        for (name, unit) in found {
-            match unit {
-                Some((u, d)) => {
-                    diagnostics.extend(d);
-                    index.insert(name, units.len());
-                    frontier.push(units.len());
-                    units.push(u);
-                }
-                None => {
-                    missing.insert(name);
-                }
-            }
-        }
-    }
+        loader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    timer.phase("load and link");
 
-    // descriptor.proto is always linked, imported or not: options are
-    // interpreted against it (built-in options like `java_package` need no import).
-    let mut implicit = HashSet::new();
-    if !index.contains_key(DESCRIPTOR_PROTO) {
-        let mut d = Vec::new();
-        let text = Ok((DESCRIPTOR_PROTO.to_string(), Arc::from(wkt::source(DESCRIPTOR_PROTO).unwrap())));
-        let u = load(DESCRIPTOR_PROTO, text, true, false, &mut d);
-        diagnostics.extend(d);
-        index.insert(DESCRIPTOR_PROTO.to_string(), units.len());
-        units.push(u);
-        implicit.insert(DESCRIPTOR_PROTO.to_string());
-    }
-
-    timer.phase("load imports");
+    // descriptor.proto is loaded first even when nothing imports it (options are
+    // interpreted against it), but only files that name it show it.
+    let implicit: HashSet<String> = index
+        .get(DESCRIPTOR_PROTO)
+        .filter(|&&i| !units[i].is_target && !units.iter().any(|u| deps_of(u).any(|n| n == DESCRIPTOR_PROTO)))
+        .map(|_| HashSet::from([DESCRIPTOR_PROTO.to_string()]))
+        .unwrap_or_default();
 
     // 3. Report missing imports at the import statements that name them.
     for u in &mut units {
@@ -251,11 +228,11 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
     // 5. A file whose import failed cannot link either.
     propagate_failures(&mut units, &index, &order);
 
+    // 6. Whatever waited on a missing import or a cycle has failed by now, so
+    // nothing is left to link; should the linker ever have missed a file, it is
+    // linked here, in dependency order.
+    link_remaining(&mut units, &index, &order, &mut pool, &mut diagnostics);
     timer.phase("order");
-
-    // 6. Link.
-    let pool = link(&mut units, &index, &order, &mut diagnostics);
-    timer.phase("link");
 
     // 7. Move option locations to their interpreted paths. The lowered
     // descriptors are dropped here: the pool has its own linked copy.
@@ -416,63 +393,199 @@ fn pool_copy(l: &Lowered) -> d::FileDescriptorProto {
 /// copies prost-reflect makes while building, and confine a retry after an error.
 const LINK_BATCH: usize = 64;
 
-/// Links all healthy files in one pool, dependencies first. When a batch fails,
-/// the file at fault (and everything importing it) is dropped and the batch
-/// linked again, so one broken file never hides the others.
-fn link(
+/// Targets loaded per chunk (plus the imports the previous chunk named): small
+/// enough that linking starts early, large enough to keep the pool's threads busy.
+const LOAD_CHUNK: usize = 128;
+
+/// Loads the provider's targets and everything they import, sending chunks in
+/// an order that depends only on the input: descriptor.proto first, then each
+/// chunk is the imports the previous chunks named (targets among them pulled
+/// forward, so importers can link early) followed by the next targets in order.
+/// Returns the imports that no provider has.
+fn load_in_chunks(
+    provider: &dyn FileProvider,
+    fetch: &(dyn Fn(&str) -> Option<(ReadResult, bool)> + Sync),
+    sender: std::sync::mpsc::Sender<Vec<LoadedUnit>>,
+) -> HashSet<String> {
+    let targets = provider.targets();
+    let target_set: HashSet<&str> = targets.iter().map(String::as_str).collect();
+    let mut requested: HashSet<String> = HashSet::new();
+    let mut missing: HashSet<String> = HashSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    if !target_set.contains(DESCRIPTOR_PROTO) {
+        pending.push(DESCRIPTOR_PROTO.to_string());
+        requested.insert(DESCRIPTOR_PROTO.to_string());
+    }
+    let mut next_target = targets.iter();
+    loop {
+        let mut names = std::mem::take(&mut pending);
+        while names.len() < LOAD_CHUNK + pending.len() {
+            let Some(name) = next_target.next() else { break };
+            if requested.insert(name.clone()) {
+                names.push(name.clone());
+            }
+        }
+        if names.is_empty() {
+            break;
+        }
+        let loaded: Vec<Option<LoadedUnit>> = names
+            .par_iter()
+            .map(|name| {
+                let (text, builtin) = fetch(name)?;
+                let mut d = Vec::new();
+                Some((load(name, text, builtin, target_set.contains(name.as_str()), &mut d), d))
+            })
+            .collect();
+        let mut chunk = Vec::with_capacity(loaded.len());
+        for (name, unit) in names.into_iter().zip(loaded) {
+            let Some((unit, d)) = unit else {
+                missing.insert(name);
+                continue;
+            };
+            for dep in deps_of(&unit) {
+                if requested.insert(dep.clone()) {
+                    pending.push(dep.clone());
+                }
+            }
+            chunk.push((unit, d));
+        }
+        if sender.send(chunk).is_err() {
+            break;
+        }
+    }
+    missing
+}
+
+/// Links files as soon as everything they import is linked.
+#[derive(Default)]
+struct Linker {
+    /// Import name → the units waiting for it to be linked.
+    waiting: HashMap<String, Vec<usize>>,
+    /// Per unit: imports not linked yet.
+    unlinked_deps: HashMap<usize, usize>,
+    /// Units whose imports are all linked, in arrival order.
+    ready: std::collections::VecDeque<usize>,
+}
+
+impl Linker {
+    fn arrived(&mut self, units: &[Unit], index: &HashMap<String, usize>, i: usize) {
+        if units[i].failed || units[i].encoded.is_none() {
+            return;
+        }
+        let mut count = 0;
+        for dep in deps_of(&units[i]) {
+            if index.get(dep).is_some_and(|&j| units[j].linked) {
+                continue;
+            }
+            // A dependency that failed keeps this unit waiting for good; the
+            // failure is propagated once loading ends.
+            self.waiting.entry(dep.clone()).or_default().push(i);
+            count += 1;
+        }
+        if count == 0 {
+            self.ready.push_back(i);
+        } else {
+            self.unlinked_deps.insert(i, count);
+        }
+    }
+
+    fn link_ready(
+        &mut self,
+        units: &mut [Unit],
+        index: &HashMap<String, usize>,
+        pool: &mut DescriptorPool,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        while !self.ready.is_empty() {
+            let take = self.ready.len().min(LINK_BATCH);
+            let batch: Vec<usize> = self.ready.drain(..take).collect();
+            link_batch(units, index, &batch, pool, diags);
+            for &i in &batch {
+                if !units[i].linked {
+                    continue;
+                }
+                for waiter in self.waiting.remove(&units[i].source.name).unwrap_or_default() {
+                    let count = self.unlinked_deps.get_mut(&waiter).expect("a waiting unit counts its imports");
+                    *count -= 1;
+                    if *count == 0 {
+                        self.unlinked_deps.remove(&waiter);
+                        self.ready.push_back(waiter);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Links the healthy files of `order` that are not linked yet, in batches.
+fn link_remaining(
     units: &mut [Unit],
     index: &HashMap<String, usize>,
     order: &[usize],
+    pool: &mut DescriptorPool,
     diags: &mut Vec<Diagnostic>,
-) -> DescriptorPool {
-    // Encode each file once, then free the lowered bodies: the pool keeps its own copy.
-    let encoded: Vec<Option<Vec<u8>>> = units
-        .par_iter_mut()
-        .map(|u| {
-            let l = u.lowered.as_mut().filter(|_| !u.failed)?;
-            let bytes = pool_copy(l).encode_to_vec();
-            l.proto.message_type = Vec::new();
-            l.proto.enum_type = Vec::new();
-            l.proto.service = Vec::new();
-            l.proto.extension = Vec::new();
-            Some(bytes)
-        })
-        .collect();
-    let mut pool = DescriptorPool::new();
-    for batch in order.chunks(LINK_BATCH) {
-        loop {
-            let mut set = Vec::new();
+) {
+    let remaining: Vec<usize> =
+        order.iter().copied().filter(|&i| !units[i].linked && !units[i].failed && units[i].encoded.is_some()).collect();
+    for batch in remaining.chunks(LINK_BATCH) {
+        // A file whose import failed in an earlier batch cannot link either.
+        propagate_failures(units, index, order);
+        link_batch(units, index, batch, pool, diags);
+    }
+}
+
+/// Links one batch of files whose imports are linked. When the batch fails,
+/// the file at fault is dropped and the rest linked again, so one broken file
+/// never hides the others.
+fn link_batch(
+    units: &mut [Unit],
+    index: &HashMap<String, usize>,
+    batch: &[usize],
+    pool: &mut DescriptorPool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    loop {
+        let mut set = Vec::new();
+        for &i in batch {
+            if let (false, Some(bytes)) = (units[i].failed, &units[i].encoded) {
+                prost::encoding::encode_key(1, prost::encoding::WireType::LengthDelimited, &mut set);
+                prost::encoding::encode_varint(bytes.len() as u64, &mut set);
+                set.extend_from_slice(bytes);
+            }
+        }
+        if set.is_empty() {
+            return;
+        }
+        let Err(e) = pool.decode_file_descriptor_set(set.as_slice()) else { break };
+        let Some(file) = e.file().map(str::to_string).and_then(|f| index.get(&f).copied()) else {
+            diags.push(Diagnostic::error(COMPILE, e.to_string()));
             for &i in batch {
-                if let (false, Some(bytes)) = (units[i].failed, &encoded[i]) {
-                    prost::encoding::encode_key(1, prost::encoding::WireType::LengthDelimited, &mut set);
-                    prost::encoding::encode_varint(bytes.len() as u64, &mut set);
-                    set.extend_from_slice(bytes);
-                }
+                units[i].failed = true;
             }
-            if set.is_empty() {
-                break;
+            return;
+        };
+        let u = &units[file];
+        let mut diag = Diagnostic::error(COMPILE, capitalize(&e.to_string()));
+        let loc = e.path().and_then(|p| u.lowered.as_ref().and_then(|l| best_location(&l.locations, p)));
+        diag = match loc {
+            Some((s, en)) => diag.with_span(&u.source, s as usize, en as usize),
+            None => diag.with_path(&u.source.display_path),
+        };
+        diags.push(diag);
+        units[file].failed = true;
+        // Batches are in dependency order: what imports the failed file fails too.
+        for &i in batch {
+            if !units[i].failed && deps_of(&units[i]).any(|n| index.get(n).is_some_and(|&j| units[j].failed)) {
+                units[i].failed = true;
             }
-            let Err(e) = pool.decode_file_descriptor_set(set.as_slice()) else { break };
-            let Some(file) = e.file().map(str::to_string).and_then(|f| index.get(&f).copied()) else {
-                diags.push(Diagnostic::error(COMPILE, e.to_string()));
-                for &i in batch {
-                    units[i].failed = true;
-                }
-                break;
-            };
-            let u = &units[file];
-            let mut diag = Diagnostic::error(COMPILE, capitalize(&e.to_string()));
-            let loc = e.path().and_then(|p| u.lowered.as_ref().and_then(|l| best_location(&l.locations, p)));
-            diag = match loc {
-                Some((s, en)) => diag.with_span(&u.source, s as usize, en as usize),
-                None => diag.with_path(&u.source.display_path),
-            };
-            diags.push(diag);
-            units[file].failed = true;
-            propagate_failures(units, index, order);
         }
     }
-    pool
+    for &i in batch {
+        if !units[i].failed {
+            units[i].linked = true;
+            units[i].encoded = None;
+        }
+    }
 }
 
 fn capitalize(s: &str) -> String {

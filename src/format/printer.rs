@@ -1042,7 +1042,15 @@ impl<'a> Printer<'a> {
 
     fn write_inline_comments(&mut self, comments: &[Comment]) {
         for (i, c) in comments.iter().enumerate() {
-            if i > 0 || !self.comment_ws(c).is_empty() || self.last == ';' || self.last == '}' {
+            // After another comment's `*/` a space always follows: the next pass
+            // sees two adjacent block comments and separates them (found by
+            // cargo fuzz: `/*x*///y` printed `/*x*//* y */`, then `/*x*/ /* y */`).
+            if i > 0
+                || !self.comment_ws(c).is_empty()
+                || self.last == ';'
+                || self.last == '}'
+                || self.out.ends_with("*/")
+            {
                 self.space();
             }
             let text = self.comment_text(c);
