@@ -11,6 +11,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -24,25 +25,130 @@ pub const CONFIG_RULE: &str = "CONFIG";
 /// The file name workspace discovery looks for.
 pub const CONFIG_FILE_NAME: &str = "idl.toml";
 
-#[derive(Debug, Clone, Deserialize)]
+// The `///` comments of these structs are the configuration reference:
+// docs/configuration.md and docs/idl.schema.json are generated from this schema
+// (see `config_reference`).
+
+/// The configuration of an idl workspace.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, expecting = "a table")]
+#[schemars(title = "idl.toml")]
 pub struct Config {
     /// Directories whose `.proto` files are the workspace, relative to the config's
     /// directory. Import names are relative to the first root containing the file.
     #[serde(deserialize_with = "non_empty")]
+    #[schemars(with = "Vec<String>", extend("default" = ["."]))]
     pub roots: Vec<Spanned<String>>,
     /// Directories searched for imports after the roots; their files are never checked.
+    #[schemars(with = "Vec<String>")]
     pub import_paths: Vec<Spanned<String>>,
-    /// Globs, relative to the config's directory, of files outside the workspace.
+    /// Globs, relative to the config's directory, of files outside the workspace
+    /// (`*` stays within a directory, `**` crosses them).
+    #[schemars(with = "Vec<String>")]
     pub excludes: Vec<Spanned<String>>,
+    /// Which lint rules run, their options, and what they ignore.
     pub lint: LintConfig,
+    /// Which breaking-change rules run against the base, and what they ignore.
     pub breaking: BreakingConfig,
-    /// Validated by the formatter.
+    /// The formatter's settings.
+    #[schemars(with = "FormatSection")]
     pub format: toml::Table,
-    /// Validated by the docs generator.
+    /// The documentation generator's settings (`idl docs`); checked by it.
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub docs: toml::Table,
-    /// Validated by the error-table generator.
+    /// The error-table generator's settings (`idl errors`; see docs/errors.md).
+    #[schemars(with = "ErrorsSection")]
     pub errors: toml::Table,
+}
+
+// `[format]` is read by `cli::format::options_from_config`; this is its schema only.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct FormatSection {
+    /// Spaces per indentation level, 1 to 8. buf's style (and idl's default) is 2.
+    #[schemars(range(min = 1, max = 8), extend("default" = 2))]
+    indent_width: Option<u8>,
+}
+
+// `[errors]` is read by `errors::config::ErrorsConfig::parse`; this is its schema only.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ErrorsSection {
+    /// Name patterns (`*` matches any run) of enums that are error enums, matched
+    /// against the enum's name and its full name; Kratos and Ego enums are found
+    /// without it.
+    enums: Option<Vec<String>>,
+    /// `short` (the value name, Kratos) or `qualified` (`pkg.VALUE`, Ego): overrides
+    /// the style's own reason.
+    reason_style: Option<ReasonStyleName>,
+    /// HTTP/gRPC mapping profile, overriding the style's own.
+    profile: Option<ProfileName>,
+    /// Locales whose translations (`@i18n.<locale>=`) every error must have (and the
+    /// table's locale columns); unset, each enum's values must have the locales
+    /// its other values use.
+    locales: Option<Vec<String>>,
+    /// Package → error domain; `(idl.errors.domain)` on an enum wins, and the
+    /// package itself is the default.
+    domains: Option<BTreeMap<String, String>>,
+    /// Where business codes come from besides `(idl.errors.biz_code)`: `option`
+    /// (default: nowhere else), `number` (the enum number) or `scheme` (derived
+    /// from `[errors.code_scheme]`).
+    business_code: Option<BusinessCodeName>,
+    /// The business-code range scheme ERRORS_CODE_RANGE checks codes against.
+    code_scheme: Option<CodeSchemeSection>,
+    /// The suffix of an error enum's zero value (default `_UNSPECIFIED`), or
+    /// `error`: value 0 may be a real error (as in Kratos' docs).
+    zero_value: Option<String>,
+}
+
+/// `[errors.code_scheme]`: a code is the project, the package's service code and
+/// the error (`PPPSSSEEE` with the default widths).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CodeSchemeSection {
+    /// The project's code, the leading digits; its codes must fit an int32.
+    #[schemars(range(min = 1))]
+    project: i64,
+    /// Package → service code.
+    services: Option<BTreeMap<String, i64>>,
+    /// Digits of the service segment, 1 to 6.
+    #[schemars(range(min = 1, max = 6), extend("default" = 3))]
+    service_digits: Option<u32>,
+    /// Digits of the error segment, 1 to 6.
+    #[schemars(range(min = 1, max = 6), extend("default" = 3))]
+    error_digits: Option<u32>,
+    /// `[first, last]` allowed error segments; default `[1, 10^error_digits - 1]`
+    /// (`000` reserved).
+    error_range: Option<[i64; 2]>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum ReasonStyleName {
+    Short,
+    Qualified,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum ProfileName {
+    Google,
+    Kratos,
+    Ego,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum BusinessCodeName {
+    Option,
+    Number,
+    Scheme,
 }
 
 impl Default for Config {
@@ -61,19 +167,32 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, expecting = "a table")]
 pub struct LintConfig {
+    /// The base rule set: `buf-standard` (buf's STANDARD, the default when neither
+    /// `preset` nor `use` is given) or `minimal` (buf's MINIMAL).
+    #[schemars(with = "Option<String>")]
     pub preset: Option<Spanned<String>>,
-    /// Rule IDs or group names to enable on top of the preset.
+    /// Rule IDs or group names (`STANDARD`, `MINIMAL`, `BASIC`, `COMMENTS`,
+    /// `UNARY_RPC`) to enable on top of the preset; with `use` and no `preset`,
+    /// only these run.
+    #[schemars(with = "Vec<String>")]
     pub r#use: Vec<Spanned<String>>,
+    /// Rule IDs or group names to turn off.
+    #[schemars(with = "Vec<String>")]
     pub except: Vec<Spanned<String>>,
     /// Files or directories, relative to the config's directory, exempt from all rules.
+    #[schemars(with = "Vec<String>")]
     pub ignore: Vec<Spanned<String>>,
-    /// Rule ID → files or directories exempt from that rule.
+    /// Rule ID or group → files or directories exempt from it
+    /// (`idl lint --write-baseline` writes this table for every current finding).
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
     pub ignore_only: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Warnings fail the run too (as `--deny warnings`).
     pub deny_warnings: bool,
-    /// Per-rule settings by rule ID (look up with a `&str`).
+    /// Per-rule settings, by rule ID.
+    #[schemars(with = "BTreeMap<String, RuleConfig>")]
     pub rules: BTreeMap<Spanned<String>, RuleConfig>,
     /// A copy of the top-level `[errors]` table, for the `ERRORS_*` rules (set by
     /// [`Config::parse`]; not a key of `[lint]`).
@@ -81,26 +200,50 @@ pub struct LintConfig {
     pub errors: toml::Table,
 }
 
-/// One `[lint.rules.<ID>]` table.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A severity, and the rule's own options (listed on its page under docs/rules/).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(expecting = "a table")]
 pub struct RuleConfig {
+    /// `error`, `warn` or `info`, instead of the rule's default severity.
     #[serde(default, deserialize_with = "severity")]
+    #[schemars(with = "Option<SeverityName>")]
     pub severity: Option<Severity>,
     /// Every other key: options the rule itself validates.
     #[serde(flatten)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub options: toml::Table,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum SeverityName {
+    Error,
+    Warn,
+    Info,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, expecting = "a table")]
 pub struct BreakingConfig {
+    /// Rule IDs or categories (`FILE`, `PACKAGE`, `WIRE_JSON`, `WIRE`) to run;
+    /// buf's default rules (`FILE`) when empty.
+    #[schemars(with = "Vec<String>")]
     pub r#use: Vec<Spanned<String>>,
+    /// Rule IDs or categories to turn off.
+    #[schemars(with = "Vec<String>")]
     pub except: Vec<Spanned<String>>,
+    /// Files or directories, relative to the config's directory, exempt from all rules.
+    #[schemars(with = "Vec<String>")]
     pub ignore: Vec<Spanned<String>>,
+    /// Rule ID or category → files or directories exempt from it.
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
     pub ignore_only: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     /// Default git ref to compare against.
+    #[schemars(with = "Option<String>")]
     pub against: Option<Spanned<String>>,
+    /// Skip packages whose last component is an alpha, beta or test version
+    /// (`foo.v1beta1`, `foo.v1alpha`, `foo.v1test`), as buf does.
     pub ignore_unstable_packages: bool,
     /// A copy of the top-level `[errors]` table, for the ERRORS category (set by
     /// [`Config::parse`]; not a key of `[breaking]`).

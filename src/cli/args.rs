@@ -65,8 +65,9 @@ pub enum Command {
     Errors(ErrorsArgs),
     /// List the lint and breaking rules, or explain one.
     Rules(RulesArgs),
-    /// Write an idl.toml for the current directory.
-    Init,
+    /// Write an idl.toml: the defaults, or converted from buf.yaml, buf.work.yaml,
+    /// .protolint.yaml or prototool.yaml.
+    Init(InitArgs),
     /// Run the language server on stdin/stdout.
     Lsp,
     /// Print a shell completion script.
@@ -87,7 +88,7 @@ impl Command {
             Command::Docs(_) => "docs",
             Command::Errors(_) => "errors",
             Command::Rules(_) => "rules",
-            Command::Init => "init",
+            Command::Init(_) => "init",
             Command::Lsp => "lsp",
             Command::Completions(_) => "completions",
             Command::Man => "man",
@@ -157,6 +158,10 @@ pub struct FormatArgs {
     /// Print a unified diff of the changes; change nothing.
     #[arg(long)]
     pub diff: bool,
+    /// Exit 1 when a file was (or, with --diff, would be) changed: for hooks that
+    /// rewrite files and must still fail the run (pre-commit).
+    #[arg(long)]
+    pub exit_code: bool,
     /// How to report files that are not formatted (with --check).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
@@ -227,6 +232,24 @@ pub enum ErrorsFormat {
     Json,
     Csv,
     Html,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Convert this config (buf.yaml, buf.work.yaml, .protolint.yaml, prototool.yaml)
+    /// instead of writing the defaults; what cannot be carried over is listed.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Where to write; `-` for stdout. Default: idl.toml in the working directory,
+    /// or next to the --from file (its paths are relative to that directory).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// How to report the settings not carried over.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -119,7 +119,7 @@ pub(super) fn run(args: &FormatArgs, reporter: &Reporter, config: Option<&Path>)
     reporter.report(args.format, diags, &sources, false);
     if failed || write_code != EXIT_CLEAN {
         EXIT_ERROR
-    } else if args.check && !changed.is_empty() {
+    } else if (args.check || args.exit_code) && !changed.is_empty() {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -160,13 +160,14 @@ fn run_stdin(args: &FormatArgs, reporter: &Reporter) -> i32 {
         Outcome::Changed(formatted) => {
             if args.diff {
                 let code = super::write_stdout(unified_diff("<stdin>", &source.text, &formatted).as_bytes());
-                if code != EXIT_CLEAN { code } else { EXIT_CLEAN }
+                if code != EXIT_CLEAN || !args.exit_code { code } else { EXIT_FINDINGS }
             } else if args.check {
                 let diag = Diagnostic::new(FORMAT_RULE, Severity::Error, "file is not formatted").with_path("<stdin>");
                 reporter.report(args.format, vec![diag], &sources, false);
                 EXIT_FINDINGS
             } else {
-                super::write_stdout(formatted.as_bytes())
+                let code = super::write_stdout(formatted.as_bytes());
+                if code != EXIT_CLEAN || !args.exit_code { code } else { EXIT_FINDINGS }
             }
         }
     }

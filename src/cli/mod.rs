@@ -7,6 +7,7 @@ mod breaking;
 mod build;
 mod errors;
 mod format;
+mod init;
 mod lint;
 mod rules;
 
@@ -17,6 +18,8 @@ use clap::{CommandFactory, FromArgMatches};
 
 pub use args::Cli;
 use args::{ColorChoice, Command, GlobalArgs};
+/// `[format]` of idl.toml as formatter options (for the configuration reference's test).
+pub use format::options_from_config as format_options_from_config;
 
 use crate::diagnostic::Diagnostic;
 use crate::report::{self, OutputFormat, ReportOptions};
@@ -77,7 +80,11 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name, false);
             errors::run(args, &reporter, cli.global.config.as_deref())
         }
-        Command::Docs(_) | Command::Init | Command::Lsp => {
+        Command::Init(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            init::run(args, &reporter)
+        }
+        Command::Docs(_) | Command::Lsp => {
             let _ = writeln!(io::stderr(), "idl {command_name}: not yet available");
             EXIT_ERROR
         }
@@ -177,11 +184,20 @@ fn discover_workspace(
         reporter.report(format, diags, &Sources::default(), false);
         EXIT_ERROR
     })?;
-    workspace::discover(&cwd, config, paths).map_err(|diags| {
+    let workspace = workspace::discover(&cwd, config, paths).map_err(|diags| {
         let sources = sources_on_disk(&cwd, &diags);
         reporter.report(format, diags, &sources, false);
         EXIT_ERROR
-    })
+    })?;
+    if let Some(from) = &workspace.converted_from
+        && !reporter.quiet
+    {
+        let _ = writeln!(
+            io::stderr(),
+            "idl: no idl.toml found; using {from} (`idl init --from {from}` writes the equivalent idl.toml)"
+        );
+    }
+    Ok(workspace)
 }
 
 /// The files discovery errors point into. `discover` does not hand back the config

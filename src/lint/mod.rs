@@ -8,7 +8,9 @@
 
 pub mod casing;
 pub mod docs;
+pub mod http;
 pub mod ignore;
+mod option_text;
 pub mod presets;
 pub mod rule;
 pub mod rules;

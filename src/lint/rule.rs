@@ -241,6 +241,26 @@ impl<'a> Context<'a> {
     pub fn report_in(&mut self, file: &CompiledFile, path: Option<&[i32]>, message: impl Into<String>) {
         let location = path.and_then(|path| file.locations.get(path));
         let (start, end) = location.map_or((0, 0), |loc| (loc.start as usize, loc.end as usize));
+        self.report_range_in(file, path, start..end, message);
+    }
+
+    /// Reports at a byte range of the file being walked that is finer than any
+    /// descriptor path's span (a part of an option value); `path` is the element
+    /// whose comments may ignore the finding.
+    pub fn report_range(&mut self, path: &[i32], range: std::ops::Range<usize>, message: impl Into<String>) {
+        let file = self.file();
+        self.report_range_in(file, Some(path), range, message);
+    }
+
+    /// [`Context::report_range`] in any file.
+    pub fn report_range_in(
+        &mut self,
+        file: &CompiledFile,
+        path: Option<&[i32]>,
+        range: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) {
+        let (start, end) = (range.start, range.end);
         let mut diagnostic = Diagnostic::new(self.rule.id, self.severity, message);
         diagnostic.path = file.source.display_path.clone();
         diagnostic.span = Some(Span::new(&file.source, start, end));

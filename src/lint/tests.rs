@@ -37,8 +37,15 @@ fn proto_files(root: &Path) -> Vec<String> {
     files
 }
 
+/// The vendored annotation protos fixtures and doc examples may import without
+/// copying them: `google/api/*.proto` and `buf/validate/validate.proto`.
+fn vendored_import_paths() -> Vec<PathBuf> {
+    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    vec![testdata.join("google-api"), testdata.join("protovalidate")]
+}
+
 /// Compiles every `.proto` file under `root` with idl's compile step, `root` being
-/// the only root and every file in it a target.
+/// the only root (the vendored protos are import paths) and every file in it a target.
 fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> Compilation {
     let targets = proto_files(root)
         .into_iter()
@@ -47,9 +54,10 @@ fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> 
     let workspace = Workspace {
         config,
         config_file,
+        converted_from: None,
         base_dir: root.to_path_buf(),
         roots: vec![root.to_path_buf()],
-        import_paths: Vec::new(),
+        import_paths: vendored_import_paths(),
         targets,
         warnings: Vec::new(),
     };
@@ -486,9 +494,10 @@ fn doc_examples_are_checked() {
             let workspace = Workspace {
                 config: config.clone(),
                 config_file: None,
+                converted_from: None,
                 base_dir: dir.path().to_path_buf(),
                 roots: vec![dir.path().to_path_buf()],
-                import_paths: Vec::new(),
+                import_paths: vendored_import_paths(),
                 targets,
                 warnings: Vec::new(),
             };

@@ -5,6 +5,7 @@
 //! have no span or no path (configuration and usage problems).
 
 mod github;
+mod gitlab;
 mod json;
 mod junit;
 mod sarif;
@@ -30,6 +31,8 @@ pub enum OutputFormat {
     Sarif,
     /// JUnit XML shaped like buf's `--error-format=junit`.
     Junit,
+    /// GitLab Code Quality report (JSON), for `artifacts:reports:codequality`.
+    Gitlab,
 }
 
 /// What the renderers need besides the diagnostics themselves.
@@ -58,6 +61,7 @@ pub fn write_report(
         OutputFormat::Github => github::write_github(out, diags),
         OutputFormat::Sarif => sarif::write_sarif(out, diags, sources, opts),
         OutputFormat::Junit => junit::write_junit(out, diags),
+        OutputFormat::Gitlab => gitlab::write_gitlab(out, diags),
     }
 }
 
@@ -212,8 +216,8 @@ mod tests {
         for &format in OutputFormat::value_variants() {
             let mut out = Vec::new();
             write_report(&mut out, format, &[], &sources, &fixture::options()).unwrap();
-            // SARIF and JUnit consumers expect a document even when nothing was found.
-            let writes_a_document = matches!(format, OutputFormat::Sarif | OutputFormat::Junit);
+            // SARIF, JUnit and GitLab consumers expect a document even when nothing was found.
+            let writes_a_document = matches!(format, OutputFormat::Sarif | OutputFormat::Junit | OutputFormat::Gitlab);
             assert_eq!(out.is_empty(), !writes_a_document, "{format:?}: {}", String::from_utf8_lossy(&out));
         }
     }

@@ -17,6 +17,7 @@ use ignore::WalkBuilder;
 
 use crate::config::{CONFIG_FILE_NAME, CONFIG_RULE, Config, read_config};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrate;
 use crate::source::SourceFile;
 
 /// Rule name of findings about PATH arguments and the file system.
@@ -30,8 +31,11 @@ const SKIPPED_DIR_PREFIX: &str = "bazel-";
 #[derive(Debug, Clone)]
 pub struct Workspace {
     pub config: Config,
-    /// The `idl.toml`, when one was used.
+    /// The `idl.toml`, when one was used (for a converted `buf.yaml`, the `idl.toml`
+    /// text it was converted to).
     pub config_file: Option<SourceFile>,
+    /// The other tool's config used in place of an `idl.toml` (display path).
+    pub converted_from: Option<String>,
     /// The config's directory, or the working directory without a config.
     pub base_dir: PathBuf,
     /// Absolute; import resolution searches the roots, then the import paths.
@@ -96,9 +100,29 @@ pub fn discover(cwd: &Path, config_arg: Option<&Path>, paths: &[PathBuf]) -> Res
             .chain([cwd.clone()])
             .find_map(|start| start.ancestors().map(|dir| dir.join(CONFIG_FILE_NAME)).find(|path| path.is_file())),
     };
+    // No idl.toml: a buf.work.yaml or buf.yaml in the same places, converted.
+    let config_path = config_path.or_else(|| {
+        let starts: Vec<PathBuf> =
+            paths.first().map(|p| normalize(&cwd.join(p))).into_iter().chain([cwd.clone()]).collect();
+        migrate::find_buf_config(&starts)
+    });
+    let mut converted_from = None;
+    let mut conversion_warnings = Vec::new();
     let (config, config_file, base_dir) = match config_path {
         Some(path) => {
-            let file = read_config(&path, &display_path(&cwd, &path))?;
+            let shown = display_path(&cwd, &path);
+            let file = if path.extension().is_some_and(|extension| extension == "yaml" || extension == "yml") {
+                let migrated = migrate::convert(&path, &shown)?;
+                // Settings whose loss only matters to the other tool stay silent here;
+                // `idl init --from` lists them all.
+                conversion_warnings.extend(
+                    migrated.dropped.into_iter().filter(|dropped| dropped.changes_results).map(|d| d.diagnostic),
+                );
+                converted_from = Some(shown.clone());
+                SourceFile::new(shown.clone(), format!("{shown} (as idl.toml)"), migrated.toml.into())
+            } else {
+                read_config(&path, &shown)?
+            };
             let base_dir = path.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
             (Config::parse(&file)?, Some(file), base_dir)
         }
@@ -109,7 +133,7 @@ pub fn discover(cwd: &Path, config_arg: Option<&Path>, paths: &[PathBuf]) -> Res
     let mut path_errors = Vec::new();
     let targets = check_paths(&cwd, paths, &mut path_errors);
     let mut config_errors = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings = conversion_warnings;
     let (roots, import_paths) = match &config_file {
         Some(file) => configured_dirs(&config, file, &base_dir, &mut config_errors, &mut warnings),
         None => (implicit_roots(&cwd, &targets), Vec::new()),
@@ -152,6 +176,7 @@ pub fn discover(cwd: &Path, config_arg: Option<&Path>, paths: &[PathBuf]) -> Res
     Ok(Workspace {
         config,
         config_file,
+        converted_from,
         base_dir,
         roots,
         import_paths,

@@ -34,6 +34,14 @@ mod field_no_descriptor;
 mod field_not_required;
 mod file_lower_snake_case;
 mod formatted;
+mod http_body_field;
+mod http_delete_no_body;
+mod http_get_no_body;
+mod http_path_double_wildcard_last;
+mod http_path_template_valid;
+mod http_path_variable_field;
+mod http_route_unique;
+mod http_verb_matches_rpc;
 mod import_no_public;
 mod import_no_weak;
 mod import_used;
@@ -52,6 +60,7 @@ mod package_same_php_namespace;
 mod package_same_ruby_package;
 mod package_same_swift_prefix;
 mod package_version_suffix;
+mod protovalidate;
 mod rpc_no_client_streaming;
 mod rpc_no_server_streaming;
 mod rpc_pascal_case;
@@ -98,6 +107,14 @@ pub static RULES: &[&dyn Rule] = &[
     &field_no_descriptor::FieldNoDescriptor,
     &file_lower_snake_case::FileLowerSnakeCase,
     &formatted::Formatted,
+    &http_body_field::HttpBodyField,
+    &http_delete_no_body::HttpDeleteNoBody,
+    &http_get_no_body::HttpGetNoBody,
+    &http_path_double_wildcard_last::HttpPathDoubleWildcardLast,
+    &http_path_template_valid::HttpPathTemplateValid,
+    &http_path_variable_field::HttpPathVariableField,
+    &http_route_unique::HttpRouteUnique,
+    &http_verb_matches_rpc::HttpVerbMatchesRpc,
     &import_no_public::ImportNoPublic,
     &import_no_weak::ImportNoWeak,
     &import_used::ImportUsed,
@@ -116,6 +133,7 @@ pub static RULES: &[&dyn Rule] = &[
     &package_same_ruby_package::PackageSameRubyPackage,
     &package_same_swift_prefix::PackageSameSwiftPrefix,
     &package_version_suffix::PackageVersionSuffix,
+    &protovalidate::Protovalidate,
     &rpc_no_client_streaming::RpcNoClientStreaming,
     &rpc_no_server_streaming::RpcNoServerStreaming,
     &rpc_pascal_case::RpcPascalCase,

@@ -1,0 +1,127 @@
+//! `idl init`: write an `idl.toml`, the defaults or converted from another tool's
+//! config (`--from`), and name every setting that could not be carried over.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::args::InitArgs;
+use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter};
+use crate::config::{CONFIG_FILE_NAME, Config};
+use crate::diagnostic::Diagnostic;
+use crate::migrate::{self, BUF_FILE, BUF_WORK_FILE};
+use crate::source::{SourceFile, Sources};
+
+/// Written by `idl init` without `--from`: every top-level setting, commented.
+pub const DEFAULT_CONFIG: &str = r#"# idl.toml: the workspace configuration (see docs/configuration.md).
+
+# Directories whose .proto files are the workspace; import names are relative to them.
+roots = ["."]
+# Directories searched for imports only (vendored googleapis, ...); never checked.
+# import_paths = ["third_party"]
+# Globs of files to leave out, relative to this file.
+# excludes = ["**/legacy/**"]
+
+[lint]
+# `buf-standard` is buf's STANDARD; `minimal` is buf's MINIMAL.
+preset = "buf-standard"
+# use = ["COMMENTS"]
+# except = ["ENUM_VALUE_PREFIX"]
+# ignore = ["proto/legacy"]
+# ignore_only = { FIELD_LOWER_SNAKE_CASE = ["proto/acme/old.proto"] }
+
+[breaking]
+# use = ["FILE"]
+# against = "main"
+"#;
+
+pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(error) => return fail(reporter, args, format!("cannot read the working directory: {error}")),
+    };
+    // A converted config's paths are relative to the converted file's directory.
+    let source_dir = args.from.as_ref().map(|from| from.parent().unwrap_or(Path::new("")).to_path_buf());
+    let shown_output = match (&args.output, &source_dir) {
+        (Some(output), _) => output.clone(),
+        (None, Some(dir)) => dir.join(CONFIG_FILE_NAME),
+        (None, None) => PathBuf::from(CONFIG_FILE_NAME),
+    };
+    let to_stdout = shown_output == Path::new("-");
+    let output = cwd.join(&shown_output);
+    if let Some(dir) = &source_dir
+        && !to_stdout
+        && std::path::absolute(output.parent().unwrap_or(&cwd)).ok() != std::path::absolute(cwd.join(dir)).ok()
+    {
+        let message = format!(
+            "the paths of {} are relative to its directory; write the idl.toml there (leave out -o)",
+            args.from.as_deref().unwrap_or(Path::new("")).display()
+        );
+        return fail(reporter, args, message);
+    }
+    if !to_stdout && output.exists() && !args.force {
+        let message = format!("{} already exists; pass --force to overwrite it", shown_output.display());
+        return fail(reporter, args, message);
+    }
+
+    let (text, dropped, sources) = match &args.from {
+        Some(from) => {
+            let shown = from.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+            match migrate::convert(&cwd.join(from), &shown) {
+                Ok(migrated) => {
+                    let mut sources = Sources::default();
+                    migrated.sources.into_iter().for_each(|file| sources.insert(file));
+                    let dropped: Vec<Diagnostic> = migrated.dropped.into_iter().map(|d| d.diagnostic).collect();
+                    (migrated.toml, dropped, sources)
+                }
+                Err(diags) => {
+                    let sources = super::sources_on_disk(&cwd, &diags);
+                    reporter.report(args.format, diags, &sources, false);
+                    return EXIT_ERROR;
+                }
+            }
+        }
+        None => {
+            if let Some(found) = [BUF_WORK_FILE, BUF_FILE].into_iter().find(|name| cwd.join(name).is_file()) {
+                let _ = writeln!(io::stderr(), "idl init: {found} found here; `idl init --from {found}` converts it");
+            }
+            (DEFAULT_CONFIG.to_string(), Vec::new(), Sources::default())
+        }
+    };
+    // What is written must load: a conversion bug would otherwise surface later.
+    let check = SourceFile::new(CONFIG_FILE_NAME, shown_output.to_string_lossy().into_owned(), text.clone().into());
+    if let Err(diags) = Config::parse(&check) {
+        let mut sources = Sources::default();
+        sources.insert(check);
+        reporter.report(args.format, diags, &sources, false);
+        return EXIT_ERROR;
+    }
+    let written = if to_stdout { write_stdout(&text) } else { std::fs::write(&output, &text) };
+    if let Err(error) = written {
+        return fail(reporter, args, format!("cannot write {}: {error}", shown_output.display()));
+    }
+    let count = dropped.len();
+    reporter.report(args.format, dropped, &sources, false);
+    if !to_stdout && !reporter.quiet {
+        let what = match &args.from {
+            Some(from) => format!("converted from {}; {count} settings not carried over", from.display()),
+            None => "defaults".to_string(),
+        };
+        let _ = writeln!(io::stderr(), "idl init: wrote {} ({what})", display(&shown_output));
+    }
+    EXIT_CLEAN
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn write_stdout(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
+fn fail(reporter: &Reporter, args: &InitArgs, message: String) -> i32 {
+    reporter.report(args.format, vec![Diagnostic::error(IO_RULE, message)], &Sources::default(), false);
+    EXIT_ERROR
+}
