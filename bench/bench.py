@@ -80,6 +80,7 @@ class Scenario:
     reps: int = 5  # default repetitions (--reps overrides)
     verify: tuple[str, str, tuple[str, ...]] | None = None  # (idl output, buf output, compare-fds flags)
     default: bool = True  # run when --only is not given
+    count_findings: bool = False  # record how many JSON findings each side printed (same work done?)
 
 
 # Placeholders: {idl} {buf} {corpus} (the corpus copy, with buf.yaml) {repo} (git repo, head
@@ -119,12 +120,13 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         "breaking",
         "breaking-change check of the head commit against branch `base` of a git repo of the corpus",
-        idl=("{idl}", "breaking", "--against", BASE_BRANCH),
-        buf=("{buf}", "breaking", ".", "--against", ".git#branch=" + BASE_BRANCH),
+        idl=("{idl}", "breaking", "--against", BASE_BRANCH, "--format", "json"),
+        buf=("{buf}", "breaking", ".", "--against", ".git#branch=" + BASE_BRANCH, "--error-format", "json"),
         cwd="{repo}",
         idl_ok=frozenset({0, 1}),
         buf_ok=frozenset({0, 100}),
         needs_repo=True,
+        count_findings=True,
     ),
     Scenario(
         "lint-one",
@@ -330,9 +332,21 @@ def run_scenario(sc: Scenario, args, ctx: dict[str, str], logdir: Path) -> dict:
             "idl_over_buf_mem": i["median_maxrss_kib"] / b["median_maxrss_kib"] if b["median_maxrss_kib"] else None,
         }
     res["loadavg_end"] = os.getloadavg()
+    if sc.count_findings:
+        res["findings"] = {s: count_json_lines(logdir / f"{sc.name}.{s}.warmup") for s in sides}
     if sc.verify and len(sides) == 2 and args.verify:
         res["verify"] = verify(sc, ctx, args)
     return res
+
+
+def count_json_lines(log: Path) -> int:
+    """Findings a run printed as JSON lines (idl and buf both write one object per line)."""
+    lines = 0
+    for suffix in (".stdout", ".stderr"):
+        path = log.with_suffix(suffix)
+        if path.exists():
+            lines += sum(1 for ln in path.read_text(errors="replace").splitlines() if ln.startswith("{"))
+    return lines
 
 
 def verify(sc: Scenario, ctx: dict[str, str], args) -> dict:
@@ -467,6 +481,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: kept {work}", file=sys.stderr)
 
     print(markdown(results))
+    for r in results:
+        if r.get("findings"):
+            counts = ", ".join(f"{side} {n}" for side, n in r["findings"].items())
+            print(f"\n{r['scenario']}: findings printed (JSON lines): {counts}")
     lo = [r for r in results if r["status"] == "ok" and r["scenario"] == "lint-one" and "idl" in r["sides"]]
     for r in lo:
         print(f"\nlint-one: idl lint of one file, median {r['sides']['idl']['summary']['median_wall_s'] * 1000:.1f} ms over {r['reps']} runs")

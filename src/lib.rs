@@ -9,6 +9,7 @@ pub mod compile;
 pub mod config;
 pub mod config_reference;
 pub mod diagnostic;
+pub mod docs;
 pub mod errors;
 pub mod format;
 pub mod lint;

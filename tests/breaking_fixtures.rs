@@ -1,6 +1,8 @@
 //! Every fixture `testdata/breaking/<RULE_ID>/{base,head}` is checked with only that
 //! rule enabled, and idl's findings are compared with buf's, recorded by
-//! `testdata/breaking/buf-oracle.sh` in `buf.golden.jsonl`.
+//! `testdata/breaking/buf-oracle.sh` in `buf.golden.jsonl`. A fixture buf cannot
+//! judge (the API_ rules, a rule buf 1.75.0 fails on) has `idl.golden.jsonl`, in the
+//! same format, written by hand; its README says why.
 //!
 //! A finding compares by (path, start and end line and column, rule, message). Where
 //! buf has no position (it prints 1:1, or no path: a deleted file or top-level
@@ -15,20 +17,37 @@ use idl::breaking::{Side, check};
 use idl::compile::{MemoryFiles, compile_from};
 use idl::config::BreakingConfig;
 
-fn read_dir(dir: &Path, display_prefix: &str) -> BTreeMap<String, (String, Arc<str>)> {
-    let mut files = BTreeMap::new();
+/// Every `.proto` file under `dir`, by its path relative to `root`.
+fn read_dir(root: &Path, dir: &Path, display_prefix: &str, files: &mut BTreeMap<String, (String, Arc<str>)>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            read_dir(root, &path, display_prefix, files);
+            continue;
+        }
+        let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
         if name.ends_with(".proto") {
             let text = std::fs::read_to_string(&path).unwrap();
             files.insert(name.clone(), (format!("{display_prefix}{name}"), Arc::from(text)));
         }
     }
-    files
+}
+
+/// One side of a fixture: its files are the targets, `_shared` provides imports.
+fn side<'a>(dir: &Path, display_prefix: &str, shared: &'a MemoryFiles<'a>) -> MemoryFiles<'a> {
+    let mut files = BTreeMap::new();
+    read_dir(dir, dir, display_prefix, &mut files);
+    MemoryFiles { targets: files.keys().cloned().collect(), files, fallback: Some(shared), ..Default::default() }
 }
 
 type Key = (String, Option<(u32, u32, u32, u32)>, String, String);
+
+/// The findings of a golden file; `None` when it records a failure instead (buf
+/// cannot compile the fixture).
+fn try_golden(path: &Path) -> Option<BTreeSet<Key>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().all(|l| l.trim().is_empty() || l.starts_with('{')).then(|| golden(path))
+}
 
 fn golden(path: &Path) -> BTreeSet<Key> {
     let text = std::fs::read_to_string(path).unwrap();
@@ -52,8 +71,10 @@ fn golden(path: &Path) -> BTreeSet<Key> {
 
 fn run(dir: &Path) -> BTreeSet<Key> {
     let rule = dir.file_name().unwrap().to_string_lossy().to_string();
-    let base = MemoryFiles { files: read_dir(&dir.join("base"), "base:"), ..Default::default() };
-    let head = MemoryFiles { files: read_dir(&dir.join("head"), ""), ..Default::default() };
+    let shared_dir = dir.parent().unwrap().join("_shared");
+    let mut shared = MemoryFiles::default();
+    read_dir(&shared_dir, &shared_dir, "", &mut shared.files);
+    let (base, head) = (side(&dir.join("base"), "base:", &shared), side(&dir.join("head"), "", &shared));
     let (base, head) = (compile_from(&base), compile_from(&head));
     assert!(!base.has_errors() && !head.has_errors(), "{rule}: fixture does not compile");
     let config = BreakingConfig { r#use: vec![toml::Spanned::new(0..0, rule.clone())], ..Default::default() };
@@ -75,18 +96,44 @@ fn fixtures_agree_with_buf() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/breaking");
     let mut failures = Vec::new();
     let mut count = 0;
-    for entry in std::fs::read_dir(&root).unwrap() {
-        let dir = entry.unwrap().path();
-        if !dir.join("buf.golden.jsonl").is_file() {
-            continue;
-        }
+    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    dirs.sort();
+    let mut table = String::from("| fixture | buf | idl | matched | compared with |\n|---|---:|---:|---:|---|\n");
+    let mut totals = (0, 0, 0);
+    for dir in dirs {
+        let golden_file =
+            ["idl.golden.jsonl", "buf.golden.jsonl"].into_iter().map(|f| dir.join(f)).find(|f| f.is_file());
+        let Some(golden_file) = golden_file else { continue };
         count += 1;
-        let (expected, actual) = (golden(&dir.join("buf.golden.jsonl")), run(&dir));
-        if expected != actual {
-            let missing: Vec<_> = expected.difference(&actual).collect();
-            let extra: Vec<_> = actual.difference(&expected).collect();
-            failures.push(format!("{}:\n  missing {missing:#?}\n  extra {extra:#?}", dir.display()));
+        let (expected, actual) = (golden(&golden_file), run(&dir));
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let by_hand = golden_file.ends_with("idl.golden.jsonl");
+        let buf = try_golden(&dir.join("buf.golden.jsonl"));
+        let buf_count = buf.as_ref().map_or("fails".to_string(), |b| b.len().to_string());
+        let matched = buf.as_ref().map_or(0, |b| b.intersection(&actual).count());
+        if let Some(b) = buf.as_ref().filter(|_| !by_hand) {
+            totals = (totals.0 + b.len(), totals.1 + actual.len(), totals.2 + matched);
         }
+        let against = if by_hand { "idl.golden.jsonl (README)" } else { "buf" };
+        table += &format!("| {name} | {buf_count} | {} | {matched} | {against} |\n", actual.len());
+        if expected != actual {
+            let lines = |keys: Vec<&Key>| keys.iter().map(|k| format!("\n    {k:?}")).collect::<String>();
+            let missing = lines(expected.difference(&actual).collect());
+            let extra = lines(actual.difference(&expected).collect());
+            failures.push(format!("{}:\n  missing{missing}\n  extra{extra}", dir.display()));
+        }
+    }
+    table +=
+        &format!("| **total of the fixtures compared with buf** | {} | {} | {} | |\n", totals.0, totals.1, totals.2);
+    println!("{table}");
+    if std::env::var_os("IDL_BLESS").is_some() {
+        let header = "# idl breaking vs buf breaking 1.75.0 on the fixtures\n\n\
+            Written by `IDL_BLESS=1 cargo test --test breaking_fixtures`. Per fixture: buf's \
+            findings (with that rule alone; for API_ fixtures, with every buf category), \
+            idl's findings (that rule alone), and how many are the same (path, line, column, \
+            rule, message; where buf has no position, rule and message). A fixture compared \
+            with idl.golden.jsonl explains in its README why buf's answer is not the reference.\n\n";
+        std::fs::write(root.join("AGREEMENT.md"), format!("{header}{table}")).unwrap();
     }
     assert!(count > 30, "fixtures not found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -127,7 +127,7 @@ fn init_from_buf_work_yaml_writes_an_equivalent_idl_toml() {
         "ENUM_ZERO_VALUE_SUFFIX = [\"internal/acme/audit/v1/audit.proto\"]",
         "FIELD_LOWER_SNAKE_CASE = [\"api/acme/user/v1/user.proto\"]",
         "[lint.rules.SERVICE_SUFFIX]\nsuffix = \"API\"",
-        "[breaking]\nuse = [\"FILE\"]\nexcept = [\"EXTENSION_NO_DELETE\"]",
+        "[breaking]\nuse = [\"FILE\"]\nexcept = [\"EXTENSION_NO_DELETE\", \"FIELD_SAME_DEFAULT\"]",
     ] {
         assert!(toml.contains(line), "missing {line:?} in\n{toml}");
     }
@@ -145,7 +145,7 @@ fn init_from_buf_work_yaml_writes_an_equivalent_idl_toml() {
 #[test]
 fn settings_that_change_findings_are_warned_about_on_every_run() {
     let dir = tempfile::tempdir().unwrap();
-    let buf_yaml = "version: v2\ndeps:\n  - buf.build/googleapis/googleapis\nlint:\n  use: [STANDARD, PROTOVALIDATE]\n  \
+    let buf_yaml = "version: v2\ndeps:\n  - buf.build/googleapis/googleapis\nlint:\n  use: [STANDARD, SOME_FUTURE_RULE]\n  \
                     disallow_comment_ignores: true\n";
     std::fs::write(dir.path().join("buf.yaml"), buf_yaml).unwrap();
     write_clean_proto(dir.path());
@@ -157,7 +157,7 @@ fn settings_that_change_findings_are_warned_about_on_every_run() {
         [
             "buf.yaml:2:1: [CONFIG] `deps`: idl does not fetch BSR modules; put their sources in a directory and \
              list it in `import_paths`",
-            "buf.yaml:5:19: [CONFIG] `lint.use`: idl has no rule or category `PROTOVALIDATE`",
+            "buf.yaml:5:19: [CONFIG] `lint.use`: idl has no rule or category `SOME_FUTURE_RULE`",
             "buf.yaml:6:3: [CONFIG] `lint.disallow_comment_ignores`: idl always honours `buf:lint:ignore` comments",
         ]
     );

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository, Tree};
 
 /// Why a git base could not be read.
 #[derive(Debug)]
@@ -90,37 +90,116 @@ pub fn read_tree(
         let root_abs = root.canonicalize().unwrap_or_else(|_| root.clone());
         let Ok(rel) = root_abs.strip_prefix(&workdir) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let subtree = if rel.is_empty() {
-            tree.clone()
-        } else {
-            match tree.get_path(Path::new(&rel)).and_then(|e| e.to_object(&repo)).map(|o| o.into_tree()) {
-                Ok(Ok(t)) => t,
-                _ => continue,
-            }
-        };
         let mut blobs = Vec::new();
-        subtree
-            .walk(TreeWalkMode::PreOrder, |dir, entry| {
-                let name = entry.name().unwrap_or_default();
-                if entry.kind() == Some(ObjectType::Tree) {
-                    let skip = matches!(name, "node_modules" | "target" | ".git") || name.starts_with("bazel-");
-                    return if skip { TreeWalkResult::Skip } else { TreeWalkResult::Ok };
-                }
-                if entry.kind() == Some(ObjectType::Blob) && name.ends_with(".proto") {
-                    blobs.push((format!("{dir}{name}"), entry.id()));
-                }
-                TreeWalkResult::Ok
-            })
-            .map_err(|e| GitError::Other(e.to_string()))?;
-        for (name, oid) in blobs {
+        let at = Place { repo: &repo, tree: tree.clone(), here: String::new(), in_super: String::new() };
+        protos_under(at, &rel, &mut blobs)?;
+        for (name, content) in blobs {
             if files.contains_key(&name) || !keep(root, &name) {
                 continue;
             }
-            let blob = repo.find_blob(oid).map_err(|e| GitError::Other(e.to_string()))?;
-            let text = String::from_utf8_lossy(blob.content());
+            let text = String::from_utf8_lossy(&content);
             let in_repo = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
             files.insert(name, (format!("{label}:{in_repo}"), Arc::from(text.as_ref())));
         }
     }
     Ok(TreeFiles { files, commit: commit.id() })
+}
+
+/// A tree being read: the repository it belongs to (the superproject or a
+/// submodule), its path inside that repository, and its path inside the
+/// superproject (for messages).
+struct Place<'r> {
+    repo: &'r Repository,
+    tree: Tree<'r>,
+    here: String,
+    in_super: String,
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+}
+
+/// Directories never searched for `.proto` files, as in the working tree.
+fn skipped_dir(name: &str) -> bool {
+    matches!(name, "node_modules" | "target" | ".git") || name.starts_with("bazel-")
+}
+
+/// Every `.proto` blob under `rel` (a `/`-separated path below `at`), with its path
+/// relative to `rel`. Submodules (gitlinks) on the way or inside are followed into
+/// their own object database.
+fn protos_under(at: Place<'_>, rel: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), GitError> {
+    let Some((first, rest)) = (!rel.is_empty()).then(|| rel.split_once('/').unwrap_or((rel, ""))) else {
+        return walk(at, "", out);
+    };
+    let Some(entry) = at.tree.get_name(first) else { return Ok(()) };
+    let (here, in_super) = (join(&at.here, first), join(&at.in_super, first));
+    match entry.kind() {
+        Some(ObjectType::Tree) => {
+            let tree = at.repo.find_tree(entry.id()).map_err(|e| GitError::Other(e.to_string()))?;
+            protos_under(Place { repo: at.repo, tree, here, in_super }, rest, out)
+        }
+        Some(ObjectType::Commit) => {
+            let sub = open_submodule(at.repo, &here, &in_super, entry.id())?;
+            let tree = submodule_tree(&sub, &in_super, entry.id())?;
+            protos_under(Place { repo: &sub, tree, here: String::new(), in_super }, rest, out)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Reads every `.proto` blob of a tree, recursively; `prefix` is the path so far.
+fn walk(at: Place<'_>, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), GitError> {
+    let other = |e: git2::Error| GitError::Other(e.to_string());
+    for entry in at.tree.iter() {
+        let name = entry.name().unwrap_or_default();
+        let path = join(prefix, name);
+        match entry.kind() {
+            Some(ObjectType::Tree) if !skipped_dir(name) => {
+                let tree = at.repo.find_tree(entry.id()).map_err(other)?;
+                let place =
+                    Place { repo: at.repo, tree, here: join(&at.here, name), in_super: join(&at.in_super, name) };
+                walk(place, &path, out)?;
+            }
+            Some(ObjectType::Blob) if name.ends_with(".proto") => {
+                out.push((path, at.repo.find_blob(entry.id()).map_err(other)?.content().to_vec()));
+            }
+            Some(ObjectType::Commit) => {
+                let (here, in_super) = (join(&at.here, name), join(&at.in_super, name));
+                let sub = open_submodule(at.repo, &here, &in_super, entry.id())?;
+                let tree = submodule_tree(&sub, &in_super, entry.id())?;
+                walk(Place { repo: &sub, tree, here: String::new(), in_super }, &path, out)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The repository of the submodule at `path` of `repo`: its checkout, or else its
+/// object database under `.git/modules/<name>` (kept after `git submodule deinit`).
+fn open_submodule(repo: &Repository, path: &str, in_super: &str, commit: Oid) -> Result<Repository, GitError> {
+    let submodule = repo.find_submodule(path).ok();
+    if let Some(opened) = submodule.as_ref().and_then(|s| s.open().ok()) {
+        return Ok(opened);
+    }
+    let name = submodule.as_ref().and_then(|s| s.name().ok().map(str::to_string)).unwrap_or_else(|| path.to_string());
+    if let Ok(opened) = Repository::open(repo.path().join("modules").join(&name)) {
+        return Ok(opened);
+    }
+    Err(GitError::Other(format!(
+        "the base has a git submodule at {in_super} (commit {}) whose objects are not in this clone; \
+         run `git submodule update --init --recursive` (or `submodules: recursive` in actions/checkout)",
+        &commit.to_string()[..12]
+    )))
+}
+
+/// The tree of the submodule commit the base records.
+fn submodule_tree<'r>(sub: &'r Repository, in_super: &str, commit: Oid) -> Result<Tree<'r>, GitError> {
+    sub.find_commit(commit).and_then(|c| c.tree()).map_err(|_| {
+        GitError::Other(format!(
+            "the base records commit {} of the git submodule at {in_super}, which its clone does not have; \
+             run `git submodule update --init --recursive` (or `git -C {in_super} fetch`)",
+            &commit.to_string()[..12]
+        ))
+    })
 }

@@ -10,6 +10,7 @@
 
 pub mod base;
 pub mod errors;
+pub mod features;
 pub mod git;
 pub mod rule;
 pub mod rules;

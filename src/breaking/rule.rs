@@ -7,8 +7,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use super::{Pairs, SideFile};
 
 /// The categories, strictest first: a change that breaks WIRE breaks every one.
-/// CSR and ERRORS (error values' reasons and codes, off by default) stand apart.
-pub const CATEGORIES: [&str; 6] = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR", "ERRORS"];
+/// CSR is buf's Confluent Schema Registry set; API (idl's own, off by default) is
+/// for changes that break API clients without touching the encoding; ERRORS
+/// (idl's own, off by default) for error values' reasons and codes.
+pub const CATEGORIES: [&str; 7] = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR", "API", "ERRORS"];
 
 /// Everything about a rule except its behaviour.
 pub struct BreakingRule {
@@ -89,6 +91,25 @@ impl Findings {
             && let Some(loc) = at.paths.iter().find_map(|p| locations.get(p))
         {
             diagnostic = diagnostic.with_span(source, loc.start as usize, loc.end as usize);
+        }
+        let mut files = vec![(file.name().to_string(), file.package().to_string())];
+        if let Some(other) = also {
+            files.push((other.name().to_string(), other.package().to_string()));
+        }
+        self.list.push(Finding { diagnostic, files });
+    }
+
+    /// Reports at a byte range of a side file's text.
+    pub fn report_span(
+        &mut self,
+        file: &SideFile<'_>,
+        (start, end): (usize, usize),
+        also: Option<&SideFile<'_>>,
+        message: String,
+    ) {
+        let mut diagnostic = Diagnostic::new(self.rule, Severity::Error, message).with_path(file.display_path());
+        if let Some(source) = file.source {
+            diagnostic = diagnostic.with_span(source, start, end);
         }
         let mut files = vec![(file.name().to_string(), file.package().to_string())];
         if let Some(other) = also {

@@ -178,6 +178,9 @@ pub struct BreakingArgs {
     /// Compare against the merge base of HEAD and this git ref.
     #[arg(long, value_name = "REF")]
     pub against_merge_base: Option<String>,
+    /// Rules or categories to run instead of `[breaking] use` (repeatable; `--use FILE --use API`).
+    #[arg(long = "use", value_name = "RULE|CATEGORY")]
+    pub use_rules: Vec<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }
@@ -187,14 +190,27 @@ pub struct DocsArgs {
     /// Files or directories to document; the whole workspace when omitted.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
-    /// Directory to write the documentation to.
+    /// Directory to write the documentation to (required for html and markdown;
+    /// json goes to stdout without it, else to DIR/docs.json).
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// What to write: a static site, a Markdown tree, or the documentation model as JSON.
     #[arg(long, value_enum, default_value_t = DocsFormat::Html)]
     pub format: DocsFormat,
+    /// Order of services, messages and enums within a package.
+    #[arg(long, value_enum, default_value_t = DocsOrder::Declaration)]
+    pub order: DocsOrder,
     /// How to report compile errors (on stderr).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub error_format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocsOrder {
+    /// As declared in the files.
+    Declaration,
+    /// By name.
+    Alphabetical,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

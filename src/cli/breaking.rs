@@ -89,8 +89,14 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
         return EXIT_ERROR;
     }
     let head_side = Side::from_compilation(&head);
-    let config_file = workspace.config_file.as_ref();
-    let findings = crate::breaking::check(&base_side, &head_side, &workspace.config.breaking, config_file);
+    let mut config = workspace.config.breaking.clone();
+    let mut config_file = workspace.config_file.as_ref();
+    if !args.use_rules.is_empty() {
+        config.r#use = args.use_rules.iter().map(|r| toml::Spanned::new(0..0, r.clone())).collect();
+        // Errors about the flag's names have no place in the config file.
+        config_file = None;
+    }
+    let findings = crate::breaking::check(&base_side, &head_side, &config, config_file);
     if findings.iter().any(|d| d.rule == crate::config::CONFIG_RULE) {
         diags.extend(findings);
         reporter.report(args.format, diags, &sources, false);

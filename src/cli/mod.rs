@@ -5,6 +5,7 @@
 mod args;
 mod breaking;
 mod build;
+mod docs;
 mod errors;
 mod format;
 mod init;
@@ -80,11 +81,16 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name, false);
             errors::run(args, &reporter, cli.global.config.as_deref())
         }
+        Command::Docs(args) => {
+            // `--format` picks the artefact; findings follow `--error-format`.
+            let reporter = Reporter::new(&cli.global, command_name, false);
+            docs::run(args, &reporter, cli.global.config.as_deref())
+        }
         Command::Init(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             init::run(args, &reporter)
         }
-        Command::Docs(_) | Command::Lsp => {
+        Command::Lsp => {
             let _ = writeln!(io::stderr(), "idl {command_name}: not yet available");
             EXIT_ERROR
         }

@@ -54,7 +54,7 @@ fn v1_options_become_rule_options_and_default_is_standard() {
 
 #[test]
 fn nothing_known_in_use_falls_back_to_minimal_not_to_the_default_preset() {
-    let migrated = convert_text("buf.yaml", "version: v2\nlint:\n  use: [PROTOVALIDATE]\n");
+    let migrated = convert_text("buf.yaml", "version: v2\nlint:\n  use: [SOME_FUTURE_RULE]\n");
     assert!(migrated.toml.contains("preset = \"minimal\""), "{}", migrated.toml);
-    assert_eq!(messages(&migrated), ["`lint.use`: idl has no rule or category `PROTOVALIDATE`"]);
+    assert_eq!(messages(&migrated), ["`lint.use`: idl has no rule or category `SOME_FUTURE_RULE`"]);
 }

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use prost_reflect::EnumDescriptor;
 
 use super::support::{ENUM_MAX, check_ranges, deleted_at, nested_message_paths};
+use crate::breaking::features::{Feature, enum_feature, enum_feature_path, value_name};
 use crate::breaking::rule::{Findings, at, at_any, sub};
 use crate::breaking::{Pairs, file_enums, nested_name};
 use crate::breaking_rule;
-use crate::compile::Syntax;
 
 breaking_rule! {
     /// Enums are not deleted from a file.
@@ -139,18 +139,17 @@ breaking_rule! {
 }
 
 fn enum_same_type(pairs: &Pairs<'_>, out: &mut Findings) {
-    let closed = |pairs: &Pairs<'_>, e: &EnumDescriptor, base: bool| {
-        let file = if base { pairs.base_file(&e.parent_file()) } else { pairs.head_file(&e.parent_file()) };
-        matches!(file.syntax, Syntax::Proto2)
-    };
+    const CLOSED: i32 = 2;
     for (base, head) in &pairs.enums {
-        let (b, h) = (closed(pairs, base, true), closed(pairs, head, false));
+        let file = pairs.head_file(&head.parent_file());
+        let base_file = pairs.base_file(&base.parent_file());
+        let b = enum_feature(base, base_file.syntax, Feature::EnumType) == CLOSED;
+        let h = enum_feature(head, file.syntax, Feature::EnumType) == CLOSED;
         if b != h {
             let (from, to) = if h { ("open", "closed") } else { ("closed", "open") };
-            let file = pairs.head_file(&head.parent_file());
-            let paths = vec![sub(head.path(), &[3, 50, 3]), head.path().to_vec()];
+            let paths = vec![enum_feature_path(head.path(), Feature::EnumType), head.path().to_vec()];
             let message = format!("Enum {:?} changed from {from} to {to}.", head.name());
-            out.report(at_any(file, paths), Some(pairs.base_file(&base.parent_file())), message);
+            out.report(at_any(file, paths), Some(base_file), message);
         }
     }
 }
@@ -176,6 +175,32 @@ fn reserved_enum_no_delete(pairs: &Pairs<'_>, out: &mut Findings) {
                     format!("Previously present reserved name {name:?} on enum {:?} was deleted.", head.name());
                 out.report(at(file, head.path()), Some(base_file), message);
             }
+        }
+    }
+}
+
+breaking_rule! {
+    /// Enums that supported JSON (`features.json_format = ALLOW`, proto3 and
+    /// editions by default) keep supporting it.
+    pub static ENUM_SAME_JSON_FORMAT = "ENUM_SAME_JSON_FORMAT", [CSR, FILE, PACKAGE, WIRE_JSON] => enum_same_json_format;
+}
+
+fn enum_same_json_format(pairs: &Pairs<'_>, out: &mut Findings) {
+    const ALLOW: i32 = 1;
+    for (base, head) in &pairs.enums {
+        let file = pairs.head_file(&head.parent_file());
+        let base_file = pairs.base_file(&base.parent_file());
+        let b = enum_feature(base, base_file.syntax, Feature::JsonFormat);
+        let h = enum_feature(head, file.syntax, Feature::JsonFormat);
+        if b == ALLOW && h != ALLOW {
+            let message = format!(
+                "Enum {:?} JSON format support changed from {} to {}.",
+                head.name(),
+                value_name(Feature::JsonFormat, b),
+                value_name(Feature::JsonFormat, h)
+            );
+            let paths = vec![enum_feature_path(head.path(), Feature::JsonFormat), head.path().to_vec()];
+            out.report(at_any(file, paths), Some(base_file), message);
         }
     }
 }

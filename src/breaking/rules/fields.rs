@@ -1,8 +1,9 @@
 //! Field rules: type, name, JSON name, cardinality, oneof membership and field options.
 
-use prost_reflect::{Cardinality, FieldDescriptor, Kind};
+use prost_reflect::{Cardinality, FieldDescriptor, Kind, Value};
 
-use super::support::{field_description, field_description_with_name, kind_name, type_name};
+use super::support::{field_description, field_description_with_name, kind_display, kind_name, type_name};
+use crate::breaking::features::{Feature, field_feature, field_feature_path, value_name};
 use crate::breaking::rule::{Findings, at, at_any, sub};
 use crate::breaking::{Pairs, SideFile};
 use crate::breaking_rule;
@@ -36,8 +37,12 @@ fn changed_type(
     base_file: &SideFile<'_>,
     extra: &str,
 ) {
-    let message =
-        format!("{} changed type from {:?} to {:?}.{extra}", field_description(head), kind_name(base), kind_name(head));
+    let message = format!(
+        "{} changed type from {:?} to {:?}.{extra}",
+        field_description(head),
+        kind_display(base, base_file.syntax),
+        kind_display(head, file.syntax)
+    );
     out.report(at(file, &type_path(head)), Some(base_file), message);
 }
 
@@ -64,7 +69,7 @@ breaking_rule! {
 
 fn field_same_type(pairs: &Pairs<'_>, out: &mut Findings) {
     each_field(pairs, |base, head, file, base_file| {
-        if kind_name(base) != kind_name(head) {
+        if kind_name(base, base_file.syntax) != kind_name(head, file.syntax) {
             changed_type(out, base, head, file, base_file, "");
         } else if type_name(base) != type_name(head) {
             changed_type_name(out, base, head, file, base_file);
@@ -73,8 +78,8 @@ fn field_same_type(pairs: &Pairs<'_>, out: &mut Findings) {
 }
 
 /// buf's wire compatibility groups.
-fn wire_group(field: &FieldDescriptor) -> u8 {
-    match kind_name(field) {
+fn wire_group(kind: &str) -> u8 {
+    match kind {
         "int32" | "int64" | "uint32" | "uint64" | "bool" => 1,
         "sint32" | "sint64" => 2,
         "string" => 3,
@@ -90,8 +95,8 @@ fn wire_group(field: &FieldDescriptor) -> u8 {
 }
 
 /// buf's wire-and-JSON compatibility groups.
-fn wire_json_group(field: &FieldDescriptor) -> u8 {
-    match kind_name(field) {
+fn wire_json_group(kind: &str) -> u8 {
+    match kind {
         "int32" | "uint32" => 1,
         "int64" | "uint64" => 2,
         "fixed32" | "sfixed32" => 3,
@@ -126,8 +131,9 @@ breaking_rule! {
 
 fn field_wire_compatible_type(pairs: &Pairs<'_>, out: &mut Findings) {
     each_field(pairs, |base, head, file, base_file| {
-        if wire_group(base) != wire_group(head) {
-            let extra = match (kind_name(base), kind_name(head)) {
+        let (b, h) = (kind_name(base, base_file.syntax), kind_name(head, file.syntax));
+        if wire_group(b) != wire_group(h) {
+            let extra = match (b, h) {
                 ("string", "bytes") => return,
                 ("bytes", "string") => format!(
                     "{WIRE_NOTE} Note that while string and bytes are compatible if the data is valid UTF-8, there is no way to enforce that a bytes field is UTF-8, so these fields may be incompatible."
@@ -148,7 +154,7 @@ breaking_rule! {
 
 fn field_wire_json_compatible_type(pairs: &Pairs<'_>, out: &mut Findings) {
     each_field(pairs, |base, head, file, base_file| {
-        if wire_json_group(base) != wire_json_group(head) {
+        if wire_json_group(kind_name(base, base_file.syntax)) != wire_json_group(kind_name(head, file.syntax)) {
             let extra = " See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules and https://developers.google.com/protocol-buffers/docs/proto3#json for JSON compatibility rules.";
             changed_type(out, base, head, file, base_file, extra);
         } else if type_name(base) != type_name(head) && !enum_compatible(base, head) {
@@ -196,6 +202,29 @@ fn field_same_json_name(pairs: &Pairs<'_>, out: &mut Findings) {
     });
 }
 
+/// Whether a field is required: the proto2 label, or editions
+/// `field_presence = LEGACY_REQUIRED` (the pool sees editions files as proto2 with
+/// optional labels).
+pub fn is_required(field: &FieldDescriptor, syntax: Syntax) -> bool {
+    match syntax {
+        Syntax::Editions(_) => !field.is_list() && field_feature(field, syntax, Feature::FieldPresence) == 3,
+        _ => field.cardinality() == Cardinality::Required,
+    }
+}
+
+/// Whether a singular field tracks presence: messages and oneof members always do;
+/// other fields by syntax or the `field_presence` feature.
+fn has_presence(field: &FieldDescriptor, syntax: Syntax) -> bool {
+    match syntax {
+        Syntax::Editions(_) => {
+            matches!(field.kind(), Kind::Message(_))
+                || field.containing_oneof().is_some()
+                || field_feature(field, syntax, Feature::FieldPresence) != 2
+        }
+        _ => field.supports_presence(),
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cardinal {
     Explicit,
@@ -206,14 +235,14 @@ enum Cardinal {
 }
 
 impl Cardinal {
-    fn of(field: &FieldDescriptor) -> Cardinal {
+    fn of(field: &FieldDescriptor, syntax: Syntax) -> Cardinal {
         if field.is_list() {
             Cardinal::Repeated
         } else if field.is_map() {
             Cardinal::Map
-        } else if field.cardinality() == Cardinality::Required {
+        } else if is_required(field, syntax) {
             Cardinal::Required
-        } else if field.supports_presence() {
+        } else if has_presence(field, syntax) {
             Cardinal::Explicit
         } else {
             Cardinal::Implicit
@@ -251,7 +280,7 @@ fn cardinality_with(pairs: &Pairs<'_>, out: &mut Findings, group: fn(Cardinal) -
         if base.parent_message().is_map_entry() && head.parent_message().is_map_entry() {
             return;
         }
-        let (b, h) = (Cardinal::of(base), Cardinal::of(head));
+        let (b, h) = (Cardinal::of(base, base_file.syntax), Cardinal::of(head, file.syntax));
         if group(b) != group(h) {
             let message =
                 format!("{} changed cardinality from {:?} to {:?}.", field_description(head), b.name(), h.name());
@@ -314,7 +343,9 @@ breaking_rule! {
 }
 
 fn field_same_jstype(pairs: &Pairs<'_>, out: &mut Findings) {
-    let is64 = |f: &FieldDescriptor| matches!(kind_name(f), "int64" | "sint64" | "uint64" | "fixed64" | "sfixed64");
+    let is64 = |f: &FieldDescriptor| {
+        matches!(f.kind(), Kind::Int64 | Kind::Sint64 | Kind::Uint64 | Kind::Fixed64 | Kind::Sfixed64)
+    };
     let jstype = |f: &FieldDescriptor| {
         f.field_descriptor_proto().options.as_ref().map(|o| o.jstype()).unwrap_or_default().as_str_name()
     };
@@ -332,12 +363,9 @@ fn field_same_jstype(pairs: &Pairs<'_>, out: &mut Findings) {
     });
 }
 
-/// The resolved `utf8_validation` feature of proto2 and proto3 files.
-fn utf8_validation(file: &SideFile<'_>) -> &'static str {
-    match file.syntax {
-        Syntax::Proto3 => "VERIFY",
-        _ => "NONE",
-    }
+/// The resolved `utf8_validation` feature of a field: `VERIFY` or `NONE`.
+fn utf8_validation(field: &FieldDescriptor, file: &SideFile<'_>) -> &'static str {
+    value_name(Feature::Utf8Validation, field_feature(field, file.syntax, Feature::Utf8Validation))
 }
 
 breaking_rule! {
@@ -347,13 +375,13 @@ breaking_rule! {
 
 fn field_same_utf8_validation(pairs: &Pairs<'_>, out: &mut Findings) {
     each_field(pairs, |base, head, file, base_file| {
-        if kind_name(base) != "string" || kind_name(head) != "string" {
+        if base.kind() != Kind::String || head.kind() != Kind::String {
             return;
         }
-        let (b, h) = (utf8_validation(base_file), utf8_validation(file));
+        let (b, h) = (utf8_validation(base, base_file), utf8_validation(head, file));
         if b != h {
             let message = format!("{} changed UTF8 validation from {b} to {h}.", field_description(head));
-            let paths = vec![sub(head.path(), &[8, 21, 4]), head.path().to_vec()];
+            let paths = vec![field_feature_path(head.path(), Feature::Utf8Validation), head.path().to_vec()];
             out.report(at_any(file, paths), Some(base_file), message);
         }
     });
@@ -365,20 +393,226 @@ breaking_rule! {
 }
 
 fn field_same_java_utf8_validation(pairs: &Pairs<'_>, out: &mut Findings) {
-    let java = |f: &SideFile<'_>| {
-        let check = f.desc.file_descriptor_proto().options.as_ref().is_some_and(|o| o.java_string_check_utf8());
-        if check { "VERIFY" } else { utf8_validation(f) }
+    // `java_string_check_utf8` decides outside editions or where it is set;
+    // else `(pb.java).utf8_validation = VERIFY` does; else the UTF-8 feature.
+    let java = |f: &FieldDescriptor, file: &SideFile<'_>| {
+        let options = file.desc.file_descriptor_proto().options.as_ref();
+        let check = options.and_then(|o| o.java_string_check_utf8);
+        let verify = match (file.syntax, check) {
+            (Syntax::Editions(_), None) => field_feature(f, file.syntax, Feature::JavaUtf8Validation) == 2,
+            (_, check) => check.unwrap_or(false),
+        };
+        if verify { "VERIFY" } else { utf8_validation(f, file) }
     };
     each_field(pairs, |base, head, file, base_file| {
-        if kind_name(base) != "string" || kind_name(head) != "string" {
+        if base.kind() != Kind::String || head.kind() != Kind::String {
             return;
         }
-        let (b, h) = (java(base_file), java(file));
+        let (b, h) = (java(base, base_file), java(head, file));
         if b != h {
             let message =
                 format!("{} changed Java string UTF8 validation from {b:?} to {h:?}.", field_description(head));
-            let paths = vec![vec![8, 27], head.path().to_vec()];
+            let paths =
+                vec![vec![8, 27], field_feature_path(head.path(), Feature::JavaUtf8Validation), head.path().to_vec()];
             out.report(at_any(file, paths), Some(base_file), message);
         }
+    });
+}
+
+/// A field's default as buf compares it: text and bytes by content, everything
+/// else (bool, numbers, enum numbers) by numeric value.
+#[derive(Clone, PartialEq)]
+enum Comparable {
+    Text(Vec<u8>),
+    Integer(i128),
+    Float32(f32),
+    Float64(f64),
+}
+
+impl Comparable {
+    fn is_zero(&self) -> bool {
+        match self {
+            Comparable::Text(t) => t.is_empty(),
+            Comparable::Integer(i) => *i == 0,
+            // -0.0 is not zero for buf (it compares the bits).
+            Comparable::Float32(f) => f.to_bits() == 0,
+            Comparable::Float64(f) => f.to_bits() == 0,
+        }
+    }
+
+    fn equals(&self, other: &Comparable) -> bool {
+        use Comparable::*;
+        let float = |c: &Comparable| match c {
+            Integer(i) => Some(*i as f64),
+            Float32(f) => Some(f64::from(*f)),
+            Float64(f) => Some(*f),
+            Text(_) => None,
+        };
+        match (self, other) {
+            (Text(a), Text(b)) => a == b,
+            (Text(_), _) | (_, Text(_)) => false,
+            (Integer(a), Integer(b)) => a == b,
+            // float and double compare at float precision.
+            (Float32(a), Float64(b)) | (Float64(b), Float32(a)) => (a.is_nan() && b.is_nan()) || *a == *b as f32,
+            (a, b) => {
+                let (a, b) = (float(a).unwrap_or_default(), float(b).unwrap_or_default());
+                (a.is_nan() && b.is_nan()) || a == b
+            }
+        }
+    }
+}
+
+/// Go's `%v` of a float: shortest digits, exponent form below 1e-4 and from 1e21.
+fn go_float(value: f64, shortest: String, exponent: String) -> String {
+    if value.is_nan() {
+        return "NaN".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    let magnitude = value.abs();
+    if magnitude == 0.0 || (1e-4..1e21).contains(&magnitude) {
+        return shortest;
+    }
+    // Rust writes `1.5e-5`; Go writes `1.5e-05`.
+    let (mantissa, exp) = exponent.split_once('e').unwrap_or((&exponent, "0"));
+    let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
+    format!("{mantissa}e{sign}{digits:0>2}")
+}
+
+/// Go's `%q` of a string (the escapes protobuf text can produce).
+fn go_quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A field's default: the value compared and the text buf prints.
+fn field_default(field: &FieldDescriptor) -> Option<(Comparable, String)> {
+    let owned = |bytes: &[u8]| Comparable::Text(bytes.to_vec());
+    Some(match &field.default_value() {
+        Value::Bool(b) => (Comparable::Integer(i128::from(*b)), b.to_string()),
+        Value::I32(v) => (Comparable::Integer(i128::from(*v)), v.to_string()),
+        Value::I64(v) => (Comparable::Integer(i128::from(*v)), v.to_string()),
+        Value::U32(v) => (Comparable::Integer(i128::from(*v)), v.to_string()),
+        Value::U64(v) => (Comparable::Integer(i128::from(*v)), v.to_string()),
+        Value::F32(v) => (Comparable::Float32(*v), go_float(f64::from(*v), v.to_string(), format!("{v:e}"))),
+        Value::F64(v) => (Comparable::Float64(*v), go_float(*v, v.to_string(), format!("{v:e}"))),
+        Value::String(s) => (owned(s.as_bytes()), go_quote(s)),
+        Value::Bytes(b) => {
+            let hex: Vec<String> = b.iter().map(|byte| format!("0x{byte:X}")).collect();
+            (owned(b), format!("[{}]", hex.join(",")))
+        }
+        Value::EnumNumber(n) => {
+            let Kind::Enum(e) = field.kind() else { return None };
+            let name = e.get_value(*n).map_or_else(|| format!("{n}(?)"), |v| v.name().to_string());
+            (Comparable::Integer(i128::from(*n)), format!("{}.{name}", e.name()))
+        }
+        _ => return None,
+    })
+}
+
+/// The byte range of `default = <value>` of a field: buf points at the whole
+/// pseudo-option, where the recorded (protoc) location covers the value only.
+fn default_option_span(field: &FieldDescriptor, file: &SideFile<'_>) -> Option<(usize, usize)> {
+    let value = file.locations?.get(&sub(field.path(), &[7]))?;
+    let text = file.source?.text.as_ref();
+    let (start, end) = (value.start as usize, value.end as usize);
+    let before = text.get(..start)?.trim_end().strip_suffix('=')?.trim_end().strip_suffix("default")?;
+    Some((before.len(), end))
+}
+
+breaking_rule! {
+    /// Fields keep their default value (proto2 and editions `default`, or the implied one).
+    ///
+    /// Defaults of text and bytes compare by content, all others by numeric value,
+    /// so `int64` → `int32` with the same default is no change here (FIELD_SAME_TYPE
+    /// reports the type).
+    pub static FIELD_SAME_DEFAULT = "FIELD_SAME_DEFAULT", [CSR, FILE, PACKAGE, WIRE_JSON, WIRE] => field_same_default;
+}
+
+fn field_same_default(pairs: &Pairs<'_>, out: &mut Findings) {
+    let can_have_default = |f: &FieldDescriptor| !f.is_list() && !f.is_map() && !matches!(f.kind(), Kind::Message(_));
+    each_field(pairs, |base, head, file, base_file| {
+        if !can_have_default(base) || !can_have_default(head) {
+            return;
+        }
+        let (Some((b, b_text)), Some((h, h_text))) = (field_default(base), field_default(head)) else {
+            return;
+        };
+        if (b.is_zero() && h.is_zero()) || b.equals(&h) {
+            return;
+        }
+        let message = format!("{} changed default value from {b_text} to {h_text}.", field_description(head));
+        match default_option_span(head, file) {
+            Some(span) => out.report_span(file, span, Some(base_file), message),
+            None => out.report(at(file, head.path()), Some(base_file), message),
+        }
+    });
+}
+
+/// A string field's C++ representation: the string type, and whether it is the
+/// legacy `STRING_PIECE` (which buf reports by that name).
+fn cpp_string_type(field: &FieldDescriptor, file: &SideFile<'_>) -> (i32, bool) {
+    use prost_types::field_options::CType;
+    let before_2024 = !matches!(file.syntax, Syntax::Editions(e) if e >= 1001);
+    let ctype = field.field_descriptor_proto().options.as_ref().and_then(|o| o.ctype);
+    if before_2024 && let Some(ctype) = ctype {
+        match CType::try_from(ctype) {
+            Ok(CType::Cord) => return (2, false),
+            Ok(CType::StringPiece) => return (3, true),
+            Ok(CType::String) => return (3, false),
+            Err(_) => {}
+        }
+    }
+    (field_feature(field, file.syntax, Feature::CppStringType), false)
+}
+
+breaking_rule! {
+    /// String and bytes fields keep their C++ string type (`ctype` or `(pb.cpp).string_type`).
+    ///
+    /// Moving from `STRING_PIECE` to `STRING` is allowed.
+    pub static FIELD_SAME_CPP_STRING_TYPE = "FIELD_SAME_CPP_STRING_TYPE", [FILE, PACKAGE] => field_same_cpp_string_type;
+}
+
+fn field_same_cpp_string_type(pairs: &Pairs<'_>, out: &mut Findings) {
+    let textual = |f: &FieldDescriptor| matches!(f.kind(), Kind::String | Kind::Bytes);
+    let name =
+        |(value, piece): (i32, bool)| if piece { "STRING_PIECE" } else { value_name(Feature::CppStringType, value) };
+    each_field(pairs, |base, head, file, base_file| {
+        if base.parent_message().is_map_entry() && head.parent_message().is_map_entry() {
+            return;
+        }
+        if !textual(base) || !textual(head) {
+            return;
+        }
+        let (b, h) = (cpp_string_type(base, base_file), cpp_string_type(head, file));
+        // STRING_PIECE → STRING is what the option's deprecation asks for.
+        if b == h || (b.1 && h == (3, false)) {
+            return;
+        }
+        let message =
+            format!("{} changed C++ string type from {:?} to {:?}.", field_description(head), name(b), name(h));
+        let paths = vec![
+            sub(head.path(), &[8, 1]),
+            field_feature_path(head.path(), Feature::CppStringType),
+            head.path().to_vec(),
+        ];
+        out.report(at_any(file, paths), Some(base_file), message);
     });
 }

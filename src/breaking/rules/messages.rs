@@ -3,8 +3,10 @@
 
 use prost_reflect::MessageDescriptor;
 
+use super::fields::is_required;
 use super::support::{MESSAGE_MAX, MESSAGE_SET_MAX, check_ranges, deleted_at, field_description, nested_message_paths};
-use crate::breaking::rule::{Findings, at, sub};
+use crate::breaking::features::{Feature, message_feature, message_feature_path, value_name};
+use crate::breaking::rule::{Findings, at, at_any, sub};
 use crate::breaking::{Pairs, file_extensions, file_messages, nested_name};
 use crate::breaking_rule;
 
@@ -152,14 +154,14 @@ breaking_rule! {
 }
 
 fn message_same_required_fields(pairs: &Pairs<'_>, out: &mut Findings) {
-    let required = |m: &MessageDescriptor| -> Vec<u32> {
-        m.fields().filter(|f| f.cardinality() == prost_reflect::Cardinality::Required).map(|f| f.number()).collect()
+    let required = |m: &MessageDescriptor, syntax| -> Vec<u32> {
+        m.fields().filter(|f| is_required(f, syntax)).map(|f| f.number()).collect()
     };
     const TAIL: &str = "Required fields must always be sent, so if one side does not know about the required field, this will result in a breakage.";
     for (base, head) in &pairs.messages {
-        let (b, h) = (required(base), required(head));
         let file = pairs.head_file(&head.parent_file());
         let base_file = pairs.base_file(&base.parent_file());
+        let (b, h) = (required(base, base_file.syntax), required(head, file.syntax));
         for n in b.iter().filter(|n| !h.contains(n)) {
             let message = format!("Message {:?} had required field \"{n}\" deleted. {TAIL}", base.name());
             out.report(at(file, head.path()), Some(base_file), message);
@@ -198,6 +200,73 @@ fn reserved_message_no_delete(pairs: &Pairs<'_>, out: &mut Findings) {
                     format!("Previously present reserved name {name:?} on message {:?} was deleted.", head.name());
                 out.report(at(file, head.path()), Some(base_file), message);
             }
+        }
+    }
+}
+
+breaking_rule! {
+    /// Extension ranges are not deleted from a message.
+    pub static EXTENSION_MESSAGE_NO_DELETE = "EXTENSION_MESSAGE_NO_DELETE", [CSR, FILE, PACKAGE] => extension_message_no_delete;
+}
+
+fn extension_message_no_delete(pairs: &Pairs<'_>, out: &mut Findings) {
+    let ranges = |m: &MessageDescriptor| -> Vec<(i64, i64)> {
+        m.extension_ranges().map(|r| (i64::from(r.start), i64::from(r.end) - 1)).collect()
+    };
+    for (base, head) in &pairs.messages {
+        let file = pairs.head_file(&head.parent_file());
+        let base_file = pairs.base_file(&base.parent_file());
+        check_ranges("extension", "message", head.name(), message_max(head), &ranges(base), &ranges(head), |m| {
+            out.report(at(file, head.path()), Some(base_file), m)
+        });
+    }
+}
+
+breaking_rule! {
+    /// Messages that supported JSON (`features.json_format = ALLOW`, proto3 and
+    /// editions by default) keep supporting it.
+    pub static MESSAGE_SAME_JSON_FORMAT = "MESSAGE_SAME_JSON_FORMAT", [CSR, FILE, PACKAGE, WIRE_JSON] => message_same_json_format;
+}
+
+fn message_same_json_format(pairs: &Pairs<'_>, out: &mut Findings) {
+    const ALLOW: i32 = 1;
+    for (base, head) in &pairs.messages {
+        let file = pairs.head_file(&head.parent_file());
+        let base_file = pairs.base_file(&base.parent_file());
+        let b = message_feature(base, base_file.syntax, Feature::JsonFormat);
+        let h = message_feature(head, file.syntax, Feature::JsonFormat);
+        if b == ALLOW && h != ALLOW {
+            let message = format!(
+                "Message {:?} JSON format support changed from {} to {}.",
+                head.name(),
+                value_name(Feature::JsonFormat, b),
+                value_name(Feature::JsonFormat, h)
+            );
+            let paths = vec![message_feature_path(head.path(), Feature::JsonFormat), head.path().to_vec()];
+            out.report(at_any(file, paths), Some(base_file), message);
+        }
+    }
+}
+
+breaking_rule! {
+    /// Messages keep their `message_set_wire_format` option.
+    ///
+    /// Deprecated by buf and in no category (enable it by ID); buf 1.75.0 fails when
+    /// it is enabled and rejects message sets altogether, so idl's findings have no
+    /// buf counterpart.
+    pub static MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT = "MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT", [] => message_same_message_set_wire_format;
+}
+
+fn message_same_message_set_wire_format(pairs: &Pairs<'_>, out: &mut Findings) {
+    let flag =
+        |m: &MessageDescriptor| m.descriptor_proto().options.as_ref().is_some_and(|o| o.message_set_wire_format());
+    for (base, head) in &pairs.messages {
+        let (b, h) = (flag(base), flag(head));
+        if b != h {
+            let message = format!("Message option \"message_set_wire_format\" changed from \"{b}\" to \"{h}\".");
+            let file = pairs.head_file(&head.parent_file());
+            let paths = vec![sub(head.path(), &[7, 1]), head.path().to_vec()];
+            out.report(at_any(file, paths), Some(pairs.base_file(&base.parent_file())), message);
         }
     }
 }

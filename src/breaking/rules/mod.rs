@@ -1,6 +1,7 @@
 //! The breaking rules, one static per rule (declared with [`breaking_rule!`]),
 //! grouped by the element they compare; [`RULES`] is the registry, sorted by ID.
 
+mod api;
 mod enums;
 mod errors;
 mod fields;
@@ -14,7 +15,17 @@ use super::rule::BreakingRule;
 
 /// Every rule, sorted by ID.
 pub static RULES: &[&BreakingRule] = &[
+    &api::API_FIELD_BEHAVIOR_IMMUTABLE_ADDED,
+    &api::API_FIELD_BEHAVIOR_OUTPUT_ONLY_REMOVED,
+    &api::API_FIELD_BEHAVIOR_REQUIRED_ADDED,
+    &api::API_HTTP_NO_DELETE,
+    &api::API_HTTP_SAME_BODY,
+    &api::API_HTTP_SAME_PATH,
+    &api::API_HTTP_SAME_RESPONSE_BODY,
+    &api::API_HTTP_SAME_VERB,
+    &api::API_RPC_IDEMPOTENCY_WEAKENED,
     &enums::ENUM_NO_DELETE,
+    &enums::ENUM_SAME_JSON_FORMAT,
     &enums::ENUM_SAME_TYPE,
     &enums::ENUM_VALUE_NO_DELETE,
     &enums::ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED,
@@ -25,11 +36,14 @@ pub static RULES: &[&BreakingRule] = &[
     &errors::ERRORS_SAME_GRPC_CODE,
     &errors::ERRORS_SAME_HTTP_STATUS,
     &errors::ERRORS_SAME_REASON,
+    &messages::EXTENSION_MESSAGE_NO_DELETE,
     &messages::EXTENSION_NO_DELETE,
     &messages::FIELD_NO_DELETE,
     &messages::FIELD_NO_DELETE_UNLESS_NAME_RESERVED,
     &messages::FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED,
     &fields::FIELD_SAME_CARDINALITY,
+    &fields::FIELD_SAME_CPP_STRING_TYPE,
+    &fields::FIELD_SAME_DEFAULT,
     &fields::FIELD_SAME_JAVA_UTF8_VALIDATION,
     &fields::FIELD_SAME_JSON_NAME,
     &fields::FIELD_SAME_JSTYPE,
@@ -62,6 +76,8 @@ pub static RULES: &[&BreakingRule] = &[
     &files::FILE_SAME_SYNTAX,
     &messages::MESSAGE_NO_DELETE,
     &messages::MESSAGE_NO_REMOVE_STANDARD_DESCRIPTOR_ACCESSOR,
+    &messages::MESSAGE_SAME_JSON_FORMAT,
+    &messages::MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT,
     &messages::MESSAGE_SAME_REQUIRED_FIELDS,
     &messages::ONEOF_NO_DELETE,
     &packages::PACKAGE_ENUM_NO_DELETE,

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use prost_reflect::{FieldDescriptor, Kind};
 
+use crate::breaking::features::{Feature, field_feature};
 use crate::breaking::rule::{At, at};
 use crate::breaking::{SideFile, file_messages, nested_name};
+use crate::compile::Syntax;
 
 /// `Field "3" with name "email" on message "User"` (buf's field description).
 pub fn field_description(field: &FieldDescriptor) -> String {
@@ -19,9 +21,16 @@ pub fn field_description_with_name(field: &FieldDescriptor, name: &str) -> Strin
     format!("Field \"{}\"{name} on message {:?}", field.number(), field.parent_message().name())
 }
 
-/// The protoreflect kind name of a field (`group` for group-encoded messages).
-pub fn kind_name(field: &FieldDescriptor) -> &'static str {
+/// The protoreflect kind name of a field (`group` for group-encoded messages,
+/// proto2 groups and editions `message_encoding = DELIMITED` alike).
+pub fn kind_name(field: &FieldDescriptor, syntax: Syntax) -> &'static str {
     if field.is_group() {
+        return "group";
+    }
+    if matches!(syntax, Syntax::Editions(_))
+        && matches!(field.kind(), Kind::Message(ref m) if !m.is_map_entry())
+        && field_feature(field, syntax, Feature::MessageEncoding) == 2
+    {
         return "group";
     }
     match field.kind() {
@@ -42,6 +51,15 @@ pub fn kind_name(field: &FieldDescriptor) -> &'static str {
         Kind::Bytes => "bytes",
         Kind::Message(_) => "message",
         Kind::Enum(_) => "enum",
+    }
+}
+
+/// The kind as buf prints it in a type change: a delimited message outside proto2
+/// is not called a group.
+pub fn kind_display(field: &FieldDescriptor, syntax: Syntax) -> &'static str {
+    match kind_name(field, syntax) {
+        "group" if syntax != Syntax::Proto2 => "message (delimited encoding)",
+        kind => kind,
     }
 }
 

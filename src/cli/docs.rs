@@ -1,0 +1,92 @@
+//! `idl docs`: compile the workspace, build the documentation model once, and
+//! write it as a static site, a Markdown tree or JSON.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::args::{DocsArgs, DocsFormat, DocsOrder};
+use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_workspace};
+use crate::config::CONFIG_RULE;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::docs::{self, model};
+use crate::errors::{ErrorsConfig, extract};
+use crate::source::Sources;
+
+pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
+    if args.output.is_none() && args.format != DocsFormat::Json {
+        let format = if args.format == DocsFormat::Html { "html" } else { "markdown" };
+        let message = format!("--format {format} writes a directory: name it with -o DIR");
+        reporter.report(args.error_format, vec![Diagnostic::error(CONFIG_RULE, message)], &Sources::default(), false);
+        return EXIT_ERROR;
+    }
+    let workspace = match discover_workspace(reporter, args.error_format, config, &args.paths) {
+        Ok(workspace) => workspace,
+        Err(code) => return code,
+    };
+    let (errors_config, config_diags) = ErrorsConfig::parse(&workspace.config.errors, workspace.config_file.as_ref());
+    let mut sources = Sources::default();
+    for file in workspace.config_file.iter() {
+        sources.insert(file.clone());
+    }
+    if !config_diags.is_empty() {
+        reporter.report(args.error_format, config_diags, &sources, false);
+        return EXIT_ERROR;
+    }
+
+    let compilation = super::compile_until_exit(&workspace);
+    for file in compilation.files.iter().map(|f| &f.source) {
+        sources.insert(file.clone());
+    }
+    let mut diags = workspace.warnings;
+    diags.extend(std::mem::take(&mut compilation.diagnostics));
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        reporter.report(args.error_format, diags, &sources, false);
+        return EXIT_ERROR;
+    }
+
+    let order = match args.order {
+        DocsOrder::Declaration => model::Order::Declaration,
+        DocsOrder::Alphabetical => model::Order::Alphabetical,
+    };
+    let error_rows = extract::extract(compilation, &errors_config).rows;
+    let model = model::build(compilation, error_rows, order);
+    let written = match (args.format, args.output.as_deref()) {
+        (DocsFormat::Json, None) => write_stdout(docs::json(&model).as_bytes()).map(|()| None),
+        (DocsFormat::Json, Some(dir)) => std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(dir.join("docs.json"), docs::json(&model)))
+            .map(|()| Some(format!("{}", dir.join("docs.json").display()))),
+        (DocsFormat::Html, Some(dir)) => {
+            docs::write_html(&model, dir).map(|w| Some(format!("{} pages in {}", w.pages, dir.display())))
+        }
+        (DocsFormat::Markdown, Some(dir)) => {
+            docs::write_markdown(&model, dir).map(|w| Some(format!("{} pages in {}", w.pages, dir.display())))
+        }
+        (_, None) => unreachable!("checked above: only json writes to stdout"),
+    };
+    let code = match written {
+        Ok(summary) => {
+            if let Some(summary) = summary
+                && !reporter.quiet
+            {
+                let _ = writeln!(io::stderr(), "idl docs: wrote {summary}");
+            }
+            EXIT_CLEAN
+        }
+        Err(error) => {
+            let shown = args.output.as_deref().map_or("stdout".into(), |p| p.display().to_string());
+            diags.push(Diagnostic::error(IO_RULE, format!("cannot write {shown}: {error}")));
+            EXIT_ERROR
+        }
+    };
+    reporter.report(args.error_format, diags, &sources, false);
+    code
+}
+
+/// The JSON model on stdout; a reader that went away early is not an error.
+fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

@@ -1,0 +1,290 @@
+//! Comments as Markdown: rendered to HTML for the site, rewritten for the
+//! Markdown tree. In both, raw HTML shows as text (a comment cannot inject
+//! markup or script), AIP-192 references (`[Text][full.name]`) and bare full
+//! names of documented elements become links, and links with a script scheme
+//! lose their target.
+
+use std::ops::Range;
+
+use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::links::Links;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Comment headings sit below the element's own heading (an `h3`/`h4`).
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 | HeadingLevel::H3 | HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// Links written in comments keep their target only when it is a web or mail
+/// address: a relative link was written for some other site (a comment is read
+/// out of context here), and any other scheme may run script.
+fn external_url(url: &str) -> bool {
+    let lower = url.trim_start().get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+}
+
+/// The element a `#full.name` link means, when it is documented.
+fn fragment_target(url: &str, links: &Links, package: &str) -> Option<String> {
+    links.resolve(url.strip_prefix('#')?, package)
+}
+
+/// Links idl resolved itself (references to documented elements).
+fn resolved_by_idl(link_type: LinkType) -> bool {
+    matches!(link_type, LinkType::ReferenceUnknown | LinkType::CollapsedUnknown | LinkType::ShortcutUnknown)
+}
+
+/// Where the words of a text that are full names of documented elements are:
+/// byte range and the full name. A name has at least one dot, so ordinary words
+/// never link.
+fn name_spans(text: &str, links: &Links, package: &str) -> Vec<(Range<usize>, String)> {
+    let mut spans = Vec::new();
+    let bytes = text.as_bytes();
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_name_byte(bytes[i]) || (i > 0 && is_name_byte(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_name_byte(bytes[i]) {
+            i += 1;
+        }
+        // A sentence may end right after a name.
+        let end = start + text[start..i].trim_end_matches('.').len();
+        let word = &text[start..end];
+        let first = word.trim_start_matches('.').as_bytes().first().copied();
+        if word.contains('.')
+            && first.is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && let Some(full_name) = links.resolve(word, package)
+        {
+            spans.push((start..end, full_name));
+        }
+    }
+    spans
+}
+
+/// The comment as an HTML fragment; hrefs end in `.html`.
+pub fn to_html(markdown: &str, links: &Links, package: &str) -> String {
+    if markdown.is_empty() {
+        return String::new();
+    }
+    let mut callback = |link: BrokenLink<'_>| {
+        let full_name = links.resolve(&link.reference, package)?;
+        let href = links.href(&full_name, "html")?;
+        Some((CowStr::from(href), CowStr::from(full_name)))
+    };
+    let parser = Parser::new_with_broken_link_callback(markdown, options(), Some(&mut callback));
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut in_link = 0usize;
+    let mut in_code_block = false;
+    // Links dropped for their scheme: their end tags must go too.
+    let mut dropped_links: Vec<bool> = Vec::new();
+    let mut dropped_images = 0usize;
+    for event in parser {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => events.push(Event::Text(html)),
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                events.push(Event::Start(Tag::Heading { level: demote(level), id, classes, attrs }))
+            }
+            Event::End(TagEnd::Heading(level)) => events.push(Event::End(TagEnd::Heading(demote(level)))),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                // `[Text](#full.name)` means the element, wherever it is documented.
+                let element = fragment_target(&dest_url, links, package).and_then(|name| links.href(&name, "html"));
+                let keep = element.is_some() || resolved_by_idl(link_type) || external_url(&dest_url);
+                let dest_url = element.map_or(dest_url, CowStr::from);
+                dropped_links.push(!keep);
+                in_link += 1;
+                if keep {
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                in_link -= 1;
+                if dropped_links.pop() != Some(true) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            // An image without a web address shows its alt text.
+            Event::Start(Tag::Image { dest_url, .. }) if !external_url(&dest_url) => dropped_images += 1,
+            Event::End(TagEnd::Image) if dropped_images > 0 => dropped_images -= 1,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                events.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Text(text) if in_link == 0 && !in_code_block => {
+                let spans = name_spans(&text, links, package);
+                let mut last = 0;
+                for (range, full_name) in spans {
+                    let Some(href) = links.href(&full_name, "html") else { continue };
+                    if range.start > last {
+                        events.push(Event::Text(CowStr::from(text[last..range.start].to_string())));
+                    }
+                    events.extend(link_events(href, Event::Text(CowStr::from(text[range.clone()].to_string()))));
+                    last = range.end;
+                }
+                if last == 0 {
+                    events.push(Event::Text(text));
+                } else if last < text.len() {
+                    events.push(Event::Text(CowStr::from(text[last..].to_string())));
+                }
+            }
+            Event::Code(code) if in_link == 0 => {
+                match links.resolve(&code, package).and_then(|name| links.href(&name, "html")) {
+                    Some(href) if code.contains('.') || links.target(&code).is_some() => {
+                        events.extend(link_events(href, Event::Code(code)))
+                    }
+                    _ => events.push(Event::Code(code)),
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+fn link_events(href: String, inner: Event<'_>) -> [Event<'_>; 3] {
+    [
+        Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::from(href),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }),
+        inner,
+        Event::End(TagEnd::Link),
+    ]
+}
+
+/// The comment as Markdown for the Markdown tree: the source with references and
+/// full names turned into relative `.md` links and raw HTML escaped.
+pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
+    if markdown.is_empty() {
+        return String::new();
+    }
+    let mut callback = |link: BrokenLink<'_>| {
+        let full_name = links.resolve(&link.reference, package)?;
+        let href = links.href(&full_name, "md")?;
+        Some((CowStr::from(href), CowStr::from(full_name)))
+    };
+    let parser = Parser::new_with_broken_link_callback(markdown, options(), Some(&mut callback));
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    // An open resolved reference: its whole range, href, and its text's range.
+    let mut open_reference: Option<(Range<usize>, String, Option<Range<usize>>)> = None;
+    let mut in_link = 0usize;
+    let mut in_code_block = false;
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => edits.push((range.clone(), escape_html(&markdown[range]))),
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                in_link += 1;
+                let fragment_href = fragment_target(&dest_url, links, package).and_then(|name| links.href(&name, "md"));
+                if in_link == 1
+                    && let Some(href) = fragment_href
+                {
+                    open_reference = Some((range, href, None));
+                } else if resolved_by_idl(link_type) && in_link == 1 {
+                    open_reference = Some((range, dest_url.to_string(), None));
+                } else if !external_url(&dest_url) {
+                    // Keep the text, drop the target.
+                    edits.push((range.clone(), escape_brackets(&markdown[range])));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                in_link -= 1;
+                if in_link == 0
+                    && let Some((whole, href, text)) = open_reference.take()
+                {
+                    let text = text.map_or("", |t| &markdown[t]);
+                    edits.push((whole, format!("[{}]({href})", text.replace('<', "&lt;").replace('>', "&gt;"))));
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if !external_url(&dest_url) => {
+                edits.push((range.clone(), escape_brackets(&markdown[range])));
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ if in_link > 0 => {
+                if let Some((_, _, text)) = &mut open_reference {
+                    *text = Some(match text.take() {
+                        Some(t) => t.start.min(range.start)..t.end.max(range.end),
+                        None => range,
+                    });
+                }
+            }
+            Event::Text(text) if !in_code_block && markdown.get(range.clone()) == Some(&*text) => {
+                for (span, full_name) in name_spans(&text, links, package) {
+                    if let Some(href) = links.href(&full_name, "md") {
+                        let absolute = range.start + span.start..range.start + span.end;
+                        edits.push((absolute, format!("[{}]({href})", &text[span])));
+                    }
+                }
+            }
+            Event::Code(code) => {
+                let source = &markdown[range.clone()];
+                if source.trim_matches('`') == &*code
+                    && code.contains('.')
+                    && let Some(href) = links.resolve(&code, package).and_then(|name| links.href(&name, "md"))
+                {
+                    edits.push((range, format!("[{source}]({href})")));
+                }
+            }
+            _ => {}
+        }
+    }
+    apply_edits(markdown, edits)
+}
+
+/// Applies non-overlapping edits; an edit inside an earlier one is skipped.
+fn apply_edits(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
+    edits.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+    let mut out = String::with_capacity(text.len() + edits.len() * 32);
+    let mut last = 0;
+    for (range, replacement) in edits {
+        if range.start < last {
+            continue;
+        }
+        out.push_str(&text[last..range.start]);
+        out.push_str(&replacement);
+        last = range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn escape_brackets(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]").replace('(', "\\(").replace(')', "\\)")
+}
+
+/// The first sentence of a comment's first paragraph, as plain text (for
+/// summaries in tables).
+pub fn summary(markdown: &str) -> String {
+    let first_paragraph = markdown.split("\n\n").next().unwrap_or("");
+    let mut text = String::new();
+    for event in Parser::new_ext(first_paragraph, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    text[..end].trim().to_string()
+}

@@ -1,0 +1,155 @@
+//! `idl docs`: API documentation from the compiled workspace. One model
+//! ([`model::DocModel`], built once) and three renderers: a static HTML site, a
+//! Markdown tree, and the model itself as JSON.
+
+pub mod comment;
+mod errors_table;
+pub mod html;
+pub mod links;
+pub mod markdown;
+pub mod model;
+
+use std::io;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+pub use errors_table::error_table_fragments;
+use links::{Links, page_stem};
+use model::DocModel;
+
+/// What a renderer wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Pages: the index and one per package.
+    pub pages: usize,
+    /// Every file, pages included.
+    pub files: usize,
+}
+
+/// The model as pretty JSON.
+pub fn json(model: &DocModel) -> String {
+    let mut text = serde_json::to_string_pretty(model).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Writes the static site into `dir` (created if missing): pages are rendered and
+/// written in parallel, one package at a time, so the whole site is never in memory.
+pub fn write_html(model: &DocModel, dir: &Path) -> io::Result<Written> {
+    std::fs::create_dir_all(dir)?;
+    let links = Links::new(model);
+    model.packages.par_iter().try_for_each(|package| {
+        let errors = (!package.errors.is_empty()).then(|| error_table_fragments(&package.errors).0);
+        let page = html::package_page(package, &links, errors.as_deref());
+        std::fs::write(dir.join(format!("{}.html", page_stem(&package.name))), page)
+    })?;
+    std::fs::write(dir.join("index.html"), html::index_page(model))?;
+    std::fs::write(dir.join("search-index.js"), html::search_index(model))?;
+    for (name, content) in html::assets() {
+        std::fs::write(dir.join(name), content)?;
+    }
+    let pages = model.packages.len() + 1;
+    Ok(Written { pages, files: pages + 1 + html::assets().len() })
+}
+
+/// Writes the Markdown tree into `dir` (created if missing): `README.md` and one
+/// page per package.
+pub fn write_markdown(model: &DocModel, dir: &Path) -> io::Result<Written> {
+    std::fs::create_dir_all(dir)?;
+    let links = Links::new(model);
+    model.packages.par_iter().try_for_each(|package| {
+        let errors = (!package.errors.is_empty()).then(|| error_table_fragments(&package.errors).1);
+        let page = markdown::package_page(package, &links, errors.as_deref());
+        std::fs::write(dir.join(format!("{}.md", page_stem(&package.name))), page)
+    })?;
+    std::fs::write(dir.join("README.md"), markdown::index_page(model))?;
+    let pages = model.packages.len() + 1;
+    Ok(Written { pages, files: pages })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::comment::{summary, to_html, to_markdown};
+    use super::links::Links;
+    use super::model::{self, DocModel};
+
+    /// The model of `testdata/docs`.
+    fn fixture_model() -> DocModel {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/docs");
+        let workspace = crate::workspace::discover(&root, None, &[]).expect("fixture workspace");
+        let compilation = crate::compile::compile(&workspace);
+        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        model::build(&compilation, Vec::new(), model::Order::Declaration)
+    }
+
+    #[test]
+    fn comments_render_safely_and_link_names() {
+        let model = fixture_model();
+        let links = Links::new(&model);
+        let package = "acme.library.v1";
+        let html = to_html(
+            "See [the shelf][Shelf], acme.common.v1.Money and `Book.Loan`.\n\nText <script>x()</script> [a](javascript:x()) [b](/rel) ![i](/i.png) [c](https://example.com) [d](#Book)",
+            &links,
+            package,
+        );
+        assert_eq!(
+            html,
+            "<p>See <a href=\"acme.library.v1.html#Shelf\" title=\"acme.library.v1.Shelf\">the shelf</a>, \
+             <a href=\"acme.common.v1.html#Money\">acme.common.v1.Money</a> and \
+             <a href=\"acme.library.v1.html#Book.Loan\"><code>Book.Loan</code></a>.</p>\n\
+             <p>Text &lt;script&gt;x()&lt;/script&gt; a b i <a href=\"https://example.com\">c</a> <a href=\"acme.library.v1.html#Book\">d</a></p>\n"
+        );
+        // Words that are not documented names, and names at a sentence's end.
+        let html = to_html("Use e.g. v1.2 or acme.common.v1.Currency.", &links, package);
+        assert_eq!(
+            html,
+            "<p>Use e.g. v1.2 or <a href=\"acme.common.v1.html#Currency\">acme.common.v1.Currency</a>.</p>\n"
+        );
+        // Headings in comments sit below the element's own.
+        assert_eq!(to_html("# Title", &links, package), "<h5>Title</h5>\n");
+
+        let markdown = to_markdown(
+            "See [the shelf][Shelf] and acme.common.v1.Money.\n\n<b>bold</b> [a](javascript:x()) ![i](/i.png) [d](#acme.library.v1.Book)",
+            &links,
+            package,
+        );
+        assert_eq!(
+            markdown,
+            "See [the shelf](acme.library.v1.md#Shelf) and [acme.common.v1.Money](acme.common.v1.md#Money).\n\n\
+             &lt;b&gt;bold&lt;/b&gt; \\[a\\]\\(javascript:x\\(\\)\\) !\\[i\\]\\(/i.png\\) [d](acme.library.v1.md#Book)"
+        );
+    }
+
+    #[test]
+    fn summaries_are_plain_first_sentences() {
+        assert_eq!(summary("The **library** API. More.\n\nDetails."), "The library API.");
+        assert_eq!(summary(""), "");
+    }
+
+    #[test]
+    fn model_reads_the_fixture() {
+        let model = fixture_model();
+        let names: Vec<&str> = model.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["acme.common.v1", "acme.legacy.v1", "acme.library.v1"]);
+        let legacy = &model.packages[1];
+        assert!(legacy.deprecated && legacy.messages[0].deprecated);
+        let job = &legacy.messages[0].fields;
+        assert_eq!((job[0].label, job[1].default.as_deref()), ("required", Some("3")));
+        let library = &model.packages[2];
+        let get_book = &library.services[0].methods[0];
+        assert_eq!(get_book.http.len(), 2);
+        assert_eq!(get_book.http[0].path_params[0].field.as_deref(), Some("acme.library.v1.GetBookRequest.name"));
+        assert_eq!(get_book.idempotency.as_deref(), Some("NO_SIDE_EFFECTS"));
+        let book = library.messages.iter().find(|m| m.name == "Book").unwrap();
+        let pages = book.fields.iter().find(|f| f.name == "pages").unwrap();
+        assert_eq!(pages.constraints, ["int32 { gt: 0 }"]);
+        let loan = book.fields.iter().find(|f| f.name == "loan").unwrap();
+        assert_eq!((loan.oneof.as_deref(), loan.ty.name.as_str()), (Some("location"), "acme.library.v1.Book.Loan"));
+        let upload = &library.services[0].methods[3];
+        assert!(upload.deprecated && upload.client_streaming && !upload.server_streaming);
+        assert_eq!(upload.description, "Uploads books in bulk.");
+    }
+}
