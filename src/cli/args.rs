@@ -239,7 +239,7 @@ pub struct ErrorsArgs {
     /// Start the CSV with a UTF-8 byte order mark (spreadsheet apps then show CJK text).
     #[arg(long)]
     pub bom: bool,
-    /// Add an [errors] section to idl.toml describing the conventions found.
+    /// Write idl/errors.proto (idl's options: business code, domain, metadata keys) into the first root.
     #[arg(long)]
     pub init: bool,
     /// How to report compile errors and error-table findings (on stderr).

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use crate::compile::{Compilation, CompiledFile};
 use crate::config::{CONFIG_RULE, LintConfig};
 use crate::diagnostic::{Diagnostic, Severity, Span, sort_and_dedup};
+use crate::errors::lint::ErrorsLint;
 use crate::source::SourceFile;
 
 pub use rule::{Context, Finding, OptionDefault, OptionValue, Rule, RuleMeta, RuleOptions};
@@ -65,10 +66,32 @@ pub fn lint_with_paths(
     for (span, message) in ignore_errors {
         diagnostics.push(config_error(config_file, span, message));
     }
-    diagnostics.extend(run_with_ignores(compilation, &selected, &path_ignores, relative_paths));
+    let errors = errors_lint(config, config_file, &selected, &mut diagnostics);
+    diagnostics.extend(run_with_ignores(compilation, &selected, &path_ignores, relative_paths, &errors));
     sort_and_dedup(&mut diagnostics);
     diagnostics
 }
+
+/// The `[errors]` config for the `ERRORS_*` rules; its problems are CONFIG errors
+/// when one of those rules runs.
+fn errors_lint(
+    config: &LintConfig,
+    config_file: Option<&SourceFile>,
+    selected: &[SelectedRule],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ErrorsLint {
+    if !selected.iter().any(|rule| rule.id().starts_with(ERRORS_PREFIX)) {
+        return ErrorsLint::default();
+    }
+    let (errors_config, problems) = crate::errors::ErrorsConfig::parse(&config.errors, config_file);
+    diagnostics.extend(problems);
+    ErrorsLint::new(errors_config)
+}
+
+/// The error-table rules' IDs start with this; `[errors]` in idl.toml enables their group.
+const ERRORS_PREFIX: &str = "ERRORS_";
+/// The group of every error-table rule.
+const ERRORS_GROUP: &str = "ERRORS";
 
 /// A CONFIG error, located in `config_file` when given.
 fn config_error(config_file: Option<&SourceFile>, span: Range<usize>, message: String) -> Diagnostic {
@@ -116,6 +139,13 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
                 );
             }
         }
+    }
+    // Configuring `[errors]` turns the error-table checks on, unless `use` picks the rules.
+    if !config.errors.is_empty()
+        && config.r#use.is_empty()
+        && let Some(group) = presets::groups().get(ERRORS_GROUP)
+    {
+        enabled.extend(registered(&group.rules));
     }
     for (entries, adding) in [(&config.r#use, true), (&config.except, false)] {
         for entry in entries {
@@ -236,7 +266,8 @@ fn registered(ids: &[String]) -> impl Iterator<Item = &'static str> + '_ {
 /// Runs the selected rules over the target files of `compilation`, with comment
 /// ignores applied (and unused ones reported) but no config path ignores.
 pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnostic> {
-    run_with_ignores(compilation, selected, &ignore::PathIgnores::default(), &HashMap::new())
+    let errors = ErrorsLint::default();
+    run_with_ignores(compilation, selected, &ignore::PathIgnores::default(), &HashMap::new(), &errors)
 }
 
 /// A target file and its ignore directives, each with whether it suppressed a finding.
@@ -247,10 +278,11 @@ fn run_with_ignores(
     selected: &[SelectedRule],
     path_ignores: &ignore::PathIgnores,
     relative_paths: &HashMap<String, String>,
+    errors: &ErrorsLint,
 ) -> Vec<Diagnostic> {
     let targets: Vec<&CompiledFile> = compilation.targets().collect();
     let mut findings: Vec<Finding> =
-        targets.par_iter().flat_map_iter(|file| walk_file(compilation, file, selected)).collect();
+        targets.par_iter().flat_map_iter(|file| walk_file(compilation, file, selected, errors)).collect();
 
     let mut by_package: BTreeMap<String, Vec<&CompiledFile>> = BTreeMap::new();
     for file in &targets {
@@ -259,7 +291,7 @@ fn run_with_ignores(
         }
     }
     for selected_rule in selected {
-        let mut cx = context(compilation, None, selected_rule, &mut findings);
+        let mut cx = context(compilation, None, selected_rule, errors, &mut findings);
         for (package, files) in &by_package {
             selected_rule.rule.check_package(&mut cx, package, files);
         }
@@ -328,6 +360,7 @@ fn context<'a>(
     compilation: &'a Compilation,
     file: Option<&'a CompiledFile>,
     selected: &'a SelectedRule,
+    errors: &'a ErrorsLint,
     findings: &'a mut Vec<Finding>,
 ) -> Context<'a> {
     Context {
@@ -336,16 +369,22 @@ fn context<'a>(
         rule: selected.rule.meta(),
         severity: selected.severity,
         options: &selected.options,
+        errors,
         findings,
     }
 }
 
 /// Walks one file's elements once, calling every selected rule's hooks.
-fn walk_file(compilation: &Compilation, file: &CompiledFile, selected: &[SelectedRule]) -> Vec<Finding> {
+fn walk_file(
+    compilation: &Compilation,
+    file: &CompiledFile,
+    selected: &[SelectedRule],
+    errors: &ErrorsLint,
+) -> Vec<Finding> {
     let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) else {
         return Vec::new();
     };
-    let mut walker = Walker { compilation, file, selected, findings: Vec::new() };
+    let mut walker = Walker { compilation, file, selected, errors, findings: Vec::new() };
     walker.walk(&descriptor);
     walker.findings
 }
@@ -354,13 +393,14 @@ struct Walker<'a> {
     compilation: &'a Compilation,
     file: &'a CompiledFile,
     selected: &'a [SelectedRule],
+    errors: &'a ErrorsLint,
     findings: Vec<Finding>,
 }
 
 impl Walker<'_> {
     fn each(&mut self, hook: impl Fn(&dyn Rule, &mut Context<'_>)) {
         for selected in self.selected {
-            let mut cx = context(self.compilation, Some(self.file), selected, &mut self.findings);
+            let mut cx = context(self.compilation, Some(self.file), selected, self.errors, &mut self.findings);
             hook(selected.rule, &mut cx);
         }
     }

@@ -152,6 +152,8 @@ pub struct Context<'a> {
     pub(crate) rule: &'static RuleMeta,
     pub(crate) severity: Severity,
     pub(crate) options: &'a RuleOptions,
+    /// `[errors]` and the shared error-table checks, for the `ERRORS_*` rules.
+    pub(crate) errors: &'a crate::errors::lint::ErrorsLint,
     pub(crate) findings: &'a mut Vec<Finding>,
 }
 
@@ -183,6 +185,11 @@ impl<'a> Context<'a> {
 
     pub fn rule_id(&self) -> &'static str {
         self.rule.id
+    }
+
+    /// The error-table checks of this run (the `ERRORS_*` rules report from them).
+    pub fn errors(&self) -> &'a crate::errors::lint::ErrorsLint {
+        self.errors
     }
 
     /// A string option's value (its default when the config does not set it).

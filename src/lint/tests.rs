@@ -566,6 +566,19 @@ fn doc_examples(doc: &str) -> (String, String) {
     (block[1..valid_at].join("\n"), block[valid_at + 1..].join("\n"))
 }
 
+/// A rule doc's ```toml block when it configures `[errors]` (the error-table
+/// rules' examples run with it).
+fn errors_config_example(doc: &str) -> Option<String> {
+    let block: Vec<&str> = doc
+        .lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .skip_while(|line| !line.starts_with("```toml"))
+        .skip(1)
+        .take_while(|line| !line.starts_with("```"))
+        .collect();
+    block.iter().any(|line| line.starts_with("[errors")).then(|| block.join("\n"))
+}
+
 /// Every rule doc's invalid example gives findings of that rule (exactly one per
 /// file it names, so exactly one for a single file), and its valid example none.
 /// Each runs with just that rule enabled, through the real compile step.
@@ -576,6 +589,11 @@ fn doc_examples_are_checked() {
         let (invalid, valid) = doc_examples(meta.doc);
         for (kind, section) in [("invalid", &invalid), ("valid", &valid)] {
             let dir = tempfile::tempdir().unwrap();
+            if let Some(errors) = errors_config_example(meta.doc) {
+                // The doc's `[errors]` block is the example's config.
+                let config = format!("{errors}\n[lint]\nuse = [\"{}\"]\n", meta.id);
+                std::fs::write(dir.path().join("idl.toml"), config).unwrap();
+            }
             for (name, text) in example_files(section) {
                 let path = dir.path().join(&name);
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();

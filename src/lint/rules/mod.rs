@@ -18,6 +18,19 @@ mod enum_pascal_case;
 mod enum_value_prefix;
 mod enum_value_upper_snake_case;
 mod enum_zero_value_suffix;
+mod errors_code_range;
+mod errors_duplicate_code;
+mod errors_duplicate_reason;
+mod errors_duplicate_value;
+mod errors_invalid_grpc_code;
+mod errors_metadata_key;
+mod errors_missing_code;
+mod errors_missing_comment;
+mod errors_missing_translation;
+mod errors_reason_format;
+mod errors_unknown_http_status;
+mod errors_unmapped_status;
+mod errors_zero_value;
 mod field_lower_snake_case;
 mod field_no_descriptor;
 mod field_no_json_name;
@@ -90,6 +103,19 @@ pub static RULES: &[&dyn Rule] = &[
     &enum_value_prefix::EnumValuePrefix,
     &enum_value_upper_snake_case::EnumValueUpperSnakeCase,
     &enum_zero_value_suffix::EnumZeroValueSuffix,
+    &errors_code_range::ErrorsCodeRange,
+    &errors_duplicate_code::ErrorsDuplicateCode,
+    &errors_duplicate_reason::ErrorsDuplicateReason,
+    &errors_duplicate_value::ErrorsDuplicateValue,
+    &errors_invalid_grpc_code::ErrorsInvalidGrpcCode,
+    &errors_metadata_key::ErrorsMetadataKey,
+    &errors_missing_code::ErrorsMissingCode,
+    &errors_missing_comment::ErrorsMissingComment,
+    &errors_missing_translation::ErrorsMissingTranslation,
+    &errors_reason_format::ErrorsReasonFormat,
+    &errors_unknown_http_status::ErrorsUnknownHttpStatus,
+    &errors_unmapped_status::ErrorsUnmappedStatus,
+    &errors_zero_value::ErrorsZeroValue,
     &field_lower_snake_case::FieldLowerSnakeCase,
     &field_not_required::FieldNotRequired,
     &field_no_descriptor::FieldNoDescriptor,
