@@ -85,12 +85,44 @@ struct ErrorsSection {
     reason_style: Option<ReasonStyleName>,
     /// HTTP/gRPC mapping profile, overriding the style's own.
     profile: Option<ProfileName>,
-    /// Locales whose translations (`@i18n.<locale>=`) every error must have.
+    /// Locales whose translations (`@i18n.<locale>=`) every error must have (and the
+    /// table's locale columns); unset, each enum's values must have the locales
+    /// its other values use.
     locales: Option<Vec<String>>,
-    /// Package → error domain; the package itself when absent.
+    /// Package → error domain; `(idl.errors.domain)` on an enum wins, and the
+    /// package itself is the default.
     domains: Option<BTreeMap<String, String>>,
-    /// `number`: the enum number is the business code; `none` (default): no business code.
+    /// Where business codes come from besides `(idl.errors.biz_code)`: `option`
+    /// (default: nowhere else), `number` (the enum number) or `scheme` (derived
+    /// from `[errors.code_scheme]`).
     business_code: Option<BusinessCodeName>,
+    /// The business-code range scheme ERRORS_CODE_RANGE checks codes against.
+    code_scheme: Option<CodeSchemeSection>,
+    /// The suffix of an error enum's zero value (default `_UNSPECIFIED`), or
+    /// `error`: value 0 may be a real error (as in Kratos' docs).
+    zero_value: Option<String>,
+}
+
+/// `[errors.code_scheme]`: a code is the project, the package's service code and
+/// the error (`PPPSSSEEE` with the default widths).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CodeSchemeSection {
+    /// The project's code, the leading digits; its codes must fit an int32.
+    #[schemars(range(min = 1))]
+    project: i64,
+    /// Package → service code.
+    services: Option<BTreeMap<String, i64>>,
+    /// Digits of the service segment, 1 to 6.
+    #[schemars(range(min = 1, max = 6), extend("default" = 3))]
+    service_digits: Option<u32>,
+    /// Digits of the error segment, 1 to 6.
+    #[schemars(range(min = 1, max = 6), extend("default" = 3))]
+    error_digits: Option<u32>,
+    /// `[first, last]` allowed error segments; default `[1, 10^error_digits - 1]`
+    /// (`000` reserved).
+    error_range: Option<[i64; 2]>,
 }
 
 #[derive(JsonSchema)]
@@ -114,8 +146,9 @@ enum ProfileName {
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]
 enum BusinessCodeName {
+    Option,
     Number,
-    None,
+    Scheme,
 }
 
 impl Default for Config {
@@ -162,6 +195,10 @@ pub struct LintConfig {
     /// Per-rule settings, by rule ID.
     #[schemars(with = "BTreeMap<String, RuleConfig>")]
     pub rules: BTreeMap<Spanned<String>, RuleConfig>,
+    /// A copy of the top-level `[errors]` table, for the `ERRORS_*` rules (set by
+    /// [`Config::parse`]; not a key of `[lint]`).
+    #[serde(skip)]
+    pub errors: toml::Table,
 }
 
 /// A severity, and the rule's own options (listed on its page under docs/rules/).
@@ -209,6 +246,10 @@ pub struct BreakingConfig {
     /// Skip packages whose last component is an alpha, beta or test version
     /// (`foo.v1beta1`, `foo.v1alpha`, `foo.v1test`), as buf does.
     pub ignore_unstable_packages: bool,
+    /// A copy of the top-level `[errors]` table, for the ERRORS category (set by
+    /// [`Config::parse`]; not a key of `[breaking]`).
+    #[serde(skip)]
+    pub errors: toml::Table,
 }
 
 impl Config {
@@ -224,8 +265,11 @@ impl Config {
         // Only the first syntax error: the parser's recovery makes the later ones noise.
         let document = DeTable::parse(&file.text)
             .map_err(|error| vec![config_error(file, error.span(), format!("invalid TOML: {}", error.message()))])?;
-        let config = Config::deserialize(toml::de::Deserializer::from(document))
+        let mut config = Config::deserialize(toml::de::Deserializer::from(document))
             .map_err(|error| vec![describe_schema_error(file, &error)])?;
+        // The error-table checks run under `idl lint` and `idl breaking` too.
+        config.lint.errors = config.errors.clone();
+        config.breaking.errors = config.errors.clone();
         config.exclude_matcher(Some(file))?;
         Ok(config)
     }

@@ -211,7 +211,8 @@ mod tests {
         let validator = jsonschema::validator_for(&schema).unwrap();
         let valid = "roots = [\"proto\"]\n[lint]\npreset = \"minimal\"\nignore_only = { COMMENTS = [\"a\"] }\n\
                      [lint.rules.SERVICE_SUFFIX]\nseverity = \"warn\"\nsuffix = \"API\"\n\
-                     [format]\nindent_width = 4\n[errors]\nprofile = \"ego\"\nbusiness_code = \"number\"\n";
+                     [format]\nindent_width = 4\n[errors]\nprofile = \"ego\"\nbusiness_code = \"scheme\"\nzero_value = \"error\"\n\
+                     [errors.code_scheme]\nproject = 101\nservices = { \"a.v1\" = 1 }\nerror_range = [0, 999]\n";
         let document: toml::Value = toml::from_str(valid).unwrap();
         let instance = serde_json::to_value(&document).unwrap();
         assert!(validator.is_valid(&instance), "{:?}", validator.iter_errors(&instance).next());
@@ -235,6 +236,10 @@ mod tests {
         let mut errors_keys: Vec<String> = crate::errors::config::KEYS.iter().map(|key| key.to_string()).collect();
         errors_keys.sort();
         assert_eq!(keys("ErrorsSection"), errors_keys);
+        let mut scheme_keys: Vec<String> =
+            crate::errors::config::SCHEME_KEYS.iter().map(|key| key.to_string()).collect();
+        scheme_keys.sort();
+        assert_eq!(keys("CodeSchemeSection"), scheme_keys);
         // The formatter names the keys it knows when given one it does not.
         let mut table = toml::Table::new();
         table.insert("no_such_key".into(), toml::Value::Integer(4));

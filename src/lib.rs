@@ -13,6 +13,7 @@ pub mod docs;
 pub mod errors;
 pub mod format;
 pub mod lint;
+pub mod lsp;
 pub mod migrate;
 pub mod report;
 pub mod source;

@@ -11,9 +11,6 @@ use tempfile::TempDir;
 const SUBCOMMANDS: [&str; 10] =
     ["build", "lint", "format", "breaking", "docs", "errors", "rules", "init", "lsp", "completions"];
 
-/// The commands whose flags exist but whose work does not yet.
-const NOT_YET_AVAILABLE: [&str; 1] = ["lsp"];
-
 fn idl(dir: &Path) -> Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("idl");
     cmd.current_dir(dir).env_remove("NO_COLOR").env_remove("RUST_BACKTRACE");
@@ -110,17 +107,6 @@ fn man_writes_a_roff_page() {
     let page = stdout(&output);
     assert!(page.contains(".TH idl 1"), "{page}");
     assert!(page.contains("breaking"), "{page}");
-}
-
-#[test]
-fn commands_not_yet_available_say_so_and_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
-    for command in NOT_YET_AVAILABLE {
-        let output = idl(dir.path()).arg(command).output().unwrap();
-        assert_eq!(output.status.code(), Some(2), "{command}");
-        assert_eq!(stderr(&output), format!("idl {command}: not yet available\n"));
-        assert!(output.stdout.is_empty(), "{command}");
-    }
 }
 
 #[test]
@@ -297,4 +283,30 @@ fn a_path_brings_its_own_config() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn format_stdin_filename_uses_the_config_of_path_and_names_it() {
+    let dir = workspace("roots = [\"proto\"]\n[format]\nindent_width = 4\n", &[("proto/demo/v1/a.proto", VALID_PROTO)]);
+    let path = "proto/demo/v1/new.proto";
+    let unformatted = "syntax = \"proto3\";\npackage demo.v1;\nmessage  A{string b=1;}\n";
+    let run = |args: &[&str], stdin: &str| idl(dir.path()).args(args).write_stdin(stdin).output().unwrap();
+
+    let output = run(&["format", "--stdin-filename", path], unformatted);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "syntax = \"proto3\";\npackage demo.v1;\nmessage A {\n    string b = 1;\n}\n");
+    assert!(!dir.path().join(path).exists(), "nothing is written");
+
+    let output = run(&["format", "--stdin-filename", path, "--check", "--format", "short"], unformatted);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), format!("{path}: [FORMAT] file is not formatted\n"));
+
+    let output = run(&["format", "--stdin-filename", path, "--format", "short"], "syntax = \"proto3\";\nmessage {\n");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with(&format!("{path}:2:9: [COMPILE]")), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+
+    // Not with PATHS or --write.
+    assert_eq!(run(&["format", "--stdin-filename", path, "proto"], unformatted).status.code(), Some(2));
+    assert_eq!(run(&["format", "--stdin-filename", path, "-w"], unformatted).status.code(), Some(2));
 }

@@ -139,6 +139,48 @@ fn only_the_files_asked_for_are_linted() {
     assert!(stderr.contains("bad.proto:3:22: [FIELD_LOWER_SNAKE_CASE]"), "{stderr}");
 }
 
+fn run_stdin(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let output = idl(dir).args(args).write_stdin(stdin).output().unwrap();
+    let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).unwrap();
+    (output.status.code().unwrap(), text(&output.stdout), text(&output.stderr))
+}
+
+#[test]
+fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
+    let config = "roots = [\"proto\"]\n[lint.ignore_only]\nMESSAGE_PASCAL_CASE = [\"proto/acme/user/v1/user.proto\"]\n";
+    let dir = workspace(Some(config), &[("proto/acme/user/v1/user.proto", CLEAN)]);
+    let user = "proto/acme/user/v1/user.proto";
+    // The buffer, not the clean file on disk, is linted; idl.toml's ignore_only
+    // applies through PATH; columns after CJK text count characters and UTF-16 units.
+    let buffer = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage user_info {\n  /* 名前😀 */ string firstName = 1;\n}\n";
+    let (code, stdout, stderr) = run_stdin(dir.path(), &["lint", "--stdin-filename", user, "--format", "json"], buffer);
+    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
+    let findings: Vec<serde_json::Value> = stderr.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(findings.len(), 1, "{stderr}");
+    let finding = &findings[0];
+    assert_eq!((finding["path"].as_str(), finding["rule"].as_str()), (Some(user), Some("FIELD_LOWER_SNAKE_CASE")));
+    assert_eq!(finding["start_line"], 6);
+    assert_eq!((finding["start_column"].as_u64(), finding["start_utf16"].as_u64()), (Some(20), Some(21)));
+    assert_eq!(fs::read_to_string(dir.path().join(user)).unwrap(), CLEAN);
+
+    // A file never saved: its imports come from disk; errors name PATH.
+    let new = "proto/acme/user/v1/new.proto";
+    let importing = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nimport \"acme/user/v1/user.proto\";\n\nmessage Account {\n  User user = 1;\n}\n";
+    let (code, _, stderr) = run_stdin(dir.path(), &["lint", "--stdin-filename", new], importing);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, _, stderr) = run_stdin(
+        dir.path(),
+        &["lint", "--stdin-filename", new, "--format", "short"],
+        &importing.replace("User user", "Usr user"),
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("proto/acme/user/v1/new.proto:8:3: [COMPILE]"), "{stderr}");
+
+    // Not with PATHS or a baseline.
+    assert_eq!(run_stdin(dir.path(), &["lint", "--stdin-filename", new, "proto"], importing).0, 2);
+    assert_eq!(run_stdin(dir.path(), &["lint", "--stdin-filename", new, "--write-baseline", "b.toml"], importing).0, 2);
+}
+
 #[test]
 fn warnings_fail_only_when_denied() {
     let config = "[lint]\n[lint.rules.FIELD_LOWER_SNAKE_CASE]\nseverity = \"warn\"\n[lint.rules.MESSAGE_PASCAL_CASE]\nseverity = \"info\"\n";
@@ -246,7 +288,7 @@ fn rules_lists_and_explains() {
     let row = table.lines().find(|line| line.starts_with("ENUM_PASCAL_CASE ")).unwrap();
     assert!(
         row.contains("error")
-            && row.contains("buf-standard,google,BASIC")
+            && row.contains("buf-standard,google,uber-v2,BASIC")
             && row.ends_with("Enum names are PascalCase."),
         "{row}"
     );
@@ -365,4 +407,104 @@ fn bad_rule_option_values_are_located_config_errors() {
         assert_eq!(code, 2, "{config}");
         assert_eq!(short_lines(&stderr), [expected], "{config}");
     }
+}
+
+/// An unused import (safe fix), unsorted imports (safe), a wrong go_package
+/// (unsafe: a rename) and a misnamed field (no fix).
+const FIXABLE: &str = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\noption go_package = \"wrong\";\n\n\
+import \"google/protobuf/timestamp.proto\";\nimport \"google/protobuf/empty.proto\";\nimport \"google/protobuf/duration.proto\";\n\n\
+message User {\n  google.protobuf.Timestamp create_time = 1;\n  google.protobuf.Duration ttl = 2;\n  string firstName = 3;\n}\n";
+
+const FIX_CONFIG: &str = "[lint]\nuse = [\"IMPORT_USED\", \"IMPORTS_SORTED\", \"FIELD_LOWER_SNAKE_CASE\", \"FILE_OPTION_VALUE\"]\n\
+[lint.rules.FILE_OPTION_VALUE]\noptions = [\"go_package\"]\n";
+
+#[test]
+fn fix_applies_safe_fixes_reports_what_is_left_and_converges() {
+    let dir = workspace(Some(FIX_CONFIG), &[("acme/user/v1/user.proto", FIXABLE)]);
+    let path = dir.path().join("acme/user/v1/user.proto");
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    let lines = short_lines(&stderr);
+    assert_eq!(
+        lines[0],
+        "idl lint --fix: applied 2 fixes in 1 files (IMPORTS_SORTED 1, IMPORT_USED 1); 1 more with --unsafe-fixes"
+    );
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(lines[1].contains("[FILE_OPTION_VALUE]") && lines[2].contains("[FIELD_LOWER_SNAKE_CASE]"), "{stderr}");
+    let fixed = fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains(
+            "import \"google/protobuf/duration.proto\";\nimport \"google/protobuf/timestamp.proto\";\n\nmessage"
+        ),
+        "{fixed}"
+    );
+    // Nothing safe is left: a second run changes nothing.
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("idl lint --fix: no fixes to apply; 1 more with --unsafe-fixes\n"), "{stderr}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), fixed);
+    // --unsafe-fixes renames too; the misnamed field stays a finding.
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--unsafe-fixes", "--format", "short"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("idl lint --fix: applied 1 fixes in 1 files (FILE_OPTION_VALUE 1)\n"), "{stderr}");
+    assert!(fs::read_to_string(&path).unwrap().contains("option go_package = \"userv1\";"));
+    // JSON output carries findings only.
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(stderr.lines().all(|line| line.starts_with('{')), "{stderr}");
+}
+
+#[test]
+fn fix_exit_code_is_0_when_everything_was_fixed() {
+    let config = "[lint]\nuse = [\"IMPORT_USED\"]\n";
+    let unused =
+        "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nimport \"google/protobuf/empty.proto\";\n\nmessage User {}\n";
+    let dir = workspace(Some(config), &[("acme/user/v1/user.proto", unused)]);
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("acme/user/v1/user.proto")).unwrap(),
+        "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage User {}\n"
+    );
+    let (code, _, stderr) = run(dir.path(), &["lint", "--unsafe-fixes"]);
+    assert_eq!(code, 2, "--unsafe-fixes needs --fix: {stderr}");
+}
+
+#[test]
+fn uber_v2_example_has_no_findings() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/uber-v2-example");
+    let (code, _, stderr) = run(&example, &["lint", "--format", "short"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, table, _) = run(&example, &["rules"]);
+    assert_eq!(code, 0);
+    let row = table.lines().find(|line| line.starts_with("IMPORTS_SORTED ")).unwrap();
+    assert!(row.contains(" yes ") && row.contains("uber-v2"), "{row}");
+}
+
+#[test]
+fn fix_inserts_only_options_that_rename_nothing() {
+    let config = "[lint]\nuse = [\"FILE_OPTION_VALUE\"]\n[lint.rules.FILE_OPTION_VALUE]\n\
+                  options = [\"csharp_namespace\", \"java_package\"]\n";
+    let bare = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage User {}\n";
+    let dir = workspace(Some(config), &[("acme/user/v1/user.proto", bare)]);
+    let path = dir.path().join("acme/user/v1/user.proto");
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "idl lint --fix: applied 1 fixes in 1 files (FILE_OPTION_VALUE 1); 1 more with --unsafe-fixes\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "syntax = \"proto3\";\n\npackage acme.user.v1;\n\noption csharp_namespace = \"Acme.User.V1\";\n\nmessage User {}\n"
+    );
+    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--unsafe-fixes"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("option csharp_namespace = \"Acme.User.V1\";\noption java_package = \"com.acme.user.v1\";\n")
+    );
 }

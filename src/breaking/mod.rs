@@ -9,6 +9,7 @@
 //! message, a deleted file), idl points at the element in the base instead.
 
 pub mod base;
+pub mod errors;
 pub mod features;
 pub mod git;
 pub mod rule;
@@ -106,6 +107,8 @@ pub struct Pairs<'a> {
     pub services: Vec<(ServiceDescriptor, ServiceDescriptor)>,
     /// Methods of paired services, by name.
     pub methods: Vec<(MethodDescriptor, MethodDescriptor)>,
+    /// Both sides' error tables, for the ERRORS rules.
+    pub errors: errors::ErrorTables,
 }
 
 impl<'a> Pairs<'a> {
@@ -137,7 +140,8 @@ impl<'a> Pairs<'a> {
                 }
             }
         }
-        Pairs { base, head, files, messages, fields, extensions, enums, services, methods }
+        let errors = errors::ErrorTables::default();
+        Pairs { base, head, files, messages, fields, extensions, enums, services, methods, errors }
     }
 
     /// The side file a base descriptor belongs to.
@@ -238,6 +242,10 @@ pub fn select_rules(
     let mut enabled: BTreeSet<&'static str> = BTreeSet::new();
     if config.r#use.is_empty() {
         enabled.extend(rules::RULES.iter().filter(|r| r.is_default()).map(|r| r.id));
+        // Configuring `[errors]` turns the ERRORS category on, unless `use` picks the rules.
+        if !config.errors.is_empty() {
+            enabled.extend(rules::RULES.iter().filter(|r| r.categories.contains(&"ERRORS")).map(|r| r.id));
+        }
     }
     for entry in &config.r#use {
         enabled.extend(resolve(entry, "use"));
@@ -263,10 +271,18 @@ pub fn check(
     config_file: Option<&SourceFile>,
 ) -> Vec<Diagnostic> {
     let (selected, mut diagnostics) = select_rules(config, config_file);
+    let errors_config = if selected.iter().any(|r| r.categories.contains(&"ERRORS")) {
+        let (errors_config, problems) = crate::errors::ErrorsConfig::parse(&config.errors, config_file);
+        diagnostics.extend(problems);
+        errors_config
+    } else {
+        crate::errors::ErrorsConfig::default()
+    };
     if !diagnostics.is_empty() {
         return diagnostics;
     }
-    let pairs = Pairs::new(base, head);
+    let mut pairs = Pairs::new(base, head);
+    pairs.errors = errors::ErrorTables::new(errors_config);
     let findings: Vec<rule::Finding> = {
         use rayon::prelude::*;
         selected

@@ -8,8 +8,9 @@ use super::{Pairs, SideFile};
 
 /// The categories, strictest first: a change that breaks WIRE breaks every one.
 /// CSR is buf's Confluent Schema Registry set; API (idl's own, off by default) is
-/// for changes that break API clients without touching the encoding.
-pub const CATEGORIES: [&str; 6] = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR", "API"];
+/// for changes that break API clients without touching the encoding; ERRORS
+/// (idl's own, off by default) for error values' reasons and codes.
+pub const CATEGORIES: [&str; 7] = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR", "API", "ERRORS"];
 
 /// Everything about a rule except its behaviour.
 pub struct BreakingRule {

@@ -132,8 +132,9 @@ pub struct LintArgs {
     /// Write the current findings to FILE as a baseline to ignore from now on.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// Lint stdin as if it were this file (for editors).
-    #[arg(long, value_name = "PATH")]
+    /// Lint stdin as if it were this file (for editors): its config, roots and import
+    /// name come from PATH, which need not exist; the other files are read from disk.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "write_baseline"])]
     pub stdin_filename: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
@@ -158,6 +159,10 @@ pub struct FormatArgs {
     /// Print a unified diff of the changes; change nothing.
     #[arg(long)]
     pub diff: bool,
+    /// Format stdin as if it were this file (for editors): the `[format]` settings of
+    /// its idl.toml apply and findings name PATH, which need not exist. Writes stdout.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "write"])]
+    pub stdin_filename: Option<PathBuf>,
     /// Exit 1 when a file was (or, with --diff, would be) changed: for hooks that
     /// rewrite files and must still fail the run (pre-commit).
     #[arg(long)]
@@ -234,7 +239,7 @@ pub struct ErrorsArgs {
     /// Start the CSV with a UTF-8 byte order mark (spreadsheet apps then show CJK text).
     #[arg(long)]
     pub bom: bool,
-    /// Add an [errors] section to idl.toml describing the conventions found.
+    /// Write idl/errors.proto (idl's options: business code, domain, metadata keys) into the first root.
     #[arg(long)]
     pub init: bool,
     /// How to report compile errors and error-table findings (on stderr).

@@ -23,8 +23,7 @@ pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -
         Ok(workspace) => workspace,
         Err(code) => return code,
     };
-    let config_path = workspace.config_file.as_ref().map_or("idl.toml", |f| f.display_path.as_str()).to_string();
-    let (errors_config, config_diags) = ErrorsConfig::parse(&workspace.config.errors, &config_path);
+    let (errors_config, config_diags) = ErrorsConfig::parse(&workspace.config.errors, workspace.config_file.as_ref());
     let mut sources = Sources::default();
     for file in workspace.config_file.iter() {
         sources.insert(file.clone());

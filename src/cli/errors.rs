@@ -8,20 +8,21 @@ use super::args::{ErrorsArgs, ErrorsFormat};
 use super::{EXIT_ERROR, IO_RULE, Reporter, discover_workspace};
 use crate::config::CONFIG_RULE;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::errors::{ErrorsConfig, checks, extract, render};
+use crate::errors::{ErrorsConfig, checks, extract, options, render};
+use crate::lint;
 use crate::report;
 use crate::source::Sources;
+use crate::workspace::Workspace;
 
 pub(super) fn run(args: &ErrorsArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
     let workspace = match discover_workspace(reporter, args.error_format, config, &args.paths) {
         Ok(workspace) => workspace,
         Err(code) => return code,
     };
-    let config_path = workspace.config_file.as_ref().map_or("idl.toml", |f| f.display_path.as_str()).to_string();
-    let (errors_config, config_diags) = ErrorsConfig::parse(&workspace.config.errors, &config_path);
+    let (errors_config, config_diags) = ErrorsConfig::parse(&workspace.config.errors, workspace.config_file.as_ref());
     let mut input_diags = config_diags;
     if args.init {
-        input_diags.push(Diagnostic::error(CONFIG_RULE, "idl errors --init is not yet available"));
+        return init(&workspace, args, reporter);
     }
     if args.bom && args.format != ErrorsFormat::Csv {
         input_diags.push(Diagnostic::error(CONFIG_RULE, "--bom only applies to --format csv"));
@@ -48,7 +49,21 @@ pub(super) fn run(args: &ErrorsArgs, reporter: &Reporter, config: Option<&Path>)
     }
 
     let table = extract::extract(compilation, &errors_config);
-    let mut findings = checks::check(compilation, &table, &errors_config.locales);
+    let mut check_findings = checks::check(&table, &errors_config);
+    // The same comment ignores as under `idl lint` (`// buf:lint:ignore ERRORS_…`).
+    let mut directives = std::collections::HashMap::new();
+    check_findings.retain(|finding| {
+        let found = directives
+            .entry(finding.file_name.clone())
+            .or_insert_with(|| compilation.file(&finding.file_name).map(lint::ignore::directives).unwrap_or_default());
+        !found.iter().any(|directive| directive.covers(&finding.path, finding.rule))
+    });
+    let lint_rules = &workspace.config.lint.rules;
+    let severity = |rule: &str| {
+        let configured = lint_rules.iter().find(|(id, _)| id.get_ref() == rule).and_then(|(_, c)| c.severity);
+        configured.or_else(|| lint::rules::find(rule).map(|r| r.meta().default_severity)).unwrap_or(Severity::Error)
+    };
+    let mut findings = checks::to_diagnostics(compilation, &check_findings, severity);
     crate::diagnostic::sort_and_dedup(&mut findings);
     let text = match args.format {
         ErrorsFormat::Markdown => render::markdown(&table),
@@ -65,6 +80,42 @@ pub(super) fn run(args: &ErrorsArgs, reporter: &Reporter, config: Option<&Path>)
     diags.extend(findings);
     reporter.report(args.error_format, diags, &sources, false);
     code
+}
+
+/// `--init`: writes idl's annotation file into the first root, where
+/// `import "idl/errors.proto";` finds it. An existing file is left alone.
+fn init(workspace: &Workspace, args: &ErrorsArgs, reporter: &Reporter) -> i32 {
+    let Some(root) = workspace.roots.first() else {
+        let diag = Diagnostic::error(CONFIG_RULE, "the workspace has no root to write idl/errors.proto into");
+        reporter.report(args.error_format, vec![diag], &Sources::default(), false);
+        return EXIT_ERROR;
+    };
+    let path = root.join(options::IMPORT_NAME);
+    let shown = path.strip_prefix(&workspace.base_dir).unwrap_or(&path).display().to_string();
+    let problem = match std::fs::read_to_string(&path) {
+        Ok(existing) if existing == options::ERRORS_PROTO => {
+            let _ = writeln!(io::stderr(), "idl errors: {shown} is up to date");
+            return super::EXIT_CLEAN;
+        }
+        Ok(_) => format!("{shown} exists and differs from idl's; not overwritten (remove it to rewrite it)"),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, options::ERRORS_PROTO));
+            match written {
+                Ok(()) => {
+                    let _ =
+                        writeln!(io::stderr(), "idl errors: wrote {shown}; import it as \"{}\"", options::IMPORT_NAME);
+                    return super::EXIT_CLEAN;
+                }
+                Err(error) => format!("cannot write {shown}: {error}"),
+            }
+        }
+        Err(error) => format!("cannot read {shown}: {error}"),
+    };
+    reporter.report(args.error_format, vec![Diagnostic::error(IO_RULE, problem)], &Sources::default(), false);
+    EXIT_ERROR
 }
 
 /// Writes to the file at `path`, or to stdout for none or `-`.

@@ -1,13 +1,13 @@
 //! `idl format`: print, check, diff or rewrite `.proto` files in buf's style.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::args::FormatArgs;
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_workspace};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_buffer_workspace, discover_workspace};
 use crate::compile::COMPILE;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::format::{self, FormatError, FormatOptions};
@@ -32,7 +32,29 @@ pub(super) fn run(args: &FormatArgs, reporter: &Reporter, config: Option<&Path>)
             reporter.report(args.format, diags, &Sources::default(), false);
             return EXIT_ERROR;
         }
-        return run_stdin(args, reporter);
+        return run_stdin(args, reporter, "<stdin>", Some(&FormatOptions::default()));
+    }
+    if let Some(path) = &args.stdin_filename {
+        let workspace = match discover_buffer_workspace(reporter, args.format, config, path) {
+            Ok(workspace) => workspace,
+            Err(code) => return code,
+        };
+        let options = match options_from_config(&workspace.config.format) {
+            Ok(options) => options,
+            Err(diag) => {
+                let mut sources = Sources::default();
+                if let Some(file) = &workspace.config_file {
+                    sources.insert(file.clone());
+                }
+                reporter.report(args.format, vec![*diag], &sources, false);
+                return EXIT_ERROR;
+            }
+        };
+        // A file the config excludes is passed through unchanged, as `idl format` skips it.
+        return match workspace.targets.first() {
+            Some(target) => run_stdin(args, reporter, &target.display_path, Some(&options)),
+            None => run_stdin(args, reporter, &path.to_string_lossy(), None),
+        };
     }
     let workspace = match discover_workspace(reporter, args.format, config, &args.paths) {
         Ok(workspace) => workspace,
@@ -126,26 +148,24 @@ pub(super) fn run(args: &FormatArgs, reporter: &Reporter, config: Option<&Path>)
     }
 }
 
-fn run_stdin(args: &FormatArgs, reporter: &Reporter) -> i32 {
-    let mut bytes = Vec::new();
-    if let Err(error) = io::stdin().lock().read_to_end(&mut bytes) {
-        let diags = vec![Diagnostic::error(IO_RULE, format!("cannot read stdin: {error}"))];
-        reporter.report(args.format, diags, &Sources::default(), false);
-        return EXIT_ERROR;
-    }
-    let text: Arc<str> = match String::from_utf8(bytes) {
-        Ok(text) => text.into(),
-        Err(_) => {
-            let diags = vec![Diagnostic::error(COMPILE, "stdin is not valid UTF-8").with_path("<stdin>")];
-            reporter.report(args.format, diags, &Sources::default(), false);
+/// Formats stdin to stdout (or checks or diffs it), naming it `shown`; `options`
+/// `None` passes it through unchanged.
+fn run_stdin(args: &FormatArgs, reporter: &Reporter, shown: &str, options: Option<&FormatOptions>) -> i32 {
+    let text = match super::read_stdin_buffer(shown) {
+        Ok(text) => text,
+        Err(diag) => {
+            reporter.report(args.format, vec![*diag], &Sources::default(), false);
             return EXIT_ERROR;
         }
     };
-    let source = SourceFile::new("<stdin>", "<stdin>", text);
-    let options = FormatOptions::default();
+    let source = SourceFile::new(shown, shown, text);
     let mut sources = Sources::default();
     sources.insert(source.clone());
-    match format_one(&source, &options) {
+    let outcome = match options {
+        Some(options) => format_one(&source, options),
+        None => Outcome::Unchanged,
+    };
+    match outcome {
         Outcome::Failed(diags) => {
             reporter.report(args.format, diags, &sources, false);
             EXIT_ERROR
@@ -159,10 +179,10 @@ fn run_stdin(args: &FormatArgs, reporter: &Reporter) -> i32 {
         }
         Outcome::Changed(formatted) => {
             if args.diff {
-                let code = super::write_stdout(unified_diff("<stdin>", &source.text, &formatted).as_bytes());
+                let code = super::write_stdout(unified_diff(shown, &source.text, &formatted).as_bytes());
                 if code != EXIT_CLEAN || !args.exit_code { code } else { EXIT_FINDINGS }
             } else if args.check {
-                let diag = Diagnostic::new(FORMAT_RULE, Severity::Error, "file is not formatted").with_path("<stdin>");
+                let diag = Diagnostic::new(FORMAT_RULE, Severity::Error, "file is not formatted").with_path(shown);
                 reporter.report(args.format, vec![diag], &sources, false);
                 EXIT_FINDINGS
             } else {
@@ -234,7 +254,7 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
 /// like gofmt, rustfmt and editors, idl leaves durability against power loss to
 /// the file system (a sync per file made `-w` on googleapis 7-20 s instead of
 /// about 1 s).
-fn write_in_place(path: &Path, contents: &str) -> io::Result<()> {
+pub(super) fn write_in_place(path: &Path, contents: &str) -> io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

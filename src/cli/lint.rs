@@ -7,16 +7,23 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::args::LintArgs;
-use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_workspace};
+use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_buffer_workspace, discover_workspace};
+use crate::compile::{Compilation, OverlayFiles, WorkspaceFiles};
 use crate::config::CONFIG_RULE;
 use crate::diagnostic::Diagnostic;
+use crate::lint::fix::fix_until_stable;
 use crate::lint::presets;
 use crate::report;
+use crate::report::OutputFormat;
 use crate::source::Sources;
 use crate::workspace::Workspace;
 
 pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
-    let workspace = match discover_workspace(reporter, args.format, config, &args.paths) {
+    let discovered = match &args.stdin_filename {
+        Some(path) => discover_buffer_workspace(reporter, args.format, config, path),
+        None => discover_workspace(reporter, args.format, config, &args.paths),
+    };
+    let workspace = match discovered {
         Ok(workspace) => workspace,
         Err(code) => return code,
     };
@@ -24,10 +31,12 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         reporter.report(args.format, vec![Diagnostic::error(CONFIG_RULE, message)], &Sources::default(), false);
         EXIT_ERROR
     };
-    for (given, flag) in [(args.fix, "--fix"), (args.stdin_filename.is_some(), "--stdin-filename")] {
-        if given {
-            return usage_error(format!("idl lint {flag} is not yet available"));
-        }
+    if args.fix && args.stdin_filename.is_some() {
+        // An editor applies fixes through `idl lsp` code actions, not by rewriting a file it holds.
+        return usage_error("idl lint --fix cannot be combined with --stdin-filename".to_string());
+    }
+    if args.fix && args.write_baseline.is_some() {
+        return usage_error("idl lint --fix cannot be combined with --write-baseline".to_string());
     }
     let mut lint_config = workspace.config.lint.clone();
     if let Some(preset) = &args.preset {
@@ -38,15 +47,35 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         lint_config.preset = Some(Spanned::new(0..0, preset.clone()));
     }
 
-    let compilation = super::compile_until_exit(&workspace);
+    let mut compilation = match &args.stdin_filename {
+        Some(path) => match compile_stdin_buffer(&workspace, path) {
+            Ok(compilation) => compilation,
+            Err(diag) => {
+                reporter.report(args.format, vec![*diag], &Sources::default(), false);
+                return EXIT_ERROR;
+            }
+        },
+        None => super::compile_until_exit(&workspace),
+    };
+    let relative = relative_paths(&workspace);
+    let by_name: HashMap<String, String> =
+        workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect();
+    let lint = |compilation: &Compilation| {
+        crate::lint::lint_with_paths(compilation, &lint_config, workspace.config_file.as_ref(), &by_name)
+    };
+    let mut fix_summary = None;
+    let findings = if args.fix && !compilation.has_errors() {
+        let (fixed, findings, summary) = fix(&workspace, compilation, &lint, args.unsafe_fixes);
+        compilation = fixed;
+        fix_summary = Some(summary);
+        findings
+    } else {
+        lint(compilation)
+    };
     let mut sources = Sources::default();
     for file in workspace.config_file.iter().chain(compilation.files.iter().map(|f| &f.source)) {
         sources.insert(file.clone());
     }
-    let relative = relative_paths(&workspace);
-    let by_name: HashMap<String, String> =
-        workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect();
-    let findings = crate::lint::lint_with_paths(compilation, &lint_config, workspace.config_file.as_ref(), &by_name);
 
     let config_failed = findings.iter().any(|d| d.rule == CONFIG_RULE);
     let compile_failed = compilation.has_errors();
@@ -74,8 +103,72 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         }
         _ => diags.extend(findings),
     }
+    let fix_failed = fix_summary.as_ref().is_some_and(|summary: &FixSummary| summary.failed);
+    if let Some(summary) = fix_summary {
+        diags.extend(summary.errors);
+        // Machine formats carry findings only; the summary is for people.
+        if matches!(args.format, OutputFormat::Text | OutputFormat::Short) && !reporter.quiet {
+            let _ = writeln!(io::stderr(), "{}", summary.text);
+        }
+    }
     reporter.report(args.format, diags, &sources, deny_warnings);
-    code
+    if fix_failed { EXIT_ERROR } else { code }
+}
+
+/// What `--fix` reports besides the findings left.
+struct FixSummary {
+    /// "idl lint --fix: applied 3 fixes in 2 files (IMPORT_USED 1, IMPORTS_SORTED 2)".
+    text: String,
+    /// Files that could not be written.
+    errors: Vec<Diagnostic>,
+    failed: bool,
+}
+
+/// Runs the fix loop, writes the changed files (temp file + rename, as `format
+/// -w`), and returns the fixed compilation, the findings left and a summary.
+fn fix(
+    workspace: &Workspace,
+    compilation: &'static mut Compilation,
+    lint: &dyn Fn(&Compilation) -> Vec<Diagnostic>,
+    unsafe_fixes: bool,
+) -> (&'static mut Compilation, Vec<Diagnostic>, FixSummary) {
+    let empty = Compilation { pool: Default::default(), files: Vec::new(), diagnostics: Vec::new() };
+    let original = std::mem::replace(compilation, empty);
+    let imports = WorkspaceFiles::new(workspace);
+    let run = fix_until_stable(original, &imports, lint, unsafe_fixes);
+    let mut errors = Vec::new();
+    let config_failed = run.findings.iter().any(|d| d.rule == CONFIG_RULE);
+    let mut written = 0;
+    if !config_failed {
+        let paths: HashMap<&str, &Path> =
+            workspace.targets.iter().map(|t| (t.name.as_str(), t.path.as_path())).collect();
+        for (name, (display, text)) in &run.changed {
+            let Some(path) = paths.get(name.as_str()) else { continue };
+            match super::format::write_in_place(path, text) {
+                Ok(()) => written += 1,
+                Err(error) => errors.push(Diagnostic::error(IO_RULE, format!("cannot write {display}: {error}"))),
+            }
+        }
+    }
+    let total: usize = run.applied.values().sum();
+    let mut text = if config_failed {
+        "idl lint --fix: nothing written (the lint configuration has errors)".to_string()
+    } else if total == 0 {
+        "idl lint --fix: no fixes to apply".to_string()
+    } else {
+        let per_rule: Vec<String> = run.applied.iter().map(|(rule, count)| format!("{rule} {count}")).collect();
+        format!("idl lint --fix: applied {total} fixes in {written} files ({})", per_rule.join(", "))
+    };
+    let unsafe_left = run.findings.iter().filter(|d| d.fix.as_ref().is_some_and(|fix| !fix.safe)).count();
+    if !unsafe_fixes && unsafe_left > 0 {
+        text.push_str(&format!("; {unsafe_left} more with --unsafe-fixes"));
+    }
+    if let Some(stopped) = &run.stopped {
+        text.push_str(&format!("; {stopped}"));
+    }
+    let failed = !errors.is_empty();
+    let fixed = Box::leak(Box::new(run.compilation));
+    (fixed, run.findings, FixSummary { text, errors, failed })
 }
 
 /// Display path of every target → its path relative to the config's directory
@@ -134,4 +227,20 @@ fn write_file(path: &Path, text: &str) -> io::Result<()> {
     } else {
         std::fs::write(path, text)
     }
+}
+
+/// Compiles the workspace of `--stdin-filename` with stdin in place of its one
+/// target (none when the config excludes it), the other files from disk. Like
+/// [`super::compile_until_exit`], the result lives until the process ends.
+fn compile_stdin_buffer(workspace: &Workspace, path: &Path) -> Result<&'static mut Compilation, Box<Diagnostic>> {
+    let target = workspace.targets.first();
+    // Read even when excluded: an editor writing the buffer must not see a broken pipe.
+    let shown = target.map_or_else(|| path.to_string_lossy().into_owned(), |t| t.display_path.clone());
+    let text = super::read_stdin_buffer(&shown)?;
+    let mut buffers = HashMap::new();
+    if let Some(target) = target {
+        buffers.insert(target.path.clone(), text);
+    }
+    let compilation = crate::compile::compile_from(&OverlayFiles::new(workspace, &buffers));
+    Ok(Box::leak(Box::new(compilation)))
 }

@@ -90,10 +90,7 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             init::run(args, &reporter)
         }
-        Command::Lsp => {
-            let _ = writeln!(io::stderr(), "idl {command_name}: not yet available");
-            EXIT_ERROR
-        }
+        Command::Lsp => crate::lsp::run(cli.global.config.as_deref()),
         Command::Completions(args) => {
             let mut bytes = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "idl", &mut bytes);
@@ -169,6 +166,20 @@ impl Reporter {
     }
 }
 
+/// Reads an editor buffer from stdin; the `Err` is an IO diagnostic at `shown`.
+fn read_stdin_buffer(shown: &str) -> Result<std::sync::Arc<str>, Box<Diagnostic>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    io::stdin().lock().read_to_end(&mut bytes).map_err(|error| {
+        Box::new(Diagnostic::error(IO_RULE, format!("cannot read stdin: {error}")).with_path(shown))
+    })?;
+    String::from_utf8(bytes).map(Into::into).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let message = format!("stdin is not valid UTF-8 (byte {at}); .proto files must be UTF-8");
+        Box::new(Diagnostic::error(IO_RULE, message).with_path(shown))
+    })
+}
+
 /// Compiles for a command that ends the process: the result is never freed,
 /// because freeing a whole workspace's descriptors at exit costs up to half a
 /// second (googleapis) and the operating system reclaims it anyway.
@@ -184,13 +195,32 @@ fn discover_workspace(
     config: Option<&Path>,
     paths: &[PathBuf],
 ) -> Result<Workspace, i32> {
+    discover_reported(reporter, format, |cwd| workspace::discover(cwd, config, paths))
+}
+
+/// The workspace of an editor buffer read from stdin as if it were `path` (which
+/// need not exist), or reports why there is none; the `Err` is the exit code.
+fn discover_buffer_workspace(
+    reporter: &Reporter,
+    format: OutputFormat,
+    config: Option<&Path>,
+    path: &Path,
+) -> Result<Workspace, i32> {
+    discover_reported(reporter, format, |cwd| workspace::discover_buffer(cwd, config, path))
+}
+
+fn discover_reported(
+    reporter: &Reporter,
+    format: OutputFormat,
+    discover: impl FnOnce(&Path) -> Result<Workspace, Vec<Diagnostic>>,
+) -> Result<Workspace, i32> {
     let cwd = std::env::current_dir().map_err(|error| {
         let message = format!("cannot read the working directory: {error}");
         let diags = vec![Diagnostic::error(IO_RULE, message)];
         reporter.report(format, diags, &Sources::default(), false);
         EXIT_ERROR
     })?;
-    let workspace = workspace::discover(&cwd, config, paths).map_err(|diags| {
+    let workspace = discover(&cwd).map_err(|diags| {
         let sources = sources_on_disk(&cwd, &diags);
         reporter.report(format, diags, &sources, false);
         EXIT_ERROR

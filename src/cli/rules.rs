@@ -54,7 +54,7 @@ fn rule_json(meta: &RuleMeta) -> Value {
                 OptionDefault::String(text) => Value::String(text.to_string()),
                 OptionDefault::Bool(flag) => Value::Bool(flag),
                 OptionDefault::Integer(number) => Value::from(number),
-                OptionDefault::StringList(items) => Value::from(items.to_vec()),
+                OptionDefault::List(values) => json!(values),
                 OptionDefault::Tables => Value::Array(Vec::new()),
             };
             json!({ "name": option.name, "default": default, "help": option.help })

@@ -1,8 +1,8 @@
 //! Where the compiler reads files from: a workspace on disk, or memory (a git
 //! tree's blobs, an editor's unsaved buffer, tests). Every source is read once.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::driver::read_text_file;
@@ -56,6 +56,47 @@ impl FileProvider for WorkspaceFiles<'_> {
         let mut dirs: Vec<String> = ws.roots.iter().chain(&ws.import_paths).map(|p| p.display().to_string()).collect();
         dirs.push("built-in well-known types".into());
         dirs.join(", ")
+    }
+}
+
+/// A workspace on disk with some files replaced by editor buffers (unsaved text),
+/// by absolute path. A buffer stands in for a target, and for an import wherever
+/// the import would resolve, even when the file was never saved.
+pub struct OverlayFiles<'a> {
+    disk: WorkspaceFiles<'a>,
+    buffers: &'a HashMap<PathBuf, Arc<str>>,
+}
+
+impl<'a> OverlayFiles<'a> {
+    pub fn new(workspace: &'a Workspace, buffers: &'a HashMap<PathBuf, Arc<str>>) -> Self {
+        OverlayFiles { disk: WorkspaceFiles::new(workspace), buffers }
+    }
+}
+
+impl FileProvider for OverlayFiles<'_> {
+    fn targets(&self) -> Vec<String> {
+        self.disk.targets()
+    }
+
+    fn read(&self, name: &str) -> Option<ReadResult> {
+        let workspace = self.disk.workspace;
+        let (path, display) = match self.disk.targets.get(name) {
+            Some(&i) => (workspace.targets[i].path.clone(), workspace.targets[i].display_path.clone()),
+            None => {
+                let path =
+                    workspace.import_candidates(name).find(|path| self.buffers.contains_key(path) || path.is_file())?;
+                let display = display_path(&path, &self.disk.cwd);
+                (path, display)
+            }
+        };
+        match self.buffers.get(&path) {
+            Some(text) => Some(Ok((display, text.clone()))),
+            None => Some(read_text_file(&path, &display)),
+        }
+    }
+
+    fn searched(&self) -> String {
+        self.disk.searched()
     }
 }
 

@@ -9,7 +9,7 @@ pub fn error_table_fragments(rows: &[ErrorRow]) -> (String, String) {
     let mut locales: Vec<String> = rows.iter().flat_map(|r| r.locales.keys().cloned()).collect();
     locales.sort();
     locales.dedup();
-    let table = ErrorTable { rows: rows.to_vec(), locales };
+    let table = ErrorTable { rows: rows.to_vec(), enums: Vec::new(), locales };
     // `render::html` writes a whole page: keep its table.
     let page = render::html(&table);
     let html = match (page.find("<table"), page.rfind("</table>")) {

@@ -2,13 +2,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use prost_reflect::{DynamicMessage, EnumDescriptor, Value};
+use prost_reflect::{DynamicMessage, EnumDescriptor, EnumValueDescriptor, FileDescriptor, Value};
 
-use crate::compile::{Compilation, CompiledFile};
+use crate::compile::{Compilation, SourceLocations};
+use crate::lint::ignore::IGNORE_PREFIXES;
+use crate::source::SourceFile;
 
-use super::config::{ErrorsConfig, ReasonStyle};
+use super::config::{BusinessCode, DEFAULT_ZERO_SUFFIX, ErrorsConfig, ReasonStyle};
 use super::mapping::{self, Profile};
-use super::{ErrorRow, ErrorTable, RawRow, Style};
+use super::{ErrorEnum, ErrorRow, ErrorTable, RawRow, Style, options};
 
 /// `(errors.default_code)`: EnumOptions extension 1108.
 pub const DEFAULT_CODE: (&str, u32) = ("errors.default_code", 1108);
@@ -17,15 +19,45 @@ pub const CODE: (&str, u32) = ("errors.code", 1109);
 /// The comment that enables Ego's generator for a file.
 pub const EGO_PLUGIN: &str = "@plugins=protoc-gen-go-errors";
 
+/// One file as extraction sees it: a compiled workspace file, or a file of a
+/// breaking-change side (which may lack sources when it comes from a descriptor set).
+pub struct FileView<'a> {
+    pub descriptor: FileDescriptor,
+    /// The path shown in tables and findings.
+    pub display: &'a str,
+    pub source: Option<&'a SourceFile>,
+    pub locations: Option<&'a SourceLocations>,
+}
+
+/// The target files of a compilation that compiled, as views.
+pub fn target_views(compilation: &Compilation) -> Vec<FileView<'_>> {
+    compilation
+        .targets()
+        .filter_map(|file| {
+            Some(FileView {
+                descriptor: compilation.pool.get_file_by_name(&file.source.name)?,
+                display: &file.source.display_path,
+                source: Some(&file.source),
+                locations: Some(&file.locations),
+            })
+        })
+        .collect()
+}
+
 /// Every error value of the compilation's target files, in file order.
 pub fn extract(compilation: &Compilation, config: &ErrorsConfig) -> ErrorTable {
+    extract_files(&target_views(compilation), config)
+}
+
+/// Every error value of `files`, in file order.
+pub fn extract_files(files: &[FileView<'_>], config: &ErrorsConfig) -> ErrorTable {
     let mut rows = Vec::new();
-    for (file_index, file) in compilation.files.iter().enumerate() {
-        if !file.is_target {
-            continue;
-        }
-        let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) else { continue };
-        let ego = is_ego_file(file);
+    let mut error_enums = Vec::new();
+    let no_locations = SourceLocations::default();
+    for file in files {
+        let descriptor = &file.descriptor;
+        let locations = file.locations.unwrap_or(&no_locations);
+        let ego = is_ego_file(locations);
         let mut enums: Vec<EnumDescriptor> = descriptor.enums().collect();
         let mut stack: Vec<_> = descriptor.messages().collect();
         while let Some(message) = stack.pop() {
@@ -40,23 +72,35 @@ pub fn extract(compilation: &Compilation, config: &ErrorsConfig) -> ErrorTable {
             let top_level = enum_desc.path().len() == 2;
             let style = if kratos {
                 Style::Kratos
-            } else if ego && (top_level || has_ego_codes(file, &enum_desc)) {
+            } else if ego && (top_level || has_ego_codes(locations, &enum_desc)) {
                 Style::Ego
             } else if config.names_enum(enum_desc.name(), enum_desc.full_name()) {
                 if ego { Style::Ego } else { Style::Kratos }
             } else {
                 continue;
             };
+            let package = descriptor.package_name().to_string();
             let enum_deprecated = bool_field(&enum_desc.options(), "deprecated");
             let file_deprecated = bool_field(&descriptor.options(), "deprecated");
+            let domain = string_extension(&enum_desc.options(), options::DOMAIN)
+                .or_else(|| config.domains.get(&package).cloned())
+                .unwrap_or_else(|| package.clone());
+            error_enums.push(ErrorEnum {
+                full_name: enum_desc.full_name().to_string(),
+                name: enum_desc.name().to_string(),
+                package: package.clone(),
+                style,
+                file_name: descriptor.name().to_string(),
+                path: enum_desc.path().to_vec(),
+                zero_value: enum_desc.get_value(0).map(|v| (v.name().to_string(), v.path().to_vec())),
+            });
             for (value, value_code) in enum_desc.values().zip(value_codes) {
-                if value.number() == 0 && value.name().ends_with("_UNSPECIFIED") {
+                if value.number() == 0 && is_unspecified(value.name(), config) {
                     continue;
                 }
-                let location = file.locations.get(value.path());
+                let location = locations.get(value.path());
                 let comment = location.and_then(|l| l.leading().or(l.trailing())).unwrap_or("");
                 let parsed = parse_comment(comment);
-                let package = descriptor.package_name().to_string();
                 let reason_style = config.reason_style.unwrap_or(match style {
                     Style::Kratos => ReasonStyle::Short,
                     Style::Ego => ReasonStyle::Qualified,
@@ -65,6 +109,7 @@ pub fn extract(compilation: &Compilation, config: &ErrorsConfig) -> ErrorTable {
                     Style::Kratos => &mapping::KRATOS,
                     Style::Ego => &mapping::EGO,
                 });
+                let (biz_code, biz_source) = business_code(&value, &package, config);
                 let (start, end) = location.map_or((0, 0), |l| (l.start as usize, l.end as usize));
                 let mut row = ErrorRow {
                     id: format!("{}.{}", enum_desc.full_name(), value.name()),
@@ -72,8 +117,9 @@ pub fn extract(compilation: &Compilation, config: &ErrorsConfig) -> ErrorTable {
                         ReasonStyle::Short => value.name().to_string(),
                         ReasonStyle::Qualified => value.full_name().to_string(),
                     },
-                    domain: config.domains.get(&package).cloned().unwrap_or_else(|| package.clone()),
-                    biz_code: config.business_code_from_number.then_some(i64::from(value.number())),
+                    domain: domain.clone(),
+                    biz_code,
+                    biz_source,
                     http_status: None,
                     http_source: None,
                     grpc_code: None,
@@ -85,14 +131,16 @@ pub fn extract(compilation: &Compilation, config: &ErrorsConfig) -> ErrorTable {
                     message: first_sentence(&parsed.text),
                     description: parsed.text.clone(),
                     locales: parsed.locales,
+                    metadata_keys: string_list_extension(&value.options(), options::METADATA_KEYS),
                     deprecated: bool_field(&value.options(), "deprecated") || enum_deprecated || file_deprecated,
                     enum_name: enum_desc.full_name().to_string(),
                     number: value.number(),
-                    package,
-                    file: file.source.display_path.clone(),
-                    line: file.source.position(start).line,
+                    package: package.clone(),
+                    file: file.display.to_string(),
+                    line: file.source.map_or(0, |source| source.position(start).line),
                     raw: RawRow {
-                        file_index,
+                        file_name: descriptor.name().to_string(),
+                        path: value.path().to_vec(),
                         span: (start, end),
                         ego_code: parsed.code.clone(),
                         name: value.name().to_string(),
@@ -145,12 +193,37 @@ pub fn extract(compilation: &Compilation, config: &ErrorsConfig) -> ErrorTable {
     } else {
         config.locales.clone()
     };
-    ErrorTable { rows, locales }
+    ErrorTable { rows, enums: error_enums, locales }
+}
+
+/// Whether a zero value is the "not set" value rather than an error.
+fn is_unspecified(name: &str, config: &ErrorsConfig) -> bool {
+    name.ends_with(DEFAULT_ZERO_SUFFIX) || config.zero_value_suffix.as_deref().is_some_and(|s| name.ends_with(s))
+}
+
+/// The business code and where it came from: `(idl.errors.biz_code)`, else as
+/// `[errors] business_code` says; none when the scheme has no service for the package.
+fn business_code(
+    value: &EnumValueDescriptor,
+    package: &str,
+    config: &ErrorsConfig,
+) -> (Option<i64>, Option<&'static str>) {
+    if let Some(code) = int_extension(&value.options(), (options::BIZ_CODE, 0)) {
+        return (Some(i64::from(code)), Some("option"));
+    }
+    match (config.business_code, &config.code_scheme) {
+        (BusinessCode::Number, _) => (Some(i64::from(value.number())), Some("number")),
+        (BusinessCode::Scheme, Some(scheme)) => match scheme.services.get(package) {
+            Some(service) => (Some(scheme.compose(*service, i64::from(value.number()))), Some("scheme")),
+            None => (None, None),
+        },
+        _ => (None, None),
+    }
 }
 
 /// Whether any comment of the file enables Ego's generator.
-pub fn is_ego_file(file: &CompiledFile) -> bool {
-    file.locations.iter().any(|l| {
+pub fn is_ego_file(locations: &SourceLocations) -> bool {
+    locations.iter().any(|l| {
         l.leading()
             .into_iter()
             .chain(l.trailing())
@@ -159,23 +232,44 @@ pub fn is_ego_file(file: &CompiledFile) -> bool {
     })
 }
 
-fn has_ego_codes(file: &CompiledFile, enum_desc: &EnumDescriptor) -> bool {
-    enum_desc.values().any(|v| {
-        file.locations.get(v.path()).and_then(|l| l.leading()).is_some_and(|c| parse_comment(c).code.is_some())
-    })
+fn has_ego_codes(locations: &SourceLocations, enum_desc: &EnumDescriptor) -> bool {
+    enum_desc
+        .values()
+        .any(|v| locations.get(v.path()).and_then(|l| l.leading()).is_some_and(|c| parse_comment(c).code.is_some()))
 }
 
 /// An int32 option extension, matched by full name or by field number (repos
-/// vendor errors.proto under other packages).
+/// vendor errors.proto under other packages); number 0 matches by name only.
 fn int_extension(options: &DynamicMessage, (name, number): (&str, u32)) -> Option<i32> {
     options.extensions().find_map(|(ext, value)| {
-        let matches = ext.full_name() == name || ext.number() == number;
+        let matches = ext.full_name() == name || (number != 0 && ext.number() == number);
         match value {
             Value::I32(v) if matches => Some(*v),
             Value::I64(v) if matches => i32::try_from(*v).ok(),
             _ => None,
         }
     })
+}
+
+/// A string option extension, by full name.
+fn string_extension(options: &DynamicMessage, name: &str) -> Option<String> {
+    options.extensions().find_map(|(ext, value)| match value {
+        Value::String(text) if ext.full_name() == name => Some(text.clone()),
+        _ => None,
+    })
+}
+
+/// A repeated string option extension, by full name (empty when absent).
+fn string_list_extension(options: &DynamicMessage, name: &str) -> Vec<String> {
+    options
+        .extensions()
+        .find_map(|(ext, value)| match value {
+            Value::List(items) if ext.full_name() == name => {
+                Some(items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn bool_field(options: &DynamicMessage, name: &str) -> bool {
@@ -207,7 +301,8 @@ pub fn parse_comment(comment: &str) -> ParsedComment {
                 };
                 parsed.locales.insert(lang.trim().to_string(), text);
             }
-        } else if !line.starts_with('@') {
+        } else if !line.starts_with('@') && !IGNORE_PREFIXES.iter().any(|p| line.starts_with(p)) {
+            // Lint ignore directives are for the linter, not the error's message.
             lines.push(line);
         }
     }
@@ -268,6 +363,8 @@ mod tests {
         assert_eq!(parsed.code.as_deref(), Some("NOT_FOUND"));
         assert_eq!(parsed.locales["cn"], "找不到资源");
         assert_eq!(parsed.locales["en"], "resource not found");
+        let ignored = parse_comment(" buf:lint:ignore ERRORS_MISSING_COMMENT\n");
+        assert_eq!(ignored.text, "");
         let quoted = parse_comment("@i18n.en=\"say \\\"hi\\\"\"");
         assert_eq!(quoted.locales["en"], "say \"hi\"");
     }

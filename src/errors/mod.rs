@@ -5,7 +5,9 @@
 pub mod checks;
 pub mod config;
 pub mod extract;
+pub mod lint;
 pub mod mapping;
+pub mod options;
 pub mod render;
 
 use std::collections::BTreeMap;
@@ -35,8 +37,11 @@ pub struct ErrorRow {
     /// The wire reason (value name, or the value's full name in the qualified style).
     pub reason: String,
     pub domain: String,
-    /// Numeric business code (`[errors] business_code = "number"`: the enum number).
+    /// Numeric business code: `(idl.errors.biz_code)`, else derived as
+    /// `[errors] business_code` says (the enum number, or the code scheme).
     pub biz_code: Option<i64>,
+    /// `option`, `number` or `scheme`: where `biz_code` came from.
+    pub biz_source: Option<&'static str>,
     pub http_status: Option<i32>,
     /// `value`, `enum_default` or `derived` (from the gRPC code).
     pub http_source: Option<&'static str>,
@@ -55,6 +60,8 @@ pub struct ErrorRow {
     pub description: String,
     /// Locale → localized message (Ego `@i18n.<lang>`).
     pub locales: BTreeMap<String, String>,
+    /// `google.rpc.ErrorInfo` metadata keys the error carries (`(idl.errors.metadata_keys)`).
+    pub metadata_keys: Vec<String>,
     pub deprecated: bool,
     /// Full name of the enum.
     #[serde(rename = "enum")]
@@ -71,8 +78,10 @@ pub struct ErrorRow {
 /// Declaration details kept for the checks.
 #[derive(Debug, Clone, Default)]
 pub struct RawRow {
-    /// Index into `Compilation::files`.
-    pub file_index: usize,
+    /// Import name of the declaring file.
+    pub file_name: String,
+    /// Descriptor path of the value (where findings point, and ignore comments apply).
+    pub path: Vec<i32>,
     /// Byte span of the value's declaration.
     pub span: (usize, usize),
     /// The `@code=` text as written, valid or not.
@@ -83,10 +92,26 @@ pub struct RawRow {
     pub declared_code: Option<i32>,
 }
 
+/// One error enum, for the checks that look at the enum rather than its rows.
+#[derive(Debug, Clone)]
+pub struct ErrorEnum {
+    pub full_name: String,
+    pub name: String,
+    pub package: String,
+    pub style: Style,
+    pub file_name: String,
+    /// Descriptor path of the enum.
+    pub path: Vec<i32>,
+    /// The value numbered 0, if any: its name and descriptor path.
+    pub zero_value: Option<(String, Vec<i32>)>,
+}
+
 /// The extracted table.
 #[derive(Debug, Clone, Default)]
 pub struct ErrorTable {
     pub rows: Vec<ErrorRow>,
+    /// The error enums the rows come from.
+    pub enums: Vec<ErrorEnum>,
     /// Locale columns, in order: the configured ones, else every one found.
     pub locales: Vec<String>,
 }

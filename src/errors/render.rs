@@ -19,6 +19,14 @@ fn http_cell(row: &ErrorRow) -> String {
     }
 }
 
+fn biz_cell(row: &ErrorRow) -> String {
+    match (row.biz_code, row.biz_source) {
+        (Some(code), Some("option")) | (Some(code), None) => code.to_string(),
+        (Some(code), Some(source)) => format!("{code} ({source})"),
+        (None, _) => String::new(),
+    }
+}
+
 fn grpc_cell(row: &ErrorRow) -> String {
     match row.grpc_code {
         Some(code) if row.lossy => format!("{code} (lossy: {})", row.round_trip.as_deref().unwrap_or("")),
@@ -43,42 +51,101 @@ pub fn markdown(table: &ErrorTable) -> String {
         out.push_str("\nNo error enums found.\n");
         return out;
     }
-    let with_biz = table.rows.iter().any(|r| r.biz_code.is_some());
-    let mut package: Option<&str> = None;
+    // Packages in the order their first error appears (a package may span files).
+    let mut packages: Vec<&str> = Vec::new();
     for row in &table.rows {
-        if package != Some(row.package.as_str()) {
-            package = Some(row.package.as_str());
-            let _ = write!(out, "\n## {}\n\n", if row.package.is_empty() { "(no package)" } else { &row.package });
+        if !packages.contains(&row.package.as_str()) {
+            packages.push(&row.package);
+        }
+    }
+    for package in packages {
+        let _ = write!(out, "\n## {}\n\n", if package.is_empty() { "(no package)" } else { package });
+        let rows: Vec<&ErrorRow> = table.rows.iter().filter(|r| r.package == package).collect();
+        markdown_rows(&mut out, table, &rows);
+    }
+    let mut coded: Vec<&ErrorRow> = table.rows.iter().filter(|r| r.biz_code.is_some()).collect();
+    if !coded.is_empty() {
+        // The platform-wide catalogue: every business code once, in order.
+        coded.sort_by_key(|r| (r.biz_code, r.id.as_str()));
+        out.push_str(
+            "\n## Index by business code\n\n| Code | Reason | Package | HTTP | gRPC |\n|---|---|---|---|---|\n",
+        );
+        for row in coded {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} | {} |",
+                row.biz_code.unwrap_or_default(),
+                row.reason,
+                md_escape(&row.package),
+                row.http_status.map(|s| s.to_string()).unwrap_or_default(),
+                row.grpc_code.unwrap_or("")
+            );
+        }
+    }
+    out
+}
+
+/// One package's error table as a Markdown fragment (no heading), for the docs
+/// site; empty when the package declares no errors.
+pub fn package_markdown(package: &str, table: &ErrorTable) -> String {
+    let rows: Vec<&ErrorRow> = table.rows.iter().filter(|r| r.package == package).collect();
+    let mut out = String::new();
+    if !rows.is_empty() {
+        markdown_rows(&mut out, table, &rows);
+    }
+    out
+}
+
+/// The table header and `rows`, with a column only where some row has a value.
+fn markdown_rows(out: &mut String, table: &ErrorTable, rows: &[&ErrorRow]) {
+    let with_biz = rows.iter().any(|r| r.biz_code.is_some());
+    let with_metadata = rows.iter().any(|r| !r.metadata_keys.is_empty());
+    let with_domain = rows.iter().any(|r| r.domain != r.package);
+    let locales: Vec<&String> =
+        table.locales.iter().filter(|l| rows.iter().any(|r| r.locales.contains_key(*l))).collect();
+    {
+        {
             out.push_str("| Reason |");
             if with_biz {
                 out.push_str(" Code |");
             }
+            if with_domain {
+                out.push_str(" Domain |");
+            }
             out.push_str(" HTTP | gRPC | Message |");
-            for locale in &table.locales {
+            for locale in &locales {
                 let _ = write!(out, " {} |", md_escape(locale));
             }
-            out.push_str(" Enum | Source |\n|---|");
-            if with_biz {
-                out.push_str("---|");
+            if with_metadata {
+                out.push_str(" Metadata |");
             }
-            out.push_str("---|---|---|");
-            out.push_str(&"---|".repeat(table.locales.len()));
-            out.push_str("---|---|\n");
+            out.push_str(" Enum | Source |\n|---|");
+            let extra = usize::from(with_biz) + usize::from(with_domain) + usize::from(with_metadata);
+            out.push_str(&"---|".repeat(extra + 3 + locales.len() + 2));
+            out.push('\n');
         }
+    }
+    for row in rows {
         let reason =
             if row.deprecated { format!("~~`{}`~~ (deprecated)", row.reason) } else { format!("`{}`", row.reason) };
         let _ = write!(out, "| {reason} |");
         if with_biz {
-            let _ = write!(out, " {} |", row.biz_code.map(|c| c.to_string()).unwrap_or_default());
+            let _ = write!(out, " {} |", biz_cell(row));
+        }
+        if with_domain {
+            let _ = write!(out, " {} |", md_escape(&row.domain));
         }
         let _ = write!(out, " {} | {} | {} |", http_cell(row), grpc_cell(row), md_escape(&row.message));
-        for locale in &table.locales {
-            let _ = write!(out, " {} |", md_escape(row.locales.get(locale).map_or("", String::as_str)));
+        for locale in &locales {
+            let _ = write!(out, " {} |", md_escape(row.locales.get(*locale).map_or("", String::as_str)));
+        }
+        if with_metadata {
+            let keys: Vec<String> = row.metadata_keys.iter().map(|k| format!("`{}`", md_escape(k))).collect();
+            let _ = write!(out, " {} |", keys.join(", "));
         }
         let short_enum = row.enum_name.strip_prefix(&format!("{}.", row.package)).unwrap_or(&row.enum_name);
         let _ = writeln!(out, " {short_enum} = {} | {}:{} |", row.number, row.file, row.line);
     }
-    out
 }
 
 #[derive(Serialize)]
@@ -127,6 +194,7 @@ fn csv_header(table: &ErrorTable) -> Vec<String> {
         "reason",
         "domain",
         "biz_code",
+        "biz_source",
         "http_status",
         "http_source",
         "grpc_code",
@@ -138,7 +206,7 @@ fn csv_header(table: &ErrorTable) -> Vec<String> {
     .map(String::from)
     .to_vec();
     header.extend(table.locales.iter().map(|l| format!("i18n.{l}")));
-    header.extend(["deprecated", "enum", "number", "package", "location"].map(String::from));
+    header.extend(["metadata_keys", "deprecated", "enum", "number", "package", "location"].map(String::from));
     header
 }
 
@@ -148,6 +216,7 @@ fn csv_cells(table: &ErrorTable, row: &ErrorRow) -> Vec<String> {
         row.reason.clone(),
         row.domain.clone(),
         row.biz_code.map(|c| c.to_string()).unwrap_or_default(),
+        row.biz_source.unwrap_or("").to_string(),
         row.http_status.map(|c| c.to_string()).unwrap_or_default(),
         row.http_source.unwrap_or("").to_string(),
         row.grpc_code.unwrap_or("").to_string(),
@@ -158,6 +227,7 @@ fn csv_cells(table: &ErrorTable, row: &ErrorRow) -> Vec<String> {
     ];
     cells.extend(table.locales.iter().map(|l| row.locales.get(l).cloned().unwrap_or_default()));
     cells.extend([
+        row.metadata_keys.join(" "),
         row.deprecated.to_string(),
         row.enum_name.clone(),
         row.number.to_string(),
@@ -244,25 +314,52 @@ document.getElementById("filter").addEventListener("input", function (event) {
 /// One self-contained page: the table, a filter box, no external resources.
 pub fn html(table: &ErrorTable) -> String {
     let mut out = String::from(HTML_HEAD);
-    out.push_str(
-        "<table id=\"errors\">\n<thead><tr><th>Reason</th><th>Code</th><th>HTTP</th><th>gRPC</th><th>Message</th>",
+    let rows: Vec<&ErrorRow> = table.rows.iter().collect();
+    html_table(&mut out, "id=\"errors\"", &table.locales, &rows);
+    out.push_str(HTML_TAIL);
+    out
+}
+
+/// One package's error table as an HTML fragment (a `<table class="idl-errors">`,
+/// no script or style), for the docs site; empty when the package declares no
+/// errors. Each row's `id` is the error's id, for links.
+pub fn package_html(package: &str, table: &ErrorTable) -> String {
+    let rows: Vec<&ErrorRow> = table.rows.iter().filter(|r| r.package == package).collect();
+    let mut out = String::new();
+    if !rows.is_empty() {
+        let locales: Vec<String> =
+            table.locales.iter().filter(|l| rows.iter().any(|r| r.locales.contains_key(*l))).cloned().collect();
+        html_table(&mut out, "class=\"idl-errors\"", &locales, &rows);
+    }
+    out
+}
+
+fn html_table(out: &mut String, attributes: &str, locales: &[String], rows: &[&ErrorRow]) {
+    let _ = write!(
+        out,
+        "<table {attributes}>\n<thead><tr><th>Reason</th><th>Code</th><th>Domain</th><th>HTTP</th><th>gRPC</th><th>Message</th>"
     );
-    for locale in &table.locales {
+    for locale in locales {
         let _ = write!(out, "<th>{}</th>", html_escape(locale));
     }
-    out.push_str("<th>Description</th><th>Enum</th><th>Package</th><th>Source</th></tr></thead>\n<tbody>\n");
-    for row in &table.rows {
+    out.push_str(
+        "<th>Metadata</th><th>Description</th><th>Enum</th><th>Package</th><th>Source</th></tr></thead>\n<tbody>\n",
+    );
+    for row in rows {
         let class = if row.deprecated { " class=\"deprecated\"" } else { "" };
         let _ = write!(out, "<tr id=\"{}\"{class}>", html_escape(&row.id));
         let _ = write!(out, "<td><code>{}</code></td>", html_escape(&row.reason));
-        let _ = write!(out, "<td>{}</td>", row.biz_code.map(|c| c.to_string()).unwrap_or_default());
+        let _ = write!(out, "<td>{}</td>", html_escape(&biz_cell(row)));
+        let _ = write!(out, "<td>{}</td>", html_escape(&row.domain));
         let _ = write!(out, "<td>{}</td>", html_escape(&http_cell(row)));
         let lossy = if row.lossy { " class=\"lossy\"" } else { "" };
         let _ = write!(out, "<td{lossy}>{}</td>", html_escape(&grpc_cell(row)));
         let _ = write!(out, "<td>{}</td>", html_escape(&row.message));
-        for locale in &table.locales {
+        for locale in locales {
             let _ = write!(out, "<td>{}</td>", html_escape(row.locales.get(locale).map_or("", String::as_str)));
         }
+        let keys: Vec<String> = row.metadata_keys.iter().map(|k| format!("<code>{}</code>", html_escape(k))).collect();
+        let _ = write!(out, "<td>{}</td>", keys.join(" "));
         let description = html_escape(&row.description).replace('\n', "<br>");
         let _ = write!(out, "<td>{description}</td>");
         let _ = write!(out, "<td>{} = {}</td>", html_escape(&row.enum_name), row.number);
@@ -270,6 +367,46 @@ pub fn html(table: &ErrorTable) -> String {
         let _ = writeln!(out, "<td>{}:{}</td></tr>", html_escape(&row.file), row.line);
     }
     out.push_str("</tbody>\n</table>\n");
-    out.push_str(HTML_TAIL);
-    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::compile::{MemoryFiles, compile_from};
+    use crate::errors::{ErrorsConfig, extract};
+
+    fn table() -> ErrorTable {
+        let file = |name: &str, package: &str, value: &str| {
+            let text = format!(
+                "// @plugins=protoc-gen-go-errors\nsyntax = \"proto3\";\npackage {package};\n\
+                 enum Error {{\n  ERROR_UNSPECIFIED = 0;\n  // A <b> | c.\n  // @code=NOT_FOUND\n  // @i18n.cn=\"找不到\"\n  {value} = 1;\n}}\n"
+            );
+            (name.to_string(), (name.to_string(), Arc::from(text)))
+        };
+        let files: BTreeMap<_, _> =
+            [file("a.proto", "a.v1", "A_MISSING"), file("b.proto", "b.v1", "B_MISSING")].into_iter().collect();
+        let compilation = compile_from(&MemoryFiles { files, ..Default::default() });
+        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        extract::extract(&compilation, &ErrorsConfig::default())
+    }
+
+    /// The docs site's fragments: one package's rows only, escaped, no page chrome.
+    #[test]
+    fn package_fragments_hold_one_package() {
+        let table = table();
+        let markdown = package_markdown("b.v1", &table);
+        assert!(markdown.starts_with("| Reason | HTTP | gRPC | Message | cn | Enum | Source |\n"), "{markdown}");
+        assert!(markdown.contains("`b.v1.B_MISSING`") && !markdown.contains("A_MISSING"), "{markdown}");
+        assert!(markdown.contains("A &lt;b&gt; \\| c."), "{markdown}");
+        let html = package_html("b.v1", &table);
+        assert!(html.starts_with("<table class=\"idl-errors\">"), "{html}");
+        assert!(html.contains("<tr id=\"b.v1.Error.B_MISSING\">") && !html.contains("A_MISSING"), "{html}");
+        assert!(html.contains("A &lt;b&gt; | c.") && html.contains("<td>找不到</td>"), "{html}");
+        assert!(!html.contains("<script") && !html.contains("<style"), "{html}");
+        assert_eq!(package_markdown("c.v1", &table), "");
+        assert_eq!(package_html("c.v1", &table), "");
+    }
 }

@@ -24,10 +24,7 @@ pub fn rule_markdown(meta: &RuleMeta) -> String {
                 OptionDefault::String(text) => format!("`\"{text}\"`"),
                 OptionDefault::Bool(flag) => format!("`{flag}`"),
                 OptionDefault::Integer(number) => format!("`{number}`"),
-                OptionDefault::StringList(items) => {
-                    let quoted: Vec<String> = items.iter().map(|item| format!("\"{item}\"")).collect();
-                    format!("`[{}]`", quoted.join(", "))
-                }
+                OptionDefault::List(values) => format!("`{values:?}`"),
                 OptionDefault::Tables => "none".to_string(),
             };
             let _ = writeln!(page, "| `{}` | {default} | {} |", option.name, option.help);

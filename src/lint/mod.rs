@@ -8,6 +8,7 @@
 
 pub mod casing;
 pub mod docs;
+pub mod fix;
 pub mod http;
 pub mod ignore;
 mod option_text;
@@ -15,6 +16,7 @@ pub mod presets;
 pub mod rule;
 pub mod rules;
 mod support;
+pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -25,6 +27,7 @@ use rayon::prelude::*;
 use crate::compile::{Compilation, CompiledFile};
 use crate::config::{CONFIG_RULE, LintConfig};
 use crate::diagnostic::{Diagnostic, Severity, Span, sort_and_dedup};
+use crate::errors::lint::ErrorsLint;
 use crate::source::SourceFile;
 
 pub use rule::{Context, Finding, OptionDefault, OptionValue, Rule, RuleMeta, RuleOptions};
@@ -63,10 +66,32 @@ pub fn lint_with_paths(
     for (span, message) in ignore_errors {
         diagnostics.push(config_error(config_file, span, message));
     }
-    diagnostics.extend(run_with_ignores(compilation, &selected, &path_ignores, relative_paths));
+    let errors = errors_lint(config, config_file, &selected, &mut diagnostics);
+    diagnostics.extend(run_with_ignores(compilation, &selected, &path_ignores, relative_paths, &errors));
     sort_and_dedup(&mut diagnostics);
     diagnostics
 }
+
+/// The `[errors]` config for the `ERRORS_*` rules; its problems are CONFIG errors
+/// when one of those rules runs.
+fn errors_lint(
+    config: &LintConfig,
+    config_file: Option<&SourceFile>,
+    selected: &[SelectedRule],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ErrorsLint {
+    if !selected.iter().any(|rule| rule.id().starts_with(ERRORS_PREFIX)) {
+        return ErrorsLint::default();
+    }
+    let (errors_config, problems) = crate::errors::ErrorsConfig::parse(&config.errors, config_file);
+    diagnostics.extend(problems);
+    ErrorsLint::new(errors_config)
+}
+
+/// The error-table rules' IDs start with this; `[errors]` in idl.toml enables their group.
+const ERRORS_PREFIX: &str = "ERRORS_";
+/// The group of every error-table rule.
+const ERRORS_GROUP: &str = "ERRORS";
 
 /// A CONFIG error, located in `config_file` when given.
 fn config_error(config_file: Option<&SourceFile>, span: Range<usize>, message: String) -> Diagnostic {
@@ -103,7 +128,7 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
         None if config.r#use.is_empty() => Some((presets::DEFAULT_PRESET, None)),
         None => None,
     };
-    if let Some((name, span)) = preset_name {
+    if let Some((name, span)) = preset_name.clone() {
         match presets::presets().get(name) {
             Some(preset) => enabled.extend(registered(&preset.rules)),
             None => {
@@ -114,6 +139,13 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
                 );
             }
         }
+    }
+    // Configuring `[errors]` turns the error-table checks on, unless `use` picks the rules.
+    if !config.errors.is_empty()
+        && config.r#use.is_empty()
+        && let Some(group) = presets::groups().get(ERRORS_GROUP)
+    {
+        enabled.extend(registered(&group.rules));
     }
     for (entries, adding) in [(&config.r#use, true), (&config.except, false)] {
         for entry in entries {
@@ -140,48 +172,77 @@ pub fn select_rules(config: &LintConfig, config_file: Option<&SourceFile>) -> (V
     if !config.except.iter().any(|entry| entry.get_ref() == rules::UNUSED_IGNORE) {
         enabled.insert(rules::UNUSED_IGNORE);
     }
-    let mut settings = BTreeMap::new();
+    // Options: the preset's first, then idl.toml's, option by option.
+    let mut settings: BTreeMap<&'static str, RuleSettings> = BTreeMap::new();
+    if let Some(preset) = preset_name.as_ref().and_then(|(name, _)| presets::presets().get(*name)) {
+        for (id, table) in &preset.options {
+            let Some(rule) = rules::find(id) else {
+                error(0..0, format!("preset sets options of unknown lint rule `{id}`"));
+                continue;
+            };
+            let values = option_values(rule, table, |message| error(0..0, format!("in the preset: {message}")));
+            settings.insert(rule.meta().id, (None, values));
+        }
+    }
     for (key, rule_config) in &config.rules {
         let Some(rule) = rules::find(key.get_ref()) else {
             error(key.span(), format!("unknown lint rule `{}` in `[lint.rules]`", key.get_ref()));
             continue;
         };
         let meta = rule.meta();
-        let mut values = Vec::new();
-        for (name, value) in &rule_config.options {
-            let Some(option) = meta.options.iter().find(|option| option.name == name) else {
-                let accepted: Vec<&str> = meta.options.iter().map(|option| option.name).collect();
-                let accepted = if accepted.is_empty() {
-                    "it has no options".to_string()
-                } else {
-                    format!("expected one of: severity, {}", accepted.join(", "))
-                };
-                error(key.span(), format!("unknown option `{name}` for lint rule {}; {accepted}", meta.id));
-                continue;
-            };
-            match option_value(option.default, value) {
-                Ok(resolved) => match rule.validate_option(name, value) {
-                    Ok(()) => values.push((option.name, resolved)),
-                    Err(problem) => {
-                        error(key.span(), format!("option `{name}` of lint rule {}: {problem}", meta.id));
-                    }
-                },
-                Err(expected) => {
-                    error(key.span(), format!("option `{name}` of lint rule {} must be {expected}", meta.id));
-                }
-            }
+        let values = option_values(rule, &rule_config.options, |message| error(key.span(), message));
+        let entry = settings.entry(meta.id).or_default();
+        entry.0 = rule_config.severity;
+        for (name, value) in values {
+            entry.1.retain(|(known, _)| *known != name);
+            entry.1.push((name, value));
         }
-        settings.insert(meta.id, (rule_config.severity, RuleOptions::new(values)));
     }
     let selected = enabled
         .into_iter()
         .filter_map(rules::find)
         .map(|rule| {
-            let (severity, options) = settings.remove(rule.meta().id).unwrap_or_default();
+            let (severity, values) = settings.remove(rule.meta().id).unwrap_or_default();
+            let options = RuleOptions::new(values);
             SelectedRule { rule, severity: severity.unwrap_or(rule.meta().default_severity), options }
         })
         .collect();
     (selected, errors)
+}
+
+/// A rule's configured severity and option values.
+type RuleSettings = (Option<Severity>, Vec<(&'static str, OptionValue)>);
+
+/// Checks a `[lint.rules.<ID>]` (or preset `[options.<ID>]`) table against the
+/// options `rule` declares and the rule's own [`Rule::validate_option`]; every
+/// problem goes to `error`.
+fn option_values(
+    rule: &'static dyn Rule,
+    table: &toml::Table,
+    mut error: impl FnMut(String),
+) -> Vec<(&'static str, OptionValue)> {
+    let meta = rule.meta();
+    let mut values = Vec::new();
+    for (name, value) in table {
+        let Some(option) = meta.options.iter().find(|option| option.name == name) else {
+            let accepted: Vec<&str> = meta.options.iter().map(|option| option.name).collect();
+            let accepted = if accepted.is_empty() {
+                "it has no options".to_string()
+            } else {
+                format!("expected one of: severity, {}", accepted.join(", "))
+            };
+            error(format!("unknown option `{name}` for lint rule {}; {accepted}", meta.id));
+            continue;
+        };
+        match option_value(option.default, value) {
+            Ok(resolved) => match rule.validate_option(name, value) {
+                Ok(()) => values.push((option.name, resolved)),
+                Err(problem) => error(format!("option `{name}` of lint rule {}: {problem}", meta.id)),
+            },
+            Err(expected) => error(format!("option `{name}` of lint rule {} must be {expected}", meta.id)),
+        }
+    }
+    values
 }
 
 /// A config value as the type `default` declares, or what was expected instead.
@@ -190,12 +251,12 @@ fn option_value(default: OptionDefault, value: &toml::Value) -> Result<OptionVal
         (OptionDefault::String(_), toml::Value::String(text)) => Ok(OptionValue::String(text.clone())),
         (OptionDefault::Bool(_), toml::Value::Boolean(flag)) => Ok(OptionValue::Bool(*flag)),
         (OptionDefault::Integer(_), toml::Value::Integer(number)) if *number >= 0 => Ok(OptionValue::Integer(*number)),
-        (OptionDefault::StringList(_), toml::Value::Array(items)) => items
+        (OptionDefault::List(_), toml::Value::Array(items)) => items
             .iter()
             .map(|item| item.as_str().map(str::to_string))
             .collect::<Option<Vec<_>>>()
-            .map(OptionValue::StringList)
-            .ok_or("an array of strings"),
+            .map(OptionValue::List)
+            .ok_or("a list of strings"),
         (OptionDefault::Tables, toml::Value::Array(items)) => items
             .iter()
             .map(|item| item.as_table().cloned())
@@ -205,7 +266,7 @@ fn option_value(default: OptionDefault, value: &toml::Value) -> Result<OptionVal
         (OptionDefault::String(_), _) => Err("a string"),
         (OptionDefault::Bool(_), _) => Err("a boolean"),
         (OptionDefault::Integer(_), _) => Err("a non-negative integer"),
-        (OptionDefault::StringList(_), _) => Err("an array of strings"),
+        (OptionDefault::List(_), _) => Err("a list of strings"),
         (OptionDefault::Tables, _) => Err("an array of tables"),
     }
 }
@@ -218,7 +279,8 @@ fn registered(ids: &[String]) -> impl Iterator<Item = &'static str> + '_ {
 /// Runs the selected rules over the target files of `compilation`, with comment
 /// ignores applied (and unused ones reported) but no config path ignores.
 pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnostic> {
-    run_with_ignores(compilation, selected, &ignore::PathIgnores::default(), &HashMap::new())
+    let errors = ErrorsLint::default();
+    run_with_ignores(compilation, selected, &ignore::PathIgnores::default(), &HashMap::new(), &errors)
 }
 
 /// A target file and its ignore directives, each with whether it suppressed a finding.
@@ -229,10 +291,11 @@ fn run_with_ignores(
     selected: &[SelectedRule],
     path_ignores: &ignore::PathIgnores,
     relative_paths: &HashMap<String, String>,
+    errors: &ErrorsLint,
 ) -> Vec<Diagnostic> {
     let targets: Vec<&CompiledFile> = compilation.targets().collect();
     let mut findings: Vec<Finding> =
-        targets.par_iter().flat_map_iter(|file| walk_file(compilation, file, selected)).collect();
+        targets.par_iter().flat_map_iter(|file| walk_file(compilation, file, selected, errors)).collect();
 
     let mut by_package: BTreeMap<String, Vec<&CompiledFile>> = BTreeMap::new();
     for file in &targets {
@@ -241,7 +304,7 @@ fn run_with_ignores(
         }
     }
     for selected_rule in selected {
-        let mut cx = context(compilation, None, selected_rule, &mut findings);
+        let mut cx = context(compilation, None, selected_rule, errors, &mut findings);
         for (package, files) in &by_package {
             selected_rule.rule.check_package(&mut cx, package, files);
         }
@@ -310,6 +373,7 @@ fn context<'a>(
     compilation: &'a Compilation,
     file: Option<&'a CompiledFile>,
     selected: &'a SelectedRule,
+    errors: &'a ErrorsLint,
     findings: &'a mut Vec<Finding>,
 ) -> Context<'a> {
     Context {
@@ -318,16 +382,22 @@ fn context<'a>(
         rule: selected.rule.meta(),
         severity: selected.severity,
         options: &selected.options,
+        errors,
         findings,
     }
 }
 
 /// Walks one file's elements once, calling every selected rule's hooks.
-fn walk_file(compilation: &Compilation, file: &CompiledFile, selected: &[SelectedRule]) -> Vec<Finding> {
+fn walk_file(
+    compilation: &Compilation,
+    file: &CompiledFile,
+    selected: &[SelectedRule],
+    errors: &ErrorsLint,
+) -> Vec<Finding> {
     let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) else {
         return Vec::new();
     };
-    let mut walker = Walker { compilation, file, selected, findings: Vec::new() };
+    let mut walker = Walker { compilation, file, selected, errors, findings: Vec::new() };
     walker.walk(&descriptor);
     walker.findings
 }
@@ -336,13 +406,14 @@ struct Walker<'a> {
     compilation: &'a Compilation,
     file: &'a CompiledFile,
     selected: &'a [SelectedRule],
+    errors: &'a ErrorsLint,
     findings: Vec<Finding>,
 }
 
 impl Walker<'_> {
     fn each(&mut self, hook: impl Fn(&dyn Rule, &mut Context<'_>)) {
         for selected in self.selected {
-            let mut cx = context(self.compilation, Some(self.file), selected, &mut self.findings);
+            let mut cx = context(self.compilation, Some(self.file), selected, self.errors, &mut self.findings);
             hook(selected.rule, &mut cx);
         }
     }

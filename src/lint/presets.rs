@@ -1,4 +1,4 @@
-//! Presets (`minimal`, `buf-standard`, `google`) and the rule groups usable by name in `use`
+//! Presets (`minimal`, `buf-standard`, `google`, `uber-v2`) with the rule options they set, and the rule groups usable by name in `use`
 //! and `except` (buf's categories). Their membership lives in `rules/presets/*.toml`.
 
 use std::collections::BTreeMap;
@@ -15,6 +15,11 @@ pub struct RuleGroup {
     /// Members of the peer's set that idl does not implement yet.
     #[serde(default)]
     pub pending: Vec<String>,
+    /// Rule options the preset sets (`[options.ENUM_ZERO_VALUE_SUFFIX] suffix =
+    /// "_INVALID"`), by rule ID; `[lint.rules.<ID>]` in idl.toml overrides them
+    /// option by option.
+    #[serde(default)]
+    pub options: BTreeMap<String, toml::Table>,
 }
 
 /// Preset name → its file's text.
@@ -22,6 +27,7 @@ const PRESET_FILES: &[(&str, &str)] = &[
     ("buf-standard", include_str!("../../rules/presets/buf-standard.toml")),
     ("google", include_str!("../../rules/presets/google.toml")),
     ("minimal", include_str!("../../rules/presets/minimal.toml")),
+    ("uber-v2", include_str!("../../rules/presets/uber-v2.toml")),
 ];
 
 const GROUPS_FILE: &str = include_str!("../../rules/presets/groups.toml");

@@ -1,13 +1,15 @@
 //! The shape of a lint rule: its declaration (metadata carrying the rule's
 //! documentation) and the per-element hooks the engine calls.
 
+use std::ops::Range;
+
 use prost_reflect::{
     EnumDescriptor, EnumValueDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, MessageDescriptor,
     MethodDescriptor, OneofDescriptor, ServiceDescriptor,
 };
 
 use crate::compile::{Compilation, CompiledFile, SourceLocation};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Fix, Severity, Span};
 
 /// The type and default of one option a rule accepts in `[lint.rules.<ID>]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,8 +18,8 @@ pub enum OptionDefault {
     Bool(bool),
     /// A non-negative integer.
     Integer(i64),
-    /// An array of strings.
-    StringList(&'static [&'static str]),
+    /// A list of strings (`words = ["common", "data"]`).
+    List(&'static [&'static str]),
     /// An array of tables (`[[lint.rules.<ID>.<name>]]`), empty by default; the rule
     /// checks each table's keys in [`Rule::validate_option`].
     Tables,
@@ -134,7 +136,7 @@ pub enum OptionValue {
     String(String),
     Bool(bool),
     Integer(i64),
-    StringList(Vec<String>),
+    List(Vec<String>),
     Tables(Vec<toml::Table>),
 }
 
@@ -162,6 +164,8 @@ pub struct Context<'a> {
     pub(crate) rule: &'static RuleMeta,
     pub(crate) severity: Severity,
     pub(crate) options: &'a RuleOptions,
+    /// `[errors]` and the shared error-table checks, for the `ERRORS_*` rules.
+    pub(crate) errors: &'a crate::errors::lint::ErrorsLint,
     pub(crate) findings: &'a mut Vec<Finding>,
 }
 
@@ -193,6 +197,11 @@ impl<'a> Context<'a> {
 
     pub fn rule_id(&self) -> &'static str {
         self.rule.id
+    }
+
+    /// The error-table checks of this run (the `ERRORS_*` rules report from them).
+    pub fn errors(&self) -> &'a crate::errors::lint::ErrorsLint {
+        self.errors
     }
 
     /// A string option's value (its default when the config does not set it).
@@ -228,13 +237,13 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// A string-list option's value (its default when the config does not set it).
-    pub fn option_list(&self, name: &str) -> Vec<&str> {
+    /// A list option's value (its default when the config does not set it).
+    pub fn option_list(&self, name: &str) -> Vec<String> {
         match self.options.get(name) {
-            Some(OptionValue::StringList(values)) => values.iter().map(String::as_str).collect(),
+            Some(OptionValue::List(values)) => values.clone(),
             _ => match self.declared_default(name) {
-                OptionDefault::StringList(values) => values.to_vec(),
-                _ => panic!("option {name} is not a list of strings"),
+                OptionDefault::List(values) => values.iter().map(|value| value.to_string()).collect(),
+                _ => panic!("option {name} is not a list"),
             },
         }
     }
@@ -271,15 +280,29 @@ impl<'a> Context<'a> {
         self.report_in(file, Some(path), message);
     }
 
-    /// Reports at a byte span of the file being walked, for findings about text
-    /// rather than an element (line length). `path` is the declaration the text
-    /// belongs to (empty for none), so ignore comments on it apply.
-    pub fn report_text(&mut self, start: usize, end: usize, path: &[i32], message: impl Into<String>) {
+    /// [`Context::report`] with a fix attached (edits in the file being walked).
+    pub fn report_with_fix(&mut self, path: &[i32], message: impl Into<String>, fix: Fix) {
+        self.report(path, message);
+        self.attach_fix(fix);
+    }
+
+    /// Reports at a byte span of the file being walked, owned (for comment
+    /// ignores) by the declaration at `owner`, with an optional fix.
+    pub fn report_span(&mut self, owner: &[i32], span: Range<usize>, message: impl Into<String>, fix: Option<Fix>) {
         let file = self.file();
         let mut diagnostic = Diagnostic::new(self.rule.id, self.severity, message);
         diagnostic.path = file.source.display_path.clone();
-        diagnostic.span = Some(Span::new(&file.source, start, end));
-        self.findings.push(Finding { diagnostic, file_name: Some(file.source.name.clone()), path: path.to_vec() });
+        diagnostic.span = Some(Span::new(&file.source, span.start, span.end));
+        diagnostic.fix = fix;
+        self.findings.push(Finding { diagnostic, file_name: Some(file.source.name.clone()), path: owner.to_vec() });
+    }
+
+    /// Attaches `fix` to the finding reported last.
+    fn attach_fix(&mut self, fix: Fix) {
+        debug_assert!(self.rule.fixable, "rule {} emits a fix but is not declared fixable", self.rule.id);
+        if let Some(finding) = self.findings.last_mut() {
+            finding.diagnostic.fix = Some(fix);
+        }
     }
 
     /// Reports a finding about the file as a whole, at its first position.

@@ -74,6 +74,40 @@ pub fn is_documentation(comment: Option<&str>) -> bool {
     })
 }
 
+/// The `style` option of the COMMENT_* rules that have one.
+pub const COMMENT_STYLE_OPTION: crate::lint::rule::RuleOption = crate::lint::rule::RuleOption {
+    name: "style",
+    default: crate::lint::rule::OptionDefault::String("non_empty"),
+    help: "What the comment must be: `non_empty` (buf), `sentence` (a complete sentence: capital first \
+           letter and a final `.`/`!`/`?`, Uber V2; CJK prose counts as written) or `starts_with_name` \
+           (starts with the element's name, Go style; CJK prose needs no name).",
+};
+
+/// The shared check of the COMMENT_* rules with a `style` option: reports at
+/// `path` when the leading comment there does not meet the style. `kind` is
+/// "Message", "Enum", "Service" or "RPC".
+pub fn check_comment_style(cx: &mut Context<'_>, path: &[i32], kind: &str, name: &str) {
+    let Some(location) = cx.location(path) else {
+        return;
+    };
+    let leading = location.leading();
+    let message = if !is_documentation(leading) {
+        format!("{kind} {name:?} should have a non-empty comment for documentation.")
+    } else {
+        let comment = leading.unwrap_or_default();
+        match cx.option_str("style") {
+            "sentence" if !crate::lint::text::is_sentence(comment) => format!(
+                "{kind} {name:?} should have a comment with a complete sentence (a capital first letter and a final period)."
+            ),
+            "starts_with_name" if !crate::lint::text::starts_with_name(comment, name) => {
+                format!("{kind} {name:?} should have a comment that starts with {name:?}.")
+            }
+            _ => return,
+        }
+    };
+    cx.report(path, message);
+}
+
 /// The file's descriptor in the compilation's pool.
 pub fn descriptor(cx: &Context<'_>, file: &CompiledFile) -> Option<FileDescriptor> {
     cx.pool().get_file_by_name(&file.source.name)

@@ -24,6 +24,10 @@ fn proto_files(root: &Path) -> Vec<String> {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
+                // `fixed/` holds the golden results of fixes, not fixture input.
+                if path.file_name().is_some_and(|name| name == "fixed") {
+                    continue;
+                }
                 visit(&path, root, out);
             } else if path.extension().is_some_and(|ext| ext == "proto") {
                 let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
@@ -47,20 +51,7 @@ fn vendored_import_paths() -> Vec<PathBuf> {
 /// Compiles every `.proto` file under `root` with idl's compile step, `root` being
 /// the only root (the vendored protos are import paths) and every file in it a target.
 fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> Compilation {
-    let targets = proto_files(root)
-        .into_iter()
-        .map(|name| WorkspaceFile { path: root.join(&name), display_path: name.clone(), name, root: 0 })
-        .collect();
-    let workspace = Workspace {
-        config,
-        config_file,
-        converted_from: None,
-        base_dir: root.to_path_buf(),
-        roots: vec![root.to_path_buf()],
-        import_paths: vendored_import_paths(),
-        targets,
-        warnings: Vec::new(),
-    };
+    let workspace = fixture_workspace(root, config, config_file);
     let compilation = compile(&workspace);
     assert!(
         compilation.diagnostics.is_empty(),
@@ -69,6 +60,24 @@ fn compile_dir(root: &Path, config: Config, config_file: Option<SourceFile>) -> 
         compilation.diagnostics
     );
     compilation
+}
+
+/// The workspace of a fixture directory: `root` the only root, every file a target.
+fn fixture_workspace(root: &Path, config: Config, config_file: Option<SourceFile>) -> Workspace {
+    let targets = proto_files(root)
+        .into_iter()
+        .map(|name| WorkspaceFile { path: root.join(&name), display_path: name.clone(), name, root: 0 })
+        .collect();
+    Workspace {
+        config,
+        config_file,
+        converted_from: None,
+        base_dir: root.to_path_buf(),
+        roots: vec![root.to_path_buf()],
+        import_paths: vendored_import_paths(),
+        targets,
+        warnings: Vec::new(),
+    }
 }
 
 /// The config of a fixture: its `idl.toml`, or just its rule.
@@ -135,6 +144,11 @@ fn fixtures_match_expected_findings() {
         }
         // Invariants every fixture must keep.
         assert!(diagnostics.iter().any(|d| d.rule == rule_id), "fixture {} has no finding of {rule_id}", dir.display());
+        let fixable = rules::find(&rule_id).is_some_and(|rule| rule.meta().fixable);
+        assert!(
+            fixable || diagnostics.iter().all(|d| d.fix.is_none()),
+            "{rule_id} emits fixes but is not declared fixable"
+        );
         let valid: Vec<String> = proto_files(&dir)
             .into_iter()
             .filter(|name| name.rsplit('/').next().unwrap().starts_with("valid"))
@@ -145,6 +159,77 @@ fn fixtures_match_expected_findings() {
         }
     }
     assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+}
+
+/// For every fixable rule, on each of its fixture directories: `--fix
+/// --unsafe-fixes` gives the golden files under `fixed/` (`IDL_BLESS=1` writes
+/// them), the result compiles, the rule has no fixable finding left, and fixing
+/// again applies nothing.
+#[test]
+fn fixes_compile_converge_and_match_goldens() {
+    let bless = std::env::var_os("IDL_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut fixed_rules = BTreeSet::new();
+    for (dir_name, dir) in fixture_dirs() {
+        let rule_id = dir_name.split('.').next().unwrap().to_string();
+        if !rules::find(&rule_id).is_some_and(|rule| rule.meta().fixable) {
+            continue;
+        }
+        let (config, config_file) = fixture_config(&dir, &rule_id);
+        let workspace = fixture_workspace(&dir, config.clone(), config_file.clone());
+        let imports = crate::compile::WorkspaceFiles::new(&workspace);
+        let lint_fixture = |compilation: &Compilation| lint(compilation, &config.lint, config_file.as_ref());
+        let run = fix::fix_until_stable(compile(&workspace), &imports, lint_fixture, true);
+        assert!(run.stopped.is_none(), "{dir_name}: {:?}", run.stopped);
+        assert!(!run.compilation.has_errors(), "{dir_name}: fixed files do not compile");
+        if run.applied.get(&rule_id).copied().unwrap_or(0) > 0 {
+            fixed_rules.insert(rule_id.clone());
+        }
+        let left: Vec<&Diagnostic> = run.findings.iter().filter(|d| d.rule == rule_id && d.fix.is_some()).collect();
+        assert!(left.is_empty(), "{dir_name}: fixable findings left after --fix: {left:?}");
+        // Fixing the fixed files again applies nothing.
+        let again = fix::fix_until_stable(run.compilation, &imports, lint_fixture, true);
+        assert!(again.applied.is_empty(), "{dir_name}: a second --fix applied {:?}", again.applied);
+        // The goldens: every changed file's fixed text.
+        let fixed_dir = dir.join("fixed");
+        if bless {
+            let _ = std::fs::remove_dir_all(&fixed_dir);
+        }
+        for (name, (_, text)) in &run.changed {
+            let golden = fixed_dir.join(name);
+            if bless {
+                std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+                std::fs::write(&golden, text.as_bytes()).unwrap();
+            } else if std::fs::read_to_string(&golden).ok().as_deref() != Some(&**text) {
+                failures.push(format!("{dir_name}: fixed/{name} differs from the fixed text:\n{text}"));
+            }
+        }
+        let goldens = if fixed_dir.is_dir() { proto_files_in(&fixed_dir) } else { Vec::new() };
+        for name in goldens.iter().filter(|name| !run.changed.contains_key(*name)) {
+            failures.push(format!("{dir_name}: fixed/{name} exists but --fix leaves that file alone"));
+        }
+    }
+    let declared: BTreeSet<String> = all_rules().filter(|meta| meta.fixable).map(|meta| meta.id.to_string()).collect();
+    assert_eq!(fixed_rules, declared, "every fixable rule's fixtures exercise its fix");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `.proto` files under `dir`, `fixed/` directories included.
+fn proto_files_in(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "proto") {
+                files.push(path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 #[test]
@@ -263,6 +348,40 @@ fn selection_applies_preset_use_except_and_severity() {
 }
 
 #[test]
+fn presets_set_options_that_the_config_overrides() {
+    let option = |selected: &[SelectedRule], id: &str| {
+        selected.iter().find(|rule| rule.id() == id).map(|rule| rule.options.clone()).unwrap()
+    };
+    let (config, file) = config_from("[lint]\npreset = \"uber-v2\"\n");
+    let (selected, errors) = select_rules(&config, Some(&file));
+    assert!(errors.is_empty(), "{errors:?}");
+    let suffix = |value: &str| RuleOptions::new(vec![("suffix", OptionValue::String(value.into()))]);
+    assert_eq!(option(&selected, "ENUM_ZERO_VALUE_SUFFIX"), suffix("_INVALID"));
+    assert_eq!(option(&selected, "SERVICE_SUFFIX"), suffix("API"));
+    let (config, file) = config_from(
+        "[lint]\npreset = \"uber-v2\"\n[lint.rules.ENUM_ZERO_VALUE_SUFFIX]\nsuffix = \"_UNKNOWN\"\n\
+         [lint.rules.COMMENT_MESSAGE]\nstyle = \"starts_with_name\"\n",
+    );
+    let (selected, errors) = select_rules(&config, Some(&file));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(option(&selected, "ENUM_ZERO_VALUE_SUFFIX"), suffix("_UNKNOWN"));
+    // Overriding one option keeps the preset's others.
+    assert_eq!(
+        option(&selected, "COMMENT_MESSAGE"),
+        RuleOptions::new(vec![
+            ("exempt_request_response", OptionValue::Bool(true)),
+            ("style", OptionValue::String("starts_with_name".into())),
+        ])
+    );
+    // Every preset's options name registered rules and declared options.
+    for name in presets::presets().keys() {
+        let (config, file) = config_from(&format!("[lint]\npreset = \"{name}\"\n"));
+        let (_, errors) = select_rules(&config, Some(&file));
+        assert!(errors.is_empty(), "preset {name}: {errors:?}");
+    }
+}
+
+#[test]
 fn default_selection_is_buf_standard() {
     let (selected, errors) = select_rules(&LintConfig::default(), None);
     assert!(errors.is_empty());
@@ -291,7 +410,7 @@ fn unknown_names_are_located_config_errors() {
     assert_eq!(
         rendered,
         [
-            "2:10 CONFIG unknown lint preset `strict`; expected one of: buf-standard, google, minimal",
+            "2:10 CONFIG unknown lint preset `strict`; expected one of: buf-standard, google, minimal, uber-v2",
             "3:8 CONFIG unknown lint rule or group `ENUM_PASCAL` in `use`",
             "4:11 CONFIG unknown lint rule or group `NOPE` in `except`",
             "7:13 CONFIG option `suffix` of lint rule ENUM_ZERO_VALUE_SUFFIX must be a string",
@@ -447,6 +566,19 @@ fn doc_examples(doc: &str) -> (String, String) {
     (block[1..valid_at].join("\n"), block[valid_at + 1..].join("\n"))
 }
 
+/// A rule doc's ```toml block when it configures `[errors]` (the error-table
+/// rules' examples run with it).
+fn errors_config_example(doc: &str) -> Option<String> {
+    let block: Vec<&str> = doc
+        .lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .skip_while(|line| !line.starts_with("```toml"))
+        .skip(1)
+        .take_while(|line| !line.starts_with("```"))
+        .collect();
+    block.iter().any(|line| line.starts_with("[errors")).then(|| block.join("\n"))
+}
+
 /// Every rule doc's invalid example gives findings of that rule (exactly one per
 /// file it names, so exactly one for a single file), and its valid example none.
 /// Each runs with just that rule enabled, through the real compile step.
@@ -457,6 +589,11 @@ fn doc_examples_are_checked() {
         let (invalid, valid) = doc_examples(meta.doc);
         for (kind, section) in [("invalid", &invalid), ("valid", &valid)] {
             let dir = tempfile::tempdir().unwrap();
+            if let Some(errors) = errors_config_example(meta.doc) {
+                // The doc's `[errors]` block is the example's config.
+                let config = format!("{errors}\n[lint]\nuse = [\"{}\"]\n", meta.id);
+                std::fs::write(dir.path().join("idl.toml"), config).unwrap();
+            }
             for (name, text) in example_files(section) {
                 let path = dir.path().join(&name);
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();

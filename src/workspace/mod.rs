@@ -78,6 +78,25 @@ enum Target {
 ///
 /// Errors come back together with the warnings found so far.
 pub fn discover(cwd: &Path, config_arg: Option<&Path>, paths: &[PathBuf]) -> Result<Workspace, Vec<Diagnostic>> {
+    discover_with(cwd, config_arg, paths, None)
+}
+
+/// [`discover`] for an editor buffer: the workspace `path` belongs to, with
+/// `path` its only target. The file need not exist on disk (a buffer never
+/// saved): its config, roots and import name are what they would be if it did.
+pub fn discover_buffer(cwd: &Path, config_arg: Option<&Path>, path: &Path) -> Result<Workspace, Vec<Diagnostic>> {
+    let absolute = normalize(&cwd.join(path));
+    let unsaved = (!absolute.exists()).then_some(absolute.as_path());
+    discover_with(cwd, config_arg, &[path.to_path_buf()], unsaved)
+}
+
+/// `unsaved` is a `.proto` file of `paths` that is taken to exist.
+fn discover_with(
+    cwd: &Path,
+    config_arg: Option<&Path>,
+    paths: &[PathBuf],
+    unsaved: Option<&Path>,
+) -> Result<Workspace, Vec<Diagnostic>> {
     let cwd = normalize(
         &std::path::absolute(cwd)
             .map_err(|error| vec![Diagnostic::error(IO_RULE, format!("invalid working directory: {error}"))])?,
@@ -131,7 +150,7 @@ pub fn discover(cwd: &Path, config_arg: Option<&Path>, paths: &[PathBuf]) -> Res
 
     // Bad PATHS are reported along with what the others find; bad roots end discovery.
     let mut path_errors = Vec::new();
-    let targets = check_paths(&cwd, paths, &mut path_errors);
+    let targets = check_paths(&cwd, paths, unsaved, &mut path_errors);
     let mut config_errors = Vec::new();
     let mut warnings = conversion_warnings;
     let (roots, import_paths) = match &config_file {
@@ -190,22 +209,32 @@ impl Workspace {
     /// has it. Names that are not clean relative paths (`..`, `.`, empty segments,
     /// absolute, backslashes) resolve nowhere, as in protoc.
     pub fn resolve_import(&self, name: &str) -> Option<PathBuf> {
+        self.import_candidates(name).find(|path| path.is_file())
+    }
+
+    /// Where an import may be, in the order [`Workspace::resolve_import`] tries
+    /// them (an editor's unsaved buffer can stand in for any of them).
+    pub fn import_candidates<'a>(&'a self, name: &'a str) -> impl Iterator<Item = PathBuf> + 'a {
         let clean = !name.is_empty()
             && !name.contains('\\')
             && name.split('/').all(|segment| !matches!(segment, "" | "." | ".."));
-        if !clean {
-            return None;
-        }
-        self.roots.iter().chain(&self.import_paths).map(|dir| dir.join(name)).find(|path| path.is_file())
+        let dirs = if clean { &self.roots[..] } else { &[] };
+        let import_paths = if clean { &self.import_paths[..] } else { &[] };
+        dirs.iter().chain(import_paths).map(move |dir| dir.join(name))
     }
 }
 
-/// Checks that every PATH exists and is a directory or a `.proto` file.
-fn check_paths(cwd: &Path, paths: &[PathBuf], errors: &mut Vec<Diagnostic>) -> Vec<Target> {
+/// Checks that every PATH exists (or is the `unsaved` buffer) and is a directory
+/// or a `.proto` file.
+fn check_paths(cwd: &Path, paths: &[PathBuf], unsaved: Option<&Path>, errors: &mut Vec<Diagnostic>) -> Vec<Target> {
     let mut targets = Vec::new();
     for arg in paths {
         let path = normalize(&cwd.join(arg));
         let shown = display_path(cwd, &path);
+        if Some(path.as_path()) == unsaved && is_proto(&path) {
+            targets.push(Target::File(path));
+            continue;
+        }
         match std::fs::metadata(&path) {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 errors.push(Diagnostic::error(IO_RULE, format!("{shown} does not exist")));

@@ -328,3 +328,32 @@ fn non_utf8_file_names_are_errors() {
     let errors = discover_err(dir.path(), None, &["proto"]);
     assert_eq!(messages(&errors), ["proto/bad\u{fffd}.proto is not valid UTF-8, so it has no import name"]);
 }
+
+#[test]
+fn a_buffer_path_need_not_exist() {
+    let dir = tree(LAYOUT);
+    // From outside the project, as an editor started elsewhere: the config is the
+    // one nearest to the buffer, its name comes from the first root holding it.
+    let elsewhere = tree(&[]);
+    let path = dir.path().join("proto/acme/v2/new.proto");
+    let workspace = discover_buffer(elsewhere.path(), None, &path).unwrap();
+    assert_eq!(workspace.base_dir, dir.path());
+    assert_eq!(workspace.targets.len(), 1);
+    assert_eq!(
+        (workspace.targets[0].name.as_str(), workspace.targets[0].path.as_path()),
+        ("acme/v2/new.proto", &*path)
+    );
+    // Excludes still apply; a file outside the roots is still an error.
+    let excluded = discover_buffer(dir.path(), None, Path::new("proto/legacy/new.proto")).unwrap();
+    assert!(excluded.targets.is_empty());
+    let outside = discover_buffer(dir.path(), None, Path::new("docs/new.proto")).unwrap_err();
+    assert_eq!(outside.len(), 1, "{outside:?}");
+    // Only a .proto file; import candidates: every root, then every import path.
+    assert!(discover_buffer(dir.path(), None, Path::new("proto/acme/v2/new.txt")).is_err());
+    assert_eq!(import_candidates_of(&workspace, "acme/v1/user.proto").len(), 3);
+    assert!(import_candidates_of(&workspace, "../user.proto").is_empty());
+}
+
+fn import_candidates_of(workspace: &Workspace, name: &str) -> Vec<PathBuf> {
+    workspace.import_candidates(name).collect()
+}

@@ -3,6 +3,7 @@
 
 mod api;
 mod enums;
+mod errors;
 mod fields;
 mod files;
 mod messages;
@@ -30,6 +31,11 @@ pub static RULES: &[&BreakingRule] = &[
     &enums::ENUM_VALUE_NO_DELETE_UNLESS_NAME_RESERVED,
     &enums::ENUM_VALUE_NO_DELETE_UNLESS_NUMBER_RESERVED,
     &enums::ENUM_VALUE_SAME_NAME,
+    &errors::ERRORS_NO_DELETE,
+    &errors::ERRORS_SAME_BUSINESS_CODE,
+    &errors::ERRORS_SAME_GRPC_CODE,
+    &errors::ERRORS_SAME_HTTP_STATUS,
+    &errors::ERRORS_SAME_REASON,
     &messages::EXTENSION_MESSAGE_NO_DELETE,
     &messages::EXTENSION_NO_DELETE,
     &messages::FIELD_NO_DELETE,

@@ -2,12 +2,13 @@ use prost_reflect::EnumDescriptor;
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, Rule};
-use crate::lint::support::is_documentation;
+use crate::lint::support::{COMMENT_STYLE_OPTION, check_comment_style};
 
 declare_rule! {
     /// Every enum must have a leading comment with some text. Blank comments and
     /// comments made only of `buf:lint:ignore` / `idl:lint:ignore` directives do
-    /// not count as documentation.
+    /// not count as documentation. The `style` option asks for more: a complete
+    /// sentence (Uber V2) or a comment starting with the name (Go style).
     ///
     /// ```proto
     /// // Invalid
@@ -21,19 +22,12 @@ declare_rule! {
         summary: "Enums have a non-empty leading comment.",
         severity: Error,
         fixable: false,
+        options: [COMMENT_STYLE_OPTION],
     }
 }
 
 impl Rule for CommentEnum {
     fn check_enum(&self, cx: &mut Context<'_>, enum_: &EnumDescriptor) {
-        let Some(location) = cx.location(enum_.path()) else {
-            return;
-        };
-        if !is_documentation(location.leading()) {
-            cx.report(
-                enum_.path(),
-                format!("Enum {:?} should have a non-empty comment for documentation.", enum_.name()),
-            );
-        }
+        check_comment_style(cx, enum_.path(), "Enum", enum_.name());
     }
 }

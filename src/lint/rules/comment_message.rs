@@ -1,13 +1,14 @@
 use prost_reflect::MessageDescriptor;
 
 use crate::declare_rule;
-use crate::lint::rule::{Context, Rule};
-use crate::lint::support::is_documentation;
+use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption};
+use crate::lint::support::{COMMENT_STYLE_OPTION, check_comment_style};
 
 declare_rule! {
     /// Every message must have a leading comment with some text. Blank comments and
     /// comments made only of `buf:lint:ignore` / `idl:lint:ignore` directives do
-    /// not count as documentation.
+    /// not count as documentation. The `style` option asks for more: a complete
+    /// sentence (Uber V2) or a comment starting with the name (Go style).
     ///
     /// ```proto
     /// // Invalid
@@ -21,6 +22,14 @@ declare_rule! {
         summary: "Messages have a non-empty leading comment.",
         severity: Error,
         fixable: false,
+        options: [
+            COMMENT_STYLE_OPTION,
+            RuleOption {
+                name: "exempt_request_response",
+                default: OptionDefault::Bool(false),
+                help: "Skip messages an RPC of their file takes or returns (Uber V2: their RPC's comment covers them).",
+            },
+        ],
     }
 }
 
@@ -30,14 +39,17 @@ impl Rule for CommentMessage {
         if message.is_map_entry() {
             return;
         }
-        let Some(location) = cx.location(message.path()) else {
+        if cx.option_bool("exempt_request_response") && is_request_or_response(message) {
             return;
-        };
-        if !is_documentation(location.leading()) {
-            cx.report(
-                message.path(),
-                format!("Message {:?} should have a non-empty comment for documentation.", message.name()),
-            );
         }
+        check_comment_style(cx, message.path(), "Message", message.name());
     }
+}
+
+/// Whether an RPC of the message's file takes or returns it.
+fn is_request_or_response(message: &MessageDescriptor) -> bool {
+    message
+        .parent_file()
+        .services()
+        .any(|service| service.methods().any(|method| method.input() == *message || method.output() == *message))
 }

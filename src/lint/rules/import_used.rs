@@ -3,7 +3,10 @@ use std::collections::HashSet;
 use prost_reflect::{DynamicMessage, FileDescriptor, Kind, MapKey, MessageDescriptor, Value};
 
 use crate::declare_rule;
+use crate::diagnostic::{Edit, Fix};
 use crate::lint::rule::{Context, Rule};
+use crate::lint::text::statement_removal;
+use crate::syntax::ast::Sp;
 
 /// `FileDescriptorProto.dependency`.
 const DEPENDENCY_FIELD: i32 = 3;
@@ -13,6 +16,9 @@ declare_rule! {
     /// file must refer to a type or extension the imported file declares (or
     /// re-exports with `import public`). Public imports themselves are not checked,
     /// since they exist for the importers.
+    ///
+    /// Fix (safe): deletes the import statement, with its line when nothing else
+    /// is on it.
     ///
     /// ```proto
     /// // Invalid
@@ -26,7 +32,7 @@ declare_rule! {
         id: "IMPORT_USED",
         summary: "Every import is used.",
         severity: Error,
-        fixable: false,
+        fixable: true,
     }
 }
 
@@ -43,10 +49,27 @@ impl Rule for ImportUsed {
                 continue;
             };
             if !provides_any(&imported, &used) {
-                cx.report(&[DEPENDENCY_FIELD, index], format!("Import {import:?} is unused."));
+                let path = [DEPENDENCY_FIELD, index];
+                let message = format!("Import {import:?} is unused.");
+                match removal(cx, &path) {
+                    Some(fix) => cx.report_with_fix(&path, message, fix),
+                    None => cx.report(&path, message),
+                }
             }
         }
     }
+}
+
+/// Deleting the import statement at `path`.
+fn removal(cx: &Context<'_>, path: &[i32]) -> Option<Fix> {
+    let location = cx.location(path)?;
+    let text: &str = &cx.file().source.text;
+    let (start, end) = statement_removal(text, Sp::new(location.start, location.end));
+    Some(Fix {
+        description: "remove the unused import".to_string(),
+        edits: vec![Edit { start, end, replacement: String::new() }],
+        safe: true,
+    })
 }
 
 /// True when `file`, or a file it re-exports through `import public` (transitively),

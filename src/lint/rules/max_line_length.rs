@@ -116,7 +116,8 @@ impl Rule for MaxLineLength {
         let declarations = Declarations::new(cx.file());
         for (start, cut, end, length) in long_lines {
             let path = declarations.innermost(start, end).to_vec();
-            cx.report_text(cut, end, &path, format!("Line is {length} {} long; the limit is {limit}.", unit.name()));
+            let message = format!("Line is {length} {} long; the limit is {limit}.", unit.name());
+            cx.report_span(&path, cut..end, message, None);
         }
     }
 

@@ -45,7 +45,7 @@ declare_rule! {
         fixable: false,
         options: [RuleOption {
             name: "languages",
-            default: OptionDefault::StringList(&["cpp", "go", "java", "python"]),
+            default: OptionDefault::List(&["cpp", "go", "java", "python"]),
             help: "The languages whose keywords are checked: `cpp`, `go`, `java`, `python`.",
         }],
     }
@@ -252,7 +252,9 @@ fn keyword_languages(cx: &Context<'_>, name: &str, candidates: &[&str]) -> Optio
     let selected = cx.option_list("languages");
     let languages: Vec<&str> = LANGUAGES
         .iter()
-        .filter(|(id, _, keywords)| candidates.contains(id) && selected.contains(id) && keywords.contains(&name))
+        .filter(|(id, _, keywords)| {
+            candidates.contains(id) && selected.iter().any(|language| language == id) && keywords.contains(&name)
+        })
         .map(|(_, display, _)| *display)
         .collect();
     match languages.as_slice() {
@@ -326,7 +328,7 @@ impl Rule for NameNoLanguageKeyword {
 
     fn check_enum_value(&self, cx: &mut Context<'_>, value: &EnumValueDescriptor) {
         let name = value.name();
-        if cx.option_list("languages").contains(&"cpp") && CPP_MACROS.contains(&name) {
+        if cx.option_list("languages").iter().any(|language| language == "cpp") && CPP_MACROS.contains(&name) {
             cx.report(
                 &name_path(value.path()),
                 format!("Enum value name {name:?} is a C/C++ standard macro; prefix it with the enum name."),

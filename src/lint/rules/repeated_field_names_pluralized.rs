@@ -37,7 +37,7 @@ declare_rule! {
         fixable: false,
         options: [RuleOption {
             name: "exceptions",
-            default: OptionDefault::StringList(&["evidence", "info", "uris"]),
+            default: OptionDefault::List(&["evidence", "info", "uris"]),
             help: "Field names or last words accepted as they are.",
         }],
     }
@@ -50,7 +50,7 @@ impl Rule for RepeatedFieldNamesPluralized {
         }
         let name = field.name();
         let last_word = name.rsplit('_').next().unwrap_or(name);
-        if cx.option_list("exceptions").iter().any(|exception| *exception == name || *exception == last_word) {
+        if cx.option_list("exceptions").iter().any(|exception| exception == name || exception == last_word) {
             return;
         }
         let lowercase = last_word.to_lowercase();

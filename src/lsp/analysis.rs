@@ -1,0 +1,138 @@
+//! What the language server knows about one document: its workspace (the config
+//! the CLI would use for it), its compile and lint findings with every open
+//! buffer in place of the file on disk, and its formatting.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::compile::{OverlayFiles, compile_from};
+use crate::diagnostic::Diagnostic;
+use crate::format::FormatOptions;
+use crate::source::SourceFile;
+use crate::workspace;
+
+/// Absolute path → text of every open document.
+pub type Buffers = HashMap<PathBuf, Arc<str>>;
+
+/// The findings of one document.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The text that was analysed, with the path findings name.
+    pub source: SourceFile,
+    /// Findings located in the document itself.
+    pub own: Vec<Diagnostic>,
+    /// Findings elsewhere that concern it: in an import that does not compile, in
+    /// idl.toml, or without a file (workspace discovery). Shown on the document so
+    /// the user sees why it is not checked, each at the byte range of the import
+    /// that leads to its file when there is one.
+    pub elsewhere: Vec<(Diagnostic, Option<Range<usize>>)>,
+    /// Import names of every file the compile read (the document's own first):
+    /// a change to any of them can change these findings.
+    pub files: Vec<String>,
+}
+
+/// Where a document's workspace is discovered from: the deepest client workspace
+/// folder containing it (as if `idl` ran there), else the file's directory.
+pub fn working_dir(folders: &[PathBuf], path: &Path) -> PathBuf {
+    folders
+        .iter()
+        .filter(|folder| path.starts_with(folder))
+        .max_by_key(|folder| folder.components().count())
+        .cloned()
+        .or_else(|| path.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// Compiles and lints the document at `path` (whose text is `buffers[path]`) as
+/// `idl lint PATH` would from `cwd`, with `config` the `--config` given to the server.
+pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers) -> Analysis {
+    let text = buffers.get(path).cloned().unwrap_or_else(|| Arc::from(""));
+    let workspace = match workspace::discover_buffer(cwd, config, path) {
+        Ok(workspace) => workspace,
+        Err(diags) => {
+            let shown = path.to_string_lossy().into_owned();
+            let elsewhere = diags.into_iter().map(|diag| (diag, None)).collect();
+            let source = SourceFile::new(shown.clone(), shown, text);
+            return Analysis { source, own: Vec::new(), elsewhere, files: Vec::new() };
+        }
+    };
+    let Some(target) = workspace.targets.first() else {
+        // Excluded by the config: the CLI does not check it either.
+        let shown = path.to_string_lossy().into_owned();
+        let source = SourceFile::new(shown.clone(), shown, text);
+        return Analysis { source, own: Vec::new(), elsewhere: Vec::new(), files: Vec::new() };
+    };
+    let compilation = compile_from(&OverlayFiles::new(&workspace, buffers));
+    let relative = target
+        .path
+        .strip_prefix(&workspace.base_dir)
+        .map(|relative| relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"))
+        .unwrap_or_else(|_| target.display_path.clone());
+    let relative_paths = HashMap::from([(target.name.clone(), relative)]);
+    let findings = crate::lint::lint_with_paths(
+        &compilation,
+        &workspace.config.lint,
+        workspace.config_file.as_ref(),
+        &relative_paths,
+    );
+    let source = compilation
+        .file(&target.name)
+        .map(|file| file.source.clone())
+        .unwrap_or_else(|| SourceFile::new(target.name.clone(), target.display_path.clone(), text));
+    let (mut own, mut elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) = workspace
+        .warnings
+        .iter()
+        .cloned()
+        .chain(compilation.diagnostics.iter().cloned())
+        .chain(findings)
+        // A finding about the whole file (no span) is the document's own too.
+        .partition(|diag| diag.path == target.display_path);
+    crate::diagnostic::sort_and_dedup(&mut own);
+    crate::diagnostic::sort_and_dedup(&mut elsewhere);
+    let elsewhere = elsewhere
+        .into_iter()
+        .map(|diag| {
+            let import_name =
+                compilation.files.iter().find(|f| f.source.display_path == diag.path).map(|f| &f.source.name);
+            let anchor = import_name.and_then(|name| import_statement(&source.text, name));
+            (diag, anchor)
+        })
+        .collect();
+    let files = std::iter::once(target.name.clone())
+        .chain(
+            compilation
+                .files
+                .iter()
+                .filter(|f| !f.is_builtin && f.source.name != target.name)
+                .map(|f| f.source.name.clone()),
+        )
+        .collect();
+    Analysis { source, own, elsewhere, files }
+}
+
+/// The byte range of the quoted name in the `import` of `name`, if `text` has one.
+fn import_statement(text: &str, name: &str) -> Option<Range<usize>> {
+    ['"', '\'']
+        .iter()
+        .find_map(|quote| text.find(&format!("{quote}{name}{quote}")))
+        .map(|start| start..start + name.len() + 2)
+}
+
+/// The `[format]` settings of the document's workspace (buf's style when it has
+/// none); `None` when the config excludes the file (`idl format` leaves it alone);
+/// the `Err` says what is wrong with the settings.
+pub fn format_options(cwd: &Path, config: Option<&Path>, path: &Path) -> Result<Option<FormatOptions>, String> {
+    let Ok(workspace) = workspace::discover_buffer(cwd, config, path) else {
+        // Without a workspace there are no settings; the document's diagnostics say why.
+        return Ok(Some(FormatOptions::default()));
+    };
+    if workspace.targets.is_empty() {
+        return Ok(None);
+    }
+    crate::cli::format_options_from_config(&workspace.config.format).map(Some).map_err(|diag| {
+        let at = workspace.config_file.as_ref().map_or_else(String::new, |file| format!("{}: ", file.display_path));
+        format!("{at}{}", diag.message)
+    })
+}

@@ -1,0 +1,565 @@
+//! `idl lsp`: a language server on stdin/stdout.
+//!
+//! It publishes compile and lint diagnostics of open documents (on open, on save,
+//! and shortly after the last change), formats documents, and offers quick fixes:
+//! a finding's own fix, and an ignore comment for lint findings. Every open
+//! document stands in for its file on disk, for itself and for the files that
+//! import it. The config is the one `idl lint FILE` would use, found from the
+//! deepest workspace folder containing the file.
+//!
+//! The transport is rust-analyzer's `lsp-server`: JSON-RPC framing over stdio
+//! behind a synchronous channel API, so the server is one plain loop with no
+//! async runtime (its work is short CPU-bound compiles); `lsp-types` has the
+//! protocol's types. Positions are UTF-16 code units, the protocol's default
+//! and the one encoding every client supports.
+
+mod analysis;
+mod convert;
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::RecvTimeoutError;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types as lsp;
+use lsp_types::notification::Notification as _;
+use lsp_types::request::Request as _;
+
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::format::{self, FormatError};
+use analysis::{Analysis, Buffers};
+
+/// How long after the last change a document is checked again: long enough not
+/// to compile on every keystroke, short enough to feel immediate.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// Exit codes: the LSP specification wants 0 after `shutdown` then `exit`, and 1
+/// when the client exits (or goes away) without asking for a shutdown first.
+const EXIT_AFTER_SHUTDOWN: i32 = 0;
+const EXIT_WITHOUT_SHUTDOWN: i32 = 1;
+
+/// Runs the server until the client says `exit`; returns the process exit code.
+pub fn run(config: Option<&Path>) -> i32 {
+    let (connection, io_threads) = Connection::stdio();
+    let outcome = serve(&connection, config);
+    drop(connection);
+    match outcome {
+        Ok(code) => {
+            // The writer thread finishes sending what is queued; the reader stopped at `exit`.
+            if let Err(error) = io_threads.join() {
+                eprintln!("idl lsp: {error}");
+            }
+            code
+        }
+        Err(error) => {
+            eprintln!("idl lsp: {error}");
+            EXIT_WITHOUT_SHUTDOWN
+        }
+    }
+}
+
+fn serve(connection: &Connection, config: Option<&Path>) -> Result<i32, String> {
+    let (id, params) = connection.initialize_start().map_err(|error| error.to_string())?;
+    // Unknown or missing fields are the client's business; only the folders matter.
+    let params: lsp::InitializeParams = serde_json::from_value(params).unwrap_or_default();
+    let result = serde_json::json!({
+        "capabilities": capabilities(),
+        "serverInfo": { "name": "idl", "version": env!("CARGO_PKG_VERSION") },
+    });
+    connection.initialize_finish(id, result).map_err(|error| error.to_string())?;
+    let config = config.map(|config| std::path::absolute(config).unwrap_or_else(|_| config.to_path_buf()));
+    let mut server = Server {
+        connection,
+        config,
+        folders: workspace_folders(&params),
+        documents: HashMap::new(),
+        due: HashMap::new(),
+    };
+    server.main_loop()
+}
+
+fn capabilities() -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+            save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+            ..lsp::TextDocumentSyncOptions::default()
+        })),
+        document_formatting_provider: Some(lsp::OneOf::Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+            ..lsp::CodeActionOptions::default()
+        })),
+        ..lsp::ServerCapabilities::default()
+    }
+}
+
+/// The client's workspace folders as local paths (the older `rootUri` and
+/// `rootPath` when it sends no folders).
+#[allow(deprecated)] // root_uri and root_path: still what some clients send.
+fn workspace_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let folders: Vec<PathBuf> =
+        params.workspace_folders.iter().flatten().filter_map(|folder| convert::file_path(&folder.uri)).collect();
+    if !folders.is_empty() {
+        return folders;
+    }
+    params
+        .root_uri
+        .as_ref()
+        .and_then(convert::file_path)
+        .or_else(|| params.root_path.as_ref().map(PathBuf::from))
+        .into_iter()
+        .collect()
+}
+
+/// An open document.
+struct Document {
+    uri: lsp::Uri,
+    /// Its local path; `None` for documents that are not files (`untitled:`),
+    /// which have no workspace and are only formatted.
+    path: Option<PathBuf>,
+    version: i32,
+    text: Arc<str>,
+    /// The last analysis, of `analysed` (the text it saw).
+    analysis: Option<Analysis>,
+    /// Ignore-comment edits already tried, by index into the analysis's findings:
+    /// the edit when it silences the finding, `None` when it does not.
+    ignore_edits: HashMap<usize, Option<Edit>>,
+}
+
+struct Server<'a> {
+    connection: &'a Connection,
+    /// `--config`, absolute.
+    config: Option<PathBuf>,
+    folders: Vec<PathBuf>,
+    /// By URI as the client spells it.
+    documents: HashMap<String, Document>,
+    /// Documents to analyse again, and when.
+    due: HashMap<String, Instant>,
+}
+
+impl Server<'_> {
+    fn main_loop(&mut self) -> Result<i32, String> {
+        loop {
+            let next_due = self.due.values().min().copied();
+            let received = match next_due {
+                Some(deadline) => self.connection.receiver.recv_deadline(deadline),
+                None => self.connection.receiver.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match received {
+                Err(RecvTimeoutError::Timeout) => self.analyse_due(Instant::now()),
+                // The client went away without `exit`.
+                Err(RecvTimeoutError::Disconnected) => return Ok(EXIT_WITHOUT_SHUTDOWN),
+                Ok(Message::Request(request)) => {
+                    if self.connection.handle_shutdown(&request).map_err(|error| error.to_string())? {
+                        return Ok(EXIT_AFTER_SHUTDOWN);
+                    }
+                    self.handle_request(request);
+                }
+                Ok(Message::Notification(notification)) => {
+                    if notification.method == lsp::notification::Exit::METHOD {
+                        return Ok(EXIT_WITHOUT_SHUTDOWN);
+                    }
+                    self.handle_notification(notification);
+                }
+                Ok(Message::Response(_)) => {}
+            }
+        }
+    }
+
+    fn send(&self, message: Message) {
+        // A failed send means the client is gone; the loop notices on the next receive.
+        let _ = self.connection.sender.send(message);
+    }
+
+    fn handle_request(&mut self, request: Request) {
+        let response = match request.method.as_str() {
+            lsp::request::Formatting::METHOD => self.dispatch::<lsp::request::Formatting>(request, Self::formatting),
+            lsp::request::CodeActionRequest::METHOD => {
+                self.dispatch::<lsp::request::CodeActionRequest>(request, Self::code_actions)
+            }
+            method => Response::new_err(
+                request.id,
+                ErrorCode::MethodNotFound as i32,
+                format!("idl lsp does not handle {method}"),
+            ),
+        };
+        self.send(response.into());
+    }
+
+    /// Decodes a request's parameters and runs its handler. A panic in idl ends
+    /// that request with an error, not the server (the panic hook has logged it).
+    fn dispatch<R: lsp::request::Request>(
+        &mut self,
+        request: Request,
+        handler: fn(&mut Self, R::Params) -> Result<R::Result, String>,
+    ) -> Response {
+        let params = match serde_json::from_value::<R::Params>(request.params) {
+            Ok(params) => params,
+            Err(error) => {
+                let message = format!("invalid parameters for {}: {error}", R::METHOD);
+                return Response::new_err(request.id, ErrorCode::InvalidParams as i32, message);
+            }
+        };
+        match catch_unwind(AssertUnwindSafe(|| handler(self, params))) {
+            Ok(Ok(result)) => Response::new_ok(request.id, result),
+            Ok(Err(message)) => Response::new_err(request.id, ErrorCode::RequestFailed as i32, message),
+            Err(_) => {
+                let message = "internal error in idl (the server's stderr has the details)".to_string();
+                Response::new_err(request.id, ErrorCode::InternalError as i32, message)
+            }
+        }
+    }
+
+    fn handle_notification(&mut self, notification: Notification) {
+        use lsp::notification::{
+            DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+            DidSaveTextDocument,
+        };
+        let now = Instant::now();
+        match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let Ok(params) = notification.extract::<lsp::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                else {
+                    return;
+                };
+                let document = params.text_document;
+                let key = document.uri.as_str().to_string();
+                self.documents.insert(
+                    key.clone(),
+                    Document {
+                        path: convert::file_path(&document.uri),
+                        uri: document.uri,
+                        version: document.version,
+                        text: document.text.into(),
+                        analysis: None,
+                        ignore_edits: HashMap::new(),
+                    },
+                );
+                self.due.insert(key, now);
+                self.analyse_due(now);
+            }
+            DidChangeTextDocument::METHOD => {
+                let Ok(params) =
+                    notification.extract::<lsp::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
+                else {
+                    return;
+                };
+                let key = params.text_document.uri.as_str().to_string();
+                let Some(document) = self.documents.get_mut(&key) else { return };
+                let mut text = document.text.to_string();
+                for change in params.content_changes {
+                    match change.range {
+                        Some(range) => {
+                            let start = convert::offset(&text, range.start);
+                            let end = convert::offset(&text, range.end).max(start);
+                            text.replace_range(start..end, &change.text);
+                        }
+                        None => text = change.text,
+                    }
+                }
+                document.text = text.into();
+                document.version = params.text_document.version;
+                // Open documents importing this one see the change too.
+                let name = document.analysis.as_ref().and_then(|analysis| analysis.files.first().cloned());
+                let importers: Vec<String> = self
+                    .documents
+                    .iter()
+                    .filter(|(other, document)| {
+                        **other != key
+                            && document.analysis.as_ref().is_some_and(|analysis| {
+                                name.as_ref().is_some_and(|name| analysis.files[1..].contains(name))
+                            })
+                    })
+                    .map(|(other, _)| other.clone())
+                    .collect();
+                for other in importers.into_iter().chain([key]) {
+                    self.due.insert(other, now + DEBOUNCE);
+                }
+            }
+            DidSaveTextDocument::METHOD | DidChangeWatchedFiles::METHOD => {
+                // Files on disk changed: any open document may import them.
+                for key in self.documents.keys() {
+                    self.due.insert(key.clone(), now);
+                }
+                self.analyse_due(now);
+            }
+            DidCloseTextDocument::METHOD => {
+                let Ok(params) = notification.extract::<lsp::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                else {
+                    return;
+                };
+                let key = params.text_document.uri.as_str();
+                self.due.remove(key);
+                if let Some(document) = self.documents.remove(key) {
+                    self.publish(document.uri, Vec::new(), None);
+                }
+                // The others now see the file on disk instead of the closed buffer.
+                for key in self.documents.keys() {
+                    self.due.insert(key.clone(), now + DEBOUNCE);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Analyses every document due by `now` and publishes its diagnostics.
+    fn analyse_due(&mut self, now: Instant) {
+        let mut due: Vec<(Instant, String)> =
+            self.due.iter().filter(|(_, at)| **at <= now).map(|(key, at)| (*at, key.clone())).collect();
+        due.sort();
+        for (_, key) in due {
+            self.due.remove(&key);
+            self.analyse(&key);
+        }
+    }
+
+    fn buffers(&self) -> Buffers {
+        self.documents.values().filter_map(|document| Some((document.path.clone()?, document.text.clone()))).collect()
+    }
+
+    fn analyse(&mut self, key: &str) {
+        let buffers = self.buffers();
+        let Some(document) = self.documents.get_mut(key) else { return };
+        // Only .proto files have a workspace (a client may send others).
+        let Some(path) = document.path.clone().filter(|path| path.extension().is_some_and(|e| e == "proto")) else {
+            return;
+        };
+        let cwd = analysis::working_dir(&self.folders, &path);
+        let config = self.config.as_deref();
+        let Ok(analysis) = catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, &path, &buffers))) else {
+            // The panic hook has logged it; the previous diagnostics stay.
+            return;
+        };
+        let mut diagnostics: Vec<lsp::Diagnostic> = analysis.own.iter().map(convert::diagnostic).collect();
+        for (diag, anchor) in &analysis.elsewhere {
+            let range = anchor
+                .as_ref()
+                .map_or_else(lsp::Range::default, |anchor| convert::range(&analysis.source, anchor.start, anchor.end));
+            diagnostics.push(convert::foreign_diagnostic(diag, range));
+        }
+        document.analysis = Some(analysis);
+        document.ignore_edits.clear();
+        let (uri, version) = (document.uri.clone(), document.version);
+        self.publish(uri, diagnostics, Some(version));
+    }
+
+    fn publish(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
+        let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version };
+        self.send(Notification::new(lsp::notification::PublishDiagnostics::METHOD.to_string(), params).into());
+    }
+
+    /// Analyses the document now if its analysis does not match its text (a change
+    /// still waiting for the debounce); whether it then has an analysis.
+    fn ensure_analysed(&mut self, key: &str) -> bool {
+        let stale = self.documents.get(key).is_some_and(|document| {
+            document.analysis.as_ref().is_none_or(|analysis| analysis.source.text != document.text)
+        });
+        if stale {
+            self.due.remove(key);
+            self.analyse(key);
+        }
+        self.documents.get(key).is_some_and(|document| document.analysis.is_some())
+    }
+
+    fn formatting(&mut self, params: lsp::DocumentFormattingParams) -> Result<Option<Vec<lsp::TextEdit>>, String> {
+        // The client's tab size and spaces are not used: idl.toml's [format] decides,
+        // as for `idl format`, so editors and CI agree.
+        let Some(document) = self.documents.get(params.text_document.uri.as_str()) else { return Ok(None) };
+        let options = match &document.path {
+            Some(path) => {
+                let cwd = analysis::working_dir(&self.folders, path);
+                match analysis::format_options(&cwd, self.config.as_deref(), path)? {
+                    Some(options) => options,
+                    None => return Ok(None),
+                }
+            }
+            None => format::FormatOptions::default(),
+        };
+        match format::format_with(&document.text, &options) {
+            Ok(formatted) => Ok(Some(convert::text_edits(&document.text, &formatted))),
+            // The document's diagnostics show the syntax errors; nothing to change.
+            Err(FormatError::Syntax(_)) => Ok(None),
+            Err(FormatError::Unsupported) => {
+                Err("idl cannot format this file (nesting too deep or several package statements); left unchanged"
+                    .to_string())
+            }
+        }
+    }
+
+    fn code_actions(&mut self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>, String> {
+        let wanted = params.context.only.as_ref().is_none_or(|only| {
+            let quickfix = lsp::CodeActionKind::QUICKFIX;
+            let quickfix = quickfix.as_str();
+            only.iter().any(|kind| quickfix == kind.as_str() || quickfix.starts_with(&format!("{}.", kind.as_str())))
+        });
+        let key = params.text_document.uri.as_str().to_string();
+        if !wanted || !self.ensure_analysed(&key) {
+            return Ok(None);
+        }
+        let overlaps = |range: &lsp::Range| range.start <= params.range.end && params.range.start <= range.end;
+        let in_range: Vec<usize> = {
+            let analysis = self.documents[&key].analysis.as_ref().expect("analysed above");
+            (0..analysis.own.len()).filter(|&i| overlaps(&convert::diagnostic(&analysis.own[i]).range)).collect()
+        };
+        let mut actions = Vec::new();
+        for index in in_range {
+            let ignore = self.ignore_edit(&key, index);
+            let document = &self.documents[&key];
+            let analysis = document.analysis.as_ref().expect("analysed above");
+            let finding = &analysis.own[index];
+            let lsp_diagnostic = convert::diagnostic(finding);
+            if let Some(fix) = &finding.fix {
+                let title = if fix.safe { fix.description.clone() } else { format!("{} (unsafe)", fix.description) };
+                actions.push(quick_fix(document, &analysis.source, title, &fix.edits, &lsp_diagnostic, fix.safe));
+            }
+            if let Some(edit) = ignore {
+                let title = format!("Ignore {} here (// idl:lint:ignore)", finding.rule);
+                actions.push(quick_fix(document, &analysis.source, title, &[edit], &lsp_diagnostic, false));
+            }
+        }
+        Ok(Some(actions))
+    }
+
+    /// The edit that adds `// idl:lint:ignore RULE` on the line above a lint
+    /// finding, if that silences it. Whether it does depends on the declaration the
+    /// rule reports on (ignores apply to whole declarations, through their leading
+    /// comment), so it is checked by analysing the edited text; the answer is kept
+    /// until the document changes.
+    fn ignore_edit(&mut self, key: &str, index: usize) -> Option<Edit> {
+        let document = self.documents.get(key)?;
+        if let Some(known) = document.ignore_edits.get(&index) {
+            return known.clone();
+        }
+        let analysis = document.analysis.as_ref()?;
+        let finding = &analysis.own[index];
+        let is_lint_rule = crate::lint::rules::find(&finding.rule).is_some();
+        let edit = match finding.span {
+            Some(span) if is_lint_rule && finding.rule != crate::lint::rules::UNUSED_IGNORE => {
+                let source = &analysis.source;
+                let line = source.line_index(span.start_offset);
+                let line_start = source.line_start(line);
+                let indent: String = source.line_text(line).chars().take_while(|c| c.is_whitespace()).collect();
+                Some(Edit {
+                    start: line_start,
+                    end: line_start,
+                    replacement: format!("{indent}// idl:lint:ignore {}\n", finding.rule),
+                })
+            }
+            _ => None,
+        };
+        let verified = edit.filter(|edit| self.silences(key, index, edit));
+        if let Some(document) = self.documents.get_mut(key) {
+            document.ignore_edits.insert(index, verified.clone());
+        }
+        verified
+    }
+
+    /// Whether applying `edit` to the document removes its finding `index` and
+    /// adds none (no unused ignore, no syntax error, no comment rule tripped).
+    fn silences(&self, key: &str, index: usize, edit: &Edit) -> bool {
+        let document = &self.documents[key];
+        let (Some(path), Some(analysis)) = (&document.path, &document.analysis) else { return false };
+        let mut text = analysis.source.text.to_string();
+        text.replace_range(edit.start..edit.end, &edit.replacement);
+        let mut buffers = self.buffers();
+        buffers.insert(path.clone(), text.into());
+        let cwd = analysis::working_dir(&self.folders, path);
+        let config = self.config.as_deref();
+        let Ok(after) = catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, path, &buffers))) else {
+            return false;
+        };
+        // Findings by rule and message: positions move with the inserted line.
+        let count = |diags: &[Diagnostic]| {
+            let mut counts: HashMap<(String, String), usize> = HashMap::new();
+            for diag in diags {
+                *counts.entry((diag.rule.clone(), diag.message.clone())).or_default() += 1;
+            }
+            counts
+        };
+        let (before, after) = (count(&analysis.own), count(&after.own));
+        let finding = &analysis.own[index];
+        let key = (finding.rule.clone(), finding.message.clone());
+        let silenced = after.get(&key).copied().unwrap_or(0) < before[&key];
+        let added = after.iter().any(|(key, n)| *n > before.get(key).copied().unwrap_or(0));
+        silenced && !added
+    }
+}
+
+/// A quick fix applying `edits` (byte ranges of `source`) to the document.
+fn quick_fix(
+    document: &Document,
+    source: &crate::source::SourceFile,
+    title: String,
+    edits: &[Edit],
+    diagnostic: &lsp::Diagnostic,
+    preferred: bool,
+) -> lsp::CodeActionOrCommand {
+    let text_edits = edits
+        .iter()
+        .map(|edit| lsp::TextEdit {
+            range: convert::range(source, edit.start, edit.end),
+            new_text: edit.replacement.clone(),
+        })
+        .collect();
+    lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title,
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        edit: Some(lsp::WorkspaceEdit {
+            changes: Some(HashMap::from([(document.uri.clone(), text_edits)])),
+            ..lsp::WorkspaceEdit::default()
+        }),
+        is_preferred: Some(preferred),
+        ..lsp::CodeAction::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Fix;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn quick_fixes_carry_a_findings_edits_in_utf16_positions() {
+        let text = "message M {\n  /* 中文😀 */ string fooBar = 1;\n}\n";
+        let source = SourceFile::new("m.proto", "m.proto", text.into());
+        let start = text.find("fooBar").unwrap();
+        let fix = Fix {
+            description: "Rename to foo_bar".into(),
+            edits: vec![Edit { start, end: start + 6, replacement: "foo_bar".into() }],
+            safe: true,
+        };
+        let finding = Diagnostic::error("FIELD_LOWER_SNAKE_CASE", "bad name").with_span(&source, start, start + 6);
+        let document = Document {
+            uri: "file:///m.proto".parse().unwrap(),
+            path: None,
+            version: 1,
+            text: source.text.clone(),
+            analysis: None,
+            ignore_edits: HashMap::new(),
+        };
+        let lsp::CodeActionOrCommand::CodeAction(action) = quick_fix(
+            &document,
+            &source,
+            fix.description.clone(),
+            &fix.edits,
+            &convert::diagnostic(&finding),
+            fix.safe,
+        ) else {
+            panic!("a command, not an action");
+        };
+        assert_eq!((action.title.as_str(), action.is_preferred), ("Rename to foo_bar", Some(true)));
+        let edits = &action.edit.unwrap().changes.unwrap()[&document.uri];
+        // `  /* 中文😀 */ string ` is 19 characters and 20 UTF-16 units.
+        let at = |character| lsp::Position { line: 1, character };
+        assert_eq!(edits[0].range, lsp::Range { start: at(20), end: at(26) });
+        assert_eq!(edits[0].new_text, "foo_bar");
+        assert_eq!(action.diagnostics.unwrap()[0].range, edits[0].range);
+    }
+}

@@ -1,0 +1,191 @@
+//! The editor examples of docs/editors.md, checked against the built binary: the
+//! Helix config parses and names `idl lsp`, the VS Code problem matcher matches
+//! every `--format short` line, the JSON example is what idl prints, and the
+//! nvim-lint parser (run in a real Neovim when one is installed) puts findings at
+//! the right byte columns after CJK text.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn editors_md() -> String {
+    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/editors.md")).unwrap()
+}
+
+/// The fenced code blocks of `markdown` tagged `language`, in order.
+fn blocks(markdown: &str, language: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match &mut current {
+            Some(block) if line.trim_end() == "```" => {
+                found.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None if line.trim_end() == format!("```{language}") => current = Some(String::new()),
+            None => {}
+        }
+    }
+    found
+}
+
+/// A workspace whose one file has a lint finding after CJK text and an emoji.
+const USER_PATH: &str = "proto/acme/user/v1/user.proto";
+const BAD_LINE: &str = "  /* 名前😀 */ string firstName = 1;";
+
+fn user_proto() -> String {
+    format!("syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage UserInfo {{\n{BAD_LINE}\n}}\n")
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("idl.toml"), "roots = [\"proto\"]\n").unwrap();
+    let path = dir.path().join(USER_PATH);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, user_proto()).unwrap();
+    dir
+}
+
+fn idl_stderr(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_idl"));
+    command.current_dir(dir).args(args);
+    if let Some(stdin) = stdin {
+        command.write_stdin(stdin);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn helix_config_runs_idl_lsp_for_protobuf() {
+    let toml_blocks = blocks(&editors_md(), "toml");
+    assert_eq!(toml_blocks.len(), 1);
+    let config: toml::Table = toml::from_str(&toml_blocks[0]).unwrap();
+    let server = &config["language-server"]["idl"];
+    assert_eq!(server["command"].as_str(), Some("idl"));
+    assert_eq!(server["args"].as_array().unwrap()[0].as_str(), Some("lsp"));
+    let language = &config["language"].as_array().unwrap()[0];
+    // Helix's built-in name for .proto files.
+    assert_eq!(language["name"].as_str(), Some("protobuf"));
+    assert_eq!(language["language-servers"].as_array().unwrap()[0].as_str(), Some("idl"));
+}
+
+#[test]
+fn json_example_is_what_idl_prints() {
+    let markdown = editors_md();
+    let example = blocks(&markdown, "json").into_iter().find(|b| b.contains("\"start_utf16\"")).unwrap();
+    assert!(markdown.contains(&format!("for the line `{BAD_LINE}`")));
+    let dir = workspace();
+    let printed =
+        idl_stderr(dir.path(), &["lint", "--stdin-filename", USER_PATH, "--format", "json"], Some(&user_proto()));
+    assert_eq!(printed, example);
+}
+
+#[test]
+fn vscode_problem_matcher_matches_every_short_line() {
+    let tasks = blocks(&editors_md(), "json").into_iter().find(|b| b.contains("\"tasks\"")).unwrap();
+    let tasks: Value = serde_json::from_str(&tasks).unwrap();
+    let task = &tasks["tasks"][0];
+    assert_eq!(task["command"], "idl");
+    let args: Vec<&str> = task["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    let pattern = &task["problemMatcher"]["pattern"];
+    let regexp = regex::Regex::new(pattern["regexp"].as_str().unwrap()).unwrap();
+    let group = |name: &str| pattern[name].as_u64().unwrap() as usize;
+
+    let dir = workspace();
+    // Two files, so more than one line, one with a colon-free message and one without CJK.
+    fs::write(
+        dir.path().join("proto/acme/user/v1/other.proto"),
+        "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage other_thing {}\n",
+    )
+    .unwrap();
+    let short = idl_stderr(dir.path(), &args, None);
+    let json = idl_stderr(dir.path(), &["lint", "--format", "json"], None);
+    let lines: Vec<&str> = short.lines().collect();
+    let findings: Vec<Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{short}");
+    assert_eq!(lines.len(), findings.len());
+    for (line, finding) in lines.iter().zip(&findings) {
+        let captures = regexp.captures(line).unwrap_or_else(|| panic!("{line:?} does not match {regexp}"));
+        assert!(dir.path().join(&captures[group("file")]).is_file(), "{line}");
+        assert_eq!(captures[group("file")], *finding["path"].as_str().unwrap());
+        assert_eq!(captures[group("line")], finding["start_line"].to_string());
+        assert_eq!(captures[group("column")], finding["start_column"].to_string());
+        assert_eq!(captures[group("code")], *finding["rule"].as_str().unwrap());
+        assert_eq!(captures[group("message")], *finding["message"].as_str().unwrap());
+    }
+}
+
+fn nvim() -> Option<PathBuf> {
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|dir| Path::new(dir).join("nvim")).find(|path| path.is_file())
+}
+
+/// Runs the nvim-lint example's parser in Neovim on idl's real output, with
+/// nvim-lint itself replaced by a table (it is a plugin, not installed here).
+#[test]
+fn nvim_lint_parser_puts_findings_at_byte_columns() {
+    let Some(nvim) = nvim() else {
+        eprintln!("skipped: no nvim on PATH (apt-get install neovim)");
+        return;
+    };
+    let lua = blocks(&editors_md(), "lua");
+    assert_eq!(lua.len(), 2, "the built-in client block and the nvim-lint block");
+    let dir = workspace();
+    let output =
+        idl_stderr(dir.path(), &["lint", "--stdin-filename", USER_PATH, "--format", "json"], Some(&user_proto()));
+    fs::write(dir.path().join("output.txt"), &output).unwrap();
+    fs::write(dir.path().join("builtin.lua"), &lua[0]).unwrap();
+    fs::write(dir.path().join("nvim_lint.lua"), &lua[1]).unwrap();
+    let harness = r#"
+local ok, err = pcall(function()
+  -- The built-in client block needs Neovim 0.11; here its syntax is checked.
+  assert(loadfile('builtin.lua'))
+  local lint = { linters = {}, linters_by_ft = {} }
+  package.preload['lint'] = function() return lint end
+  dofile('nvim_lint.lua')
+  local linter = lint.linters.idl
+  assert(linter.cmd == 'idl' and linter.stdin and linter.stream == 'stderr')
+  vim.cmd('edit ' .. vim.fn.fnameescape(PATH))
+  local bufnr = vim.api.nvim_get_current_buf()
+  local args = {}
+  for _, arg in ipairs(linter.args) do
+    table.insert(args, type(arg) == 'function' and arg() or arg)
+  end
+  local output = table.concat(vim.fn.readfile('output.txt'), '\n')
+  local result = { args = args, diagnostics = linter.parser(output, bufnr) }
+  vim.fn.writefile({ vim.json.encode(result) }, 'result.json')
+end)
+if not ok then
+  io.stderr:write(tostring(err) .. '\n')
+  vim.cmd('cquit 1')
+end
+vim.cmd('qall!')
+"#
+    .replace("PATH", &format!("'{USER_PATH}'"));
+    fs::write(dir.path().join("harness.lua"), harness).unwrap();
+    let run = Command::new(nvim)
+        .current_dir(dir.path())
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", "luafile harness.lua"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let result: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("result.json")).unwrap()).unwrap();
+    let expected_file = dir.path().canonicalize().unwrap().join(USER_PATH);
+    assert_eq!(result["args"][4].as_str().map(Path::new), Some(expected_file.as_path()));
+    let diagnostics = result["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{result}");
+    let diagnostic = &diagnostics[0];
+    let start = BAD_LINE.find("firstName").unwrap();
+    assert_eq!(diagnostic["lnum"], 5);
+    assert_eq!(diagnostic["col"], start);
+    assert_eq!(diagnostic["end_col"], start + "firstName".len());
+    assert_eq!(diagnostic["code"], "FIELD_LOWER_SNAKE_CASE");
+    assert_eq!(diagnostic["severity"], 1);
+}

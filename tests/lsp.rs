@@ -1,0 +1,369 @@
+//! `idl lsp` driven by a scripted client: the built binary, spoken to in
+//! JSON-RPC over its stdin and stdout, as an editor would. Run with
+//! `--nocapture` to see the exchange.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// Generous: the machine running the tests may be busy.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    next_id: i64,
+    /// The exchange, one line per message, for the test's output.
+    transcript: Vec<String>,
+}
+
+impl Client {
+    fn spawn(dir: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_idl"))
+            .arg("lsp")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn idl lsp");
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        Client { child, stdin, messages, next_id: 0, transcript: Vec::new() }
+    }
+
+    fn write(&mut self, message: &Value) {
+        self.transcript.push(format!("--> {}", trimmed(message)));
+        let body = message.to_string();
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.write(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its response (other messages on the way are logged).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.write(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait_for(&format!("the response to {method}"), |m| m["id"] == id && m.get("method").is_none())
+    }
+
+    /// Reads messages until one satisfies `wanted`.
+    fn wait_for(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(message) => {
+                    self.transcript.push(format!("<-- {}", trimmed(&message)));
+                    if wanted(&message) {
+                        return message;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no {what} within {TIMEOUT:?}\n{}", self.transcript.join("\n"))
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("server closed stdout before {what}\n{}", self.transcript.join("\n"))
+                }
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri` with this document version.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let what = format!("diagnostics for {uri} version {version}");
+        let message = self.wait_for(&what, |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+}
+
+impl Client {
+    /// The next diagnostics published for each of `documents` (URI and version),
+    /// in whatever order they come.
+    fn diagnostics_of_each(&mut self, documents: &[(&str, i64)]) -> Vec<Vec<Value>> {
+        let mut found: Vec<Option<Vec<Value>>> = vec![None; documents.len()];
+        while found.iter().any(Option::is_none) {
+            let message = self.wait_for("diagnostics", |m| m["method"] == "textDocument/publishDiagnostics");
+            let params = &message["params"];
+            if let Some(i) =
+                documents.iter().position(|(uri, version)| params["uri"] == *uri && params["version"] == *version)
+            {
+                found[i] = Some(params["diagnostics"].as_array().unwrap().clone());
+            }
+        }
+        found.into_iter().map(Option::unwrap).collect()
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).ok()? == 0 {
+            return None;
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some(value) = header.strip_prefix("Content-Length: ") {
+            length = value.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// A message for the transcript: long strings (document texts) shortened.
+fn trimmed(message: &Value) -> String {
+    fn trim(value: &Value) -> Value {
+        match value {
+            Value::String(s) if s.chars().count() > 60 => {
+                Value::String(format!("{}…", s.chars().take(60).collect::<String>()))
+            }
+            Value::Array(items) => Value::Array(items.iter().map(trim).collect()),
+            Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), trim(v))).collect()),
+            other => other.clone(),
+        }
+    }
+    trim(message).to_string()
+}
+
+fn utf16_len(s: &str) -> u64 {
+    s.encode_utf16().count() as u64
+}
+
+/// Applies LSP text edits (UTF-16 positions) to `text`.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| -> usize {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap();
+        let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, ch) in text[line_start..].char_indices() {
+            if units >= character || ch == '\n' {
+                return line_start + i;
+            }
+            units += ch.len_utf16() as u64;
+        }
+        text.len()
+    };
+    let mut ranges: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap()))
+        .collect();
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let mut result = text.to_string();
+    for (start, end, replacement) in ranges {
+        result.replace_range(start..end, replacement);
+    }
+    result
+}
+
+fn file_uri(path: &Path) -> String {
+    // The test's paths are plain ASCII, so no escaping is needed.
+    format!("file://{}", path.display())
+}
+
+/// On disk: `Hello`. In the open buffer: `Hello` with two badly named fields,
+/// the first after CJK text and an emoji on the same line, and `Extra`, which
+/// only the buffer has.
+const HELLO_ON_DISK: &str = "syntax = \"proto3\";\n\npackage demo.v1;\n\nmessage Hello {\n  string name = 1;\n}\n";
+const BAD_LINE_PREFIX: &str = "  /* 名前 😀 */ string ";
+const HELLO_BUFFER: &str = "syntax = \"proto3\";\n\npackage demo.v1;\n\nmessage Hello {\n  string name = 1;\n  /* 名前 😀 */ string fooBar = 2;\n  string BazQux = 3;\n}\n\nmessage  Extra {}\n";
+/// Never saved; imports hello.proto and uses what only its buffer declares.
+const OTHER_BUFFER: &str = "syntax = \"proto3\";\n\npackage demo.v1;\n\nimport \"demo/v1/hello.proto\";\n\nmessage Other {\n  Extra extra = 1;\n}\n";
+
+#[test]
+fn lsp_session_diagnostics_formatting_code_actions_and_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(root.join("idl.toml"), "roots = [\"proto\"]\n").unwrap();
+    std::fs::create_dir_all(root.join("proto/demo/v1")).unwrap();
+    std::fs::write(root.join("proto/demo/v1/hello.proto"), HELLO_ON_DISK).unwrap();
+    let hello = file_uri(&root.join("proto/demo/v1/hello.proto"));
+    let other = file_uri(&root.join("proto/demo/v1/other.proto"));
+
+    let mut client = Client::spawn(&root);
+    let initialized = client.request(
+        "initialize",
+        json!({"processId": null, "capabilities": {}, "workspaceFolders": [{"uri": file_uri(&root), "name": "ws"}]}),
+    );
+    let capabilities = &initialized["result"]["capabilities"];
+    assert_eq!(capabilities["documentFormattingProvider"], true, "{initialized}");
+    assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental sync: {initialized}");
+    client.notify("initialized", json!({}));
+
+    // 1. The lint finding after CJK text lands at its UTF-16 column.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": hello, "languageId": "proto", "version": 1, "text": HELLO_BUFFER}}),
+    );
+    let diagnostics = client.diagnostics(&hello, 1);
+    let field = diagnostics
+        .iter()
+        .find(|d| d["code"] == "FIELD_LOWER_SNAKE_CASE" && d["range"]["start"]["line"] == 6)
+        .unwrap_or_else(|| panic!("no FIELD_LOWER_SNAKE_CASE on line 7 in {diagnostics:?}"));
+    let column = utf16_len(BAD_LINE_PREFIX);
+    // Characters, UTF-16 units and bytes all differ before the field name.
+    assert_ne!(column, BAD_LINE_PREFIX.chars().count() as u64);
+    assert_ne!(column, BAD_LINE_PREFIX.len() as u64);
+    assert_eq!(
+        field["range"],
+        json!({"start": {"line": 6, "character": column}, "end": {"line": 6, "character": column + 6}})
+    );
+    assert_eq!(field["severity"], 1);
+    assert_eq!(field["source"], "idl");
+
+    // 2. An unsaved file sees the other buffer, not the file on disk.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": other, "languageId": "proto", "version": 1, "text": OTHER_BUFFER}}),
+    );
+    let other_diagnostics = client.diagnostics(&other, 1);
+    assert!(other_diagnostics.iter().all(|d| d["code"] != "COMPILE"), "{other_diagnostics:?}");
+
+    // 3. Formatting gives edits that turn the buffer into what `idl format` prints.
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": hello}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    let edits = formatting["result"].as_array().unwrap_or_else(|| panic!("{formatting}"));
+    assert!(!edits.is_empty());
+    let formatted = apply(HELLO_BUFFER, edits);
+    let expected = assert_cmd::Command::new(env!("CARGO_BIN_EXE_idl"))
+        .args(["format", "-"])
+        .write_stdin(HELLO_BUFFER)
+        .output()
+        .unwrap();
+    assert_eq!(formatted, String::from_utf8(expected.stdout).unwrap());
+
+    // 4. Code actions on the second finding: the ignore comment on the line above.
+    let second = diagnostics
+        .iter()
+        .find(|d| d["code"] == "FIELD_LOWER_SNAKE_CASE" && d["range"]["start"]["line"] == 7)
+        .unwrap_or_else(|| panic!("no FIELD_LOWER_SNAKE_CASE on line 8 in {diagnostics:?}"))
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": hello}, "range": second["range"], "context": {"diagnostics": [second]}}),
+    );
+    let actions = actions["result"].as_array().unwrap_or_else(|| panic!("{actions}")).clone();
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.contains("idl:lint:ignore")))
+        .unwrap_or_else(|| panic!("no ignore action in {actions:?}"));
+    assert_eq!(ignore["kind"], "quickfix");
+    assert_eq!(ignore["diagnostics"][0]["code"], "FIELD_LOWER_SNAKE_CASE");
+    let ignore_edits = ignore["edit"]["changes"][&hello].as_array().unwrap();
+    assert_eq!(
+        ignore_edits[0],
+        json!({"range": {"start": {"line": 7, "character": 0}, "end": {"line": 7, "character": 0}},
+               "newText": "  // idl:lint:ignore FIELD_LOWER_SNAKE_CASE\n"})
+    );
+    // On the first finding, a comment line above would be detached from the field
+    // by the block comment before it, so it would ignore nothing: not offered.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": hello}, "range": field["range"], "context": {"diagnostics": [field]}}),
+    );
+    assert_eq!(actions["result"], json!([]), "{actions}");
+
+    // 5. Fixing both names (incremental changes) clears the findings.
+    let name_at = |line: u64, start: u64| json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": start + 6}});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": hello, "version": 2}, "contentChanges": [
+            {"range": name_at(6, column), "text": "foo_bar"},
+            {"range": name_at(7, 9), "text": "baz_qux"},
+        ]}),
+    );
+    // The open importer is checked again too.
+    let [diagnostics, other_diagnostics] = &client.diagnostics_of_each(&[(&hello, 2), (&other, 1)])[..] else {
+        unreachable!()
+    };
+    assert_eq!(diagnostics, &Vec::<Value>::new());
+    assert_eq!(other_diagnostics, &Vec::<Value>::new());
+
+    // 6. A syntax error is a COMPILE diagnostic, not a crash; so is garbage.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": hello, "version": 3}, "contentChanges": [{"text": "syntax = \"proto3\";\nmessage {"}]}),
+    );
+    let [diagnostics, other_diagnostics] = &client.diagnostics_of_each(&[(&hello, 3), (&other, 1)])[..] else {
+        unreachable!()
+    };
+    assert!(diagnostics.iter().any(|d| d["code"] == "COMPILE" && d["range"]["start"]["line"] == 1), "{diagnostics:?}");
+    // The open importer sees the broken buffer too, at its import statement.
+    let broken = other_diagnostics
+        .iter()
+        .find(|d| d["code"] == "COMPILE")
+        .unwrap_or_else(|| panic!("no COMPILE in {other_diagnostics:?}"));
+    assert_eq!(broken["range"]["start"], json!({"line": 4, "character": 7}), "{broken}");
+    assert!(broken["message"].as_str().unwrap().starts_with("proto/demo/v1/hello.proto:2:9: "), "{broken}");
+    let bad = client.request("textDocument/formatting", json!({"textDocument": 42}));
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+    let none = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": hello}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(none["result"], Value::Null, "a file that does not parse is not formatted: {none}");
+
+    // 7. Shutdown, then exit: exit code 0.
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+    client.notify("exit", Value::Null);
+    drop(client.stdin.take());
+    let status = wait_with_timeout(&mut client.child);
+    println!("{}", client.transcript.join("\n"));
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn lsp_exit_without_shutdown_is_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn(dir.path());
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    client.notify("exit", Value::Null);
+    drop(client.stdin.take());
+    assert_eq!(wait_with_timeout(&mut client.child).code(), Some(1));
+}
+
+fn wait_with_timeout(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("idl lsp did not exit within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
