@@ -11,7 +11,12 @@ declare_rule! {
     /// ```toml
     /// [lint.rules.ENUM_ZERO_VALUE_SUFFIX]
     /// suffix = "_NONE"
+    /// also_allowed = ["_UNKNOWN"]
     /// ```
+    ///
+    /// `also_allowed` lists further suffixes that are accepted; the `google`
+    /// preset accepts `_UNKNOWN`, as the style guide does ("the suffix of either
+    /// `_UNSPECIFIED` or `_UNKNOWN`"). Findings always name `suffix`.
     ///
     /// ```proto
     /// // Invalid
@@ -24,11 +29,18 @@ declare_rule! {
         summary: "The zero enum value ends with `_UNSPECIFIED` (option `suffix`).",
         severity: Error,
         fixable: false,
-        options: [RuleOption {
-            name: "suffix",
-            default: OptionDefault::String("_UNSPECIFIED"),
-            help: "The suffix the zero value's name must end with (buf's `enum_zero_value_suffix`).",
-        }],
+        options: [
+            RuleOption {
+                name: "suffix",
+                default: OptionDefault::String("_UNSPECIFIED"),
+                help: "The suffix the zero value's name must end with (buf's `enum_zero_value_suffix`).",
+            },
+            RuleOption {
+                name: "also_allowed",
+                default: OptionDefault::List(&[]),
+                help: "Further suffixes accepted besides `suffix` (the `google` preset: `_UNKNOWN`).",
+            },
+        ],
     }
 }
 
@@ -39,7 +51,9 @@ impl Rule for EnumZeroValueSuffix {
         }
         let name = value.name();
         let suffix = cx.option_str("suffix").to_string();
-        if !name.ends_with(&suffix) {
+        if !name.ends_with(&suffix)
+            && !cx.option_list("also_allowed").iter().any(|other| name.ends_with(other.as_str()))
+        {
             cx.report(
                 &name_path(value.path()),
                 format!("Enum zero value name {name:?} should be suffixed with {suffix:?}."),
