@@ -33,7 +33,7 @@ fn read_dir(root: &Path, dir: &Path, display_prefix: &str, files: &mut BTreeMap<
     }
 }
 
-/// One side of a fixture: its files are the targets, `_shared` provides imports.
+/// One side of a fixture: its files are the targets, `testdata/google-api` provides imports.
 fn side<'a>(dir: &Path, display_prefix: &str, shared: &'a MemoryFiles<'a>) -> MemoryFiles<'a> {
     let mut files = BTreeMap::new();
     read_dir(dir, dir, display_prefix, &mut files);
@@ -71,7 +71,8 @@ fn golden(path: &Path) -> BTreeSet<Key> {
 
 fn run(dir: &Path) -> BTreeSet<Key> {
     let rule = dir.file_name().unwrap().to_string_lossy().to_string();
-    let shared_dir = dir.parent().unwrap().join("_shared");
+    // The google/api protos vendored once for every fixture that imports them.
+    let shared_dir = dir.parent().unwrap().parent().unwrap().join("google-api");
     let mut shared = MemoryFiles::default();
     read_dir(&shared_dir, &shared_dir, "", &mut shared.files);
     let (base, head) = (side(&dir.join("base"), "base:", &shared), side(&dir.join("head"), "", &shared));

@@ -16,7 +16,7 @@ for dir in "$HERE"/*/; do
   tmp=$(mktemp -d)
   cp -r "$dir/base" "$dir/head" "$tmp/"
   # Shared imports (google/api) sit beside each side's own files, unchanged.
-  for side in base head; do cp -r "$HERE/_shared/google" "$tmp/$side/"; done
+  for side in base head; do cp -r "$HERE/../google-api/google" "$tmp/$side/"; done
   use=$rule
   if [[ $rule == API_* ]]; then use="FILE, PACKAGE, WIRE_JSON, WIRE"; fi
   for side in base head; do printf 'version: v2\nbreaking:\n  use: [%s]\n' "$use" >"$tmp/$side/buf.yaml"; done
