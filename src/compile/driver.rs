@@ -16,6 +16,7 @@ use super::{Compilation, CompiledFile, SourceLocations, Syntax, wkt};
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
 use crate::syntax;
+use crate::syntax::statements::{self, TopDecl};
 use crate::workspace::Workspace;
 
 use super::provider::{FileProvider, ReadResult, WorkspaceFiles};
@@ -36,6 +37,8 @@ pub(super) struct Unit {
     /// The copy handed to the pool (see [`pool_copy`]), encoded while loading so
     /// the serial link step only decodes; `None` once linked or when loading failed.
     pub encoded: Option<Vec<u8>>,
+    /// The top-level statements, taken from the tree before it is dropped.
+    pub top_level: Vec<TopDecl>,
     pub is_target: bool,
     pub is_builtin: bool,
     pub failed: bool,
@@ -63,6 +66,7 @@ pub(super) fn load(
                 source: SourceFile::new(name, display, Arc::from("")),
                 lowered: None,
                 encoded: None,
+                top_level: Vec::new(),
                 is_target,
                 is_builtin: false,
                 failed: true,
@@ -108,7 +112,8 @@ pub(super) fn load(
         lowered.proto.extension = Vec::new();
         bytes
     });
-    Unit { source, lowered: Some(lowered), encoded, is_target, is_builtin, failed, linked: false }
+    let top_level = statements::top_level(&parsed.file, &source.text);
+    Unit { source, lowered: Some(lowered), encoded, top_level, is_target, is_builtin, failed, linked: false }
 }
 
 /// Reads a file from disk as UTF-8 text, refusing what is not a .proto file.
@@ -254,6 +259,7 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
             };
             CompiledFile {
                 source: u.source,
+                top_level: u.top_level,
                 syntax,
                 locations,
                 is_target: u.is_target,

@@ -48,6 +48,9 @@ pub struct CompiledFile {
     /// `export`/`local` of messages and enums by descriptor path (edition 2024),
     /// which the pool does not keep either.
     pub visibilities: Vec<(Vec<i32>, i32)>,
+    /// The top-level statements (kind, span, sort key), for lint rules about
+    /// statement order; recorded while parsing so no rule parses the file again.
+    pub top_level: Vec<crate::syntax::statements::TopDecl>,
 }
 
 /// The result of compiling a workspace.

@@ -2,7 +2,7 @@
 //! comment prose (CJK aware), the top-level statements, line arithmetic for fixes.
 
 use crate::diagnostic::{Edit, Fix};
-use crate::syntax::ast::{Decl, Sp};
+use crate::syntax::ast::Sp;
 use crate::syntax::lexer::TokenKind;
 
 /// True for characters of scripts written without spaces between words and
@@ -63,65 +63,7 @@ pub fn starts_with_name(comment: &str, name: &str) -> bool {
         .is_some_and(|after| after.is_empty() || !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
 }
 
-/// The kind of a top-level statement, for ordering rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TopKind {
-    Syntax,
-    Package,
-    Import,
-    Option,
-    Definition,
-}
-
-impl TopKind {
-    /// The name used in `FILE_ELEMENT_ORDER`'s `order` option.
-    pub fn option_name(self) -> &'static str {
-        match self {
-            TopKind::Syntax => "syntax",
-            TopKind::Package => "package",
-            TopKind::Import => "imports",
-            TopKind::Option => "options",
-            TopKind::Definition => "definitions",
-        }
-    }
-}
-
-/// One top-level statement: its kind, byte span, and for imports and options the
-/// key they sort by (the import path; the option name without spaces).
-#[derive(Debug, Clone)]
-pub struct TopDecl {
-    pub kind: TopKind,
-    pub span: Sp,
-    pub sort_key: String,
-}
-
-/// The top-level statements of a file (empty statements left out). Parsed again
-/// from the text: the compile step keeps descriptors and locations, not the tree.
-pub fn top_level(src: &str) -> Vec<TopDecl> {
-    let parsed = crate::syntax::parser::parse(src);
-    parsed
-        .file
-        .decls
-        .iter()
-        .filter_map(|decl| {
-            let (kind, span, sort_key) = match decl {
-                Decl::Syntax(d) => (TopKind::Syntax, d.span, String::new()),
-                Decl::Package(d) => (TopKind::Package, d.span, String::new()),
-                Decl::Import(d) => (TopKind::Import, d.span, String::from_utf8_lossy(&d.path.value).into_owned()),
-                Decl::Option(d) => {
-                    let name = d.assign.span.text(src).split('=').next().unwrap_or_default();
-                    (TopKind::Option, d.span, name.chars().filter(|c| !c.is_whitespace()).collect())
-                }
-                Decl::Message(d) => (TopKind::Definition, d.span, String::new()),
-                Decl::Enum(d) => (TopKind::Definition, d.span, String::new()),
-                Decl::Service(d) => (TopKind::Definition, d.span, String::new()),
-                Decl::Extend(d) => (TopKind::Definition, d.span, String::new()),
-                Decl::Empty(_) => return None,
-            };
-            Some(TopDecl { kind, span, sort_key })
-        })
-        .collect()
-}
+pub use crate::syntax::statements::{TopDecl, TopKind};
 
 /// The byte offset where the line holding `offset` starts.
 pub fn line_start(src: &str, offset: usize) -> usize {

@@ -6,5 +6,6 @@ pub mod ast;
 pub mod comments;
 pub mod lexer;
 pub mod parser;
+pub mod statements;
 
 pub use parser::{ParseError, Parsed, parse};

@@ -2,7 +2,7 @@ use prost_reflect::FileDescriptor;
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption};
-use crate::lint::text::{TopKind, top_level};
+use crate::lint::text::TopKind;
 
 declare_rule! {
     /// A file's top-level statements come in a fixed order of kinds: by default
@@ -46,11 +46,10 @@ impl Rule for FileElementOrder {
     fn check_file(&self, cx: &mut Context<'_>, _file: &FileDescriptor) {
         let order = cx.option_list("order");
         let rank = |kind: TopKind| order.iter().position(|name| name == kind.option_name());
-        let src: &str = &cx.file().source.text;
         let mut latest: Option<(usize, TopKind)> = None;
         // The kind of the statement above when it was misplaced: one finding per run.
         let mut misplaced_run: Option<TopKind> = None;
-        for decl in top_level(src) {
+        for decl in &cx.file().top_level {
             let Some(rank) = rank(decl.kind) else { continue };
             match latest {
                 Some((latest_rank, _)) if rank < latest_rank && misplaced_run == Some(decl.kind) => {}

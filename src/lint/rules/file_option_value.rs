@@ -5,7 +5,7 @@ use crate::diagnostic::{Edit, Fix};
 use crate::lint::casing::to_pascal_case;
 use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption};
 use crate::lint::support::{FILE_OPTIONS_FIELD, PACKAGE_PATH, option_value, package_version_stability};
-use crate::lint::text::{TopDecl, TopKind, line_end, line_start, top_level};
+use crate::lint::text::{TopDecl, TopKind, line_end, line_start};
 
 declare_rule! {
     /// The language file options are set, to the values the Uber V2 style guide
@@ -120,7 +120,7 @@ impl Rule for FileOptionValue {
         let wanted = cx.option_list("options");
         let options = file.options();
         let src: &str = &cx.file().source.text;
-        let decls = top_level(src);
+        let decls = &cx.file().top_level;
         // When the file has no options, the first one inserted after the package
         // gets a blank line before it.
         let mut first_insertion = true;
@@ -132,7 +132,7 @@ impl Rule for FileOptionValue {
                 None => {
                     let message = format!("File option {name:?} is not set; set it to {literal}.");
                     let safe = insertion_is_safe(cx, name, &expected, package);
-                    let fix = insertion(src, &decls, name, &literal, first_insertion, safe);
+                    let fix = insertion(src, decls, name, &literal, first_insertion, safe);
                     first_insertion = false;
                     cx.report_span(&PACKAGE_PATH, package_span(cx), message, fix);
                 }

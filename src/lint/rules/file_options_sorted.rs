@@ -2,7 +2,7 @@ use prost_reflect::FileDescriptor;
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, Rule};
-use crate::lint::text::{TopDecl, TopKind, first_unsorted, sort_fix, top_level};
+use crate::lint::text::{TopDecl, TopKind, first_unsorted, sort_fix};
 
 declare_rule! {
     /// File options must be sorted by name, as the Uber V2 style guide lays a
@@ -33,7 +33,7 @@ declare_rule! {
 impl Rule for FileOptionsSorted {
     fn check_file(&self, cx: &mut Context<'_>, _file: &FileDescriptor) {
         let src: &str = &cx.file().source.text;
-        let decls = top_level(src);
+        let decls = &cx.file().top_level;
         let options: Vec<&TopDecl> = decls.iter().filter(|decl| decl.kind == TopKind::Option).collect();
         let Some((misplaced, above)) = first_unsorted(&options) else { return };
         let message = format!(

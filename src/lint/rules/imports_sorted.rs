@@ -2,7 +2,7 @@ use prost_reflect::FileDescriptor;
 
 use crate::declare_rule;
 use crate::lint::rule::{Context, Rule};
-use crate::lint::text::{TopDecl, TopKind, first_unsorted, sort_fix, top_level};
+use crate::lint::text::{TopDecl, TopKind, first_unsorted, sort_fix};
 
 /// `FileDescriptorProto.dependency`.
 const DEPENDENCY_FIELD: i32 = 3;
@@ -42,7 +42,7 @@ declare_rule! {
 impl Rule for ImportsSorted {
     fn check_file(&self, cx: &mut Context<'_>, _file: &FileDescriptor) {
         let src: &str = &cx.file().source.text;
-        let decls = top_level(src);
+        let decls = &cx.file().top_level;
         let imports: Vec<&TopDecl> = decls.iter().filter(|decl| decl.kind == TopKind::Import).collect();
         let Some((misplaced, above)) = first_unsorted(&imports) else { return };
         let index = imports.iter().position(|decl| std::ptr::eq(*decl, misplaced)).unwrap_or(0) as i32;
