@@ -5,6 +5,7 @@
 mod args;
 mod breaking;
 mod build;
+mod config_check;
 mod docs;
 mod errors;
 mod format;
@@ -89,6 +90,11 @@ pub fn run() -> i32 {
         Command::Init(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             init::run(args, &reporter)
+        }
+        Command::Config(args) => {
+            // `--format` sits on the nested subcommand, out of reach of `format_chosen`.
+            let reporter = Reporter::new(&cli.global, command_name, false);
+            config_check::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lsp => crate::lsp::run(cli.global.config.as_deref()),
         Command::Completions(args) => {
