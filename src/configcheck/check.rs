@@ -647,7 +647,7 @@ fn is_base64(text: &str) -> bool {
     let alphabet_ok = body
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || if url_safe { b == b'-' || b == b'_' } else { b == b'+' || b == b'/' });
-    alphabet_ok && body.len() % 4 != 1 && (padding == 0 || (body.len() + padding) % 4 == 0) && padding <= 2
+    alphabet_ok && body.len() % 4 != 1 && (padding == 0 || (body.len() + padding).is_multiple_of(4)) && padding <= 2
 }
 
 /// RFC 3339 as protojson requires it: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`,

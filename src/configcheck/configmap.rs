@@ -25,10 +25,10 @@ pub fn is_configmap(document: &Node) -> bool {
 
 /// The documents embedded under `data.<key>` of a ConfigMap; without a key, the
 /// ConfigMap's only `data` entry.
-pub fn embedded(file: &SourceFile, configmap: &Node, key: Option<&str>) -> Result<Vec<Node>, Diagnostic> {
+pub fn embedded(file: &SourceFile, configmap: &Node, key: Option<&str>) -> Result<Vec<Node>, Box<Diagnostic>> {
     let name = configmap.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or("(unnamed)");
     let at = |node: &Node, message: String| {
-        Diagnostic::error(CONFIGMAP_RULE, message).with_span(file, node.span.start, node.span.start)
+        Box::new(Diagnostic::error(CONFIGMAP_RULE, message).with_span(file, node.span.start, node.span.start))
     };
     let Some(data) = configmap.get("data") else {
         return Err(at(configmap, format!("ConfigMap `{name}` has no `data`")));
@@ -63,7 +63,7 @@ pub fn embedded(file: &SourceFile, configmap: &Node, key: Option<&str>) -> Resul
         _ => Box::new(FixedLocator(value.span.start)),
     };
     yaml::parse(&scalar.text, locator.as_ref())
-        .map_err(|error| Diagnostic::error(SYNTAX_RULE, error.message).with_span(file, error.at, error.at))
+        .map_err(|error| Box::new(Diagnostic::error(SYNTAX_RULE, error.message).with_span(file, error.at, error.at)))
 }
 
 /// Positions in a literal block: line `n` of the content is the `n`th line after

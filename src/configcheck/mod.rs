@@ -73,7 +73,7 @@ pub fn check_file(file: &SourceFile, message: &MessageDescriptor, configmap_key:
                         checker.message(message, embedded, &check::Path::default(), &embedded.span.clone());
                     }
                 }
-                Err(diagnostic) => checker.diags.push(diagnostic),
+                Err(diagnostic) => checker.diags.push(*diagnostic),
             }
             continue;
         }
