@@ -408,3 +408,90 @@ fn edge_values_agree_with_prost_reflect_protojson() {
         disagreements.join("\n")
     );
 }
+
+/// The `pre-commit` executable (`IDL_PRE_COMMIT`, PATH, or the venv `.ci/run`
+/// installs); missing is a skip locally and a failure in CI.
+fn pre_commit() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::var_os("IDL_PRE_COMMIT")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(std::env::split_paths(&path).map(|dir| dir.join("pre-commit")))
+        .chain(std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/idl-ci/venv/bin/pre-commit")))
+        .find(|candidate| candidate.is_file());
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "pre-commit is missing in CI (.ci/run installs it)");
+        eprintln!("skipped: pre-commit not found (pip install pre-commit, or run .ci/run)");
+    }
+    found
+}
+
+#[test]
+fn pre_commit_hook_blocks_a_broken_config_and_passes_the_fixed_one() {
+    let Some(pre_commit) = pre_commit() else { return };
+    let idl_dir = Path::new(env!("CARGO_BIN_EXE_idl")).parent().unwrap().to_path_buf();
+    let path = std::env::join_paths(
+        [idl_dir].into_iter().chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let run = |program: &Path, args: &[&str]| {
+        std::process::Command::new(program)
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", dir.path().join("cache"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "idl test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "idl test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let git = Path::new("git");
+    std::fs::create_dir_all(repo.join("internal/conf")).unwrap();
+    std::fs::create_dir_all(repo.join("configs")).unwrap();
+    assert!(run(git, &["init", "-q", "-b", "main"]).status.success());
+    let layout = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/kratos-layout");
+    std::fs::copy(layout.join("internal/conf/conf.proto"), repo.join("internal/conf/conf.proto")).unwrap();
+    std::fs::write(
+        repo.join("idl.toml"),
+        "roots = [\"internal/conf\"]\n\n[config]\nmessage = \"kratos.api.Bootstrap\"\nfiles = [\"configs/*.yaml\"]\n",
+    )
+    .unwrap();
+    // Only the idl-config hook of this commit's .pre-commit-hooks.yaml, as a local
+    // hook running the idl under test from PATH.
+    let hooks = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
+    let start = hooks.find("\n- id: idl-config").expect("an idl-config hook") + 1;
+    let block: String = hooks[start..]
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(|line| format!("      {}\n", line.replace("language: rust", "language: system")))
+        .collect();
+    std::fs::write(repo.join(".pre-commit-config.yaml"), format!("repos:\n  - repo: local\n    hooks:\n{block}"))
+        .unwrap();
+    let pre_commit = pre_commit.as_path();
+    let installed = run(pre_commit, &["install"]);
+    assert!(installed.status.success(), "{}", String::from_utf8_lossy(&installed.stderr));
+    let text = |output: &std::process::Output| {
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    };
+
+    let broken = std::fs::read_to_string(fixture_dir().join("broken/01-unknown-key.yaml")).unwrap();
+    std::fs::write(repo.join("configs/config.yaml"), broken).unwrap();
+    assert!(run(git, &["add", "."]).status.success());
+    let commit = run(git, &["commit", "-qm", "broken config"]);
+    let output = text(&commit);
+    assert!(!commit.status.success(), "{output}");
+    assert!(output.contains("idl config check") && output.contains("[CONFIG_UNKNOWN_KEY]"), "{output}");
+
+    std::fs::copy(layout.join("configs/config.yaml"), repo.join("configs/config.yaml")).unwrap();
+    assert!(run(git, &["add", "."]).status.success());
+    let commit = run(git, &["commit", "-qm", "fixed config"]);
+    let output = text(&commit);
+    assert!(commit.status.success(), "{output}");
+    assert!(output.contains("idl config check") && output.contains("Passed"), "{output}");
+}

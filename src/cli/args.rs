@@ -329,6 +329,11 @@ pub struct ConfigCheckArgs {
     /// default: the ConfigMap's only data entry).
     #[arg(long, value_name = "KEY")]
     pub configmap_key: Option<String>,
+    /// Without FILES and without `[config] files` in idl.toml, succeed with nothing
+    /// to check instead of failing (for a hook shared by repositories that have no
+    /// service config).
+    #[arg(long)]
+    pub configured_only: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }

@@ -24,6 +24,15 @@ pub(super) fn run(args: &ConfigArgs, reporter: &Reporter, config: Option<&Path>)
 }
 
 fn check(args: &ConfigCheckArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
+    if args.configured_only && args.files.is_empty() {
+        let workspace = match discover_workspace(reporter, args.format, config, &[]) {
+            Ok(workspace) => workspace,
+            Err(code) => return code,
+        };
+        if workspace.config.config.files.is_empty() {
+            return super::EXIT_CLEAN;
+        }
+    }
     let (workspace, message, mut sources) = match load(reporter, args.format, config, args.message.as_deref()) {
         Ok(loaded) => loaded,
         Err(code) => return code,
