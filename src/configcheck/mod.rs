@@ -48,6 +48,11 @@ pub const RULES: &[(&str, &str)] = &[
     (SYNTAX_RULE, "text that is not YAML or JSON (duplicate keys included)"),
 ];
 
+/// The summary of a config-check rule, for reports that describe their rules (SARIF).
+pub fn rule_summary(id: &str) -> Option<String> {
+    RULES.iter().find(|(rule, _)| *rule == id).map(|(_, summary)| summary.to_string())
+}
+
 /// Checks every document of `file` against `message`. A document that is a
 /// Kubernetes ConfigMap is checked through its embedded config (`data.<key>`, or
 /// its only data entry when `configmap_key` is `None`); other Kubernetes objects in
