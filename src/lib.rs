@@ -17,6 +17,7 @@ pub mod lint;
 pub mod lsp;
 pub mod migrate;
 pub mod report;
+pub mod scaffold;
 pub mod source;
 pub mod syntax;
 pub mod workspace;

@@ -71,6 +71,9 @@ pub enum Command {
     /// Check a service's YAML/JSON configuration against its proto message
     /// (Kratos' Bootstrap), or write that message's JSON Schema.
     Config(ConfigArgs),
+    /// Write a new API file: a service with the standard methods, REST routes and an
+    /// error enum, in the workspace's conventions (passes its lint preset as written).
+    New(NewArgs),
     /// Run the language server on stdin/stdout.
     Lsp,
     /// Print a shell completion script.
@@ -93,6 +96,7 @@ impl Command {
             Command::Rules(_) => "rules",
             Command::Init(_) => "init",
             Command::Config(_) => "config",
+            Command::New(_) => "new",
             Command::Lsp => "lsp",
             Command::Completions(_) => "completions",
             Command::Man => "man",
@@ -273,6 +277,26 @@ pub struct InitArgs {
     #[arg(long)]
     pub force: bool,
     /// How to report the settings not carried over.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The file to write, under a root: api/<name>/v1/<name>.proto.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// The service's name (default: the file name in PascalCase plus the suffix
+    /// SERVICE_SUFFIX wants, `Service` unless configured).
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Print the file on stdout instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// `text`: a summary on stderr; `json`: the summary as one JSON object on stdout.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }

@@ -11,6 +11,7 @@ mod errors;
 mod format;
 mod init;
 mod lint;
+mod new;
 mod rules;
 
 use std::io::{self, IsTerminal, Write};
@@ -98,6 +99,10 @@ pub fn run() -> i32 {
         Command::Config(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             config_check::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::New(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            new::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lsp => crate::lsp::run(cli.global.config.as_deref()),
         Command::Completions(args) => {
