@@ -495,3 +495,60 @@ fn pre_commit_hook_blocks_a_broken_config_and_passes_the_fixed_one() {
     assert!(commit.status.success(), "{output}");
     assert!(output.contains("idl config check") && output.contains("Passed"), "{output}");
 }
+
+/// Bad input: each kind gets a located (or named) error and exit 2, never a panic.
+#[test]
+fn bad_input_is_reported_with_exit_2() {
+    let scratch = tempfile::tempdir().unwrap();
+    let not_utf8 = scratch.path().join("latin1.yaml");
+    std::fs::write(&not_utf8, b"server:\n  http:\n    addr: caf\xe9\n").unwrap();
+    let not_yaml = scratch.path().join("broken.yaml");
+    std::fs::write(&not_yaml, "server:\n  http: [addr\n").unwrap();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["missing.yaml".into()], "[IO] cannot read missing.yaml: No such file or directory (os error 2)\n"),
+        (vec![not_utf8.display().to_string()], "stream did not contain valid UTF-8"),
+        (vec![not_yaml.display().to_string()], "broken.yaml:3:1: [CONFIG_SYNTAX] invalid YAML: "),
+    ];
+    for (files, expected) in cases {
+        let mut args = vec!["config", "check", "--format", "short"];
+        args.extend(files.iter().map(String::as_str));
+        let output = idl(&args);
+        assert_eq!(output.status.code(), Some(2), "{files:?}: {}", report(&output));
+        assert!(report(&output).contains(expected), "{files:?}: {}", report(&output));
+    }
+    // No message: neither --message nor [config] message.
+    let output = assert_cmd::cargo::cargo_bin_cmd!("idl")
+        .current_dir(scratch.path())
+        .args(["config", "check", "--format", "short", "x.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        report(&output),
+        "[CONFIG] no config message: pass --message FULL.NAME or set `message` in [config] of idl.toml\n"
+    );
+    // Nothing configured: the hook's --configured-only has nothing to do.
+    let output = assert_cmd::cargo::cargo_bin_cmd!("idl")
+        .current_dir(scratch.path())
+        .args(["config", "check", "--configured-only"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", report(&output));
+}
+
+/// Every truncation of the fixtures and of a ConfigMap goes through the checker
+/// without a panic (a truncated file is still checked or reported, never crashes).
+#[test]
+fn truncated_files_never_panic() {
+    let pool = compile_fixture_workspace();
+    let desc = pool.get_message_by_name(BOOTSTRAP).unwrap();
+    for name in ["../kratos-layout/configs/config.yaml", "broken/12-configmap.yaml", "config.json", "anchors.yaml"] {
+        let text = std::fs::read_to_string(fixture_dir().join(name)).unwrap();
+        for end in (0..=text.len()).filter(|end| text.is_char_boundary(*end)) {
+            let file = idl::source::SourceFile::new("t.yaml", "t.yaml", text[..end].into());
+            for diagnostic in idl::configcheck::check_file(&file, &desc, None) {
+                assert!(diagnostic.span.is_some(), "{name}[..{end}]: unlocated {diagnostic:?}");
+            }
+        }
+    }
+}

@@ -18,6 +18,9 @@ use saphyr_parser::{Event, Marker, Parser, Span};
 
 /// Alias expansion budget (nodes), against "billion laughs" documents.
 const ALIAS_NODE_LIMIT: usize = 100_000;
+/// Deeper nesting is refused: the checks and dropping the tree recurse, and no
+/// config nests anywhere near this.
+const DEPTH_LIMIT: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -139,6 +142,12 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), SyntaxError> {
         let start = self.locator.offset(&span.start);
+        if self.stack.len() > DEPTH_LIMIT {
+            return Err(SyntaxError {
+                at: start,
+                message: format!("invalid YAML: nested deeper than {DEPTH_LIMIT} levels"),
+            });
+        }
         match event {
             Event::DocumentStart(_) => self.stack.push(Frame::Document),
             Event::DocumentEnd => {
@@ -357,6 +366,13 @@ mod tests {
         assert_eq!((error.at, error.message.as_str()), (10, "invalid YAML: duplicate key `a`"));
         let text = "a: [1\n";
         assert!(parse(text, &FileLocator::new(text)).unwrap_err().message.starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let text = "[".repeat(100_000);
+        let error = parse(&text, &FileLocator::new(&text)).unwrap_err();
+        assert_eq!(error.message, "invalid YAML: nested deeper than 256 levels");
     }
 
     #[test]
