@@ -139,12 +139,6 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), SyntaxError> {
         let start = self.locator.offset(&span.start);
-        if self.stack.len() > DEPTH_LIMIT {
-            return Err(SyntaxError {
-                at: start,
-                message: format!("invalid YAML: nested deeper than {DEPTH_LIMIT} levels"),
-            });
-        }
         match event {
             Event::DocumentStart(_) => self.stack.push(Frame::Document),
             Event::DocumentEnd => {
