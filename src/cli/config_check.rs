@@ -145,12 +145,11 @@ fn load(
 /// directory (honouring `.gitignore`), each with its display path.
 fn files_to_check(workspace: &Workspace, named: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, Box<Diagnostic>> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let shown = |path: &Path| {
-        let relative = path.strip_prefix(&cwd).unwrap_or(path);
-        relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/")
-    };
+    let shown = |path: &Path| relative_to(path, &cwd).to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
     if !named.is_empty() {
-        return Ok(named.iter().map(|path| (path.clone(), shown(path))).collect());
+        // Shown as typed.
+        let as_typed = |path: &PathBuf| path.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        return Ok(named.iter().map(|path| (path.clone(), as_typed(path))).collect());
     }
     let patterns = &workspace.config.config.files;
     let mut files = Vec::new();
@@ -203,6 +202,25 @@ fn lexical(path: &Path) -> PathBuf {
             std::path::Component::CurDir => {}
             other => result.push(other),
         }
+    }
+    result
+}
+
+/// `path` relative to `base` (with `..` where it lies outside), for display; as
+/// given when one is relative and the other is not.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    if path.is_absolute() != base.is_absolute() {
+        return path.to_path_buf();
+    }
+    let path = lexical(path);
+    let base = lexical(base);
+    let common = path.components().zip(base.components()).take_while(|(a, b)| a == b).count();
+    let mut result = PathBuf::new();
+    for _ in base.components().skip(common) {
+        result.push("..");
+    }
+    for component in path.components().skip(common) {
+        result.push(component);
     }
     result
 }
