@@ -155,6 +155,8 @@ fn json_schema_accepts_the_passing_files_and_rejects_the_broken() {
             let output = idl(&["config", "schema", "--message", message]);
             assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
             let schema: Value = serde_json::from_slice(&output.stdout).unwrap();
+            // A valid draft 2020-12 schema in itself, as editors will load it.
+            jsonschema::meta::validate(&schema).unwrap();
             (message, jsonschema::validator_for(&schema).unwrap())
         })
         .collect();
