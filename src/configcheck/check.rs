@@ -10,8 +10,8 @@ use prost_reflect::{EnumDescriptor, FieldDescriptor, Kind, MessageDescriptor};
 use super::validate::{self, Typed};
 use super::yaml::{Node, Value};
 use super::{
-    DURATION_RULE, ENUM_RULE, FIELD_MASK_RULE, ONEOF_RULE, RANGE_RULE, STRUCT_RULE, TIMESTAMP_RULE, TYPE_RULE,
-    UNKNOWN_KEY_RULE, closest, is_placeholder,
+    DUPLICATE_FIELD_RULE, DURATION_RULE, ENUM_RULE, FIELD_MASK_RULE, ONEOF_RULE, RANGE_RULE, STRUCT_RULE,
+    TIMESTAMP_RULE, TYPE_RULE, UNKNOWN_KEY_RULE, closest, is_placeholder,
 };
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
@@ -96,6 +96,17 @@ impl Checker<'_> {
             let field_path = path.key(&name);
             // `null` leaves a field unset, except that it is a Value's null.
             if matches!(value.value, Value::Null) && !accepts_null(&field) {
+                continue;
+            }
+            // Both spellings of one field: Go's protojson (Kratos) refuses the file.
+            if present.contains(&field.number()) && field.containing_oneof().is_none() {
+                let message = format!(
+                    "{}field `{}` of {} is already set under its other name",
+                    field_path.prefix(),
+                    field.name(),
+                    desc.full_name()
+                );
+                self.error(DUPLICATE_FIELD_RULE, &key.span, message);
                 continue;
             }
             if let Some(oneof) = field.containing_oneof() {

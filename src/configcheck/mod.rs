@@ -24,6 +24,7 @@ pub const TIMESTAMP_RULE: &str = "CONFIG_TIMESTAMP";
 pub const FIELD_MASK_RULE: &str = "CONFIG_FIELD_MASK";
 pub const STRUCT_RULE: &str = "CONFIG_STRUCT";
 pub const ONEOF_RULE: &str = "CONFIG_ONEOF";
+pub const DUPLICATE_FIELD_RULE: &str = "CONFIG_DUPLICATE_FIELD";
 pub const REQUIRED_RULE: &str = "CONFIG_REQUIRED";
 pub const VALIDATE_RULE: &str = "CONFIG_VALIDATE";
 pub const CONFIGMAP_RULE: &str = "CONFIG_CONFIGMAP";
@@ -42,6 +43,7 @@ pub const RULES: &[(&str, &str)] = &[
     (FIELD_MASK_RULE, "a google.protobuf.FieldMask path not in lowerCamelCase JSON form"),
     (STRUCT_RULE, "a Struct, ListValue, Empty or Any in the wrong shape"),
     (ONEOF_RULE, "two fields of one oneof set"),
+    (DUPLICATE_FIELD_RULE, "one field set under both its JSON name and its proto name"),
     (REQUIRED_RULE, "a REQUIRED field (google.api.field_behavior or buf.validate required) left out"),
     (VALIDATE_RULE, "a value that breaks a protovalidate (buf.validate.field) rule"),
     (CONFIGMAP_RULE, "a ConfigMap without the data key that holds the config"),

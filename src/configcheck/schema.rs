@@ -3,7 +3,7 @@
 //! for CI tools that speak JSON Schema. It states what `idl config check` checks
 //! wherever JSON Schema can say it: both key spellings, value types and ranges,
 //! enum names, the well-known types' string forms, `null` as unset, placeholders,
-//! one field per oneof, REQUIRED fields and protovalidate's numeric, length,
+//! one name per field, one field per oneof, REQUIRED fields and protovalidate's numeric, length,
 //! pattern and count rules.
 
 use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MessageDescriptor, ReflectMessage, Value as Proto};
@@ -51,6 +51,10 @@ fn message_schema(desc: &MessageDescriptor, pending: &mut Vec<MessageDescriptor>
         let names = spellings(&field);
         for name in &names {
             properties.insert(name.clone(), schema.clone());
+        }
+        // One field under both names is refused by Go's protojson (Kratos).
+        if let [json_name, proto_name] = names.as_slice() {
+            constraints.push(json!({ "not": { "required": [json_name, proto_name] } }));
         }
         if required {
             let any: Vec<Value> = names.iter().map(|name| json!({ "required": [name] })).collect();
