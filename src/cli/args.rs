@@ -74,6 +74,9 @@ pub enum Command {
     /// Write a new API file: a service with the standard methods, REST routes and an
     /// error enum, in the workspace's conventions (passes its lint preset as written).
     New(NewArgs),
+    /// Serve mock implementations of the workspace's services (gRPC, gRPC-Web,
+    /// Connect; server reflection and health) on one port.
+    Mock(MockArgs),
     /// Run the language server on stdin/stdout.
     Lsp,
     /// Print a shell completion script.
@@ -97,6 +100,7 @@ impl Command {
             Command::Init(_) => "init",
             Command::Config(_) => "config",
             Command::New(_) => "new",
+            Command::Mock(_) => "mock",
             Command::Lsp => "lsp",
             Command::Completions(_) => "completions",
             Command::Man => "man",
@@ -297,6 +301,22 @@ pub struct NewArgs {
     #[arg(long)]
     pub force: bool,
     /// `text`: a summary on stderr; `json`: the summary as one JSON object on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Files or directories whose services to serve; the whole workspace when omitted.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// The address to listen on; port 0 picks a free one (the ready line says which).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Serve only this service (full name); repeatable.
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// `text`: the ready line for people; `json`: one JSON object with the address and services.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }

@@ -11,6 +11,7 @@ mod errors;
 mod format;
 mod init;
 mod lint;
+mod mock;
 mod new;
 mod rules;
 
@@ -103,6 +104,10 @@ pub fn run() -> i32 {
         Command::New(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             new::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Mock(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            mock::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lsp => crate::lsp::run(cli.global.config.as_deref()),
         Command::Completions(args) => {
