@@ -159,6 +159,11 @@ fn json_schema_accepts_the_passing_files_and_rejects_the_broken() {
             let schema: Value = serde_json::from_slice(&output.stdout).unwrap();
             // A valid draft 2020-12 schema in itself, as editors will load it.
             jsonschema::meta::validate(&schema).unwrap();
+            // Comments become descriptions (editors show them on hover).
+            if message == BOOTSTRAP {
+                let description = &schema["$defs"][BOOTSTRAP]["description"];
+                assert_eq!(description, "The service's configuration, loaded from configs/config.yaml at start-up.");
+            }
             (message, jsonschema::validator_for(&schema).unwrap())
         })
         .collect();

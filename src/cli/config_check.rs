@@ -33,7 +33,7 @@ fn check(args: &ConfigCheckArgs, reporter: &Reporter, config: Option<&Path>) -> 
             return super::EXIT_CLEAN;
         }
     }
-    let (workspace, message, mut sources) = match load(reporter, args.format, config, args.message.as_deref()) {
+    let (workspace, message, mut sources, _) = match load(reporter, args.format, config, args.message.as_deref()) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -71,11 +71,22 @@ fn check(args: &ConfigCheckArgs, reporter: &Reporter, config: Option<&Path>) -> 
 }
 
 fn schema(args: &ConfigSchemaArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
-    let (_, message, sources) = match load(reporter, args.error_format, config, args.message.as_deref()) {
+    let (_, message, sources, compilation) = match load(reporter, args.error_format, config, args.message.as_deref()) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let mut text = serde_json::to_string_pretty(&configcheck::schema::json_schema(&message)).unwrap_or_default();
+    let describe = |file: &str, path: &[i32]| {
+        let location = compilation.file(file)?.locations.get(path)?;
+        let parts: Vec<String> = [location.leading(), location.trailing()]
+            .into_iter()
+            .flatten()
+            .map(crate::docs::model::clean_comment)
+            .filter(|part| !part.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("\n\n"))
+    };
+    let schema = configcheck::schema::json_schema(&message, &describe);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     match &args.output {
         Some(path) if path != Path::new("-") => match std::fs::write(path, text) {
@@ -97,7 +108,7 @@ fn load(
     format: OutputFormat,
     config: Option<&Path>,
     message_arg: Option<&str>,
-) -> Result<(Workspace, MessageDescriptor, Sources), i32> {
+) -> Result<(Workspace, MessageDescriptor, Sources, &'static crate::compile::Compilation), i32> {
     let workspace = discover_workspace(reporter, format, config, &[])?;
     let mut sources = Sources::default();
     if let Some(file) = &workspace.config_file {
@@ -138,7 +149,7 @@ fn load(
         reporter.report(format, vec![diag], &sources, false);
         return Err(EXIT_ERROR);
     };
-    Ok((workspace, message, sources))
+    Ok((workspace, message, sources, compilation))
 }
 
 /// The files named, or those `[config] files` matches under the config's

@@ -14,8 +14,12 @@ use crate::annotations::field_behavior::field_behaviors;
 /// Kratos' `${NAME}` / `${NAME:default}` placeholders, accepted for any scalar.
 const PLACEHOLDER_PATTERN: &str = r"\$\{[^}]*\}";
 
+/// An element's documentation (its comments) by file name and descriptor path, for
+/// the schema's `description`s (editors show them on hover).
+pub type Describe<'a> = &'a dyn Fn(&str, &[i32]) -> Option<String>;
+
 /// The schema of `message` with every message it reaches under `$defs`.
-pub fn json_schema(message: &MessageDescriptor) -> Value {
+pub fn json_schema(message: &MessageDescriptor, describe: Describe<'_>) -> Value {
     let mut defs = Map::new();
     let mut pending = vec![message.clone()];
     while let Some(desc) = pending.pop() {
@@ -23,7 +27,10 @@ pub fn json_schema(message: &MessageDescriptor) -> Value {
             continue;
         }
         defs.insert(desc.full_name().to_string(), Value::Null);
-        let schema = message_schema(&desc, &mut pending);
+        let mut schema = message_schema(&desc, &mut pending, describe);
+        if let Some(text) = describe(desc.parent_file().name(), desc.path()) {
+            schema["description"] = text.into();
+        }
         defs.insert(desc.full_name().to_string(), schema);
     }
     json!({
@@ -39,7 +46,7 @@ fn reference(desc: &MessageDescriptor) -> String {
     format!("#/$defs/{}", desc.full_name())
 }
 
-fn message_schema(desc: &MessageDescriptor, pending: &mut Vec<MessageDescriptor>) -> Value {
+fn message_schema(desc: &MessageDescriptor, pending: &mut Vec<MessageDescriptor>, describe: Describe<'_>) -> Value {
     let mut properties = Map::new();
     let mut constraints = Vec::new();
     for field in desc.fields() {
@@ -47,6 +54,9 @@ fn message_schema(desc: &MessageDescriptor, pending: &mut Vec<MessageDescriptor>
         let mut schema = field_schema(&field, pending);
         if !required {
             schema = nullable(schema);
+        }
+        if let Some(text) = describe(field.parent_file().name(), field.path()) {
+            schema = json!({ "description": text, "allOf": [schema] });
         }
         let names = spellings(&field);
         for name in &names {
