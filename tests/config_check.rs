@@ -89,6 +89,27 @@ fn passing_files_are_clean() {
     // With no FILES, `[config] files` of testdata/config/idl.toml names the shipped config.
     let output = idl(&["config", "check"]);
     assert_eq!(output.status.code(), Some(0), "{}", report(&output));
+    // The global --config picks that idl.toml from elsewhere, before or after the subcommand;
+    // its globs stay relative to its own directory.
+    for args in [
+        ["--config", "testdata/config/idl.toml", "config", "check"],
+        ["config", "check", "--config", "testdata/config/idl.toml"],
+    ] {
+        let output = assert_cmd::cargo::cargo_bin_cmd!("idl")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", report(&output));
+    }
+    let broken = assert_cmd::cargo::cargo_bin_cmd!("idl")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--config", "testdata/config/idl.toml", "config", "check", "--format", "short"])
+        .arg("testdata/config/broken/05-duration.yaml")
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(report(&broken).starts_with("testdata/config/broken/05-duration.yaml:16:19: [CONFIG_DURATION]"));
 }
 
 #[test]
