@@ -59,6 +59,28 @@ pub struct Config {
     /// The error-table generator's settings (`idl errors`; see docs/errors.md).
     #[schemars(with = "ErrorsSection")]
     pub errors: toml::Table,
+    /// What `idl config check` checks: the message a service's config files are
+    /// and where they are (see docs/config-check.md).
+    pub config: ConfigCheckConfig,
+}
+
+/// `[config]`: a service's YAML/JSON configuration as a protobuf message (Kratos'
+/// `Bootstrap`).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, expecting = "a table")]
+pub struct ConfigCheckConfig {
+    /// The full name of the message a config file holds (`kratos.api.Bootstrap`);
+    /// `--message` overrides it.
+    #[schemars(with = "Option<String>")]
+    pub message: Option<Spanned<String>>,
+    /// Globs, relative to the config's directory, of the files checked when none
+    /// are named (`configs/*.yaml`, `deploy/**/configmap.yaml`).
+    #[schemars(with = "Vec<String>")]
+    pub files: Vec<Spanned<String>>,
+    /// The ConfigMap data key that holds the config (`config.yaml`);
+    /// `--configmap-key` overrides it. Unset, a ConfigMap's only data entry.
+    #[schemars(with = "Option<String>")]
+    pub configmap_key: Option<Spanned<String>>,
 }
 
 // `[format]` is read by `cli::format::options_from_config`; this is its schema only.
@@ -168,6 +190,7 @@ impl Default for Config {
             format: toml::Table::new(),
             docs: toml::Table::new(),
             errors: toml::Table::new(),
+            config: ConfigCheckConfig::default(),
         }
     }
 }
@@ -510,7 +533,7 @@ prefix = "E"
         assert_eq!(
             message,
             "unknown key `rots` in idl.toml; expected one of: \
-             roots, import_paths, excludes, lint, breaking, format, docs, errors"
+             roots, import_paths, excludes, lint, breaking, format, docs, errors, config"
         );
         let errors = parse("rots = []").unwrap_err();
         assert_eq!(errors[0].notes, ["did you mean `roots`?"]);

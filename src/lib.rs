@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod config_reference;
+pub mod configcheck;
 pub mod diagnostic;
 pub mod docs;
 pub mod errors;

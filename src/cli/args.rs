@@ -68,6 +68,9 @@ pub enum Command {
     /// Write an idl.toml: the defaults, or converted from buf.yaml, buf.work.yaml,
     /// .protolint.yaml or prototool.yaml.
     Init(InitArgs),
+    /// Check a service's YAML/JSON configuration against its proto message
+    /// (Kratos' Bootstrap), or write that message's JSON Schema.
+    Config(ConfigArgs),
     /// Write a new API file: a service with the standard methods, REST routes and an
     /// error enum, in the workspace's conventions (passes its lint preset as written).
     New(NewArgs),
@@ -98,6 +101,7 @@ impl Command {
             Command::Errors(_) => "errors",
             Command::Rules(_) => "rules",
             Command::Init(_) => "init",
+            Command::Config(_) => "config",
             Command::New(_) => "new",
             Command::Mock(_) => "mock",
             Command::Call(_) => "call",
@@ -378,4 +382,55 @@ pub enum RulesFormat {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check config files (YAML, JSON, or Kubernetes ConfigMaps embedding them) as
+    /// protojson would decode them into the message, plus REQUIRED fields and
+    /// protovalidate rules.
+    Check(ConfigCheckArgs),
+    /// Write the JSON Schema of the message's protojson form (for editors' YAML
+    /// language servers).
+    Schema(ConfigSchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigCheckArgs {
+    /// Config files to check; `[config] files` of idl.toml when omitted.
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    /// The message the files hold (`kratos.api.Bootstrap`), instead of `[config] message`.
+    #[arg(long, value_name = "FULL.NAME")]
+    pub message: Option<String>,
+    /// In a ConfigMap, the data key holding the config (instead of `[config] configmap_key`;
+    /// default: the ConfigMap's only data entry).
+    #[arg(long, value_name = "KEY")]
+    pub configmap_key: Option<String>,
+    /// Without FILES and without `[config] files` in idl.toml, succeed with nothing
+    /// to check instead of failing (for a hook shared by repositories that have no
+    /// service config).
+    #[arg(long)]
+    pub configured_only: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigSchemaArgs {
+    /// The message (`kratos.api.Bootstrap`), instead of `[config] message`.
+    #[arg(long, value_name = "FULL.NAME")]
+    pub message: Option<String>,
+    /// Write the schema here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// How to report compile and input errors.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub error_format: OutputFormat,
 }

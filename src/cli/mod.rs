@@ -6,6 +6,7 @@ mod args;
 mod breaking;
 mod build;
 mod call;
+mod config_check;
 mod docs;
 mod errors;
 mod format;
@@ -45,8 +46,12 @@ pub fn run() -> i32 {
     let parsed = Cli::command().try_get_matches().and_then(|matches| {
         let cli = Cli::from_arg_matches(&matches)?;
         // `text` turns into one line per finding when piped, unless asked for by name.
-        let format_chosen = matches
-            .subcommand()
+        // (`idl config check --format` sits one subcommand deeper.)
+        let mut deepest = &matches;
+        while let Some((_, sub)) = deepest.subcommand() {
+            deepest = sub;
+        }
+        let format_chosen = Some(("", deepest))
             .and_then(|(_, sub)| sub.try_get_raw("format").ok().flatten().map(|_| sub.value_source("format")))
             .is_some_and(|source| source == Some(clap::parser::ValueSource::CommandLine));
         Ok((cli, format_chosen))
@@ -92,6 +97,10 @@ pub fn run() -> i32 {
         Command::Init(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             init::run(args, &reporter)
+        }
+        Command::Config(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            config_check::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::New(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
@@ -171,7 +180,7 @@ impl Reporter {
             color: self.color,
             tool_version: env!("CARGO_PKG_VERSION"),
             command: self.command,
-            rule_summary: &crate::lint::rule_summary,
+            rule_summary: &|id| crate::lint::rule_summary(id).or_else(|| crate::configcheck::rule_summary(id)),
         };
         // stderr is unbuffered: without a buffer, 80,000 findings cost ~10 write
         // syscalls each.
