@@ -299,7 +299,7 @@ fn format_stdin_filename_uses_the_config_of_path_and_names_it() {
 
     let output = run(&["format", "--stdin-filename", path, "--check", "--format", "short"], unformatted);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(stderr(&output), format!("{path}: [FORMAT] file is not formatted\n"));
+    assert_eq!(stdout(&output), format!("{path}: [FORMAT] file is not formatted\n"));
 
     let output = run(&["format", "--stdin-filename", path, "--format", "short"], "syntax = \"proto3\";\nmessage {\n");
     assert_eq!(output.status.code(), Some(2));

@@ -82,10 +82,11 @@ fn corpus() -> Option<PathBuf> {
 #[test]
 fn buf_v1_workspace_without_idl_toml_finds_what_buf_finds() {
     let dir = scratch("buf-v1-workspace");
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
     assert_eq!(code, 1, "{stderr}");
+    // Which config was used is a notice (stderr); the findings are the report (stdout).
     assert!(stderr.contains("idl: no idl.toml found; using buf.work.yaml"), "{stderr}");
-    assert_eq!(finding_set(&stderr), golden("buf-v1-workspace"));
+    assert_eq!(finding_set(&stdout), golden("buf-v1-workspace"));
     // From inside a module the workspace file above still wins over the module's buf.yaml.
     let (_, _, stderr) = run(&dir.path().join("internal"), &["lint", "--format", "json"]);
     assert!(stderr.contains("/buf.work.yaml (`idl init --from"), "{stderr}");
@@ -98,10 +99,10 @@ fn googleapis_slice_with_buf_yaml_finds_what_buf_finds() {
     for part in SLICE {
         copy_dir(&corpus.join(part), &dir.path().join("proto").join(part));
     }
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
     assert_eq!(code, 1, "{}", &stderr[..stderr.len().min(2000)]);
     let expected = golden("googleapis-slice");
-    let found = finding_set(&stderr);
+    let found = finding_set(&stdout);
     let missing: Vec<_> = expected.difference(&found).collect();
     let extra: Vec<_> = found.difference(&expected).collect();
     assert!(missing.is_empty() && extra.is_empty(), "missing (buf only): {missing:?}\nextra (idl only): {extra:?}");
@@ -132,10 +133,10 @@ fn init_from_buf_work_yaml_writes_an_equivalent_idl_toml() {
         assert!(toml.contains(line), "missing {line:?} in\n{toml}");
     }
     // With the written idl.toml: the same findings, and no conversion note.
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
     assert_eq!(code, 1);
     assert!(!stderr.contains("no idl.toml found"), "{stderr}");
-    assert_eq!(finding_set(&stderr), golden("buf-v1-workspace"));
+    assert_eq!(finding_set(&stdout), golden("buf-v1-workspace"));
     // It does not overwrite without --force.
     let (code, _, stderr) = run(dir.path(), &["init", "--from", "buf.work.yaml"]);
     assert_eq!(code, 2);
@@ -149,9 +150,9 @@ fn settings_that_change_findings_are_warned_about_on_every_run() {
                     disallow_comment_ignores: true\n";
     std::fs::write(dir.path().join("buf.yaml"), buf_yaml).unwrap();
     write_clean_proto(dir.path());
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 0, "{stderr}");
-    let warnings: Vec<&str> = stderr.lines().filter(|line| line.starts_with("buf.yaml:")).collect();
+    let warnings: Vec<&str> = stdout.lines().filter(|line| line.starts_with("buf.yaml:")).collect();
     assert_eq!(
         warnings,
         [
@@ -174,10 +175,10 @@ fn bad_buf_yaml_is_an_input_error_with_a_location() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("buf.yaml"), "version: v2\nlint:\n  use: [STANDARD\n").unwrap();
     std::fs::write(dir.path().join("a.proto"), "syntax = \"proto3\";\n").unwrap();
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.starts_with("buf.yaml:"), "{stderr}");
-    assert!(stderr.contains("[CONFIG] invalid YAML"), "{stderr}");
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.starts_with("buf.yaml:"), "{stdout}");
+    assert!(stdout.contains("[CONFIG] invalid YAML"), "{stdout}");
 }
 
 #[test]
