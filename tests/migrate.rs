@@ -116,7 +116,7 @@ fn init_from_buf_work_yaml_writes_an_equivalent_idl_toml() {
     assert_eq!(code, 0, "{stderr}");
     // Only the module name is dropped, and it is named where it is.
     assert!(stderr.contains("api/buf.yaml:2:1: [CONFIG] `name`: BSR module names have no meaning to idl"), "{stderr}");
-    assert!(stderr.contains("idl init: wrote idl.toml (converted from buf.work.yaml; 1 settings not carried over)"));
+    assert!(stderr.contains("idl init: wrote idl.toml (converted from buf.work.yaml; 1 setting not carried over)"));
     let toml = std::fs::read_to_string(dir.path().join("idl.toml")).unwrap();
     for line in [
         "roots = [\"api\", \"internal\"]",
@@ -187,7 +187,11 @@ fn init_without_from_writes_a_default_that_loads() {
     write_clean_proto(dir.path());
     let (code, _, stderr) = run(dir.path(), &["init"]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stderr, "idl init: wrote idl.toml (defaults)\n");
+    assert_eq!(
+        stderr,
+        "idl init: roots = [\".\"]: no Makefile names a proto path; import names are paths from here\n\
+         idl init: wrote idl.toml (the layout found and defaults)\n"
+    );
     let (code, _, stderr) = run(dir.path(), &["lint"]);
     assert_eq!(code, 0, "{stderr}");
 }

@@ -65,7 +65,8 @@ pub enum Command {
     Errors(ErrorsArgs),
     /// List the lint and breaking rules, or explain one.
     Rules(RulesArgs),
-    /// Write an idl.toml: the defaults, or converted from buf.yaml, buf.work.yaml,
+    /// Write an idl.toml: the layout found here (buf.yaml, Makefile proto paths,
+    /// third_party/) and the defaults, or converted from buf.yaml, buf.work.yaml,
     /// .protolint.yaml or prototool.yaml.
     Init(InitArgs),
     /// Run the language server on stdin/stdout.
@@ -306,7 +307,7 @@ pub enum ErrorsFormat {
     Html,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// Convert this config (buf.yaml, buf.work.yaml, .protolint.yaml, prototool.yaml)
     /// instead of writing the defaults; what cannot be carried over is listed.
