@@ -204,3 +204,37 @@ fn init_converts_a_buf_yaml_found_here_and_keeps_its_findings() {
     assert_eq!(finding_set(&stdout, "rule"), finding_set(&without_toml, "rule"));
     assert_eq!(idl(dir.path(), &["build"]).0, 0);
 }
+
+/// The enum value-name rules' findings in the fixture's error enum.
+fn value_name_findings(dir: &Path, args: &[&str]) -> Vec<String> {
+    let (code, stdout, stderr) = idl(dir, &[&["lint", "--format", "json"][..], args].concat());
+    assert!(code == 0 || code == 1, "{stdout}{stderr}");
+    finding_set(&stdout, "rule")
+        .into_iter()
+        .filter(|f| f.starts_with("api/helloworld/v1/error_reason.proto:"))
+        .filter(|f| f.contains(" ENUM_VALUE_") || f.contains(" ENUM_ZERO_VALUE_SUFFIX"))
+        .collect()
+}
+
+#[test]
+fn error_enums_are_exempt_from_value_name_rules_under_uber_v2_and_google_only() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture(dir.path());
+    assert_eq!(idl(dir.path(), &["init", "-q"]).0, 0);
+    // buf-standard keeps buf's behaviour: the reasons are asked to take the enum's prefix.
+    assert_eq!(value_name_findings(dir.path(), &[]).len(), 3);
+    for preset in ["uber-v2", "google"] {
+        assert_eq!(value_name_findings(dir.path(), &["--preset", preset]), Vec::<String>::new(), "{preset}");
+    }
+    // The option turns it off again.
+    let toml = fs::read_to_string(dir.path().join("idl.toml")).unwrap();
+    let off = "\n[lint.rules.ENUM_VALUE_PREFIX]\nexempt_error_enums = false\n\n\
+               [lint.rules.ENUM_ZERO_VALUE_SUFFIX]\nexempt_error_enums = false\n";
+    fs::write(dir.path().join("idl.toml"), toml.replace("\n[breaking]", &format!("{off}\n[breaking]"))).unwrap();
+    let found = value_name_findings(dir.path(), &["--preset", "uber-v2"]);
+    assert!(
+        found.contains(&"api/helloworld/v1/error_reason.proto:18:3 ENUM_ZERO_VALUE_SUFFIX".to_string()),
+        "{found:?}"
+    );
+    assert_eq!(found.iter().filter(|f| f.ends_with(" ENUM_VALUE_PREFIX")).count(), 3, "{found:?}");
+}
