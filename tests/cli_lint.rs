@@ -294,10 +294,13 @@ fn rules_lists_and_explains() {
     );
     assert!(table.lines().any(|line| line.starts_with("UNUSED_IGNORE ")));
 
-    let (code, json, _) = run(dir.path(), &["rules", "--format", "json"]);
+    let (code, lint_table, _) = run(dir.path(), &["rules", "--kind", "lint"]);
+    assert_eq!(code, 0);
+    assert!(table.starts_with(&lint_table), "the lint rules come first");
+    let (code, json, _) = run(dir.path(), &["rules", "--kind", "lint", "--format", "json"]);
     assert_eq!(code, 0);
     let rules: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(rules.as_array().unwrap().len(), table.lines().count() - 1);
+    assert_eq!(rules.as_array().unwrap().len(), lint_table.lines().count() - 1);
     let suffix = rules.as_array().unwrap().iter().find(|rule| rule["id"] == "SERVICE_SUFFIX").unwrap();
     assert_eq!(suffix["options"][0]["name"], "suffix");
     assert_eq!(suffix["default_severity"], "error");
@@ -508,4 +511,56 @@ fn fix_inserts_only_options_that_rename_nothing() {
             .unwrap()
             .contains("option csharp_namespace = \"Acme.User.V1\";\noption java_package = \"com.acme.user.v1\";\n")
     );
+}
+
+#[test]
+fn rules_lists_filters_and_explains_breaking_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, table, _) = run(dir.path(), &["rules"]);
+    assert_eq!(code, 0);
+    let breaking_header = table.lines().find(|line| line.starts_with("BREAKING RULE ")).unwrap();
+    assert!(breaking_header.contains("CATEGORIES") && breaking_header.ends_with("SUMMARY"), "{breaking_header}");
+    let row = table.lines().find(|line| line.starts_with("FIELD_NO_DELETE ")).unwrap();
+    assert!(
+        row.contains("FILE,PACKAGE,CSR")
+            && row.contains(" yes ")
+            && row.ends_with("Fields are not deleted from a message."),
+        "{row}"
+    );
+
+    // By category: only breaking rules of it (and the lint presets and groups likewise).
+    let (code, wire, _) = run(dir.path(), &["rules", "--category", "wire"]);
+    assert_eq!(code, 0);
+    let ids: Vec<&str> = wire.lines().skip(1).map(|line| line.split_whitespace().next().unwrap()).collect();
+    assert!(ids.contains(&"FIELD_WIRE_COMPATIBLE_TYPE") && !ids.contains(&"FIELD_SAME_NAME"), "{wire}");
+    assert!(!ids.contains(&"ENUM_PASCAL_CASE"), "{wire}");
+    let (code, api, _) = run(dir.path(), &["rules", "--category", "API", "--format", "json"]);
+    assert_eq!(code, 0);
+    let api: serde_json::Value = serde_json::from_str(&api).unwrap();
+    assert!(api.as_array().unwrap().iter().all(|rule| rule["kind"] == "breaking" && rule["default"] == false), "{api}");
+    assert_eq!(api.as_array().unwrap().len(), 9);
+    let (code, comments, _) = run(dir.path(), &["rules", "--category", "COMMENTS"]);
+    assert_eq!(code, 0);
+    assert!(comments.lines().skip(1).all(|line| line.starts_with("COMMENT")), "{comments}");
+    let (code, _, stderr) = run(dir.path(), &["rules", "--category", "NOPE"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown category `NOPE`; breaking categories: FILE, PACKAGE"), "{stderr}");
+    let (code, only, _) = run(dir.path(), &["rules", "--kind", "breaking"]);
+    assert_eq!(code, 0);
+    assert!(only.starts_with("BREAKING RULE ") && !only.contains("ENUM_PASCAL_CASE "), "{only}");
+
+    // One rule's documentation, as for lint rules, and the page under docs/rules/breaking/.
+    let (code, doc, _) = run(dir.path(), &["rules", "FIELD_NO_DELETE"]);
+    assert_eq!(code, 0);
+    assert!(doc.starts_with("# FIELD_NO_DELETE\n\nFields are not deleted from a message.\n"), "{doc}");
+    assert!(doc.contains("- Categories: FILE, PACKAGE, CSR\n") && doc.contains("- On by default: yes"), "{doc}");
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules/breaking/FIELD_NO_DELETE.md");
+    assert_eq!(fs::read_to_string(page).unwrap(), doc);
+    let (code, json, _) = run(dir.path(), &["rules", "field-no-delete", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rule: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((rule["kind"].as_str(), rule["doc"].as_str()), (Some("breaking"), Some(doc.as_str())));
+    let (code, _, stderr) = run(dir.path(), &["rules", "FIELD_NO_DELET"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `FIELD_NO_DELETE`?"), "{stderr}");
 }

@@ -74,7 +74,6 @@ pub enum Command {
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
-    #[command(hide = true)]
     Man,
 }
 
@@ -327,11 +326,24 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// A rule ID to explain; all rules are listed when omitted.
+    /// A rule ID to explain (lint or breaking); all rules are listed when omitted.
     #[arg(value_name = "ID")]
     pub id: Option<String>,
+    /// List only the rules of this breaking category (FILE, PACKAGE, WIRE_JSON, WIRE,
+    /// CSR, API, ERRORS) or lint preset or group (buf-standard, COMMENTS, ...).
+    #[arg(long, value_name = "NAME", conflicts_with = "id")]
+    pub category: Option<String>,
+    /// List only the breaking rules (`idl breaking`), or only the lint rules.
+    #[arg(long, value_enum, value_name = "KIND", conflicts_with = "id")]
+    pub kind: Option<RuleKind>,
     #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleKind {
+    Lint,
+    Breaking,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
