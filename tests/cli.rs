@@ -107,6 +107,10 @@ fn man_writes_a_roff_page() {
     let page = stdout(&output);
     assert!(page.contains(".TH idl 1"), "{page}");
     assert!(page.contains("breaking"), "{page}");
+    // It is a command like the others, so --help lists it.
+    let help = stdout(&idl(dir.path()).arg("--help").output().unwrap());
+    let listed: Vec<&str> = help.lines().filter_map(|line| line.split_whitespace().next()).collect();
+    assert!(listed.contains(&"man") && listed.contains(&"completions"), "{help}");
 }
 
 #[test]

@@ -272,3 +272,26 @@ fn a_section_of_the_wrong_shape_is_named() {
     assert_eq!(stderr, "buf.yaml:2:7: [CONFIG] `lint`: expected a mapping; ignored\n");
     assert!(stdout.contains("preset = \"buf-standard\""), "{stdout}");
 }
+
+#[test]
+fn deps_of_every_module_of_a_buf_work_yaml_are_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("buf.work.yaml"), "version: v1\ndirectories:\n  - api\n  - internal\n").unwrap();
+    for module in ["api", "internal"] {
+        std::fs::create_dir_all(dir.path().join(module)).unwrap();
+        std::fs::write(
+            dir.path().join(module).join("buf.yaml"),
+            "version: v1\ndeps:\n  - buf.build/googleapis/googleapis\n",
+        )
+        .unwrap();
+        write_clean_proto(&dir.path().join(module));
+    }
+    std::fs::rename(dir.path().join("internal/a"), dir.path().join("internal/b")).unwrap();
+    std::fs::write(dir.path().join("internal/b/v1/a.proto"), "syntax = \"proto3\";\npackage b.v1;\n").unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let warnings: Vec<serde_json::Value> = stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(warnings.len(), 1, "{stdout}");
+    assert_eq!(warnings[0]["path"], "api/buf.yaml");
+    assert_eq!(warnings[0]["notes"], serde_json::json!(["also in internal/buf.yaml:2:1"]));
+}

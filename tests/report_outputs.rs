@@ -47,6 +47,7 @@ fn assert_valid_sarif(text: &str, results: usize) {
 
 /// The failures of a JUnit document, as (test case name, failure type).
 fn junit_failures(text: &str) -> Vec<(String, String)> {
+    assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"), "{text}");
     let document = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{e}: {text:?}"));
     assert_eq!(document.root_element().tag_name().name(), "testsuites");
     document
