@@ -218,3 +218,87 @@ except grpc.RpcError as error:
     assert!(answer.contains(&"display_name".bytes().map(|b| format!("{b:02x}")).collect::<String>()), "{answer}");
     assert_eq!(lines.next(), Some("UNIMPLEMENTED"));
 }
+
+fn idl_call(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(idl_binary()).current_dir(dir).arg("call").args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
+}
+
+#[test]
+fn idl_call_speaks_every_protocol_to_the_mock() {
+    let mock = Mock::start(&example(), &[]);
+    for protocol in ["grpc", "grpcweb", "connect"] {
+        let (code, stdout, stderr) = idl_call(
+            &example(),
+            &[
+                &mock.url(),
+                "acme.user.v1.UserService/GetUser",
+                "-d",
+                r#"{"id":"7"}"#,
+                "--protocol",
+                protocol,
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(code, 0, "{protocol}: {stderr}");
+        let answer: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        assert_eq!(answer["user"]["email"], "email", "{protocol}: {stdout}");
+    }
+    // A non-OK status: exit 1, the status on stderr.
+    let (code, stdout, stderr) =
+        idl_call(&example(), &[&mock.url(), "acme.user.v1.UserService/GetUser", "-d", r#"{"id": 7}"#]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    let (code, _, stderr) = idl_call(&example(), &["http://127.0.0.1:1", "acme.user.v1.UserService/GetUser"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("idl call: UNAVAILABLE: cannot connect to 127.0.0.1:1"), "{stderr}");
+    let (code, _, stderr) = idl_call(&example(), &[&mock.url(), "acme.user.v1.UserService/Nope"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("[CALL] no method acme.user.v1.UserService/Nope in the workspace"), "{stderr}");
+}
+
+#[test]
+fn idl_call_against_a_python_grpcio_server() {
+    let Some(python) = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/idl-peers/venv/bin/python"))
+    else {
+        return;
+    };
+    if !Command::new(&python).args(["-c", "import grpc"]).status().is_ok_and(|s| s.success()) {
+        eprintln!("skipped: Python grpcio is not installed (../shared/scripts/peers.sh installs it)");
+        return;
+    }
+    // A server that is not idl: raw bytes in and out, so it needs no generated code.
+    let script = r#"
+import grpc
+from concurrent import futures
+def get_user(request, context):
+    if b"missing" in request:
+        context.abort(grpc.StatusCode.NOT_FOUND, "no user called missing")
+    return b"\x0a\x07\x0a\x05" + request[2:]  # GetUserResponse{user{id: <the request's id>}}
+handler = grpc.method_handlers_generic_handler(
+    "acme.user.v1.UserService", {"GetUser": grpc.unary_unary_rpc_method_handler(get_user)})
+server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+server.add_generic_rpc_handlers((handler,))
+port = server.add_insecure_port("127.0.0.1:0")
+server.start()
+print(port, flush=True)
+server.wait_for_termination(timeout=60)
+"#;
+    let mut server = Command::new(&python).args(["-c", script]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut port = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut port).unwrap();
+    let url = format!("http://127.0.0.1:{}", port.trim());
+    let (code, stdout, stderr) = idl_call(
+        &example(),
+        &[&url, "acme.user.v1.UserService/GetUser", "-d", r#"{"id":"abcde"}"#, "--format", "json"],
+    );
+    let (missing_code, _, missing_stderr) =
+        idl_call(&example(), &[&url, "acme.user.v1.UserService/GetUser", "-d", r#"{"id":"missing"}"#]);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.trim(), r#"{"user":{"id":"abcde"}}"#);
+    assert_eq!(missing_code, 1);
+    assert_eq!(missing_stderr.trim(), "idl call: NOT_FOUND: no user called missing");
+}

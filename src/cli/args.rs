@@ -75,6 +75,9 @@ pub enum Command {
     /// Serve mock implementations of the workspace's services (gRPC, gRPC-Web,
     /// Connect; server reflection and health) on one port.
     Mock(MockArgs),
+    /// Call a method of a running server (gRPC, gRPC-Web or Connect) with the
+    /// workspace's schema, printing the answer as proto3 JSON.
+    Call(CallArgs),
     /// Run the language server on stdin/stdout.
     Lsp,
     /// Print a shell completion script.
@@ -97,6 +100,7 @@ impl Command {
             Command::Init(_) => "init",
             Command::New(_) => "new",
             Command::Mock(_) => "mock",
+            Command::Call(_) => "call",
             Command::Lsp => "lsp",
             Command::Completions(_) => "completions",
             Command::Man => "man",
@@ -366,6 +370,42 @@ pub struct MockArgs {
     /// `text`: the ready line for people; `json`: one JSON object with the address and services.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// The server: http://HOST:PORT (cleartext).
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    /// The method: package.Service/Method (or package.Service.Method).
+    #[arg(value_name = "METHOD")]
+    pub method: String,
+    /// The request as proto3 JSON, `@FILE`, or `@-` for stdin; several JSON
+    /// objects for a client stream. Default: `{}`.
+    #[arg(short = 'd', long = "data", value_name = "JSON")]
+    pub data: Option<String>,
+    /// The wire protocol.
+    #[arg(long, value_enum, default_value_t = CallProtocolArg::Grpc)]
+    pub protocol: CallProtocolArg,
+    /// A request header `NAME: VALUE`; repeatable.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Cleartext (the only transport so far; accepted for grpcurl's habit).
+    #[arg(long)]
+    pub plaintext: bool,
+    /// Seconds to wait for the whole answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// `text`: each answer as indented JSON; `json`: one JSON object per line.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CallProtocolArg {
+    Grpc,
+    Grpcweb,
+    Connect,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 mod args;
 mod breaking;
 mod build;
+mod call;
 mod docs;
 mod errors;
 mod format;
@@ -109,6 +110,10 @@ pub fn run() -> i32 {
         Command::Mock(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             mock::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Call(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            call::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lsp => crate::lsp::run(cli.global.config.as_deref()),
         Command::Completions(args) => {

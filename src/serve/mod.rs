@@ -13,6 +13,7 @@
 
 mod body;
 mod builtin;
+pub mod call;
 pub mod example;
 mod protocol;
 pub mod status;

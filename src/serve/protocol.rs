@@ -221,7 +221,7 @@ async fn run_stream(
 }
 
 /// The next whole message of `buffer`, if it holds one.
-fn take_envelope(buffer: &mut BytesMut) -> Result<Option<Bytes>, Status> {
+pub(super) fn take_envelope(buffer: &mut BytesMut) -> Result<Option<Bytes>, Status> {
     if buffer.len() < 5 {
         return Ok(None);
     }
@@ -241,7 +241,7 @@ fn take_envelope(buffer: &mut BytesMut) -> Result<Option<Bytes>, Status> {
     Ok(Some(buffer.split_to(length).freeze()))
 }
 
-fn envelope(flags: u8, payload: &[u8], text: bool) -> Bytes {
+pub(super) fn envelope(flags: u8, payload: &[u8], text: bool) -> Bytes {
     let mut out = BytesMut::with_capacity(payload.len() + 5);
     out.put_u8(flags);
     out.put_u32(payload.len() as u32);
@@ -307,7 +307,7 @@ fn json_error(http: StatusCode, status: &Status) -> Response<ResponseBody> {
         .unwrap_or_else(|_| internal())
 }
 
-fn decode(desc: &MessageDescriptor, bytes: &[u8], json: bool) -> Result<DynamicMessage, Status> {
+pub(super) fn decode(desc: &MessageDescriptor, bytes: &[u8], json: bool) -> Result<DynamicMessage, Status> {
     let invalid =
         |error: String| Status::new(Code::InvalidArgument, format!("invalid {} request: {error}", desc.full_name()));
     if json {
@@ -321,7 +321,7 @@ fn decode(desc: &MessageDescriptor, bytes: &[u8], json: bool) -> Result<DynamicM
     }
 }
 
-fn encode(message: &DynamicMessage, json: bool) -> Result<Vec<u8>, Status> {
+pub(super) fn encode(message: &DynamicMessage, json: bool) -> Result<Vec<u8>, Status> {
     if json {
         serde_json::to_vec(message)
             .map_err(|error| Status::new(Code::Internal, format!("cannot encode the answer: {error}")))

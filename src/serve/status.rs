@@ -31,6 +31,43 @@ pub enum Code {
 }
 
 impl Code {
+    const ALL: [Code; 17] = [
+        Code::Ok,
+        Code::Cancelled,
+        Code::Unknown,
+        Code::InvalidArgument,
+        Code::DeadlineExceeded,
+        Code::NotFound,
+        Code::AlreadyExists,
+        Code::PermissionDenied,
+        Code::ResourceExhausted,
+        Code::FailedPrecondition,
+        Code::Aborted,
+        Code::OutOfRange,
+        Code::Unimplemented,
+        Code::Internal,
+        Code::Unavailable,
+        Code::DataLoss,
+        Code::Unauthenticated,
+    ];
+
+    /// The code of a `grpc-status` number; an unknown number is UNKNOWN, as gRPC says.
+    pub fn from_number(number: i32) -> Code {
+        Code::ALL.into_iter().find(|c| *c as i32 == number).unwrap_or(Code::Unknown)
+    }
+
+    /// The code of a Connect error's `code` string.
+    pub fn from_connect_name(name: &str) -> Code {
+        Code::ALL.into_iter().find(|c| c.connect_name() == name).unwrap_or(Code::Unknown)
+    }
+
+    /// `NOT_FOUND`, as gRPC's docs and tools print codes.
+    pub fn grpc_name(self) -> String {
+        match self {
+            Code::Cancelled => "CANCELLED".to_string(),
+            other => other.connect_name().to_ascii_uppercase(),
+        }
+    }
     /// Connect's name of the code (`not_found`), as its error bodies carry it.
     pub fn connect_name(self) -> &'static str {
         match self {
@@ -91,6 +128,27 @@ impl Status {
         out
     }
 
+    /// The text of a percent-encoded `grpc-message`.
+    pub fn decode_grpc_message(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                (byte, _) => {
+                    out.push(byte);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
     /// A Connect error body: `{"code": "not_found", "message": "..."}`.
     pub fn connect_json(&self) -> Vec<u8> {
         serde_json::to_vec(&serde_json::json!({"code": self.code.connect_name(), "message": self.message}))
@@ -106,5 +164,8 @@ mod tests {
     fn grpc_message_is_percent_encoded() {
         let status = Status::new(Code::NotFound, "用户 100% gone");
         assert_eq!(status.grpc_message(), "%E7%94%A8%E6%88%B7 100%25 gone");
+        assert_eq!(Status::decode_grpc_message(&status.grpc_message()), "用户 100% gone");
+        assert_eq!(Code::from_number(5).grpc_name(), "NOT_FOUND");
+        assert_eq!(Code::from_connect_name("canceled"), Code::Cancelled);
     }
 }
