@@ -14,11 +14,12 @@
 #   IDL_PR_LABELS          the pull request's labels as JSON (toJSON of their names)
 #   IDL_SKIP_LABEL         a label that skips every check (default: "idl skip")
 #   IDL_SKIP_BREAKING_LABEL  a label that skips breaking (default: "idl skip breaking")
+#   IDL_SARIF              also write lint's findings as SARIF to this file (optional)
 #   GITHUB_STEP_SUMMARY    file the summary table is appended to (default: stdout)
 #   GITHUB_OUTPUT          file the per-check results are written to (optional)
 #
-# Findings are printed as GitHub annotations (`idl ... --format github`) on
-# stdout. The exit code is the worst of the checks: 0 clean, 1 findings, 2 errors.
+# Findings are printed as GitHub annotations (`idl ... --format github`, which
+# writes them to stdout) on stdout. The exit code is the worst of the checks: 0 clean, 1 findings, 2 errors.
 set -uo pipefail
 
 idl=${IDL:-}
@@ -60,7 +61,8 @@ check() {
   log=$(mktemp)
   echo "::group::idl $*"
   echo "$idl $*"
-  "$idl" "$@" --format github >"$log" 2>&1
+  # Findings (annotations) are on stdout; idl's notices (stderr) stay in the group.
+  "$idl" "$@" --format github >"$log"
   local code=$?
   echo "::endgroup::"
   cat "$log"
@@ -83,7 +85,9 @@ if has_label "$skip_label"; then
   for name in lint format breaking; do record "$name" skipped "" "label \`$skip_label\`"; done
 else
   if [[ ${IDL_LINT:-true} == true ]]; then
-    check lint lint "${paths[@]}"
+    lint_reports=()
+    [[ -n ${IDL_SARIF:-} ]] && lint_reports=(--report "sarif=$IDL_SARIF")
+    check lint lint "${lint_reports[@]}" "${paths[@]}"
   else
     record lint skipped "" "input \`lint: false\`"
   fi

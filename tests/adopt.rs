@@ -159,10 +159,10 @@ fn lint_of_one_file_compiles_its_imports_and_reports_only_on_it() {
     std::fs::write(dir.path().join("proto/acme/a/v1/a.proto"), importer).unwrap();
     let output =
         command(IDL, dir.path()).args(["lint", "--format", "short", "proto/acme/a/v1/a.proto"]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    let files: std::collections::BTreeSet<&str> = stderr.lines().filter_map(|line| line.split(':').next()).collect();
-    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["proto/acme/a/v1/a.proto"], "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let files: std::collections::BTreeSet<&str> = stdout.lines().filter_map(|line| line.split(':').next()).collect();
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["proto/acme/a/v1/a.proto"], "{stdout}");
 }
 
 fn action_local(labels: &[&str]) -> (i32, String) {

@@ -168,3 +168,16 @@ fn path_outside_every_root() {
     assert_eq!(code, 2);
     assert!(err.contains("other/b.proto is outside every root (roots: proto)"), "{err}");
 }
+
+#[test]
+fn adjacent_non_ascii_characters_in_an_identifier_are_one_error() {
+    let dir = tree(&[("a.proto", "syntax = \"proto3\";\nmessage 名前 {}\n".as_bytes())]);
+    let (code, err) = build(dir.path(), &[]);
+    assert_eq!(code, 2);
+    let lexer_errors: Vec<&str> = err.lines().filter(|line| line.contains("outside a string or comment")).collect();
+    assert_eq!(
+        lexer_errors,
+        ["a.proto:2:9: [COMPILE] Unexpected characters \"名前\" outside a string or comment."],
+        "{err}"
+    );
+}

@@ -107,6 +107,10 @@ fn man_writes_a_roff_page() {
     let page = stdout(&output);
     assert!(page.contains(".TH idl 1"), "{page}");
     assert!(page.contains("breaking"), "{page}");
+    // It is a command like the others, so --help lists it.
+    let help = stdout(&idl(dir.path()).arg("--help").output().unwrap());
+    let listed: Vec<&str> = help.lines().filter_map(|line| line.split_whitespace().next()).collect();
+    assert!(listed.contains(&"man") && listed.contains(&"completions"), "{help}");
 }
 
 #[test]
@@ -299,7 +303,7 @@ fn format_stdin_filename_uses_the_config_of_path_and_names_it() {
 
     let output = run(&["format", "--stdin-filename", path, "--check", "--format", "short"], unformatted);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(stderr(&output), format!("{path}: [FORMAT] file is not formatted\n"));
+    assert_eq!(stdout(&output), format!("{path}: [FORMAT] file is not formatted\n"));
 
     let output = run(&["format", "--stdin-filename", path, "--format", "short"], "syntax = \"proto3\";\nmessage {\n");
     assert_eq!(output.status.code(), Some(2));

@@ -40,8 +40,8 @@ const DIRTY: &str =
     "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage user_info {\n  string firstName = 1;\n}\n";
 
 /// The `short` lines of a run, one per finding.
-fn short_lines(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|line| !line.is_empty()).collect()
+fn short_lines(findings: &str) -> Vec<&str> {
+    findings.lines().filter(|line| !line.is_empty()).collect()
 }
 
 #[test]
@@ -54,32 +54,32 @@ fn clean_workspace_exits_0() {
 #[test]
 fn findings_exit_1_in_every_format() {
     let dir = workspace(None, &[("acme/user/v1/user.proto", DIRTY)]);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 1);
     assert_eq!(
-        short_lines(&stderr),
+        short_lines(&stdout),
         [
             "acme/user/v1/user.proto:5:9: [MESSAGE_PASCAL_CASE] Message name \"user_info\" should be PascalCase, such as \"UserInfo\".",
             "acme/user/v1/user.proto:6:10: [FIELD_LOWER_SNAKE_CASE] Field name \"firstName\" should be lower_snake_case, such as \"first_name\".",
         ]
     );
-    let (code, _, text) = run(dir.path(), &["lint", "--format", "text", "--color", "never"]);
+    let (code, text, _) = run(dir.path(), &["lint", "--format", "text", "--color", "never"]);
     assert_eq!(code, 1);
     assert!(text.contains("MESSAGE_PASCAL_CASE") && text.contains("2 errors"), "{text}");
-    let (code, _, json) = run(dir.path(), &["lint", "--format", "json"]);
+    let (code, json, _) = run(dir.path(), &["lint", "--format", "json"]);
     assert_eq!(code, 1);
     let rules: Vec<String> = json
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["rule"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(rules, ["MESSAGE_PASCAL_CASE", "FIELD_LOWER_SNAKE_CASE"]);
-    let (code, _, github) = run(dir.path(), &["lint", "--format", "github"]);
+    let (code, github, _) = run(dir.path(), &["lint", "--format", "github"]);
     assert_eq!(code, 1);
     assert!(github.starts_with("::error file=acme/user/v1/user.proto,line=5"), "{github}");
-    let (code, _, junit) = run(dir.path(), &["lint", "--format", "junit"]);
+    let (code, junit, _) = run(dir.path(), &["lint", "--format", "junit"]);
     assert_eq!(code, 1);
     assert!(junit.contains("<testsuites") && junit.contains("FIELD_LOWER_SNAKE_CASE"), "{junit}");
-    let (code, _, sarif) = run(dir.path(), &["lint", "--format", "sarif"]);
+    let (code, sarif, _) = run(dir.path(), &["lint", "--format", "sarif"]);
     assert_eq!(code, 1);
     let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
@@ -91,21 +91,21 @@ fn findings_exit_1_in_every_format() {
 #[test]
 fn compile_and_config_errors_exit_2() {
     let dir = workspace(None, &[("acme/user/v1/user.proto", "syntax = \"proto3\";\nmessage {\n")]);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("[COMPILE]"), "{stderr}");
+    assert!(stdout.contains("[COMPILE]"), "{stdout}");
 
     let dir = workspace(Some("[lint]\nuse = [\"NOT_A_RULE\"]\n"), &[("acme/user/v1/user.proto", CLEAN)]);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 2);
-    assert!(stderr.starts_with("idl.toml:2:8: [CONFIG] unknown lint rule or group `NOT_A_RULE`"), "{stderr}");
+    assert!(stdout.starts_with("idl.toml:2:8: [CONFIG] unknown lint rule or group `NOT_A_RULE`"), "{stdout}");
 
     let dir = workspace(None, &[("acme/user/v1/user.proto", CLEAN)]);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--preset", "strictest", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "--preset", "strictest", "--format", "short"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("unknown lint preset `strictest`; expected one of: buf-standard, google, minimal"),
-        "{stderr}"
+        stdout.contains("unknown lint preset `strictest`; expected one of: buf-standard, google, minimal"),
+        "{stdout}"
     );
 }
 
@@ -132,11 +132,11 @@ fn only_the_files_asked_for_are_linted() {
             ),
         ],
     );
-    let (code, _, stderr) = run(dir.path(), &["lint", "acme/user/v1/user.proto", "--format", "short"]);
-    assert_eq!((code, stderr.as_str()), (0, ""));
-    let (code, _, stderr) = run(dir.path(), &["lint", "acme/user/v1/bad.proto", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "acme/user/v1/user.proto", "--format", "short"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    let (code, stdout, _) = run(dir.path(), &["lint", "acme/user/v1/bad.proto", "--format", "short"]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("bad.proto:3:22: [FIELD_LOWER_SNAKE_CASE]"), "{stderr}");
+    assert!(stdout.contains("bad.proto:3:22: [FIELD_LOWER_SNAKE_CASE]"), "{stdout}");
 }
 
 fn run_stdin(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
@@ -154,9 +154,9 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
     // applies through PATH; columns after CJK text count characters and UTF-16 units.
     let buffer = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage user_info {\n  /* 名前😀 */ string firstName = 1;\n}\n";
     let (code, stdout, stderr) = run_stdin(dir.path(), &["lint", "--stdin-filename", user, "--format", "json"], buffer);
-    assert_eq!((code, stdout.as_str()), (1, ""), "{stderr}");
-    let findings: Vec<serde_json::Value> = stderr.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(findings.len(), 1, "{stderr}");
+    assert_eq!((code, stderr.as_str()), (1, ""), "{stdout}");
+    let findings: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(findings.len(), 1, "{stdout}");
     let finding = &findings[0];
     assert_eq!((finding["path"].as_str(), finding["rule"].as_str()), (Some(user), Some("FIELD_LOWER_SNAKE_CASE")));
     assert_eq!(finding["start_line"], 6);
@@ -166,15 +166,15 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
     // A file never saved: its imports come from disk; errors name PATH.
     let new = "proto/acme/user/v1/new.proto";
     let importing = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nimport \"acme/user/v1/user.proto\";\n\nmessage Account {\n  User user = 1;\n}\n";
-    let (code, _, stderr) = run_stdin(dir.path(), &["lint", "--stdin-filename", new], importing);
-    assert_eq!((code, stderr.as_str()), (0, ""));
-    let (code, _, stderr) = run_stdin(
+    let (code, stdout, _) = run_stdin(dir.path(), &["lint", "--stdin-filename", new], importing);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    let (code, stdout, _) = run_stdin(
         dir.path(),
         &["lint", "--stdin-filename", new, "--format", "short"],
         &importing.replace("User user", "Usr user"),
     );
     assert_eq!(code, 2);
-    assert!(stderr.starts_with("proto/acme/user/v1/new.proto:8:3: [COMPILE]"), "{stderr}");
+    assert!(stdout.starts_with("proto/acme/user/v1/new.proto:8:3: [COMPILE]"), "{stdout}");
 
     // Not with PATHS or a baseline.
     assert_eq!(run_stdin(dir.path(), &["lint", "--stdin-filename", new, "proto"], importing).0, 2);
@@ -185,9 +185,9 @@ fn stdin_filename_lints_the_buffer_in_place_of_the_file() {
 fn warnings_fail_only_when_denied() {
     let config = "[lint]\n[lint.rules.FIELD_LOWER_SNAKE_CASE]\nseverity = \"warn\"\n[lint.rules.MESSAGE_PASCAL_CASE]\nseverity = \"info\"\n";
     let dir = workspace(Some(config), &[("acme/user/v1/user.proto", DIRTY)]);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(short_lines(&stderr).len(), 2, "{stderr}");
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(short_lines(&stdout).len(), 2, "{stdout}");
     assert_eq!(run(dir.path(), &["lint", "--deny", "warnings"]).0, 1);
     fs::write(dir.path().join("idl.toml"), config.replace("[lint]\n", "[lint]\ndeny_warnings = true\n")).unwrap();
     assert_eq!(run(dir.path(), &["lint"]).0, 1);
@@ -201,10 +201,10 @@ fn config_ignore_and_ignore_only() {
     ];
     let config = "roots = [\".\", \"legacy\"]\n[lint]\nignore = [\"legacy\"]\nignore_only = { FIELD_LOWER_SNAKE_CASE = [\"acme/user/v1/user.proto\"] }\n";
     let dir = workspace(Some(config), &files);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 1);
     assert_eq!(
-        short_lines(&stderr),
+        short_lines(&stdout),
         [
             "acme/user/v1/user.proto:5:9: [MESSAGE_PASCAL_CASE] Message name \"user_info\" should be PascalCase, such as \"UserInfo\"."
         ]
@@ -214,19 +214,19 @@ fn config_ignore_and_ignore_only() {
     let dir = workspace(Some(config), &[("acme/user/v1/user.proto", DIRTY)]);
     assert_eq!(run(dir.path(), &["lint"]).0, 0);
     let dir = workspace(Some("[lint]\nignore_only = { NOPE = [\"acme\"] }\n"), &[("acme/user/v1/user.proto", DIRTY)]);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("idl.toml:2:17: [CONFIG] unknown lint rule or group `NOPE` in `ignore_only`"), "{stderr}");
+    assert!(stdout.contains("idl.toml:2:17: [CONFIG] unknown lint rule or group `NOPE` in `ignore_only`"), "{stdout}");
 }
 
 #[test]
 fn unused_and_unknown_ignore_comments_are_reported() {
     let proto = "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage User {\n  // buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n  string name = 1;\n  // idl:lint:ignore FIELD_LOWER_SNAKE_CAES\n  string other = 2;\n  // buf:lint:ignore FIELD_LOWER_SNAKE_CASE legacy\n  string oldName = 3;\n}\n";
     let dir = workspace(None, &[("acme/user/v1/user.proto", proto)]);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 1, "the unknown rule is an error");
     assert_eq!(
-        short_lines(&stderr),
+        short_lines(&stdout),
         [
             "acme/user/v1/user.proto:6:6: [UNUSED_IGNORE] Ignore comment for FIELD_LOWER_SNAKE_CASE suppresses no finding.",
             "acme/user/v1/user.proto:8:6: [UNUSED_IGNORE] Ignore comment names unknown rule \"FIELD_LOWER_SNAKE_CAES\".",
@@ -243,10 +243,10 @@ fn ignore_comments_are_not_documentation() {
         Some("[lint]\nuse = [\"COMMENT_MESSAGE\", \"FIELD_LOWER_SNAKE_CASE\"]\n"),
         &[("acme/user/v1/user.proto", proto)],
     );
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 1);
     assert_eq!(
-        short_lines(&stderr),
+        short_lines(&stdout),
         [
             "acme/user/v1/user.proto:6:1: [COMMENT_MESSAGE] Message \"User\" should have a non-empty comment for documentation."
         ]
@@ -271,11 +271,11 @@ fn baseline_round_trip_ignores_every_finding() {
         "{baseline}"
     );
     fs::write(dir.path().join("idl.toml"), format!("{config}{baseline}")).unwrap();
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
-    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
     // Run from a subdirectory: paths stay relative to idl.toml.
-    let (code, _, stderr) = run(&dir.path().join("proto"), &["lint", "--format", "short"]);
-    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, stdout, _) = run(&dir.path().join("proto"), &["lint", "--format", "short"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
 }
 
 #[test]
@@ -294,10 +294,13 @@ fn rules_lists_and_explains() {
     );
     assert!(table.lines().any(|line| line.starts_with("UNUSED_IGNORE ")));
 
-    let (code, json, _) = run(dir.path(), &["rules", "--format", "json"]);
+    let (code, lint_table, _) = run(dir.path(), &["rules", "--kind", "lint"]);
+    assert_eq!(code, 0);
+    assert!(table.starts_with(&lint_table), "the lint rules come first");
+    let (code, json, _) = run(dir.path(), &["rules", "--kind", "lint", "--format", "json"]);
     assert_eq!(code, 0);
     let rules: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(rules.as_array().unwrap().len(), table.lines().count() - 1);
+    assert_eq!(rules.as_array().unwrap().len(), lint_table.lines().count() - 1);
     let suffix = rules.as_array().unwrap().iter().find(|rule| rule["id"] == "SERVICE_SUFFIX").unwrap();
     assert_eq!(suffix["options"][0]["name"], "suffix");
     assert_eq!(suffix["default_severity"], "error");
@@ -339,10 +342,10 @@ enum State {
 #[test]
 fn google_preset_reports_the_style_guide_rules() {
     let dir = workspace(None, &[("acme/user/v1/user.proto", GOOGLE_STYLE_ISSUES)]);
-    let (code, _, stderr) = run(dir.path(), &["lint", "--preset", "google", "--format", "short"]);
-    assert_eq!(code, 1, "{stderr}");
+    let (code, stdout, _) = run(dir.path(), &["lint", "--preset", "google", "--format", "short"]);
+    assert_eq!(code, 1, "{stdout}");
     assert_eq!(
-        short_lines(&stderr),
+        short_lines(&stdout),
         [
             "acme/user/v1/user.proto:7:8: [FIELD_NAME_NO_ACCESSOR_COLLISION] Field name \"has_name\" collides with the C++ accessor \"has_name\" generated for field \"name\".",
             "acme/user/v1/user.proto:8:19: [REPEATED_FIELD_NAMES_PLURALIZED] Repeated field name \"alias\" should be plural, such as \"aliases\".",
@@ -352,7 +355,7 @@ fn google_preset_reports_the_style_guide_rules() {
         ]
     );
     // ENUM_VALUE_NUMBERING warns; the rest are errors.
-    let (_, _, json) = run(dir.path(), &["lint", "--preset", "google", "--format", "json"]);
+    let (_, json, _) = run(dir.path(), &["lint", "--preset", "google", "--format", "json"]);
     let warnings = json.lines().filter(|line| line.contains("\"severity\":\"warn")).count();
     assert_eq!(warnings, 1, "{json}");
     let (code, stdout, _) = run(dir.path(), &["rules", "MAX_LINE_LENGTH"]);
@@ -369,10 +372,10 @@ fn max_line_length_counts_display_width_when_asked() {
     assert_eq!(run(chars.path(), &["lint"]).0, 0);
     let config = "[lint]\nuse = [\"MAX_LINE_LENGTH\"]\nrules.MAX_LINE_LENGTH = { limit = 80, unit = \"width\" }\n";
     let width = workspace(Some(config), &files);
-    let (code, _, stderr) = run(width.path(), &["lint", "--format", "short"]);
+    let (code, stdout, _) = run(width.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 1);
     assert_eq!(
-        short_lines(&stderr),
+        short_lines(&stdout),
         ["acme/user/v1/user.proto:5:42: [MAX_LINE_LENGTH] Line is 87 columns long; the limit is 80."]
     );
 }
@@ -403,9 +406,9 @@ fn bad_rule_option_values_are_located_config_errors() {
     ];
     for (config, expected) in cases {
         let dir = workspace(Some(config), &[("acme/user/v1/user.proto", CLEAN)]);
-        let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+        let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
         assert_eq!(code, 2, "{config}");
-        assert_eq!(short_lines(&stderr), [expected], "{config}");
+        assert_eq!(short_lines(&stdout), [expected], "{config}");
     }
 }
 
@@ -422,15 +425,16 @@ const FIX_CONFIG: &str = "[lint]\nuse = [\"IMPORT_USED\", \"IMPORTS_SORTED\", \"
 fn fix_applies_safe_fixes_reports_what_is_left_and_converges() {
     let dir = workspace(Some(FIX_CONFIG), &[("acme/user/v1/user.proto", FIXABLE)]);
     let path = dir.path().join("acme/user/v1/user.proto");
-    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
+    // The summary is a notice (stderr); the findings left are the report (stdout).
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--fix", "--format", "short"]);
     assert_eq!(code, 1, "{stderr}");
-    let lines = short_lines(&stderr);
     assert_eq!(
-        lines[0],
-        "idl lint --fix: applied 2 fixes in 1 files (IMPORTS_SORTED 1, IMPORT_USED 1); 1 more with --unsafe-fixes"
+        stderr,
+        "idl lint --fix: applied 2 fixes in 1 files (IMPORTS_SORTED 1, IMPORT_USED 1); 1 more with --unsafe-fixes\n"
     );
-    assert_eq!(lines.len(), 3, "{stderr}");
-    assert!(lines[1].contains("[FILE_OPTION_VALUE]") && lines[2].contains("[FIELD_LOWER_SNAKE_CASE]"), "{stderr}");
+    let lines = short_lines(&stdout);
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("[FILE_OPTION_VALUE]") && lines[1].contains("[FIELD_LOWER_SNAKE_CASE]"), "{stdout}");
     let fixed = fs::read_to_string(&path).unwrap();
     assert!(
         fixed.contains(
@@ -449,9 +453,9 @@ fn fix_applies_safe_fixes_reports_what_is_left_and_converges() {
     assert!(stderr.starts_with("idl lint --fix: applied 1 fixes in 1 files (FILE_OPTION_VALUE 1)\n"), "{stderr}");
     assert!(fs::read_to_string(&path).unwrap().contains("option go_package = \"userv1\";"));
     // JSON output carries findings only.
-    let (code, _, stderr) = run(dir.path(), &["lint", "--fix", "--format", "json"]);
-    assert_eq!(code, 1);
-    assert!(stderr.lines().all(|line| line.starts_with('{')), "{stderr}");
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--fix", "--format", "json"]);
+    assert_eq!((code, stderr.as_str()), (1, ""));
+    assert!(stdout.lines().all(|line| line.starts_with('{')), "{stdout}");
 }
 
 #[test]
@@ -473,8 +477,8 @@ fn fix_exit_code_is_0_when_everything_was_fixed() {
 #[test]
 fn uber_v2_example_has_no_findings() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/uber-v2-example");
-    let (code, _, stderr) = run(&example, &["lint", "--format", "short"]);
-    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, stdout, _) = run(&example, &["lint", "--format", "short"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
     let (code, table, _) = run(&example, &["rules"]);
     assert_eq!(code, 0);
     let row = table.lines().find(|line| line.starts_with("IMPORTS_SORTED ")).unwrap();
@@ -507,4 +511,56 @@ fn fix_inserts_only_options_that_rename_nothing() {
             .unwrap()
             .contains("option csharp_namespace = \"Acme.User.V1\";\noption java_package = \"com.acme.user.v1\";\n")
     );
+}
+
+#[test]
+fn rules_lists_filters_and_explains_breaking_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, table, _) = run(dir.path(), &["rules"]);
+    assert_eq!(code, 0);
+    let breaking_header = table.lines().find(|line| line.starts_with("BREAKING RULE ")).unwrap();
+    assert!(breaking_header.contains("CATEGORIES") && breaking_header.ends_with("SUMMARY"), "{breaking_header}");
+    let row = table.lines().find(|line| line.starts_with("FIELD_NO_DELETE ")).unwrap();
+    assert!(
+        row.contains("FILE,PACKAGE,CSR")
+            && row.contains(" yes ")
+            && row.ends_with("Fields are not deleted from a message."),
+        "{row}"
+    );
+
+    // By category: only breaking rules of it (and the lint presets and groups likewise).
+    let (code, wire, _) = run(dir.path(), &["rules", "--category", "wire"]);
+    assert_eq!(code, 0);
+    let ids: Vec<&str> = wire.lines().skip(1).map(|line| line.split_whitespace().next().unwrap()).collect();
+    assert!(ids.contains(&"FIELD_WIRE_COMPATIBLE_TYPE") && !ids.contains(&"FIELD_SAME_NAME"), "{wire}");
+    assert!(!ids.contains(&"ENUM_PASCAL_CASE"), "{wire}");
+    let (code, api, _) = run(dir.path(), &["rules", "--category", "API", "--format", "json"]);
+    assert_eq!(code, 0);
+    let api: serde_json::Value = serde_json::from_str(&api).unwrap();
+    assert!(api.as_array().unwrap().iter().all(|rule| rule["kind"] == "breaking" && rule["default"] == false), "{api}");
+    assert_eq!(api.as_array().unwrap().len(), 9);
+    let (code, comments, _) = run(dir.path(), &["rules", "--category", "COMMENTS"]);
+    assert_eq!(code, 0);
+    assert!(comments.lines().skip(1).all(|line| line.starts_with("COMMENT")), "{comments}");
+    let (code, _, stderr) = run(dir.path(), &["rules", "--category", "NOPE"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown category `NOPE`; breaking categories: FILE, PACKAGE"), "{stderr}");
+    let (code, only, _) = run(dir.path(), &["rules", "--kind", "breaking"]);
+    assert_eq!(code, 0);
+    assert!(only.starts_with("BREAKING RULE ") && !only.contains("ENUM_PASCAL_CASE "), "{only}");
+
+    // One rule's documentation, as for lint rules, and the page under docs/rules/breaking/.
+    let (code, doc, _) = run(dir.path(), &["rules", "FIELD_NO_DELETE"]);
+    assert_eq!(code, 0);
+    assert!(doc.starts_with("# FIELD_NO_DELETE\n\nFields are not deleted from a message.\n"), "{doc}");
+    assert!(doc.contains("- Categories: FILE, PACKAGE, CSR\n") && doc.contains("- On by default: yes"), "{doc}");
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules/breaking/FIELD_NO_DELETE.md");
+    assert_eq!(fs::read_to_string(page).unwrap(), doc);
+    let (code, json, _) = run(dir.path(), &["rules", "field-no-delete", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rule: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((rule["kind"].as_str(), rule["doc"].as_str()), (Some("breaking"), Some(doc.as_str())));
+    let (code, _, stderr) = run(dir.path(), &["rules", "FIELD_NO_DELET"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `FIELD_NO_DELETE`?"), "{stderr}");
 }

@@ -52,7 +52,8 @@ fn workspace() -> tempfile::TempDir {
     dir
 }
 
-fn idl_stderr(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
+/// The findings of a run (stdout), which must exit 1.
+fn idl_findings(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
     let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_idl"));
     command.current_dir(dir).args(args);
     if let Some(stdin) = stdin {
@@ -60,7 +61,7 @@ fn idl_stderr(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
     }
     let output = command.output().unwrap();
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    String::from_utf8(output.stderr).unwrap()
+    String::from_utf8(output.stdout).unwrap()
 }
 
 #[test]
@@ -84,7 +85,7 @@ fn json_example_is_what_idl_prints() {
     assert!(markdown.contains(&format!("for the line `{BAD_LINE}`")));
     let dir = workspace();
     let printed =
-        idl_stderr(dir.path(), &["lint", "--stdin-filename", USER_PATH, "--format", "json"], Some(&user_proto()));
+        idl_findings(dir.path(), &["lint", "--stdin-filename", USER_PATH, "--format", "json"], Some(&user_proto()));
     assert_eq!(printed, example);
 }
 
@@ -106,8 +107,8 @@ fn vscode_problem_matcher_matches_every_short_line() {
         "syntax = \"proto3\";\n\npackage acme.user.v1;\n\nmessage other_thing {}\n",
     )
     .unwrap();
-    let short = idl_stderr(dir.path(), &args, None);
-    let json = idl_stderr(dir.path(), &["lint", "--format", "json"], None);
+    let short = idl_findings(dir.path(), &args, None);
+    let json = idl_findings(dir.path(), &["lint", "--format", "json"], None);
     let lines: Vec<&str> = short.lines().collect();
     let findings: Vec<Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2, "{short}");
@@ -139,7 +140,7 @@ fn nvim_lint_parser_puts_findings_at_byte_columns() {
     assert_eq!(lua.len(), 2, "the built-in client block and the nvim-lint block");
     let dir = workspace();
     let output =
-        idl_stderr(dir.path(), &["lint", "--stdin-filename", USER_PATH, "--format", "json"], Some(&user_proto()));
+        idl_findings(dir.path(), &["lint", "--stdin-filename", USER_PATH, "--format", "json"], Some(&user_proto()));
     fs::write(dir.path().join("output.txt"), &output).unwrap();
     fs::write(dir.path().join("builtin.lua"), &lua[0]).unwrap();
     fs::write(dir.path().join("nvim_lint.lua"), &lua[1]).unwrap();
@@ -151,7 +152,7 @@ local ok, err = pcall(function()
   package.preload['lint'] = function() return lint end
   dofile('nvim_lint.lua')
   local linter = lint.linters.idl
-  assert(linter.cmd == 'idl' and linter.stdin and linter.stream == 'stderr')
+  assert(linter.cmd == 'idl' and linter.stdin and linter.stream == 'stdout')
   vim.cmd('edit ' .. vim.fn.fnameescape(PATH))
   local bufnr = vim.api.nvim_get_current_buf()
   local args = {}

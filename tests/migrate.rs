@@ -82,10 +82,11 @@ fn corpus() -> Option<PathBuf> {
 #[test]
 fn buf_v1_workspace_without_idl_toml_finds_what_buf_finds() {
     let dir = scratch("buf-v1-workspace");
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
     assert_eq!(code, 1, "{stderr}");
+    // Which config was used is a notice (stderr); the findings are the report (stdout).
     assert!(stderr.contains("idl: no idl.toml found; using buf.work.yaml"), "{stderr}");
-    assert_eq!(finding_set(&stderr), golden("buf-v1-workspace"));
+    assert_eq!(finding_set(&stdout), golden("buf-v1-workspace"));
     // From inside a module the workspace file above still wins over the module's buf.yaml.
     let (_, _, stderr) = run(&dir.path().join("internal"), &["lint", "--format", "json"]);
     assert!(stderr.contains("/buf.work.yaml (`idl init --from"), "{stderr}");
@@ -98,10 +99,10 @@ fn googleapis_slice_with_buf_yaml_finds_what_buf_finds() {
     for part in SLICE {
         copy_dir(&corpus.join(part), &dir.path().join("proto").join(part));
     }
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
     assert_eq!(code, 1, "{}", &stderr[..stderr.len().min(2000)]);
     let expected = golden("googleapis-slice");
-    let found = finding_set(&stderr);
+    let found = finding_set(&stdout);
     let missing: Vec<_> = expected.difference(&found).collect();
     let extra: Vec<_> = found.difference(&expected).collect();
     assert!(missing.is_empty() && extra.is_empty(), "missing (buf only): {missing:?}\nextra (idl only): {extra:?}");
@@ -115,7 +116,7 @@ fn init_from_buf_work_yaml_writes_an_equivalent_idl_toml() {
     assert_eq!(code, 0, "{stderr}");
     // Only the module name is dropped, and it is named where it is.
     assert!(stderr.contains("api/buf.yaml:2:1: [CONFIG] `name`: BSR module names have no meaning to idl"), "{stderr}");
-    assert!(stderr.contains("idl init: wrote idl.toml (converted from buf.work.yaml; 1 settings not carried over)"));
+    assert!(stderr.contains("idl init: wrote idl.toml (converted from buf.work.yaml; 1 setting not carried over)"));
     let toml = std::fs::read_to_string(dir.path().join("idl.toml")).unwrap();
     for line in [
         "roots = [\"api\", \"internal\"]",
@@ -132,10 +133,10 @@ fn init_from_buf_work_yaml_writes_an_equivalent_idl_toml() {
         assert!(toml.contains(line), "missing {line:?} in\n{toml}");
     }
     // With the written idl.toml: the same findings, and no conversion note.
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
     assert_eq!(code, 1);
     assert!(!stderr.contains("no idl.toml found"), "{stderr}");
-    assert_eq!(finding_set(&stderr), golden("buf-v1-workspace"));
+    assert_eq!(finding_set(&stdout), golden("buf-v1-workspace"));
     // It does not overwrite without --force.
     let (code, _, stderr) = run(dir.path(), &["init", "--from", "buf.work.yaml"]);
     assert_eq!(code, 2);
@@ -149,9 +150,9 @@ fn settings_that_change_findings_are_warned_about_on_every_run() {
                     disallow_comment_ignores: true\n";
     std::fs::write(dir.path().join("buf.yaml"), buf_yaml).unwrap();
     write_clean_proto(dir.path());
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "short"]);
     assert_eq!(code, 0, "{stderr}");
-    let warnings: Vec<&str> = stderr.lines().filter(|line| line.starts_with("buf.yaml:")).collect();
+    let warnings: Vec<&str> = stdout.lines().filter(|line| line.starts_with("buf.yaml:")).collect();
     assert_eq!(
         warnings,
         [
@@ -174,10 +175,10 @@ fn bad_buf_yaml_is_an_input_error_with_a_location() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("buf.yaml"), "version: v2\nlint:\n  use: [STANDARD\n").unwrap();
     std::fs::write(dir.path().join("a.proto"), "syntax = \"proto3\";\n").unwrap();
-    let (code, _, stderr) = run(dir.path(), &["lint", "--format", "short"]);
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.starts_with("buf.yaml:"), "{stderr}");
-    assert!(stderr.contains("[CONFIG] invalid YAML"), "{stderr}");
+    let (code, stdout, _) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.starts_with("buf.yaml:"), "{stdout}");
+    assert!(stdout.contains("[CONFIG] invalid YAML"), "{stdout}");
 }
 
 #[test]
@@ -186,7 +187,11 @@ fn init_without_from_writes_a_default_that_loads() {
     write_clean_proto(dir.path());
     let (code, _, stderr) = run(dir.path(), &["init"]);
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stderr, "idl init: wrote idl.toml (defaults)\n");
+    assert_eq!(
+        stderr,
+        "idl init: roots = [\".\"]: no Makefile names a proto path; import names are paths from here\n\
+         idl init: wrote idl.toml (the layout found and defaults)\n"
+    );
     let (code, _, stderr) = run(dir.path(), &["lint"]);
     assert_eq!(code, 0, "{stderr}");
 }
@@ -266,4 +271,27 @@ fn a_section_of_the_wrong_shape_is_named() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stderr, "buf.yaml:2:7: [CONFIG] `lint`: expected a mapping; ignored\n");
     assert!(stdout.contains("preset = \"buf-standard\""), "{stdout}");
+}
+
+#[test]
+fn deps_of_every_module_of_a_buf_work_yaml_are_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("buf.work.yaml"), "version: v1\ndirectories:\n  - api\n  - internal\n").unwrap();
+    for module in ["api", "internal"] {
+        std::fs::create_dir_all(dir.path().join(module)).unwrap();
+        std::fs::write(
+            dir.path().join(module).join("buf.yaml"),
+            "version: v1\ndeps:\n  - buf.build/googleapis/googleapis\n",
+        )
+        .unwrap();
+        write_clean_proto(&dir.path().join(module));
+    }
+    std::fs::rename(dir.path().join("internal/a"), dir.path().join("internal/b")).unwrap();
+    std::fs::write(dir.path().join("internal/b/v1/a.proto"), "syntax = \"proto3\";\npackage b.v1;\n").unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let warnings: Vec<serde_json::Value> = stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(warnings.len(), 1, "{stdout}");
+    assert_eq!(warnings[0]["path"], "api/buf.yaml");
+    assert_eq!(warnings[0]["notes"], serde_json::json!(["also in internal/buf.yaml:2:1"]));
 }

@@ -26,7 +26,9 @@ pub fn load(workspace: &Workspace, cwd: &Path, against: &str, merge_base: bool) 
         workspace.config.exclude_matcher(None).map_err(|_| "invalid `excludes` in the config".to_string())?;
     let keep = |root: &Path, name: &str| {
         let rel = root.strip_prefix(&workspace.base_dir).unwrap_or(root).join(name);
-        !excludes.is_match(rel)
+        // `excludes = ["third_party"]` leaves out the files under it, as the
+        // workspace walk does by pruning the directory.
+        !rel.ancestors().filter(|a| !a.as_os_str().is_empty()).any(|a| excludes.is_match(a))
     };
     let path = cwd.join(against);
     if !merge_base && path.is_file() {

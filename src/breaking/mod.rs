@@ -9,6 +9,7 @@
 //! message, a deleted file), idl points at the element in the base instead.
 
 pub mod base;
+pub mod docs;
 pub mod errors;
 pub mod features;
 pub mod git;

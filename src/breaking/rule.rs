@@ -24,9 +24,10 @@ pub struct BreakingRule {
 }
 
 impl BreakingRule {
-    /// One sentence, shown by `idl rules`: the first line of the documentation.
-    pub fn summary(&self) -> &'static str {
-        self.doc.lines().next().unwrap_or_default().trim()
+    /// One sentence, shown by `idl rules`: the first paragraph of the documentation.
+    pub fn summary(&self) -> String {
+        let lines = self.doc.lines().map(str::trim).take_while(|line| !line.is_empty());
+        lines.collect::<Vec<_>>().join(" ")
     }
 
     /// Whether the rule runs without configuration (it is in FILE).

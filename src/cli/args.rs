@@ -65,7 +65,8 @@ pub enum Command {
     Errors(ErrorsArgs),
     /// List the lint and breaking rules, or explain one.
     Rules(RulesArgs),
-    /// Write an idl.toml: the defaults, or converted from buf.yaml, buf.work.yaml,
+    /// Write an idl.toml: the layout found here (buf.yaml, Makefile proto paths,
+    /// third_party/) and the defaults, or converted from buf.yaml, buf.work.yaml,
     /// .protolint.yaml or prototool.yaml.
     Init(InitArgs),
     /// Check a service's YAML/JSON configuration against its proto message
@@ -85,7 +86,6 @@ pub enum Command {
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
-    #[command(hide = true)]
     Man,
 }
 
@@ -148,12 +148,55 @@ pub struct LintArgs {
     /// Write the current findings to FILE as a baseline to ignore from now on.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Lint stdin as if it were this file (for editors): its config, roots and import
     /// name come from PATH, which need not exist; the other files are read from disk.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "write_baseline"])]
     pub stdin_filename: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+/// Where a command's findings go besides the stream: `-o` instead of stdout, and
+/// any number of extra reports in other formats.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportArgs {
+    /// Write the findings to FILE instead of stdout (replaced atomically: a reader
+    /// sees the old report or the whole new one).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Also write the findings to FILE in FORMAT (repeatable):
+    /// `--report sarif=idl.sarif --report junit=idl.xml` next to text on the terminal.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report_file)]
+    pub reports: Vec<ReportFile>,
+}
+
+/// One `--report FORMAT=FILE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFile {
+    pub format: OutputFormat,
+    pub path: PathBuf,
+}
+
+fn parse_report_file(value: &str) -> Result<ReportFile, String> {
+    let names = || {
+        OutputFormat::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some((format, path)) = value.split_once('=') else {
+        return Err(format!("expected FORMAT=FILE (FORMAT one of: {})", names()));
+    };
+    let format = OutputFormat::from_str(format, true)
+        .map_err(|_| format!("unknown format `{format}`; expected one of: {}", names()))?;
+    if path.is_empty() {
+        return Err("the FILE of FORMAT=FILE is empty".to_string());
+    }
+    Ok(ReportFile { format, path: PathBuf::from(path) })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -183,7 +226,9 @@ pub struct FormatArgs {
     /// rewrite files and must still fail the run (pre-commit).
     #[arg(long)]
     pub exit_code: bool,
-    /// How to report files that are not formatted (with --check).
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// How to report files that are not formatted (with --check; on stdout unless --diff).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }
@@ -202,6 +247,8 @@ pub struct BreakingArgs {
     /// Rules or categories to run instead of `[breaking] use` (repeatable; `--use FILE --use API`).
     #[arg(long = "use", value_name = "RULE|CATEGORY")]
     pub use_rules: Vec<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }
@@ -258,9 +305,13 @@ pub struct ErrorsArgs {
     /// Write idl/errors.proto (idl's options: business code, domain, metadata keys) into the first root.
     #[arg(long)]
     pub init: bool,
-    /// How to report compile errors and error-table findings (on stderr).
+    /// How to report compile errors and error-table findings (on stdout when the
+    /// table goes to a file with -o, else on stderr).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub error_format: OutputFormat,
+    /// Also write the findings to FILE in FORMAT (repeatable): `--report sarif=errors.sarif`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report_file)]
+    pub reports: Vec<ReportFile>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -271,7 +322,7 @@ pub enum ErrorsFormat {
     Html,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// Convert this config (buf.yaml, buf.work.yaml, .protolint.yaml, prototool.yaml)
     /// instead of writing the defaults; what cannot be carried over is listed.
@@ -363,11 +414,24 @@ pub enum CallProtocolArg {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// A rule ID to explain; all rules are listed when omitted.
+    /// A rule ID to explain (lint or breaking); all rules are listed when omitted.
     #[arg(value_name = "ID")]
     pub id: Option<String>,
+    /// List only the rules of this breaking category (FILE, PACKAGE, WIRE_JSON, WIRE,
+    /// CSR, API, ERRORS) or lint preset or group (buf-standard, COMMENTS, ...).
+    #[arg(long, value_name = "NAME", conflicts_with = "id")]
+    pub category: Option<String>,
+    /// List only the breaking rules (`idl breaking`), or only the lint rules.
+    #[arg(long, value_enum, value_name = "KIND", conflicts_with = "id")]
+    pub kind: Option<RuleKind>,
     #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleKind {
+    Lint,
+    Breaking,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

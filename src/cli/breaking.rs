@@ -1,6 +1,7 @@
 //! `idl breaking`: compare the workspace with a base (git ref, directory or
 //! descriptor set) and report breaking changes.
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::BreakingArgs;
@@ -97,6 +98,9 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
         config_file = None;
     }
     let findings = crate::breaking::check(&base_side, &head_side, &config, config_file);
+    if !reporter.quiet && !findings.iter().any(|d| d.rule == crate::config::CONFIG_RULE) {
+        let _ = writeln!(io::stderr(), "idl breaking: ran {} against {against}", ran(&config));
+    }
     if findings.iter().any(|d| d.rule == crate::config::CONFIG_RULE) {
         diags.extend(findings);
         reporter.report(args.format, diags, &sources, false);
@@ -104,6 +108,31 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
     }
     diags.extend(findings);
     finish(reporter, args, diags, &sources)
+}
+
+/// What ran, for the summary: "FILE, API, ERRORS (41 rules)", "FILE (buf's
+/// default; 39 rules)", "FIELD_NO_DELETE (1 rule)", "..., except WIRE_JSON".
+fn ran(config: &crate::config::BreakingConfig) -> String {
+    let (selected, _) = crate::breaking::select_rules(config, None);
+    let mut named: Vec<String> = config.r#use.iter().map(|entry| entry.get_ref().clone()).collect();
+    let mut default_note = "";
+    if named.is_empty() {
+        named.push("FILE".to_string());
+        if selected.iter().any(|rule| rule.categories.contains(&"ERRORS")) {
+            named.push("ERRORS".to_string());
+            default_note = "buf's default, and ERRORS for [errors]; ";
+        } else {
+            default_note = "buf's default; ";
+        }
+    }
+    let mut text = named.join(", ");
+    let except: Vec<&str> = config.except.iter().map(|entry| entry.get_ref().as_str()).collect();
+    if !except.is_empty() {
+        text.push_str(&format!(" except {}", except.join(", ")));
+    }
+    let count = selected.len();
+    text.push_str(&format!(" ({default_note}{count} rule{})", if count == 1 { "" } else { "s" }));
+    text
 }
 
 fn finish(reporter: &Reporter, args: &BreakingArgs, diags: Vec<Diagnostic>, sources: &Sources) -> i32 {

@@ -8,36 +8,60 @@ use super::args::InitArgs;
 use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter};
 use crate::config::{CONFIG_FILE_NAME, Config};
 use crate::diagnostic::Diagnostic;
+use crate::layout::{self, Layout};
 use crate::migrate::{self, BUF_FILE, BUF_WORK_FILE};
 use crate::source::{SourceFile, Sources};
 
-/// Written by `idl init` without `--from`: every top-level setting, commented.
-pub const DEFAULT_CONFIG: &str = r#"# idl.toml: the workspace configuration (see docs/configuration.md).
+/// Written by `idl init` without `--from` (and no buf config here): the layout
+/// found in the repository, then every other top-level setting, commented.
+pub fn default_config(layout: &Layout) -> String {
+    format!(
+        r#"# idl.toml: the workspace configuration (see docs/configuration.md).
 
-# Directories whose .proto files are the workspace; import names are relative to them.
-roots = ["."]
-# Directories searched for imports only (vendored googleapis, ...); never checked.
-# import_paths = ["third_party"]
-# Globs of files to leave out, relative to this file.
-# excludes = ["**/legacy/**"]
-
+{}
 [lint]
 # `buf-standard` is buf's STANDARD; `minimal` is buf's MINIMAL.
 preset = "buf-standard"
 # use = ["COMMENTS"]
 # except = ["ENUM_VALUE_PREFIX"]
 # ignore = ["proto/legacy"]
-# ignore_only = { FIELD_LOWER_SNAKE_CASE = ["proto/acme/old.proto"] }
+# ignore_only = {{ FIELD_LOWER_SNAKE_CASE = ["proto/acme/old.proto"] }}
 
 [breaking]
-# use = ["FILE"]
+# FILE is buf's default set. API (HTTP routes and bodies, field behaviours,
+# idempotency) and ERRORS (error reasons and their HTTP/gRPC status) are idl's:
+# a changed route or error status breaks HTTP clients without changing a byte
+# on the wire, so buf's categories alone let it pass.
+use = ["FILE", "API", "ERRORS"]
 # against = "main"
-"#;
+"#,
+        layout::toml_lines(layout)
+    )
+}
 
 pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
     let cwd = match std::env::current_dir() {
         Ok(cwd) => cwd,
         Err(error) => return fail(reporter, args, format!("cannot read the working directory: {error}")),
+    };
+    // A buf config here already says where the roots are: convert it, as `--from` would.
+    let found_here = args
+        .from
+        .is_none()
+        .then(|| [BUF_WORK_FILE, BUF_FILE].into_iter().find(|name| cwd.join(name).is_file()))
+        .flatten();
+    if let Some(found) = found_here
+        && !reporter.quiet
+    {
+        let _ = writeln!(io::stderr(), "idl init: {found} found here; converting it (as `idl init --from {found}`)");
+    }
+    let converted;
+    let args = match found_here {
+        Some(found) => {
+            converted = InitArgs { from: Some(PathBuf::from(found)), ..args.clone() };
+            &converted
+        }
+        None => args,
     };
     // A converted config's paths are relative to the converted file's directory.
     let source_dir = args.from.as_ref().map(|from| from.parent().unwrap_or(Path::new("")).to_path_buf());
@@ -81,10 +105,13 @@ pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
             }
         }
         None => {
-            if let Some(found) = [BUF_WORK_FILE, BUF_FILE].into_iter().find(|name| cwd.join(name).is_file()) {
-                let _ = writeln!(io::stderr(), "idl init: {found} found here; `idl init --from {found}` converts it");
+            let layout = layout::detect(output.parent().unwrap_or(&cwd));
+            if !reporter.quiet {
+                for reason in &layout.reasons {
+                    let _ = writeln!(io::stderr(), "idl init: {reason}");
+                }
             }
-            (DEFAULT_CONFIG.to_string(), Vec::new(), Sources::default())
+            (default_config(&layout), Vec::new(), Sources::default())
         }
     };
     // What is written must load: a conversion bug would otherwise surface later.
@@ -103,12 +130,21 @@ pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
     reporter.report(args.format, dropped, &sources, false);
     if !to_stdout && !reporter.quiet {
         let what = match &args.from {
-            Some(from) => format!("converted from {}; {count} settings not carried over", from.display()),
-            None => "defaults".to_string(),
+            Some(from) => format!("converted from {}; {}", from.display(), not_carried_over(count)),
+            None => "the layout found and defaults".to_string(),
         };
         let _ = writeln!(io::stderr(), "idl init: wrote {} ({what})", display(&shown_output));
     }
     EXIT_CLEAN
+}
+
+/// "1 setting not carried over", "2 settings not carried over".
+fn not_carried_over(count: usize) -> String {
+    match count {
+        0 => "every setting carried over".to_string(),
+        1 => "1 setting not carried over".to_string(),
+        n => format!("{n} settings not carried over"),
+    }
 }
 
 fn display(path: &Path) -> String {

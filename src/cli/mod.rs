@@ -71,23 +71,33 @@ pub fn run() -> i32 {
             build::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lint(args) => {
-            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
-            lint::run(args, &reporter, cli.global.config.as_deref())
+            // `--write-baseline -` puts the baseline on stdout.
+            let baseline_on_stdout = args.write_baseline.as_deref() == Some(Path::new("-"));
+            let stream = if baseline_on_stdout { Stream::Stderr } else { Stream::Stdout };
+            let reporter = Reporter::to_stream(&cli.global, command_name, format_chosen, stream, &args.report);
+            reporter.exit_code(lint::run(args, &reporter, cli.global.config.as_deref()))
         }
         Command::Rules(args) => rules::run(args),
         Command::Breaking(args) => {
-            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
-            breaking::run(args, &reporter, cli.global.config.as_deref())
+            let reporter = Reporter::to_stream(&cli.global, command_name, format_chosen, Stream::Stdout, &args.report);
+            reporter.exit_code(breaking::run(args, &reporter, cli.global.config.as_deref()))
         }
         Command::Format(args) => {
-            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
-            format::run(args, &reporter, cli.global.config.as_deref())
+            // Only `--check` has findings as its output; otherwise stdout carries
+            // formatted text, a diff or the names of changed files.
+            let stream = if args.check && !args.diff { Stream::Stdout } else { Stream::Stderr };
+            let reporter = Reporter::to_stream(&cli.global, command_name, format_chosen, stream, &args.report);
+            reporter.exit_code(format::run(args, &reporter, cli.global.config.as_deref()))
         }
         Command::Errors(args) => {
             // `--format` picks the table there, not the report: `text` findings go
-            // short when piped unless `--color always`.
-            let reporter = Reporter::new(&cli.global, command_name, false);
-            errors::run(args, &reporter, cli.global.config.as_deref())
+            // short when piped unless `--color always`. The table is on stdout
+            // unless `-o` sends it to a file.
+            let table_on_stdout = args.output.as_deref().is_none_or(|path| path == Path::new("-"));
+            let stream = if table_on_stdout { Stream::Stderr } else { Stream::Stdout };
+            let report = args::ReportArgs { output_file: None, reports: args.reports.clone() };
+            let reporter = Reporter::to_stream(&cli.global, command_name, false, stream, &report);
+            reporter.exit_code(errors::run(args, &reporter, cli.global.config.as_deref()))
         }
         Command::Docs(args) => {
             // `--format` picks the artefact; findings follow `--error-format`.
@@ -147,8 +157,20 @@ fn write_stdout(bytes: &[u8]) -> i32 {
     }
 }
 
-/// Renders a command's findings on stderr in the chosen format, with the global
-/// `--color` and `--quiet` applied.
+/// Which standard stream a command's findings go to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stream {
+    /// Findings are the command's output (lint, breaking, format --check), as buf,
+    /// ruff and eslint print them: `idl lint --format sarif > idl.sarif` works.
+    Stdout,
+    /// stdout carries an artefact (a descriptor set, formatted text, a diff, an
+    /// error table), so findings must not mix into it, as with `buf build`.
+    Stderr,
+}
+
+/// Renders a command's findings in the chosen format, with the global `--color`
+/// and `--quiet` applied: on its [`Stream`] (or `-o FILE`), and once more per
+/// `--report FORMAT=FILE`.
 struct Reporter {
     color: bool,
     /// `text` shows snippets on a terminal and one line per finding when piped
@@ -157,17 +179,51 @@ struct Reporter {
     text_as_short: bool,
     quiet: bool,
     command: &'static str,
+    stream: Stream,
+    /// `-o FILE`: the report goes there instead of the stream.
+    output_file: Option<PathBuf>,
+    reports: Vec<args::ReportFile>,
+    /// A report file could not be written: the run exits 2 whatever it found.
+    write_failed: std::cell::Cell<bool>,
 }
 
 impl Reporter {
     fn new(global: &GlobalArgs, command: &'static str, format_chosen: bool) -> Reporter {
+        Reporter::to_stream(global, command, format_chosen, Stream::Stderr, &args::ReportArgs::default())
+    }
+
+    fn to_stream(
+        global: &GlobalArgs,
+        command: &'static str,
+        format_chosen: bool,
+        stream: Stream,
+        report: &args::ReportArgs,
+    ) -> Reporter {
+        // `-o -` is stdout, as everywhere else.
+        let output_file = report.output_file.clone().filter(|path| path != Path::new("-"));
+        let stream = if report.output_file.is_some() && output_file.is_none() { Stream::Stdout } else { stream };
+        let report = &args::ReportArgs { output_file, reports: report.reports.clone() };
+        let on_terminal = report.output_file.is_none()
+            && match stream {
+                Stream::Stdout => io::stdout().is_terminal(),
+                Stream::Stderr => io::stderr().is_terminal(),
+            };
         let color = match global.color {
-            ColorChoice::Always => true,
+            ColorChoice::Always => report.output_file.is_none(),
             ColorChoice::Never => false,
-            ColorChoice::Auto => report::color_wanted(io::stderr().is_terminal()),
+            ColorChoice::Auto => report::color_wanted(on_terminal),
         };
-        let text_as_short = !format_chosen && global.color != ColorChoice::Always && !io::stderr().is_terminal();
-        Reporter { color, text_as_short, quiet: global.quiet, command }
+        let text_as_short = !format_chosen && global.color != ColorChoice::Always && !on_terminal;
+        Reporter {
+            color,
+            text_as_short,
+            quiet: global.quiet,
+            command,
+            stream,
+            output_file: report.output_file.clone(),
+            reports: report.reports.clone(),
+            write_failed: std::cell::Cell::new(false),
+        }
     }
 
     fn report(&self, format: OutputFormat, mut diags: Vec<Diagnostic>, sources: &Sources, deny_warnings: bool) {
@@ -175,19 +231,81 @@ impl Reporter {
             diags.retain(|d| report::exit_code(std::slice::from_ref(d), deny_warnings) != 0);
         }
         crate::diagnostic::sort_and_dedup(&mut diags);
-        let format = if format == OutputFormat::Text && self.text_as_short { OutputFormat::Short } else { format };
-        let options = ReportOptions {
-            color: self.color,
+        let options = |color| ReportOptions {
+            color,
             tool_version: env!("CARGO_PKG_VERSION"),
             command: self.command,
             rule_summary: &|id| crate::lint::rule_summary(id).or_else(|| crate::configcheck::rule_summary(id)),
         };
-        // stderr is unbuffered: without a buffer, 80,000 findings cost ~10 write
-        // syscalls each.
-        let mut stderr = io::BufWriter::with_capacity(1 << 16, io::stderr().lock());
-        // Nothing sensible is left to do when stderr itself cannot be written.
-        let _ = report::write_report(&mut stderr, format, &diags, sources, &options).and_then(|()| stderr.flush());
+        for extra in &self.reports {
+            let mut bytes = Vec::new();
+            let _ = report::write_report(&mut bytes, extra.format, &diags, sources, &options(false));
+            self.write_file(&extra.path, &bytes);
+        }
+        let format = if format == OutputFormat::Text && self.text_as_short { OutputFormat::Short } else { format };
+        if let Some(path) = &self.output_file {
+            let mut bytes = Vec::new();
+            let _ = report::write_report(&mut bytes, format, &diags, sources, &options(false));
+            self.write_file(path, &bytes);
+            return;
+        }
+        // Unbuffered stderr (and a line-buffered stdout) would cost 80,000
+        // findings ~10 write syscalls each.
+        let written = match self.stream {
+            Stream::Stdout => {
+                let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+                report::write_report(&mut out, format, &diags, sources, &options(self.color)).and_then(|()| out.flush())
+            }
+            Stream::Stderr => {
+                let mut out = io::BufWriter::with_capacity(1 << 16, io::stderr().lock());
+                report::write_report(&mut out, format, &diags, sources, &options(self.color)).and_then(|()| out.flush())
+            }
+        };
+        // A reader that went away (`idl lint | head`) is not an error; nothing
+        // sensible is left to do when stderr itself cannot be written.
+        if let Err(error) = written
+            && error.kind() != io::ErrorKind::BrokenPipe
+            && self.stream == Stream::Stdout
+        {
+            let _ = writeln!(io::stderr(), "idl {}: cannot write the report to stdout: {error}", self.command);
+            self.write_failed.set(true);
+        }
     }
+
+    /// Writes one report file atomically; a failure is said on stderr and fails the run.
+    fn write_file(&self, path: &Path, bytes: &[u8]) {
+        if let Err(error) = write_atomically(path, bytes) {
+            let _ = writeln!(io::stderr(), "idl {}: cannot write {}: {error}", self.command, path.display());
+            self.write_failed.set(true);
+        }
+    }
+
+    /// The command's exit code, or 2 when a report could not be written.
+    fn exit_code(&self, code: i32) -> i32 {
+        if self.write_failed.get() { EXIT_ERROR.max(code) } else { code }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a
+/// rename: a CI step reading the report sees the old one or the whole new one,
+/// and a failed run leaves no half-written file behind.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for attempt in 0..100u32 {
+        let tmp_path = dir.join(format!(".{name}.idl-{}-{attempt}.tmp", std::process::id()));
+        let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp_path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(error),
+        };
+        let result = file.write_all(bytes).and_then(|()| std::fs::rename(&tmp_path, path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp_path);
+        }
+        return result;
+    }
+    Err(io::Error::other("cannot create a temporary file"))
 }
 
 /// Reads an editor buffer from stdin; the `Err` is an IO diagnostic at `shown`.

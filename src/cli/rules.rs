@@ -1,42 +1,154 @@
-//! `idl rules [ID]`: list every lint rule, or print one rule's documentation.
+//! `idl rules [ID]`: list the lint and breaking rules (filtered by kind or
+//! category), or print one rule's documentation.
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::args::{RulesArgs, RulesFormat};
+use super::args::{RuleKind, RulesArgs, RulesFormat};
 use super::{EXIT_ERROR, write_stdout};
+use crate::breaking::rule::{BreakingRule, CATEGORIES};
 use crate::lint::rule::{OptionDefault, RuleMeta};
 use crate::lint::{all_rules, docs, presets, rules};
 
 pub(super) fn run(args: &RulesArgs) -> i32 {
     let Some(id) = &args.id else {
-        let output = match args.format {
-            RulesFormat::Text => table(),
-            RulesFormat::Json => json_text(&Value::Array(all_rules().map(rule_json).collect())),
-        };
-        return write_stdout(output.as_bytes());
+        return list(args);
     };
     // `enum_pascal_case` and `enum-pascal-case` find ENUM_PASCAL_CASE too.
     let normalized = id.trim().to_ascii_uppercase().replace('-', "_");
-    let Some(rule) = rules::find(&normalized) else {
-        let mut message = format!("idl rules: unknown rule `{id}`");
-        if let Some(suggestion) = closest(&normalized) {
-            message.push_str(&format!("; did you mean `{suggestion}`?"));
+    if let Some(rule) = rules::find(&normalized) {
+        let meta = rule.meta();
+        let output = match args.format {
+            RulesFormat::Text => docs::rule_markdown(meta),
+            RulesFormat::Json => {
+                let mut value = rule_json(meta);
+                value["doc"] = Value::String(docs::rule_markdown(meta));
+                json_text(&value)
+            }
+        };
+        return write_stdout(output.as_bytes());
+    }
+    if let Some(rule) = crate::breaking::rules::find(&normalized) {
+        let page = crate::breaking::docs::rule_markdown(rule);
+        let output = match args.format {
+            RulesFormat::Text => page,
+            RulesFormat::Json => {
+                let mut value = breaking_json(rule);
+                value["doc"] = Value::String(page);
+                json_text(&value)
+            }
+        };
+        return write_stdout(output.as_bytes());
+    }
+    let mut message = format!("idl rules: unknown rule `{id}`");
+    if let Some(suggestion) = closest(&normalized) {
+        message.push_str(&format!("; did you mean `{suggestion}`?"));
+    }
+    let _ = writeln!(io::stderr(), "{message}\n(`idl rules` lists every rule)");
+    EXIT_ERROR
+}
+
+/// The listing: lint rules, then breaking rules, as `--kind` and `--category` select.
+fn list(args: &RulesArgs) -> i32 {
+    let mut kind = args.kind;
+    let mut lint: Vec<&RuleMeta> = all_rules().collect();
+    let mut breaking: Vec<&BreakingRule> = crate::breaking::rules::RULES.to_vec();
+    if let Some(category) = &args.category {
+        let upper = category.trim().to_ascii_uppercase().replace('-', "_");
+        if let Some(category) = CATEGORIES.iter().find(|c| **c == upper) {
+            breaking.retain(|rule| rule.categories.contains(category));
+            lint.clear();
+            kind = kind.or(Some(RuleKind::Breaking));
+        } else if let Some(group) =
+            presets::presets().get(category.as_str()).or_else(|| presets::groups().get(category.as_str()))
+        {
+            lint.retain(|meta| group.rules.iter().any(|id| id == meta.id));
+            breaking.clear();
+            kind = kind.or(Some(RuleKind::Lint));
+        } else {
+            let presets: Vec<&str> = presets::presets().keys().copied().collect();
+            let _ = writeln!(
+                io::stderr(),
+                "idl rules: unknown category `{category}`; breaking categories: {}; lint presets: {}; lint groups: {}",
+                CATEGORIES.join(", "),
+                presets.join(", "),
+                presets::groups().keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+            );
+            return EXIT_ERROR;
         }
-        let _ = writeln!(io::stderr(), "{message}\n(`idl rules` lists every rule)");
-        return EXIT_ERROR;
-    };
-    let meta = rule.meta();
+    }
+    match kind {
+        Some(RuleKind::Lint) => breaking.clear(),
+        Some(RuleKind::Breaking) => lint.clear(),
+        None => {}
+    }
     let output = match args.format {
-        RulesFormat::Text => docs::rule_markdown(meta),
+        RulesFormat::Text => {
+            let mut text = String::new();
+            if !lint.is_empty() {
+                text.push_str(&table(&lint));
+            }
+            if !breaking.is_empty() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&breaking_table(&breaking));
+            }
+            text
+        }
         RulesFormat::Json => {
-            let mut value = rule_json(meta);
-            value["doc"] = Value::String(docs::rule_markdown(meta));
-            json_text(&value)
+            let values = lint.iter().map(|meta| rule_json(meta)).chain(breaking.iter().map(|rule| breaking_json(rule)));
+            json_text(&Value::Array(values.collect()))
         }
     };
     write_stdout(output.as_bytes())
+}
+
+fn breaking_json(rule: &BreakingRule) -> Value {
+    json!({
+        "id": rule.id,
+        "kind": "breaking",
+        "summary": rule.summary(),
+        "categories": crate::breaking::docs::categories(rule),
+        "default": rule.is_default(),
+    })
+}
+
+/// One line per breaking rule: ID, categories, on by default, summary.
+fn breaking_table(rules: &[&BreakingRule]) -> String {
+    let rows: Vec<[String; 4]> = rules
+        .iter()
+        .map(|rule| {
+            [
+                rule.id.to_string(),
+                crate::breaking::docs::categories(rule).join(","),
+                if rule.is_default() { "yes" } else { "no" }.to_string(),
+                rule.summary().to_string(),
+            ]
+        })
+        .collect();
+    let header = ["BREAKING RULE", "CATEGORIES", "DEFAULT", "SUMMARY"].map(str::to_string);
+    aligned(&header, &rows)
+}
+
+/// Rows with every column but the last padded to its widest cell.
+fn aligned<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+    let mut widths = [0; N];
+    for row in std::iter::once(header).chain(rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    for row in std::iter::once(header).chain(rows) {
+        for (width, cell) in widths.iter().zip(row).take(N - 1) {
+            text.push_str(&format!("{cell:<width$}  "));
+        }
+        text.push_str(&row[N - 1]);
+        text.push('\n');
+    }
+    text
 }
 
 fn json_text(value: &Value) -> String {
@@ -62,6 +174,7 @@ fn rule_json(meta: &RuleMeta) -> Value {
         .collect();
     json!({
         "id": meta.id,
+        "kind": "lint",
         "summary": meta.summary,
         "presets": presets::memberships(meta.id),
         "fixable": meta.fixable,
@@ -70,9 +183,10 @@ fn rule_json(meta: &RuleMeta) -> Value {
     })
 }
 
-/// One line per rule: ID, default severity, fixable, presets and groups, summary.
-fn table() -> String {
-    let rows: Vec<[String; 5]> = all_rules()
+/// One line per lint rule: ID, default severity, fixable, presets and groups, summary.
+fn table(rules: &[&RuleMeta]) -> String {
+    let rows: Vec<[String; 5]> = rules
+        .iter()
         .map(|meta| {
             [
                 meta.id.to_string(),
@@ -84,28 +198,16 @@ fn table() -> String {
         })
         .collect();
     let header = ["ID", "SEVERITY", "FIX", "PRESETS/GROUPS", "SUMMARY"].map(str::to_string);
-    let mut widths = [0; 4];
-    for row in std::iter::once(&header).chain(&rows) {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut text = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        for (width, cell) in widths.iter().zip(row) {
-            text.push_str(&format!("{cell:<width$}  "));
-        }
-        text.push_str(&row[4]);
-        text.push('\n');
-    }
-    text
+    aligned(&header, &rows)
 }
 
 /// The rule ID closest to `word` in edits, when it is close enough to be a typo.
 fn closest(word: &str) -> Option<&'static str> {
     let max_distance = (word.chars().count() / 3).max(2);
     all_rules()
-        .map(|meta| (edit_distance(word, meta.id), meta.id))
+        .map(|meta| meta.id)
+        .chain(crate::breaking::rules::RULES.iter().map(|rule| rule.id))
+        .map(|id| (edit_distance(word, id), id))
         .filter(|(distance, _)| *distance <= max_distance)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, id)| id)

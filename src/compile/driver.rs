@@ -166,9 +166,19 @@ pub fn compile(ws: &Workspace) -> Compilation {
 pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
     let mut timer = PhaseTimer::from_env();
     let mut diagnostics = Vec::new();
-    // Copies of the well-known types inside a tree never win: the built-in ones
-    // are what every generator and runtime assumes.
+    // Copies of the well-known types inside a tree never win as imports: the
+    // built-in ones are what every generator and runtime assumes. A copy that is
+    // itself a target (a vendored tree linted as a module, as buf v2 workspaces
+    // list kratos-layout's third_party) is compiled and reported as it is on
+    // disk, at lines that exist in it, as buf does.
+    let targets: HashSet<String> = provider.targets().into_iter().collect();
     let fetch = |name: &str| -> Option<(ReadResult, bool)> {
+        if wkt::source(name).is_some()
+            && targets.contains(name)
+            && let Some(read) = provider.read(name)
+        {
+            return Some((read, false));
+        }
         match wkt::source(name) {
             Some(text) => Some((Ok((name.to_string(), Arc::from(text))), true)),
             None => provider.read(name).map(|r| (r, false)),

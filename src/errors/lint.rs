@@ -7,25 +7,52 @@ use crate::compile::Compilation;
 use crate::lint::Context;
 
 use super::checks::{self, CheckFinding};
-use super::{ErrorsConfig, extract};
+use super::{ErrorTable, ErrorsConfig, extract};
 
 /// The `[errors]` config of a lint run and the checks' findings, computed once on
 /// first use and shared by every `ERRORS_*` rule.
 #[derive(Debug, Default)]
 pub struct ErrorsLint {
     config: ErrorsConfig,
+    table: OnceLock<ErrorTable>,
     findings: OnceLock<Vec<CheckFinding>>,
 }
 
 impl ErrorsLint {
     pub fn new(config: ErrorsConfig) -> Self {
-        ErrorsLint { config, findings: OnceLock::new() }
+        ErrorsLint { config, table: OnceLock::new(), findings: OnceLock::new() }
+    }
+
+    /// The error table of the compilation's target files.
+    pub fn table(&self, compilation: &Compilation) -> &ErrorTable {
+        self.table.get_or_init(|| extract::extract(compilation, &self.config))
     }
 
     /// Every check's findings over the compilation's target files.
     pub fn findings(&self, compilation: &Compilation) -> &[CheckFinding] {
-        self.findings.get_or_init(|| checks::check(&extract::extract(compilation, &self.config), &self.config))
+        self.findings.get_or_init(|| checks::check(self.table(compilation), &self.config))
     }
+
+    /// Whether the enum `full_name` is a business-error enum (Kratos options, Ego
+    /// annotations, `[errors]` patterns): its value names are wire reasons.
+    pub fn is_error_enum(&self, compilation: &Compilation, full_name: &str) -> bool {
+        self.table(compilation).enums.iter().any(|e| e.full_name == full_name)
+    }
+}
+
+/// The option of the enum value-name rules that exempts error enums.
+pub const EXEMPT_OPTION: &str = "exempt_error_enums";
+
+/// The `exempt_error_enums` option of a value-name rule (the `uber-v2` and
+/// `google` presets set it; buf-standard keeps buf's behaviour).
+pub const EXEMPT_OPTION_HELP: &str = "Skip the values of business-error enums (Kratos `errors.code` options, Ego \
+     annotations, `[errors]` patterns): their names are the wire `reason` clients match on, so renaming one \
+     breaks them. On in the `uber-v2` and `google` presets.";
+
+/// Whether the value-name rule `cx` runs for skips `value`: its option is on and
+/// the value's enum is an error enum.
+pub fn exempt(cx: &Context<'_>, value: &prost_reflect::EnumValueDescriptor) -> bool {
+    cx.option_bool(EXEMPT_OPTION) && cx.errors().is_error_enum(cx.compilation(), value.parent_enum().full_name())
 }
 
 /// Reports the findings of the rule `cx` runs for, at the elements they concern

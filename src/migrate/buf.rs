@@ -331,6 +331,15 @@ fn default_breaking_of(version: Version) -> BreakingDraft {
 fn drop_deps(reader: &mut Reader, key: &Node) {
     let message = "`deps`: idl does not fetch BSR modules; put their sources in a directory and list it in \
                    `import_paths`";
+    // Every module of a workspace tends to list the same deps: one warning, with
+    // the other places as notes, rather than the same advice once per module.
+    if let Some(first) = reader.dropped.iter().position(|item| item.diagnostic.message == message) {
+        let file = &reader.files[reader.current];
+        let at = file.position(key.span.start);
+        let note = format!("also in {}:{}:{}", file.display_path, at.line, at.column);
+        reader.dropped[first].diagnostic.notes.push(note);
+        return;
+    }
     reader.drop(key.span.clone(), message, true);
 }
 

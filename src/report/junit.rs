@@ -2,6 +2,7 @@
 //! emits, so CI test-report plugins set up for buf keep working.
 //!
 //! ```xml
+//! <?xml version="1.0" encoding="UTF-8"?>
 //! <testsuites>
 //!   <testsuite name="foo/v1/bad" tests="1" failures="1" errors="0">
 //!     <testcase name="ENUM_PASCAL_CASE_4_6">
@@ -14,7 +15,8 @@
 //! One suite per file, in order of first appearance, named by the path without
 //! `.proto` (`<input>` for findings without a path); one test case per finding,
 //! named `RULE_LINE_COLUMN` (just `RULE` without a span); every finding is a
-//! failure whatever its severity. Like buf, no XML declaration. Unlike buf, a
+//! failure whatever its severity. Unlike buf, the document starts with an XML
+//! declaration (some JUnit readers refuse a document without one), a
 //! finding without a span has no made-up `1:1` in its failure message, notes
 //! become the failure's text, and a clean run still writes an (empty)
 //! `<testsuites>` document, where buf writes nothing that a report parser could read.
@@ -34,6 +36,7 @@ pub(super) fn write_junit(out: &mut dyn Write, diags: &[Diagnostic]) -> io::Resu
             None => suites.push((&diag.path, vec![diag])),
         }
     }
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, "<testsuites>")?;
     for (path, members) in suites {
         let name = if path.is_empty() { NO_PATH_SUITE } else { path.strip_suffix(".proto").unwrap_or(path) };
@@ -127,7 +130,8 @@ mod tests {
         );
     }
 
-    /// The exact lines `buf lint --error-format=junit` (v1.75.0) printed for one finding.
+    /// The exact lines `buf lint --error-format=junit` (v1.75.0) printed for one
+    /// finding, after the XML declaration buf leaves out.
     #[test]
     fn junit_matches_buf_for_a_plain_finding() {
         let file = crate::source::SourceFile::new(
@@ -142,7 +146,8 @@ mod tests {
                 .with_span(&file, start, start + 5);
         assert_eq!(
             render(&[diag]),
-            r#"<testsuites>
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites>
   <testsuite name="foo/v1/bad" tests="1" failures="1" errors="0">
     <testcase name="ENUM_PASCAL_CASE_4_6">
       <failure message="foo/v1/bad.proto:4:6:Enum name &#34;color&#34; should be PascalCase, such as &#34;Color&#34;." type="ENUM_PASCAL_CASE"></failure>

@@ -140,16 +140,26 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<LexError>) {
                 TokenKind::Symbol
             }
             _ => {
-                // A whole UTF-8 sequence (or control byte) that cannot start a token.
+                // A whole UTF-8 sequence (or control byte) that cannot start a token;
+                // adjacent non-ASCII characters (`名前` in an identifier) are one
+                // mistake, so one error.
                 let ch = src[i..].chars().next().map_or(1, char::len_utf8);
                 i += ch;
+                if b >= 0x80 {
+                    while let Some(next) = src[i..].chars().next().filter(|c| !c.is_ascii() && !c.is_whitespace()) {
+                        i += next.len_utf8();
+                    }
+                }
+                let text = &src[start..i];
                 errors.push(LexError {
                     start: start as u32,
                     end: i as u32,
                     message: if b < 0x80 {
                         "Invalid control characters encountered in text.".into()
+                    } else if text.chars().count() == 1 {
+                        format!("Unexpected character {text:?} outside a string or comment.")
                     } else {
-                        format!("Unexpected character {:?} outside a string or comment.", &src[start..i])
+                        format!("Unexpected characters {text:?} outside a string or comment.")
                     },
                 });
                 TokenKind::Error

@@ -18,6 +18,11 @@ declare_rule! {
     /// preset accepts `_UNKNOWN`, as the style guide does ("the suffix of either
     /// `_UNSPECIFIED` or `_UNKNOWN`"). Findings always name `suffix`.
     ///
+    /// Business-error enums (Kratos `errors.code` options, Ego annotations,
+    /// `[errors]` patterns) are exempt when `exempt_error_enums` is on, as in the
+    /// `uber-v2` and `google` presets: a value's name is the `reason` clients
+    /// receive, and renaming it breaks them. `buf-standard` checks them, as buf does.
+    ///
     /// ```proto
     /// // Invalid
     /// enum Color { COLOR_RED = 0; }
@@ -40,13 +45,18 @@ declare_rule! {
                 default: OptionDefault::List(&[]),
                 help: "Further suffixes accepted besides `suffix` (the `google` preset: `_UNKNOWN`).",
             },
+            RuleOption {
+                name: crate::errors::lint::EXEMPT_OPTION,
+                default: OptionDefault::Bool(false),
+                help: crate::errors::lint::EXEMPT_OPTION_HELP,
+            },
         ],
     }
 }
 
 impl Rule for EnumZeroValueSuffix {
     fn check_enum_value(&self, cx: &mut Context<'_>, value: &EnumValueDescriptor) {
-        if value.number() != 0 {
+        if value.number() != 0 || crate::errors::lint::exempt(cx, value) {
             return;
         }
         let name = value.name();
