@@ -302,7 +302,7 @@ impl Config {
 
 /// Reads a config file into a [`SourceFile`] named and shown as `display_path`.
 pub(crate) fn read_config(path: &Path, display_path: &str) -> Result<SourceFile, Vec<Diagnostic>> {
-    match std::fs::read_to_string(path) {
+    match crate::checked_read::read_config_text(path) {
         Ok(text) => Ok(SourceFile::new(display_path, display_path, text.into())),
         Err(error) => Err(vec![
             Diagnostic::error(CONFIG_RULE, format!("cannot read config file {display_path}: {error}"))

@@ -4,6 +4,7 @@
 
 pub mod annotations;
 pub mod breaking;
+pub mod checked_read;
 pub mod cli;
 pub mod compile;
 pub mod config;

@@ -76,3 +76,120 @@ fn option_aggregate_of_one_hundred_levels_still_compiles() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("Aggregate value is nested too deeply"), "{out}");
 }
+
+#[test]
+fn format_of_a_fifo_is_an_error_not_a_hang() {
+    let dir = tree(&[]);
+    assert!(std::process::Command::new("mkfifo").arg(dir.path().join("a.proto")).status().unwrap().success());
+    for args in
+        [&["format", "--format", "short", "a.proto"][..], &["format", "--check", "--format", "short", "a.proto"]]
+    {
+        let (code, out) = run(dir.path(), args);
+        assert_eq!(code, 2, "{out}");
+        assert_eq!(out.trim(), "a.proto: [IO] cannot read a.proto: not a regular file");
+    }
+}
+
+#[test]
+fn format_of_a_symlink_to_dev_zero_is_an_error_not_unbounded_memory() {
+    let dir = tree(&[]);
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.proto")).unwrap();
+    let (code, out) = run(dir.path(), &["format", "--format", "short", "zero.proto"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.trim(), "zero.proto: [IO] cannot read zero.proto: not a regular file");
+}
+
+#[test]
+fn format_of_stdin_is_bounded_and_checked_like_a_file() {
+    let dir = tree(&[]);
+    let out =
+        idl(dir.path()).args(["format", "--format", "short", "-"]).write_stdin(&b"\x00\x01"[..]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.trim(),
+        "<stdin>:1:1: [IO] this looks like a binary file (it contains a NUL byte), not a .proto file"
+    );
+}
+
+#[test]
+fn format_of_non_utf8_input_is_builds_io_error_not_empty_text() {
+    let original = b"syntax = \"proto3\";\n// caf\xe9\nmessage  A {}\n";
+    let dir = tree(&[("a.proto", original)]);
+    for args in [
+        &["format", "--format", "short", "a.proto"][..],
+        &["format", "--check", "--format", "short", "a.proto"],
+        &["format", "-w", "--format", "short", "a.proto"],
+    ] {
+        let (code, out) = run(dir.path(), args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert_eq!(out.trim(), "a.proto:2:7: [IO] invalid UTF-8 (byte 0xe9); .proto files must be UTF-8");
+    }
+    assert_eq!(fs::read(dir.path().join("a.proto")).unwrap(), original);
+}
+
+#[test]
+fn format_of_binary_input_is_builds_io_error_not_empty_text() {
+    let dir = tree(&[("a.proto", b"\x7fELF\x02\x01\x01\x00\x00garbage")]);
+    let (code, out) = run(dir.path(), &["format", "--check", "--format", "short", "a.proto"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.trim(),
+        "a.proto:1:8: [IO] this looks like a binary file (it contains a NUL byte), not a .proto file"
+    );
+}
+
+#[test]
+fn config_file_that_is_not_utf8_is_a_read_error() {
+    let dir = tree(&[("buf.yaml", b"version: v1\n\xff\n"), ("a.proto", b"syntax = \"proto3\";\n")]);
+    let (code, out) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.trim(),
+        "buf.yaml: [CONFIG] cannot read config file buf.yaml: invalid UTF-8 at byte 12; config files must be UTF-8"
+    );
+}
+
+/// A workspace whose head deleted message `A` of the base in `base/`.
+fn breaking_tree() -> TempDir {
+    tree(&[
+        ("a.proto", b"syntax = \"proto3\";\npackage p;\n"),
+        ("base/a.proto", b"syntax = \"proto3\";\npackage p;\nmessage A { int32 x = 1; }\n"),
+        ("empty/readme.txt", b"no protos here"),
+        ("empty.binpb", b""),
+    ])
+}
+
+#[test]
+fn breaking_against_an_empty_string_is_an_error_not_a_pass() {
+    let dir = breaking_tree();
+    let (code, out) = run(dir.path(), &["breaking", "--format", "short", "--against", "", "a.proto"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.trim(), "[IO] --against is empty: name a git ref, a directory or a descriptor set (.binpb)");
+    // The same base that is not empty finds the deletion.
+    let (code, out) = run(dir.path(), &["breaking", "--format", "short", "--against", "base", "a.proto"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("[MESSAGE_NO_DELETE]"), "{out}");
+}
+
+#[test]
+fn breaking_against_a_directory_without_protos_is_an_error_not_a_pass() {
+    let dir = breaking_tree();
+    let (code, out) = run(dir.path(), &["breaking", "--format", "short", "--against", "empty", "a.proto"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.trim(),
+        "[IO] the base directory empty has no .proto files (searched: empty); an empty base would pass every check"
+    );
+}
+
+#[test]
+fn breaking_against_an_empty_descriptor_set_is_an_error_not_a_pass() {
+    let dir = breaking_tree();
+    let (code, out) = run(dir.path(), &["breaking", "--format", "short", "--against", "empty.binpb", "a.proto"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.trim(),
+        "[IO] empty.binpb is an empty descriptor set (no files); an empty base would pass every check"
+    );
+}

@@ -76,14 +76,13 @@ pub(super) fn run(args: &FormatArgs, reporter: &Reporter, config: Option<&Path>)
         .targets
         .par_iter()
         .map(|file| {
-            let text: Arc<str> = match std::fs::read(&file.path).map(String::from_utf8) {
-                Ok(Ok(text)) => text.into(),
-                Ok(Err(_)) => Arc::from(""),
-                Err(error) => {
+            // The reader build uses: a FIFO, a device, an oversized, binary or
+            // non-UTF-8 file is an `[IO]` error, never empty text to "format".
+            let text: Arc<str> = match crate::checked_read::read_proto_text(&file.path, &file.display_path) {
+                Ok(text) => text,
+                Err(diag) => {
                     let source = SourceFile::new(file.name.clone(), file.display_path.clone(), Arc::from(""));
-                    let diag = Diagnostic::error(IO_RULE, format!("cannot read {}: {error}", file.display_path))
-                        .with_path(&file.display_path);
-                    return (source, Outcome::Failed(vec![diag]));
+                    return (source, Outcome::Failed(vec![*diag]));
                 }
             };
             let source = SourceFile::new(file.name.clone(), file.display_path.clone(), text);
