@@ -193,3 +193,46 @@ fn breaking_against_an_empty_descriptor_set_is_an_error_not_a_pass() {
         "[IO] empty.binpb is an empty descriptor set (no files); an empty base would pass every check"
     );
 }
+
+#[test]
+fn config_with_two_errors_reports_both() {
+    let dir = tree(&[
+        ("idl.toml", b"[lint]\nprest = \"minimal\"\n[breaking]\nuse = 3\n"),
+        ("a.proto", b"syntax = \"proto3\";\npackage a.v1;\n"),
+    ]);
+    let (code, out) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.trim(),
+        "idl.toml:2:1: [CONFIG] unknown key `prest` in [lint] of idl.toml; expected one of: preset, use, except, \
+         ignore, ignore_only, deny_warnings, rules\n\
+         idl.toml:4:7: [CONFIG] invalid value for `breaking.use` in idl.toml: invalid type: integer `3`, expected a sequence"
+    );
+}
+
+#[test]
+fn format_indent_width_huge_value_is_located() {
+    let dir = tree(&[
+        ("idl.toml", b"[format]\nindent_width = 99999999999999\n"),
+        ("a.proto", b"syntax = \"proto3\";\npackage a.v1;\n"),
+    ]);
+    // Every command reads the config, not only `format`.
+    for args in [&["format", "--check", "--format", "short"][..], &["build", "--format", "short", "-o", "a.binpb"]] {
+        let (code, out) = run(dir.path(), args);
+        assert_eq!(code, 2, "{out}");
+        assert_eq!(
+            out.trim(),
+            "idl.toml:2:16: [CONFIG] invalid value for `format.indent_width` in idl.toml: \
+             expected an integer from 1 to 8, found 99999999999999"
+        );
+    }
+}
+
+#[test]
+fn docs_keys_are_checked() {
+    let dir =
+        tree(&[("idl.toml", b"[docs]\ntitle = \"API\"\n"), ("a.proto", b"syntax = \"proto3\";\npackage a.v1;\n")]);
+    let (code, out) = run(dir.path(), &["docs", "--format", "json"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.trim(), "idl.toml:2:1: [CONFIG] unknown key `title` in [docs] of idl.toml");
+}
