@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod errors;
 pub mod format;
+pub mod in_place;
 pub mod lint;
 pub mod lsp;
 pub mod migrate;

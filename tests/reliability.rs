@@ -236,3 +236,158 @@ fn docs_keys_are_checked() {
     assert_eq!(code, 2, "{out}");
     assert_eq!(out.trim(), "idl.toml:2:1: [CONFIG] unknown key `title` in [docs] of idl.toml");
 }
+
+/// A workspace in `ws/` whose root `../outside` is outside it; both files unformatted.
+fn outside_tree() -> TempDir {
+    tree(&[
+        ("ws/idl.toml", b"roots = [\"../outside\", \".\"]\n"),
+        ("ws/b.proto", b"syntax = \"proto3\";\npackage  b.v1;\n"),
+        ("outside/o.proto", b"syntax = \"proto3\";\npackage  a.v1;\n"),
+    ])
+}
+
+#[test]
+fn format_write_with_roots_outside_the_workspace_leaves_them_alone() {
+    let dir = outside_tree();
+    let ws = dir.path().join("ws");
+    let (code, out) = run(&ws, &["format", "-w", "--format", "short"]);
+    assert_eq!(code, 2, "{out}");
+    let outside = dir.path().join("outside/o.proto");
+    let shown_ws = ws.display();
+    assert_eq!(
+        out.trim(),
+        format!(
+            "{o}: [IO] cannot write {o}: it is outside the workspace ({shown_ws}); idl rewrites such files only with \
+             --write-outside-workspace\n\
+             idl.toml:1:10: [CONFIG] root `../outside` is outside the workspace ({real}): idl reads it, but `format -w` \
+             and `lint --fix` rewrite its files only with --write-outside-workspace",
+            o = outside.display(),
+            real = dir.path().canonicalize().unwrap().join("outside").display(),
+        )
+    );
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "syntax = \"proto3\";\npackage  a.v1;\n");
+    // Files inside are formatted all the same.
+    assert_eq!(fs::read_to_string(ws.join("b.proto")).unwrap(), "syntax = \"proto3\";\npackage b.v1;\n");
+    // The opt-in writes them.
+    let (code, out) = run(&ws, &["format", "-w", "--write-outside-workspace", "--format", "short"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "syntax = \"proto3\";\npackage a.v1;\n");
+}
+
+#[test]
+fn format_write_with_absolute_roots_warns_and_writes_nothing_there() {
+    let dir = tree(&[
+        ("ws/b.proto", b"syntax = \"proto3\";\npackage b.v1;\n"),
+        ("abs/o.proto", b"syntax = \"proto3\";\npackage  a.v1;\n"),
+    ]);
+    let abs = dir.path().canonicalize().unwrap().join("abs");
+    fs::write(dir.path().join("ws/idl.toml"), format!("roots = [\".\", {:?}]\n", abs.display().to_string())).unwrap();
+    let ws = dir.path().join("ws");
+    let (code, out) = run(&ws, &["lint", "--format", "short"]);
+    assert!(
+        out.contains(&format!(
+            "idl.toml:1:15: [CONFIG] root `{a}` is outside the workspace ({a}): idl reads it, but `format -w` and \
+             `lint --fix` rewrite its files only with --write-outside-workspace",
+            a = abs.display()
+        )),
+        "{code} {out}"
+    );
+    let (code, _) = run(&ws, &["format", "-w", "--format", "short"]);
+    assert_eq!(code, 2);
+    assert_eq!(fs::read_to_string(abs.join("o.proto")).unwrap(), "syntax = \"proto3\";\npackage  a.v1;\n");
+}
+
+#[test]
+fn format_write_through_a_symlink_leading_outside_is_refused() {
+    let dir = tree(&[("outside/o.proto", b"syntax = \"proto3\";\npackage  a.v1;\n")]);
+    fs::create_dir(dir.path().join("ws")).unwrap();
+    std::os::unix::fs::symlink("../outside/o.proto", dir.path().join("ws/link.proto")).unwrap();
+    let ws = dir.path().join("ws");
+    let (code, out) = run(&ws, &["format", "-w", "--format", "short"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.trim(),
+        format!(
+            "link.proto: [IO] cannot write link.proto: it leads to {}, outside the workspace ({}); idl rewrites such \
+             files only with --write-outside-workspace",
+            dir.path().canonicalize().unwrap().join("outside/o.proto").display(),
+            ws.display()
+        )
+    );
+}
+
+#[test]
+fn format_write_through_a_symlink_keeps_the_link() {
+    let dir = tree(&[("real/a.proto", b"syntax = \"proto3\";\npackage  a.v1;\n")]);
+    std::os::unix::fs::symlink("real/a.proto", dir.path().join("link.proto")).unwrap();
+    let (code, out) = run(dir.path(), &["format", "-w", "--format", "short", "link.proto"]);
+    assert_eq!(code, 0, "{out}");
+    let link = dir.path().join("link.proto");
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced by a file");
+    assert_eq!(fs::read_to_string(dir.path().join("real/a.proto")).unwrap(), "syntax = \"proto3\";\npackage a.v1;\n");
+}
+
+#[test]
+fn format_write_keeps_owner_group_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tree(&[("a.proto", b"syntax = \"proto3\";\npackage  a.v1;\n")]);
+    let path = dir.path().join("a.proto");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    // Only root can give a file away; elsewhere the owner is ours and the check is the mode.
+    let given_away = std::os::unix::fs::chown(&path, Some(4321), Some(4322)).is_ok();
+    let (code, out) = run(dir.path(), &["format", "-w", "--format", "short"]);
+    assert_eq!(code, 0, "{out}");
+    let meta = fs::metadata(&path).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o640);
+    if given_away {
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4322));
+    } else {
+        eprintln!("not root: owner and group not checked");
+    }
+    assert_eq!(fs::read_to_string(&path).unwrap(), "syntax = \"proto3\";\npackage a.v1;\n");
+}
+
+#[test]
+fn format_write_keeps_hard_links() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tree(&[("a.proto", b"syntax = \"proto3\";\npackage  a.v1;\n")]);
+    fs::create_dir(dir.path().join("copy")).unwrap();
+    fs::hard_link(dir.path().join("a.proto"), dir.path().join("copy/a.txt")).unwrap();
+    let (code, out) = run(dir.path(), &["format", "-w", "--format", "short", "a.proto"]);
+    assert_eq!(code, 0, "{out}");
+    let original = fs::metadata(dir.path().join("a.proto")).unwrap();
+    let other = fs::metadata(dir.path().join("copy/a.txt")).unwrap();
+    assert_eq!((original.ino(), original.nlink()), (other.ino(), 2), "the hard link was split");
+    assert_eq!(fs::read_to_string(dir.path().join("copy/a.txt")).unwrap(), "syntax = \"proto3\";\npackage a.v1;\n");
+}
+
+#[test]
+fn temp_files_left_by_a_killed_format_write_are_removed_by_the_next_run() {
+    let dir = tree(&[("a.proto", b"syntax = \"proto3\";\npackage  a.v1;\n")]);
+    // What a `format -w` killed between creating and renaming its temporary file
+    // leaves: a process id that no longer runs (pid_max is at most 2^22).
+    let stale = dir.path().join(".a.proto.idl-format-4194999-0.tmp");
+    fs::write(&stale, "syntax = \"proto3\";\n").unwrap();
+    let unrelated = dir.path().join(".notes.tmp");
+    fs::write(&unrelated, "mine").unwrap();
+    let (code, out) = run(dir.path(), &["format", "-w", "--format", "short"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!stale.exists(), "the stale temporary file is still there");
+    assert!(unrelated.exists());
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+}
+
+#[test]
+fn lint_fix_with_roots_outside_the_workspace_leaves_them_alone() {
+    let dir = tree(&[
+        ("ws/idl.toml", b"roots = [\"../outside\"]\n[lint]\nuse = [\"IMPORT_USED\"]\n"),
+        ("outside/o.proto", b"syntax = \"proto3\";\npackage a.v1;\nimport \"google/protobuf/empty.proto\";\n"),
+    ]);
+    let ws = dir.path().join("ws");
+    let (code, out) = run(&ws, &["lint", "--fix", "--format", "short"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("outside the workspace"), "{out}");
+    let text = fs::read_to_string(dir.path().join("outside/o.proto")).unwrap();
+    assert!(text.contains("empty.proto"), "{text}");
+}
