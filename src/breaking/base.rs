@@ -64,7 +64,7 @@ pub fn load(workspace: &Workspace, cwd: &Path, against: &str, merge_base: bool) 
                     // Encoding problems name the byte but not the file.
                     if d.message.starts_with("cannot read") { d.message } else { format!("{display}: {}", d.message) }
                 })?;
-                files.insert(name, (display, Arc::from(text)));
+                files.insert(name, (display, text));
             }
         }
         if files.is_empty() {
