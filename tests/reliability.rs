@@ -391,3 +391,37 @@ fn lint_fix_with_roots_outside_the_workspace_leaves_them_alone() {
     let text = fs::read_to_string(dir.path().join("outside/o.proto")).unwrap();
     assert!(text.contains("empty.proto"), "{text}");
 }
+
+/// A `.proto` file of at least `bytes` bytes: commented messages, as a generator writes them.
+fn huge_proto(bytes: usize) -> String {
+    let mut text = String::from("syntax = \"proto3\";\npackage big;\n");
+    let mut i = 0;
+    while text.len() < bytes {
+        text.push_str(&format!(
+            "// Message {i}.\nmessage M{i} {{\n  string name = 1;\n  int64 id = 2;\n  repeated M{i} children = 3;\n}}\n"
+        ));
+        i += 1;
+    }
+    text
+}
+
+#[test]
+fn running_out_of_memory_is_a_clean_exit_not_sigabrt() {
+    let dir = tree(&[("big.proto", huge_proto(10 << 20).as_bytes())]);
+    let idl = assert_cmd::cargo::cargo_bin("idl");
+    // 400 MB of address space: less than a 10 MB file needs.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v 400000 && exec {} build big.proto", idl.display()))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let line = stderr.trim();
+    assert!(line.starts_with("idl: out of memory: an allocation of "), "{line}");
+    assert!(
+        line.ends_with(" bytes failed; the input is too large for the memory available (ulimit -v, a container limit)"),
+        "{line}"
+    );
+}
