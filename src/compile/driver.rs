@@ -98,17 +98,21 @@ pub(super) fn load(
         ));
         failed = true;
     }
+    let top_level = statements::top_level(&parsed.file, &source.text);
+    // The tree is not needed past this point; on one huge file it is a third of
+    // what load holds, so it goes before the pool copy is made.
+    drop(parsed);
     let mut lowered = lowered;
     let encoded = (!failed).then(|| {
-        let bytes = pool_copy(&lowered).encode_to_vec();
-        // The pool keeps its own linked copy of the definitions.
-        lowered.proto.message_type = Vec::new();
-        lowered.proto.enum_type = Vec::new();
-        lowered.proto.service = Vec::new();
-        lowered.proto.extension = Vec::new();
-        bytes
+        // The pool keeps its own linked copy of the definitions, so they move
+        // into the copy (only the rest of the file is cloned).
+        let message_type = std::mem::take(&mut lowered.proto.message_type);
+        let enum_type = std::mem::take(&mut lowered.proto.enum_type);
+        let service = std::mem::take(&mut lowered.proto.service);
+        let extension = std::mem::take(&mut lowered.proto.extension);
+        let copy = d::FileDescriptorProto { message_type, enum_type, service, extension, ..pool_copy(&lowered) };
+        copy.encode_to_vec()
     });
-    let top_level = statements::top_level(&parsed.file, &source.text);
     Unit { source, lowered: Some(lowered), encoded, top_level, is_target, is_builtin, failed, linked: false }
 }
 
@@ -251,7 +255,12 @@ impl PhaseTimer {
     pub fn phase(&mut self, name: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
-            eprintln!("idl: timing: {name}: {:.1} ms", (now - last).as_secs_f64() * 1000.0);
+            // The peak so far tells which phase a huge input's memory goes to.
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|status| status.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+                .map_or(String::new(), |peak| format!(" (peak RSS {peak})"));
+            eprintln!("idl: timing: {name}: {:.1} ms{peak}", (now - last).as_secs_f64() * 1000.0);
             self.last = Some(now);
         }
     }
