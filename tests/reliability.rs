@@ -425,3 +425,88 @@ fn running_out_of_memory_is_a_clean_exit_not_sigabrt() {
         "{line}"
     );
 }
+
+/// Reads one `Content-Length` framed JSON-RPC message.
+fn read_lsp_message(reader: &mut impl std::io::BufRead) -> Option<serde_json::Value> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+#[test]
+fn deeply_nested_option_aggregate_does_not_kill_the_language_server() {
+    use std::io::Write;
+    let dir = tree(&[]);
+    let path = dir.path().canonicalize().unwrap().join("deep.proto");
+    let text = nested_option(5_000);
+    fs::write(&path, &text).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("idl"))
+        .arg("lsp")
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let uri = format!("file://{}", path.display());
+    let messages = [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": format!("file://{}", dir.path().canonicalize().unwrap().display())}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "proto", "version": 1, "text": text}}}),
+    ];
+    for message in &messages {
+        let body = message.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    }
+    stdin.flush().unwrap();
+    let (sender, received) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(stdout);
+        while let Some(message) = read_lsp_message(&mut reader) {
+            if sender.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let diagnostics = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let message = received.recv_timeout(left).expect("the server died or sent no diagnostics");
+        if message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri.as_str() {
+            break message["params"]["diagnostics"].clone();
+        }
+    };
+    let messages: Vec<&str> = diagnostics.as_array().unwrap().iter().filter_map(|d| d["message"].as_str()).collect();
+    assert!(messages.contains(&"Aggregate value is nested too deeply (more than 100 levels)."), "{diagnostics}");
+    // Still alive: it answers shutdown.
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}).to_string();
+    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    stdin.flush().unwrap();
+    let answered = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match received.recv_timeout(left) {
+            Ok(message) if message["id"] == 2 => break true,
+            Ok(_) => continue,
+            Err(_) => break false,
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answered, "no answer to shutdown");
+}
