@@ -73,6 +73,11 @@ struct FormatSection {
     #[serde(default, deserialize_with = "indent_width", skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 8), extend("default" = 2))]
     indent_width: Option<u8>,
+    /// Write file options before imports, as prototool's formatter and the Uber V2
+    /// style guide lay a file out (the `uber-v2` preset's FILE_ELEMENT_ORDER wants
+    /// it). buf's style (and idl's default) puts imports first.
+    #[schemars(extend("default" = false))]
+    options_before_imports: Option<bool>,
 }
 
 /// `[docs]`: no settings yet.

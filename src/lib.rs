@@ -19,6 +19,7 @@ pub mod lsp;
 pub mod migrate;
 pub mod oom;
 pub mod report;
+pub mod scaffold;
 pub mod source;
 pub mod syntax;
 pub mod workspace;
