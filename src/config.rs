@@ -76,6 +76,7 @@ struct FormatSection {
     /// Write file options before imports, as prototool's formatter and the Uber V2
     /// style guide lay a file out (the `uber-v2` preset's FILE_ELEMENT_ORDER wants
     /// it). buf's style (and idl's default) puts imports first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = false))]
     options_before_imports: Option<bool>,
 }
