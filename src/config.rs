@@ -302,7 +302,20 @@ impl Config {
         let mut config = match Config::deserialize(toml::de::Deserializer::from(document.clone())) {
             Ok(config) => config,
             // serde stops at the first problem; the user wants every one at once.
-            Err(first) => return Err(all_schema_errors(file, &document, &first)),
+            Err(first) => {
+                let mut errors = all_schema_errors(file, &document, &first);
+                // The globs are checked too, when `excludes` itself is well-formed.
+                if let Some((key, value)) = document.get_ref().get_key_value("excludes") {
+                    let mut only = DeTable::new();
+                    only.insert(key.clone(), value.clone());
+                    let partial =
+                        Config::deserialize(toml::de::Deserializer::from(Spanned::new(document.span(), only)));
+                    if let Some(Err(glob_errors)) = partial.ok().map(|config| config.exclude_matcher(Some(file))) {
+                        errors.extend(glob_errors);
+                    }
+                }
+                return Err(errors);
+            }
         };
         // The error-table checks run under `idl lint` and `idl breaking` too.
         config.lint.errors = config.errors.clone();

@@ -536,3 +536,19 @@ fn peak_memory_per_input_byte_on_one_huge_file_stays_bounded() {
     // catches a regression, not the noise.
     assert!(factor < 90.0, "peak memory is {factor:.1}x the input");
 }
+
+#[test]
+fn config_with_a_schema_error_and_a_bad_glob_reports_both() {
+    let dir = tree(&[
+        ("idl.toml", b"excludes = [\"a/[b\"]\n[lint]\nprest = 1\n"),
+        ("a.proto", b"syntax = \"proto3\";\npackage a.v1;\n"),
+    ]);
+    let (code, out) = run(dir.path(), &["lint", "--format", "short"]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out.trim(),
+        "idl.toml:1:13: [CONFIG] invalid glob `a/[b` in `excludes`: unclosed character class; missing ']'\n\
+         idl.toml:3:1: [CONFIG] unknown key `prest` in [lint] of idl.toml; expected one of: preset, use, except, \
+         ignore, ignore_only, deny_warnings, rules"
+    );
+}
