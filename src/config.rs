@@ -12,9 +12,9 @@ use std::path::Path;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::{DeString, DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
@@ -51,10 +51,13 @@ pub struct Config {
     /// Which breaking-change rules run against the base, and what they ignore.
     pub breaking: BreakingConfig,
     /// The formatter's settings.
+    #[serde(deserialize_with = "checked_section::<FormatSection, _>")]
     #[schemars(with = "FormatSection")]
     pub format: toml::Table,
-    /// The documentation generator's settings (`idl docs`); checked by it.
-    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    /// The documentation generator's settings (`idl docs`): it has none yet, so
+    /// any key here is an error rather than a setting silently ignored.
+    #[serde(deserialize_with = "checked_section::<DocsSection, _>")]
+    #[schemars(with = "DocsSection")]
     pub docs: toml::Table,
     /// The error-table generator's settings (`idl errors`; see docs/errors.md).
     #[schemars(with = "ErrorsSection")]
@@ -83,19 +86,45 @@ pub struct ConfigCheckConfig {
     pub configmap_key: Option<Spanned<String>>,
 }
 
-// `[format]` is read by `cli::format::options_from_config`; this is its schema only.
-#[derive(JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
+// `[format]` is read by `cli::format::options_from_config`; it is checked here,
+// when the config is read, so its errors are located and reported with the others.
+#[derive(Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, expecting = "a table")]
 struct FormatSection {
     /// Spaces per indentation level, 1 to 8. buf's style (and idl's default) is 2.
+    #[serde(default, deserialize_with = "indent_width", skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 8), extend("default" = 2))]
     indent_width: Option<u8>,
     /// Write file options before imports, as prototool's formatter and the Uber V2
     /// style guide lay a file out (the `uber-v2` preset's FILE_ELEMENT_ORDER wants
     /// it). buf's style (and idl's default) puts imports first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = false))]
     options_before_imports: Option<bool>,
+}
+
+/// `[docs]`: no settings yet.
+#[derive(Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+struct DocsSection {}
+
+fn indent_width<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u8>, D::Error> {
+    let value = i64::deserialize(deserializer)?;
+    match u8::try_from(value) {
+        Ok(width @ 1..=8) => Ok(Some(width)),
+        _ => Err(serde::de::Error::custom(format!("expected an integer from 1 to 8, found {value}"))),
+    }
+}
+
+/// Reads a section through its schema `S` (unknown keys and bad values become
+/// located errors) and hands it on as the table its command reads.
+fn checked_section<'de, S, D>(deserializer: D) -> Result<toml::Table, D::Error>
+where
+    S: Deserialize<'de> + Serialize,
+    D: Deserializer<'de>,
+{
+    let section = S::deserialize(deserializer)?;
+    toml::Table::try_from(section).map_err(serde::de::Error::custom)
 }
 
 // `[errors]` is read by `errors::config::ErrorsConfig::parse`; this is its schema only.
@@ -293,8 +322,24 @@ impl Config {
         // Only the first syntax error: the parser's recovery makes the later ones noise.
         let document = DeTable::parse(&file.text)
             .map_err(|error| vec![config_error(file, error.span(), format!("invalid TOML: {}", error.message()))])?;
-        let mut config = Config::deserialize(toml::de::Deserializer::from(document))
-            .map_err(|error| vec![describe_schema_error(file, &error)])?;
+        let mut config = match Config::deserialize(toml::de::Deserializer::from(document.clone())) {
+            Ok(config) => config,
+            // serde stops at the first problem; the user wants every one at once.
+            Err(first) => {
+                let mut errors = all_schema_errors(file, &document, &first);
+                // The globs are checked too, when `excludes` itself is well-formed.
+                if let Some((key, value)) = document.get_ref().get_key_value("excludes") {
+                    let mut only = DeTable::new();
+                    only.insert(key.clone(), value.clone());
+                    let partial =
+                        Config::deserialize(toml::de::Deserializer::from(Spanned::new(document.span(), only)));
+                    if let Some(Err(glob_errors)) = partial.ok().map(|config| config.exclude_matcher(Some(file))) {
+                        errors.extend(glob_errors);
+                    }
+                }
+                return Err(errors);
+            }
+        };
         // The error-table checks run under `idl lint` and `idl breaking` too.
         config.lint.errors = config.errors.clone();
         config.breaking.errors = config.errors.clone();
@@ -330,7 +375,7 @@ impl Config {
 
 /// Reads a config file into a [`SourceFile`] named and shown as `display_path`.
 pub(crate) fn read_config(path: &Path, display_path: &str) -> Result<SourceFile, Vec<Diagnostic>> {
-    match std::fs::read_to_string(path) {
+    match crate::checked_read::read_config_text(path) {
         Ok(text) => Ok(SourceFile::new(display_path, display_path, text.into())),
         Err(error) => Err(vec![
             Diagnostic::error(CONFIG_RULE, format!("cannot read config file {display_path}: {error}"))
@@ -346,6 +391,64 @@ fn config_error(file: &SourceFile, span: Option<Range<usize>>, message: String) 
         Some(span) => diagnostic.with_span(file, span.start, span.end),
         None => diagnostic.with_path(&file.display_path),
     }
+}
+
+/// Every schema error of `document`, each once: the config is deserialized one
+/// entry at a time (narrowed into a table when the error lies inside it), since
+/// serde reports only the first error of a whole. `first` is that error, the
+/// answer when no single entry reproduces it.
+fn all_schema_errors(file: &SourceFile, document: &Spanned<DeTable<'_>>, first: &toml::de::Error) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (key, value) in document.get_ref().iter() {
+        isolate_schema_errors(file, document.span(), &[], key, value, &mut errors);
+    }
+    if errors.is_empty() {
+        errors.push(describe_schema_error(file, first));
+    }
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|error| seen.insert((error.span.map(|span| span.start_offset), error.message.clone())));
+    errors
+}
+
+/// Parent tables of an entry being isolated: their keys and value spans.
+type Parents<'a, 'i> = [(&'a Spanned<DeString<'i>>, Range<usize>)];
+
+fn isolate_schema_errors<'i>(
+    file: &SourceFile,
+    document_span: Range<usize>,
+    parents: &Parents<'_, 'i>,
+    key: &Spanned<DeString<'i>>,
+    value: &Spanned<DeValue<'i>>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    // Rebuild the config holding only this entry, under copies of its parents.
+    let mut entry = (key.clone(), value.clone());
+    for (parent_key, parent_span) in parents.iter().rev() {
+        let mut table = DeTable::new();
+        table.insert(entry.0, entry.1);
+        entry = ((*parent_key).clone(), Spanned::new(parent_span.clone(), DeValue::Table(table)));
+    }
+    let mut root = DeTable::new();
+    root.insert(entry.0, entry.1);
+    let Err(error) = Config::deserialize(toml::de::Deserializer::from(Spanned::new(document_span.clone(), root)))
+    else {
+        return;
+    };
+    // Narrow only when the error lies inside the value (not on the key: an
+    // unknown table is one error, however deep it goes), and not without end.
+    let inside = error.span().is_some_and(|span| span.start >= value.span().start && span != value.span());
+    if let (DeValue::Table(table), true, true) = (value.get_ref(), inside, parents.len() < 8) {
+        let before = errors.len();
+        let mut chain = parents.to_vec();
+        chain.push((key, value.span()));
+        for (inner_key, inner_value) in table.iter() {
+            isolate_schema_errors(file, document_span.clone(), &chain, inner_key, inner_value, errors);
+        }
+        if errors.len() > before {
+            return;
+        }
+    }
+    errors.push(describe_schema_error(file, &error));
 }
 
 /// Turns a serde error into a message that names the file, the table or key and,
@@ -391,6 +494,10 @@ fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
 /// otherwise the innermost entry whose value contains `span`.
 fn key_path_at(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<String>> {
     for (key, value) in table {
+        // A dotted header's inner tables span the header too, so the key itself wins.
+        if key.span() == *span {
+            return Some(vec![key.get_ref().to_string()]);
+        }
         let nested = match value.get_ref() {
             DeValue::Table(inner) => key_path_at(inner, span),
             DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
@@ -502,9 +609,7 @@ use = ["FILE"]
 against = "main"
 ignore_unstable_packages = true
 [format]
-indent = 2
-[docs]
-title = "API"
+indent_width = 4
 [errors]
 prefix = "E"
 "#;
@@ -521,8 +626,7 @@ prefix = "E"
         assert_eq!(config.lint.ignore_only["FIELD_LOWER_SNAKE_CASE"][0].get_ref(), "proto/foo/bar.proto");
         assert!(config.lint.deny_warnings && config.breaking.ignore_unstable_packages);
         assert_eq!(config.breaking.against.as_ref().unwrap().get_ref(), "main");
-        assert_eq!(config.format["indent"].as_integer(), Some(2));
-        assert_eq!(config.docs["title"].as_str(), Some("API"));
+        assert_eq!(config.format["indent_width"].as_integer(), Some(4));
         assert_eq!(config.errors["prefix"].as_str(), Some("E"));
     }
 

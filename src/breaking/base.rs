@@ -8,6 +8,7 @@ use std::sync::Arc;
 use prost_reflect::DescriptorPool;
 
 use super::git;
+use crate::checked_read;
 use crate::compile::Syntax;
 use crate::workspace::Workspace;
 
@@ -30,11 +31,23 @@ pub fn load(workspace: &Workspace, cwd: &Path, against: &str, merge_base: bool) 
         // workspace walk does by pruning the directory.
         !rel.ancestors().filter(|a| !a.as_os_str().is_empty()).any(|a| excludes.is_match(a))
     };
+    // An empty base passes every check, so it is never taken for one: `''` would
+    // otherwise name the working directory, which is the head itself.
+    if against.trim().is_empty() {
+        let flag = if merge_base { "--against-merge-base" } else { "--against" };
+        return Err(format!("{flag} is empty: name a git ref, a directory or a descriptor set (.binpb)"));
+    }
     let path = cwd.join(against);
     if !merge_base && path.is_file() {
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {against}: {e}"))?;
+        let bytes = checked_read::read_regular_file(&path, checked_read::MAX_DESCRIPTOR_SET_BYTES, "descriptor sets")
+            .map_err(|e| format!("cannot read {against}: {e}"))?;
         let pool = DescriptorPool::decode(bytes.as_slice())
             .map_err(|e| format!("{against} is not a valid FileDescriptorSet: {e}"))?;
+        if pool.files().len() == 0 {
+            return Err(format!(
+                "{against} is an empty descriptor set (no files); an empty base would pass every check"
+            ));
+        }
         return Ok(Base::DescriptorSet(pool, against.to_string()));
     }
     if !merge_base && path.is_dir() {
@@ -48,11 +61,27 @@ pub fn load(workspace: &Workspace, cwd: &Path, against: &str, merge_base: bool) 
                 if files.contains_key(&name) || !keep(root, &name) {
                     continue;
                 }
-                let text =
-                    std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
                 let display = file.strip_prefix(cwd).unwrap_or(&file).to_string_lossy().replace('\\', "/");
-                files.insert(name, (display, Arc::from(text)));
+                let text = checked_read::read_proto_text(&file, &display).map_err(|d| {
+                    // Encoding problems name the byte but not the file.
+                    if d.message.starts_with("cannot read") { d.message } else { format!("{display}: {}", d.message) }
+                })?;
+                files.insert(name, (display, text));
             }
+        }
+        if files.is_empty() {
+            let roots: Vec<String> = workspace
+                .roots
+                .iter()
+                .map(|root| {
+                    let rel = root.strip_prefix(&workspace.base_dir).unwrap_or(Path::new(""));
+                    path.join(rel).strip_prefix(cwd).unwrap_or(&path.join(rel)).display().to_string()
+                })
+                .collect();
+            return Err(format!(
+                "the base directory {against} has no .proto files (searched: {}); an empty base would pass every check",
+                roots.join(", ")
+            ));
         }
         return Ok(Base::Sources(files, against.to_string()));
     }

@@ -142,6 +142,10 @@ pub struct LintArgs {
     /// With --fix, also apply fixes that may change behaviour or generated code.
     #[arg(long, requires = "fix")]
     pub unsafe_fixes: bool,
+    /// With --fix, also rewrite files outside the workspace (roots such as `../x`
+    /// or `/abs`, symlinks leading out); without it they are only read.
+    #[arg(long, requires = "fix")]
+    pub write_outside_workspace: bool,
     /// Fail (exit 1) on warnings too.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub deny: Option<DenyLevel>,
@@ -212,6 +216,10 @@ pub struct FormatArgs {
     /// Rewrite the files in place.
     #[arg(short, long, conflicts_with_all = ["check", "diff"])]
     pub write: bool,
+    /// With -w, also rewrite files outside the workspace (roots such as `../x` or
+    /// `/abs`, symlinks leading out); without it they are only read.
+    #[arg(long, requires = "write")]
+    pub write_outside_workspace: bool,
     /// Exit 1 when a file is not formatted; change nothing.
     #[arg(long)]
     pub check: bool,

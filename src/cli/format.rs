@@ -1,7 +1,6 @@
 //! `idl format`: print, check, diff or rewrite `.proto` files in buf's style.
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -72,24 +71,24 @@ pub(super) fn run(args: &FormatArgs, reporter: &Reporter, config: Option<&Path>)
         }
     };
 
+    let writer = crate::in_place::InPlace::new(&workspace.base_dir, args.write_outside_workspace);
     let results: Vec<(SourceFile, Outcome)> = workspace
         .targets
         .par_iter()
         .map(|file| {
-            let text: Arc<str> = match std::fs::read(&file.path).map(String::from_utf8) {
-                Ok(Ok(text)) => text.into(),
-                Ok(Err(_)) => Arc::from(""),
-                Err(error) => {
+            // The reader build uses: a FIFO, a device, an oversized, binary or
+            // non-UTF-8 file is an `[IO]` error, never empty text to "format".
+            let text: Arc<str> = match crate::checked_read::read_proto_text(&file.path, &file.display_path) {
+                Ok(text) => text,
+                Err(diag) => {
                     let source = SourceFile::new(file.name.clone(), file.display_path.clone(), Arc::from(""));
-                    let diag = Diagnostic::error(IO_RULE, format!("cannot read {}: {error}", file.display_path))
-                        .with_path(&file.display_path);
-                    return (source, Outcome::Failed(vec![diag]));
+                    return (source, Outcome::Failed(vec![*diag]));
                 }
             };
             let source = SourceFile::new(file.name.clone(), file.display_path.clone(), text);
             let outcome = format_one(&source, &options);
             let outcome = match outcome {
-                Outcome::Changed(formatted) if args.write => match write_in_place(&file.path, &formatted) {
+                Outcome::Changed(formatted) if args.write => match writer.write(&file.path, &formatted) {
                     Ok(()) => Outcome::Changed(formatted),
                     Err(error) => Outcome::Failed(vec![
                         Diagnostic::error(IO_RULE, format!("cannot write {}: {error}", file.display_path))
@@ -257,40 +256,4 @@ fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
-}
-
-/// Replaces `path` with `contents` atomically: a temporary file in the same
-/// directory, the original's permissions, then a rename. Readers and a crash of
-/// idl see the old file or the new one, never a partial one. There is no fsync:
-/// like gofmt, rustfmt and editors, idl leaves durability against power loss to
-/// the file system (a sync per file made `-w` on googleapis 7-20 s instead of
-/// about 1 s).
-pub(super) fn write_in_place(path: &Path, contents: &str) -> io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut tmp_path = PathBuf::new();
-    let mut file = None;
-    for attempt in 0..100u32 {
-        tmp_path = dir.join(format!(".{name}.idl-format-{}-{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp_path) {
-            Ok(f) => {
-                file = Some(f);
-                break;
-            }
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(error) => return Err(error),
-        }
-    }
-    let Some(mut file) = file else {
-        return Err(io::Error::other("cannot create a temporary file"));
-    };
-    let result = file
-        .write_all(contents.as_bytes())
-        .and_then(|()| std::fs::set_permissions(&tmp_path, permissions))
-        .and_then(|()| std::fs::rename(&tmp_path, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp_path);
-    }
-    result
 }

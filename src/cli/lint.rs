@@ -65,7 +65,8 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
     };
     let mut fix_summary = None;
     let findings = if args.fix && !compilation.has_errors() {
-        let (fixed, findings, summary) = fix(&workspace, compilation, &lint, args.unsafe_fixes);
+        let (fixed, findings, summary) =
+            fix(&workspace, compilation, &lint, args.unsafe_fixes, args.write_outside_workspace);
         compilation = fixed;
         fix_summary = Some(summary);
         findings
@@ -131,6 +132,7 @@ fn fix(
     compilation: &'static mut Compilation,
     lint: &dyn Fn(&Compilation) -> Vec<Diagnostic>,
     unsafe_fixes: bool,
+    write_outside_workspace: bool,
 ) -> (&'static mut Compilation, Vec<Diagnostic>, FixSummary) {
     let empty = Compilation { pool: Default::default(), files: Vec::new(), diagnostics: Vec::new() };
     let original = std::mem::replace(compilation, empty);
@@ -140,11 +142,12 @@ fn fix(
     let config_failed = run.findings.iter().any(|d| d.rule == CONFIG_RULE);
     let mut written = 0;
     if !config_failed {
+        let writer = crate::in_place::InPlace::new(&workspace.base_dir, write_outside_workspace);
         let paths: HashMap<&str, &Path> =
             workspace.targets.iter().map(|t| (t.name.as_str(), t.path.as_path())).collect();
         for (name, (display, text)) in &run.changed {
             let Some(path) = paths.get(name.as_str()) else { continue };
-            match super::format::write_in_place(path, text) {
+            match writer.write(path, text) {
                 Ok(()) => written += 1,
                 Err(error) => errors.push(Diagnostic::error(IO_RULE, format!("cannot write {display}: {error}"))),
             }

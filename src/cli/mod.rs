@@ -310,16 +310,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Reads an editor buffer from stdin; the `Err` is an IO diagnostic at `shown`.
 fn read_stdin_buffer(shown: &str) -> Result<std::sync::Arc<str>, Box<Diagnostic>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    io::stdin().lock().read_to_end(&mut bytes).map_err(|error| {
-        Box::new(Diagnostic::error(IO_RULE, format!("cannot read stdin: {error}")).with_path(shown))
-    })?;
-    String::from_utf8(bytes).map(Into::into).map_err(|error| {
-        let at = error.utf8_error().valid_up_to();
-        let message = format!("stdin is not valid UTF-8 (byte {at}); .proto files must be UTF-8");
-        Box::new(Diagnostic::error(IO_RULE, message).with_path(shown))
-    })
+    use crate::checked_read;
+    let bytes = checked_read::read_bounded(io::stdin().lock(), checked_read::MAX_PROTO_BYTES, ".proto files").map_err(
+        |error| Box::new(Diagnostic::error(IO_RULE, format!("cannot read stdin: {error}")).with_path(shown)),
+    )?;
+    checked_read::proto_text(bytes, shown)
 }
 
 /// Compiles for a command that ends the process: the result is never freed,
@@ -387,7 +382,7 @@ fn sources_on_disk(cwd: &Path, diags: &[Diagnostic]) -> Sources {
         if sources.get(&diag.path).is_some() {
             continue;
         }
-        if let Ok(text) = std::fs::read_to_string(cwd.join(&diag.path)) {
+        if let Ok(text) = crate::checked_read::read_config_text(&cwd.join(&diag.path)) {
             sources.insert(SourceFile::new(diag.path.clone(), diag.path.clone(), text.into()));
         }
     }

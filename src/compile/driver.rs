@@ -26,10 +26,6 @@ pub const IO: &str = "IO";
 
 const DESCRIPTOR_PROTO: &str = "google/protobuf/descriptor.proto";
 
-/// Files larger than this are refused before parsing (offsets are 32-bit and a
-/// proto file this large is a mistake, not an API).
-const MAX_FILE_BYTES: u64 = 256 << 20;
-
 /// One file on its way through the pipeline.
 pub(super) struct Unit {
     pub source: SourceFile,
@@ -102,59 +98,28 @@ pub(super) fn load(
         ));
         failed = true;
     }
+    let top_level = statements::top_level(&parsed.file, &source.text);
+    // The tree is not needed past this point; on one huge file it is a third of
+    // what load holds, so it goes before the pool copy is made.
+    drop(parsed);
     let mut lowered = lowered;
     let encoded = (!failed).then(|| {
-        let bytes = pool_copy(&lowered).encode_to_vec();
-        // The pool keeps its own linked copy of the definitions.
-        lowered.proto.message_type = Vec::new();
-        lowered.proto.enum_type = Vec::new();
-        lowered.proto.service = Vec::new();
-        lowered.proto.extension = Vec::new();
-        bytes
+        // The pool keeps its own linked copy of the definitions, so they move
+        // into the copy (only the rest of the file is cloned).
+        let message_type = std::mem::take(&mut lowered.proto.message_type);
+        let enum_type = std::mem::take(&mut lowered.proto.enum_type);
+        let service = std::mem::take(&mut lowered.proto.service);
+        let extension = std::mem::take(&mut lowered.proto.extension);
+        let copy = d::FileDescriptorProto { message_type, enum_type, service, extension, ..pool_copy(&lowered) };
+        copy.encode_to_vec()
     });
-    let top_level = statements::top_level(&parsed.file, &source.text);
     Unit { source, lowered: Some(lowered), encoded, top_level, is_target, is_builtin, failed, linked: false }
 }
 
-/// Reads a file from disk as UTF-8 text, refusing what is not a .proto file.
+/// Reads a file from disk as UTF-8 text, refusing what is not a .proto file
+/// (through [`crate::checked_read`], as every command reads its inputs).
 pub fn read_text_file(path: &Path, display: &str) -> ReadResult {
-    read_text(path, display).map(|text| (display.to_string(), text))
-}
-
-fn read_text(path: &Path, display: &str) -> Result<Arc<str>, Box<Diagnostic>> {
-    let io_err = |msg: String| Box::new(Diagnostic::error(IO, msg).with_path(display));
-    let meta = std::fs::metadata(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
-    // A FIFO or device named *.proto would block or stream forever.
-    if !meta.is_file() {
-        return Err(io_err(format!("cannot read {display}: not a regular file")));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(io_err(format!(
-            "{display} is {} MiB; idl refuses .proto files over {} MiB",
-            meta.len() >> 20,
-            MAX_FILE_BYTES >> 20
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| io_err(format!("cannot read {display}: {e}")))?;
-    // Positions in undecodable input are computed on a lossy copy of the text.
-    let error_at = |bytes: &[u8], at: usize, message: String| {
-        let file = SourceFile::new(display, display, Arc::from(String::from_utf8_lossy(bytes).as_ref()));
-        let offset = String::from_utf8_lossy(&bytes[..at]).len();
-        Box::new(Diagnostic::error(IO, message).with_span(&file, offset, offset + 1))
-    };
-    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
-        let message = "this looks like a binary file (it contains a NUL byte), not a .proto file";
-        return Err(error_at(&bytes, nul, message.into()));
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(Arc::from(s)),
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let message = format!("invalid UTF-8 (byte 0x{:02x}); .proto files must be UTF-8", bytes[valid]);
-            Err(error_at(&bytes, valid, message))
-        }
-    }
+    crate::checked_read::read_proto_text(path, display).map(|text| (display.to_string(), text))
 }
 
 /// Compiles the workspace's target files and everything they import.
@@ -300,7 +265,12 @@ impl PhaseTimer {
     pub fn phase(&mut self, name: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
-            eprintln!("idl: timing: {name}: {:.1} ms", (now - last).as_secs_f64() * 1000.0);
+            // The peak so far tells which phase a huge input's memory goes to.
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|status| status.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+                .map_or(String::new(), |peak| format!(" (peak RSS {peak})"));
+            eprintln!("idl: timing: {name}: {:.1} ms{peak}", (now - last).as_secs_f64() * 1000.0);
             self.last = Some(now);
         }
     }

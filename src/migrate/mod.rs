@@ -82,6 +82,13 @@ pub fn convert(path: &Path, display_path: &str) -> Result<Migrated, Vec<Diagnost
         return Err(vec![Diagnostic::error(CONFIG_RULE, message)]);
     };
     let file = read_config(path, display_path)?;
+    convert_text(kind, file, path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Converts a config already read (`file`) of the given kind; `dir` is its
+/// directory, where a `buf.work.yaml`'s modules are read from.
+pub fn convert_text(kind: Kind, file: SourceFile, dir: &Path) -> Result<Migrated, Vec<Diagnostic>> {
+    let display_path = file.display_path.clone();
     let root = yaml::parse(&file)?;
     if !matches!(root.value, yaml::Value::Map(_)) {
         let message = format!("{display_path} is not a YAML mapping");
@@ -89,7 +96,7 @@ pub fn convert(path: &Path, display_path: &str) -> Result<Migrated, Vec<Diagnost
     }
     let mut reader = Reader::new(file);
     let draft = match kind {
-        Kind::BufWork => buf::from_work(&mut reader, &root, path.parent().unwrap_or(Path::new(".")))?,
+        Kind::BufWork => buf::from_work(&mut reader, &root, dir)?,
         Kind::Buf => buf::from_buf_yaml(&mut reader, &root),
         Kind::Protolint => protolint::from_protolint(&mut reader, &root),
         Kind::Prototool => protolint::from_prototool(&mut reader, &root),

@@ -431,18 +431,36 @@ impl<'a> Parser<'a> {
 
     /// A message literal, kept as protoc keeps it: the tokens inside the outer
     /// braces joined by single spaces.
+    ///
+    /// The text is later parsed by prost-reflect's text-format parser, which
+    /// recurses once per nested message or list and has no depth limit of its own
+    /// (5,000 levels overflowed the stack), so nesting deeper than [`MAX_DEPTH`]
+    /// (protoc's own limit for option values) is refused here.
     fn aggregate(&mut self) -> PResult<String> {
         self.consume("{")?;
         let mut depth = 1usize;
+        // Every opener the text format nests on: messages `{ }` and `< >`, lists `[ ]`.
+        let mut nesting = 1usize;
+        let mut too_deep = false;
         let mut out = String::new();
         while !self.at_end() {
+            if self.looking_at("{") || self.looking_at("<") || self.looking_at("[") {
+                nesting += 1;
+                if nesting > MAX_DEPTH && !too_deep {
+                    too_deep = true;
+                    let sp = self.span();
+                    self.error_at(sp, format!("Aggregate value is nested too deeply (more than {MAX_DEPTH} levels)."));
+                }
+            } else if self.looking_at("}") || self.looking_at(">") || self.looking_at("]") {
+                nesting = nesting.saturating_sub(1);
+            }
             if self.looking_at("{") {
                 depth += 1;
             } else if self.looking_at("}") {
                 depth -= 1;
                 if depth == 0 {
                     self.bump();
-                    return Ok(out);
+                    return if too_deep { Err(Failed) } else { Ok(out) };
                 }
             }
             if !out.is_empty() {

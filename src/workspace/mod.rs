@@ -280,6 +280,23 @@ fn configured_dirs(
     };
     let roots = resolve(&config.roots, "root", Severity::Error);
     let import_paths = resolve(&config.import_paths, "import path", Severity::Warn);
+    // Roots outside the workspace (`../shared`, `/etc`) are read, never rewritten
+    // without an opt-in (see `in_place`); say so rather than walk them silently.
+    let workspace = std::fs::canonicalize(base_dir).unwrap_or_else(|_| base_dir.to_path_buf());
+    for entry in &config.roots {
+        let dir = normalize(&base_dir.join(entry.get_ref()));
+        let Ok(real) = std::fs::canonicalize(&dir) else { continue };
+        if !real.starts_with(&workspace) {
+            let message = format!(
+                "root `{}` is outside the workspace ({}): idl reads it, but `format -w` and `lint --fix` \
+                 rewrite its files only with --write-outside-workspace",
+                entry.get_ref(),
+                real.display()
+            );
+            let span = entry.span();
+            warnings.push(Diagnostic::new(CONFIG_RULE, Severity::Warn, message).with_span(file, span.start, span.end));
+        }
+    }
     (roots, import_paths)
 }
 
