@@ -380,8 +380,9 @@ mod tests {
 
     #[test]
     fn ego_annotations_are_parsed_and_removed() {
-        let parsed =
-            parse_comment(" 找不到资源\n @code=NOT_FOUND\n @i18n.cn=\"找不到资源\"\n @i18n.en=\"resource not found\"\n");
+        let parsed = parse_comment(
+            " 找不到资源\n @code=NOT_FOUND\n @i18n.cn=\"找不到资源\"\n @i18n.en=\"resource not found\"\n",
+        );
         assert_eq!(parsed.text, "找不到资源");
         assert_eq!(parsed.code.as_deref(), Some("NOT_FOUND"));
         assert_eq!(parsed.locales["cn"], "找不到资源");
