@@ -23,7 +23,9 @@ declare_rule! {
     /// | `php_namespace` | `Uber\Trip\V1`: as `csharp_namespace`, with `\` |
     ///
     /// The `go_package` template knows `{package}` (`uber.trip.v1`), `{path}`
-    /// (`uber/trip/v1`), `{last}` (`v1`) and `{last_two}` (`tripv1`); modern
+    /// (`uber/trip/v1`), `{last}` (`v1`) and `{last_two}` (`tripv1`; for a package
+    /// without a version, the last component and `pb`, as prototool derives it:
+    /// `uber.trip` gives `trippb`; always lower case); modern
     /// protoc-gen-go wants an import path, e.g.
     /// `"github.com/acme/apis/gen/go/{path};{last_two}"`. Files without a package
     /// are not checked.
@@ -201,7 +203,14 @@ fn derive(cx: &Context<'_>, name: &str, package: &str, file_name: &str) -> Strin
         }
         "go_package" => {
             let last = components[components.len() - 1];
-            let last_two = components[components.len().saturating_sub(2)..].concat();
+            // prototool's Go package name: the last two components for a
+            // versioned package (`tripv1`), else the last one and `pb` (`foopb`);
+            // lower case either way, as Go package names are.
+            let last_two = if package_version_stability(package).is_some() {
+                components[components.len().saturating_sub(2)..].concat().to_lowercase()
+            } else {
+                format!("{}pb", last.to_lowercase())
+            };
             cx.option_str("go_package")
                 .replace("{package}", package)
                 .replace("{path}", &components.join("/"))
