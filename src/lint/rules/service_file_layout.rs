@@ -16,9 +16,11 @@ declare_rule! {
     /// and response are top-level messages of that same file. With prototool's
     /// REQUEST_RESPONSE_TYPES_AFTER_SERVICE, each request and response is defined
     /// after its RPC, and a response after its request; with
-    /// REQUEST_RESPONSE_TYPES_ONLY_IN_FILE, a file with RPCs holds no other
-    /// top-level message and no top-level enum. In a file with several services
-    /// every one of them is reported. Each check can be turned off by its option.
+    /// REQUEST_RESPONSE_TYPES_ONLY_IN_FILE (`only_request_response_in_file`,
+    /// off by default: `idl new` writes a service's resource message and error
+    /// enum next to it), a file with RPCs holds no other top-level message and
+    /// no top-level enum. In a file with several services every one of them is
+    /// reported. Each check can be turned off by its option.
     ///
     /// ```proto
     /// // Invalid
@@ -68,7 +70,7 @@ declare_rule! {
             },
             RuleOption {
                 name: "only_request_response_in_file",
-                default: OptionDefault::Bool(true),
+                default: OptionDefault::Bool(false),
                 help: "A file with RPCs has no other top-level messages and no top-level enums (prototool's REQUEST_RESPONSE_TYPES_ONLY_IN_FILE).",
             },
         ],
