@@ -28,7 +28,9 @@ declare_rule! {
     /// `uber.trip` gives `trippb`; always lower case); modern
     /// protoc-gen-go wants an import path, e.g.
     /// `"github.com/acme/apis/gen/go/{path};{last_two}"`. Files without a package
-    /// are not checked.
+    /// have nothing to derive values from and are not checked, unless
+    /// `without_package = true`: then each option must be set, to any value
+    /// (prototool requires the options on every file; the `uber-v2` preset sets it).
     ///
     /// Fix: a missing option is inserted among the file options in name order;
     /// a wrong value is replaced. Only inserting a value the code generator
@@ -98,6 +100,11 @@ declare_rule! {
                 default: OptionDefault::String("{last_two}"),
                 help: "The template of `go_package`: `{package}`, `{path}`, `{last}`, `{last_two}`.",
             },
+            RuleOption {
+                name: "without_package",
+                default: OptionDefault::Bool(false),
+                help: "Files without a package must set the options too (no value is derived for them), as prototool requires.",
+            },
         ],
     }
 }
@@ -116,10 +123,18 @@ const OPTIONS: &[(&str, i32)] = &[
 impl Rule for FileOptionValue {
     fn check_file(&self, cx: &mut Context<'_>, file: &FileDescriptor) {
         let package = file.package_name();
+        let wanted = cx.option_list("options");
         if package.is_empty() {
+            if cx.option_bool("without_package") {
+                let options = file.options();
+                for &(name, _) in OPTIONS.iter().filter(|(name, _)| wanted.iter().any(|w| w == name)) {
+                    if option_value(&options, name).is_none() {
+                        cx.report_file(format!("File option {name:?} is not set; files without a package need it too."));
+                    }
+                }
+            }
             return;
         }
-        let wanted = cx.option_list("options");
         let options = file.options();
         let src: &str = &cx.file().source.text;
         let decls = &cx.file().top_level;
