@@ -252,6 +252,10 @@ pub struct LintConfig {
     /// Per-rule settings, by rule ID.
     #[schemars(with = "BTreeMap<String, RuleConfig>")]
     pub rules: BTreeMap<Spanned<String>, RuleConfig>,
+    /// `buf:lint:ignore` / `idl:lint:ignore` comments are not honoured (buf v2's
+    /// `disallow_comment_ignores`; a converted v1 or v1beta1 `buf.yaml` sets it
+    /// unless it had `allow_comment_ignores: true`, as buf does).
+    pub disallow_comment_ignores: bool,
     /// A copy of the top-level `[errors]` table, for the `ERRORS_*` rules (set by
     /// [`Config::parse`]; not a key of `[lint]`).
     #[serde(skip)]

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::descriptor as d;
 use super::lower::{self, Lowered, OptionRecord};
+use super::protoc_checks;
 use super::{Compilation, CompiledFile, SourceLocations, Syntax, wkt};
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
@@ -39,6 +40,8 @@ pub(super) struct Unit {
     pub is_builtin: bool,
     pub failed: bool,
     pub linked: bool,
+    /// Real JSON names of fields the pool sees under a stand-in (see `protoc_checks`).
+    pub json_names: Vec<(Vec<i32>, String)>,
 }
 
 /// A loaded file and the problems found while loading it.
@@ -67,6 +70,7 @@ pub(super) fn load(
                 is_builtin: false,
                 failed: true,
                 linked: false,
+                json_names: Vec::new(),
             };
         }
     };
@@ -103,6 +107,10 @@ pub(super) fn load(
     // what load holds, so it goes before the pool copy is made.
     drop(parsed);
     let mut lowered = lowered;
+    let checked = protoc_checks::pre_link(&lowered.proto, lowered.syntax, &lowered.locations, &source);
+    failed |= checked.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error);
+    diags.extend(checked.diagnostics);
+    let json_names = checked.json_names;
     let encoded = (!failed).then(|| {
         // The pool keeps its own linked copy of the definitions, so they move
         // into the copy (only the rest of the file is cloned).
@@ -110,10 +118,21 @@ pub(super) fn load(
         let enum_type = std::mem::take(&mut lowered.proto.enum_type);
         let service = std::mem::take(&mut lowered.proto.service);
         let extension = std::mem::take(&mut lowered.proto.extension);
-        let copy = d::FileDescriptorProto { message_type, enum_type, service, extension, ..pool_copy(&lowered) };
+        let mut copy = d::FileDescriptorProto { message_type, enum_type, service, extension, ..pool_copy(&lowered) };
+        protoc_checks::stand_in_json_names(&mut copy, &json_names);
         copy.encode_to_vec()
     });
-    Unit { source, lowered: Some(lowered), encoded, top_level, is_target, is_builtin, failed, linked: false }
+    Unit {
+        source,
+        lowered: Some(lowered),
+        encoded,
+        top_level,
+        is_target,
+        is_builtin,
+        failed,
+        linked: false,
+        json_names,
+    }
 }
 
 /// Reads a file from disk as UTF-8 text, refusing what is not a .proto file
@@ -241,9 +260,13 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
                 is_builtin: u.is_builtin,
                 option_dependency,
                 visibilities,
+                json_names: u.json_names,
             }
         })
         .collect();
+    for file in &files {
+        diagnostics.extend(protoc_checks::post_link(&pool, file));
+    }
 
     timer.phase("option locations");
 

@@ -7,6 +7,7 @@ pub mod descriptor;
 mod driver;
 mod locations;
 mod lower;
+mod protoc_checks;
 mod provider;
 mod retention;
 mod wkt;
@@ -51,6 +52,9 @@ pub struct CompiledFile {
     /// The top-level statements (kind, span, sort key), for lint rules about
     /// statement order; recorded while parsing so no rule parses the file again.
     pub top_level: Vec<crate::syntax::statements::TopDecl>,
+    /// Real JSON names of fields whose names collide under a legacy JSON format
+    /// (a protoc warning): the pool holds stand-ins, output restores these.
+    pub json_names: Vec<(Vec<i32>, String)>,
 }
 
 /// The result of compiling a workspace.
@@ -96,6 +100,7 @@ impl Compilation {
                 let plain = !matches!(f.syntax, Syntax::Editions(_))
                     && f.option_dependency.is_empty()
                     && f.visibilities.is_empty()
+                    && f.json_names.is_empty()
                     && !stripper.may_strip(linked.file_descriptor_proto());
                 if plain {
                     // The pool's encoding is the output: only source info is added.
@@ -115,6 +120,7 @@ impl Compilation {
                 for (path, visibility) in &f.visibilities {
                     set_visibility(&mut proto, path, *visibility);
                 }
+                protoc_checks::restore_json_names(&mut proto, &f.json_names);
                 stripper.strip_file(&mut proto);
                 proto.source_code_info = include_source_info.then(|| source_code_info(f));
                 Some(proto.encode_to_vec())

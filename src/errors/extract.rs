@@ -1,8 +1,10 @@
 //! Finds error enums in a compilation and turns each value into an [`ErrorRow`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use prost_reflect::{DynamicMessage, EnumDescriptor, EnumValueDescriptor, FileDescriptor, Value};
+use regex::Regex;
 
 use crate::compile::{Compilation, SourceLocations};
 use crate::lint::ignore::IGNORE_PREFIXES;
@@ -285,24 +287,45 @@ pub struct ParsedComment {
     pub locales: BTreeMap<String, String>,
 }
 
+/// Ego's `protoc-gen-go-errors` (`render.go`) reads annotations anywhere in the
+/// comment with two regexes: `@([\w.]+)=([_a-zA-Z0-9-,]+)` (so a bare value stops
+/// at the first other character: `@code=UNKNOWN  # note` is `UNKNOWN`) and
+/// `@([\w.]+)="(.+)"` (greedy within one line: the text up to the line's last
+/// quote, so `@i18n.en="text" # note` is `text`), the quoted match winning.
+fn ego_annotations(comment: &str) -> Vec<(String, String)> {
+    static BARE: OnceLock<Regex> = OnceLock::new();
+    static QUOTED: OnceLock<Regex> = OnceLock::new();
+    let bare = BARE.get_or_init(|| Regex::new(r"@([A-Za-z0-9_.]+)=([_a-zA-Z0-9,-]+)").expect("valid regex"));
+    let quoted = QUOTED.get_or_init(|| Regex::new(r#"@([A-Za-z0-9_.]+)="(.+)""#).expect("valid regex"));
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut put = |name: &str, value: String| match found.iter_mut().find(|(n, _)| n == name) {
+        Some(slot) => slot.1 = value,
+        None => found.push((name.to_string(), value)),
+    };
+    for captures in bare.captures_iter(comment) {
+        put(&captures[1], captures[2].to_string());
+    }
+    for captures in quoted.captures_iter(comment) {
+        // The value lands in a Go string literal, where `\"` and `\\` are escapes.
+        put(&captures[1], captures[2].replace("\\\"", "\"").replace("\\\\", "\\"));
+    }
+    found
+}
+
 pub fn parse_comment(comment: &str) -> ParsedComment {
     let mut parsed = ParsedComment::default();
+    for (name, value) in ego_annotations(comment) {
+        if name == "code" {
+            parsed.code = Some(value);
+        } else if let Some(lang) = name.strip_prefix("i18n.") {
+            parsed.locales.insert(lang.to_string(), value);
+        }
+    }
     let mut lines = Vec::new();
     for line in comment.lines() {
         let line = line.trim();
-        if let Some(code) = line.strip_prefix("@code=") {
-            parsed.code = Some(code.trim().to_string());
-        } else if let Some(rest) = line.strip_prefix("@i18n.") {
-            if let Some((lang, text)) = rest.split_once('=') {
-                let text = text.trim();
-                let text = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-                    Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),
-                    None => text.to_string(),
-                };
-                parsed.locales.insert(lang.trim().to_string(), text);
-            }
-        } else if !line.starts_with('@') && !IGNORE_PREFIXES.iter().any(|p| line.starts_with(p)) {
-            // Lint ignore directives are for the linter, not the error's message.
+        if !line.starts_with('@') && !IGNORE_PREFIXES.iter().any(|p| line.starts_with(p)) {
+            // Annotation lines are Ego's, ignore directives the linter's: neither is the message.
             lines.push(line);
         }
     }
@@ -357,8 +380,9 @@ mod tests {
 
     #[test]
     fn ego_annotations_are_parsed_and_removed() {
-        let parsed =
-            parse_comment(" 找不到资源\n @code=NOT_FOUND\n @i18n.cn=\"找不到资源\"\n @i18n.en=resource not found\n");
+        let parsed = parse_comment(
+            " 找不到资源\n @code=NOT_FOUND\n @i18n.cn=\"找不到资源\"\n @i18n.en=\"resource not found\"\n",
+        );
         assert_eq!(parsed.text, "找不到资源");
         assert_eq!(parsed.code.as_deref(), Some("NOT_FOUND"));
         assert_eq!(parsed.locales["cn"], "找不到资源");
@@ -367,5 +391,25 @@ mod tests {
         assert_eq!(ignored.text, "");
         let quoted = parse_comment("@i18n.en=\"say \\\"hi\\\"\"");
         assert_eq!(quoted.locales["en"], "say \"hi\"");
+    }
+
+    /// What Ego's generator (`render.go`'s two regexes) reads from the same text.
+    #[test]
+    fn ego_annotations_are_read_as_egos_generator_reads_them() {
+        let parsed = parse_comment(" Unknown.\n @code=UNKNOWN  # note\n @i18n.en=\"text\" # note\n @i18n.cn=未知\n");
+        assert_eq!(parsed.code.as_deref(), Some("UNKNOWN"));
+        assert_eq!(parsed.locales["en"], "text");
+        // A bare value is `[_a-zA-Z0-9-,]+`: CJK text without quotes is not read.
+        assert!(!parsed.locales.contains_key("cn"));
+        assert_eq!(parsed.text, "Unknown.");
+        // Anywhere in the comment, not only at a line's start; the bare pattern stops at spaces.
+        let inline = parse_comment(" Missing. @code=NOT_FOUND\n @i18n.en=resource not found\n");
+        assert_eq!(inline.code.as_deref(), Some("NOT_FOUND"));
+        assert_eq!(inline.locales["en"], "resource");
+        // `@code=not found` is `not`, which is no gRPC code; an empty `@code=` is no annotation.
+        assert_eq!(parse_comment("@code=not found").code.as_deref(), Some("not"));
+        assert_eq!(parse_comment("@code=").code, None);
+        // The quoted match wins over the bare one and runs to the line's last quote.
+        assert_eq!(parse_comment("@i18n.en=\"a\" or \"b\"").locales["en"], "a\" or \"b");
     }
 }

@@ -49,7 +49,7 @@ impl Profile {
     }
 }
 
-/// gRPC → HTTP per google/rpc/code.proto (Kratos' `FromGRPCCode` is the same table).
+/// gRPC → HTTP per google/rpc/code.proto.
 const GOOGLE_TO_HTTP: [i32; 17] = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401];
 
 pub const GOOGLE: Profile = Profile {
@@ -74,7 +74,8 @@ pub const GOOGLE: Profile = Profile {
 
 pub const KRATOS: Profile = Profile {
     name: "kratos",
-    // transport/http/status ToGRPCCode: 409 → ABORTED.
+    // transport/http/status ToGRPCCode: 409 → ABORTED; 412 ↔ FAILED_PRECONDITION
+    // both ways since kratos#3795 (2026-02).
     to_grpc: &[
         (200, "OK"),
         (400, "INVALID_ARGUMENT"),
@@ -82,6 +83,7 @@ pub const KRATOS: Profile = Profile {
         (403, "PERMISSION_DENIED"),
         (404, "NOT_FOUND"),
         (409, "ABORTED"),
+        (412, "FAILED_PRECONDITION"),
         (429, "RESOURCE_EXHAUSTED"),
         (499, "CANCELLED"),
         (500, "INTERNAL"),
@@ -89,7 +91,8 @@ pub const KRATOS: Profile = Profile {
         (503, "UNAVAILABLE"),
         (504, "DEADLINE_EXCEEDED"),
     ],
-    to_http: GOOGLE_TO_HTTP,
+    // FromGRPCCode: code.proto's table except FAILED_PRECONDITION → 412 (400 before 2026-02).
+    to_http: [200, 499, 500, 400, 504, 404, 409, 403, 429, 412, 409, 400, 501, 500, 503, 500, 401],
 };
 
 pub const EGO: Profile = Profile {
@@ -143,6 +146,11 @@ mod tests {
         assert_eq!(KRATOS.to_http("DEADLINE_EXCEEDED"), 504);
         assert_eq!(EGO.to_http("RESOURCE_EXHAUSTED"), 503);
         assert_eq!(KRATOS.to_grpc(422), None);
+        // kratos#3795: 412 ↔ FAILED_PRECONDITION round-trips; google keeps 400.
+        assert_eq!(KRATOS.to_grpc(412), Some("FAILED_PRECONDITION"));
+        assert_eq!(KRATOS.to_http("FAILED_PRECONDITION"), 412);
+        assert_eq!(GOOGLE.to_http("FAILED_PRECONDITION"), 400);
+        assert_eq!(GOOGLE.to_grpc(412), None);
         assert_eq!(grpc_number("UNAUTHENTICATED"), Some(16));
         assert!(is_known_http_status(422) && !is_known_http_status(600) && !is_known_http_status(498));
     }

@@ -1,6 +1,6 @@
 //! Ignores.
 //!
-//! Comment ignores: `// buf:lint:ignore RULE_ID` or `// idl:lint:ignore RULE_ID` on
+//! Comment ignores (unless `[lint] disallow_comment_ignores`): `// buf:lint:ignore RULE_ID` or `// idl:lint:ignore RULE_ID` on
 //! a line of the leading comment of the declaration a finding is in, or of any
 //! declaration enclosing it (a message's ignore covers its fields), as buf does.
 //! Findings about a whole file have no declaration and cannot be ignored this way.
@@ -103,6 +103,8 @@ pub struct PathIgnores {
     all: Vec<String>,
     /// Rule ID → paths exempt from it.
     by_rule: BTreeMap<&'static str, Vec<String>>,
+    /// `disallow_comment_ignores`: comment directives suppress nothing.
+    pub comments_off: bool,
 }
 
 impl PathIgnores {
@@ -126,7 +128,7 @@ impl PathIgnores {
                 by_rule.entry(id).or_default().extend(paths.iter().map(|path| normalize(path.get_ref())));
             }
         }
-        (PathIgnores { all, by_rule }, errors)
+        (PathIgnores { all, by_rule, comments_off: config.disallow_comment_ignores }, errors)
     }
 
     /// Whether a finding of `rule_id` in the file at `relative_path` (relative to

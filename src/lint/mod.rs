@@ -331,7 +331,9 @@ fn run_with_ignores(
     let mut directives: HashMap<&str, FileDirectives<'_>> = targets
         .par_iter()
         .map(|file| {
-            let found = ignore::directives(file).into_iter().map(|directive| (directive, false)).collect();
+            // With comment ignores off (buf v1's default) directives are plain comments.
+            let found = if path_ignores.comments_off { Vec::new() } else { ignore::directives(file) };
+            let found = found.into_iter().map(|directive| (directive, false)).collect();
             (file.source.name.as_str(), (*file, found))
         })
         .collect();

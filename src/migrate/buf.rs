@@ -92,6 +92,7 @@ impl Merger {
         match &self.lint_from {
             None => {
                 (target.r#use, target.except, target.rules) = (lint.r#use, lint.except, lint.rules);
+                target.disallow_comment_ignores = lint.disallow_comment_ignores;
                 self.lint_from = Some(module.to_string());
             }
             Some(first) if target.rule_set() != lint.rule_set() => {
@@ -315,6 +316,7 @@ fn default_lint_of(version: Version) -> LintDraft {
     let mut lint = default_lint();
     if version == Version::V1 {
         lint.except = v1_exceptions(&lint.r#use, V1_LINT_LACKS, lint_name);
+        lint.disallow_comment_ignores = true;
     }
     lint
 }
@@ -407,6 +409,8 @@ fn expect_mapping(reader: &mut Reader, key: &str, node: &Node) -> bool {
 
 fn lint_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version) -> LintDraft {
     let mut lint = default_lint();
+    // Comment ignores are off by default in v1 and v1beta1, on in v2.
+    lint.disallow_comment_ignores = version == Version::V1;
     expect_mapping(reader, "lint", node);
     for (key, value) in node.entries() {
         let name = key.as_str().unwrap_or_default();
@@ -415,13 +419,14 @@ fn lint_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version
             "except" => lint.except = names(reader, "lint.except", value, lint_name, false),
             "ignore" => lint.ignore = paths(reader, "lint.ignore", value, prefix),
             "ignore_only" => lint.ignore_only = ignore_only(reader, "lint.ignore_only", value, prefix, lint_name),
-            // idl always honours `buf:lint:ignore` comments.
-            "allow_comment_ignores" if value.as_bool() == Some(true) => {}
-            "disallow_comment_ignores" if value.as_bool() == Some(false) => {}
-            "allow_comment_ignores" | "disallow_comment_ignores" => {
-                let message = format!("`lint.{name}`: idl always honours `buf:lint:ignore` comments");
-                reader.drop(key.span.clone(), message, true);
-            }
+            "allow_comment_ignores" if version == Version::V1 => match value.as_bool() {
+                Some(allow) => lint.disallow_comment_ignores = !allow,
+                None => reader.drop(value.span.clone(), format!("`lint.{name}`: expected a boolean; ignored"), true),
+            },
+            "disallow_comment_ignores" if version == Version::V2 => match value.as_bool() {
+                Some(disallow) => lint.disallow_comment_ignores = disallow,
+                None => reader.drop(value.span.clone(), format!("`lint.{name}`: expected a boolean; ignored"), true),
+            },
             _ => match LINT_OPTIONS.iter().find(|(option, _)| *option == name) {
                 Some((_, targets)) => {
                     let value = match (&value.value, value.as_bool()) {

@@ -172,6 +172,9 @@ pub(crate) struct LintDraft {
     pub ignore: Vec<String>,
     pub ignore_only: BTreeMap<String, Vec<String>>,
     pub rules: RuleOptions,
+    /// buf v1/v1beta1 without `allow_comment_ignores: true`, or v2 with
+    /// `disallow_comment_ignores: true`.
+    pub disallow_comment_ignores: bool,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -186,8 +189,8 @@ pub(crate) struct BreakingDraft {
 impl LintDraft {
     /// The settings that apply to every file (what cannot differ between modules
     /// sharing one `idl.toml`); ignores are per path and merge freely.
-    pub fn rule_set(&self) -> (&[String], &[String], &RuleOptions) {
-        (&self.r#use, &self.except, &self.rules)
+    pub fn rule_set(&self) -> (&[String], &[String], &RuleOptions, bool) {
+        (&self.r#use, &self.except, &self.rules, self.disallow_comment_ignores)
     }
 }
 
@@ -229,6 +232,10 @@ impl Draft {
         push_list(&mut out, "use", &uses);
         push_list(&mut out, "except", &self.lint.except);
         push_list(&mut out, "ignore", &self.lint.ignore);
+        if self.lint.disallow_comment_ignores {
+            out.push_str("# buf honours no `buf:lint:ignore` comments here (v1 without `allow_comment_ignores: true`, or v2's `disallow_comment_ignores: true`)\n");
+            out.push_str("disallow_comment_ignores = true\n");
+        }
         push_table(&mut out, "lint.ignore_only", &self.lint.ignore_only);
         for (rule, options) in &self.lint.rules {
             out.push_str(&format!("\n[lint.rules.{rule}]\n"));

@@ -5,9 +5,9 @@ use crate::lint::rule::{Context, Rule};
 declare_rule! {
     /// An error's HTTP status should have a gRPC code in the mapping profile
     /// (`[errors] profile`; `kratos` for Kratos enums): Kratos' `ToGRPCCode` turns any
-    /// other status (402, 405, 408, 412, 422, 502, ...) into `UNKNOWN`, which comes back
+    /// other status (402, 405, 408, 422, 502, ...) into `UNKNOWN`, which comes back
     /// as 500 after a gRPC hop, so a client of the gRPC API never sees the status the
-    /// HTTP API documents.
+    /// HTTP API documents. (412 maps to `FAILED_PRECONDITION` and back since kratos#3795.)
     ///
     /// Part of the `ERRORS` group, which `[errors]` in idl.toml turns on (unless
     /// `[lint] use` names rules); `idl errors` runs the same check. See `docs/errors.md`.

@@ -23,10 +23,14 @@ declare_rule! {
     /// | `php_namespace` | `Uber\Trip\V1`: as `csharp_namespace`, with `\` |
     ///
     /// The `go_package` template knows `{package}` (`uber.trip.v1`), `{path}`
-    /// (`uber/trip/v1`), `{last}` (`v1`) and `{last_two}` (`tripv1`); modern
+    /// (`uber/trip/v1`), `{last}` (`v1`) and `{last_two}` (`tripv1`; for a package
+    /// without a version, the last component and `pb`, as prototool derives it:
+    /// `uber.trip` gives `trippb`; always lower case); modern
     /// protoc-gen-go wants an import path, e.g.
     /// `"github.com/acme/apis/gen/go/{path};{last_two}"`. Files without a package
-    /// are not checked.
+    /// have nothing to derive values from and are not checked, unless
+    /// `without_package = true`: then each option must be set, to any value
+    /// (prototool requires the options on every file; the `uber-v2` preset sets it).
     ///
     /// Fix: a missing option is inserted among the file options in name order;
     /// a wrong value is replaced. Only inserting a value the code generator
@@ -96,6 +100,11 @@ declare_rule! {
                 default: OptionDefault::String("{last_two}"),
                 help: "The template of `go_package`: `{package}`, `{path}`, `{last}`, `{last_two}`.",
             },
+            RuleOption {
+                name: "without_package",
+                default: OptionDefault::Bool(false),
+                help: "Files without a package must set the options too (no value is derived for them), as prototool requires.",
+            },
         ],
     }
 }
@@ -114,10 +123,20 @@ const OPTIONS: &[(&str, i32)] = &[
 impl Rule for FileOptionValue {
     fn check_file(&self, cx: &mut Context<'_>, file: &FileDescriptor) {
         let package = file.package_name();
+        let wanted = cx.option_list("options");
         if package.is_empty() {
+            if cx.option_bool("without_package") {
+                let options = file.options();
+                for &(name, _) in OPTIONS.iter().filter(|(name, _)| wanted.iter().any(|w| w == name)) {
+                    if option_value(&options, name).is_none() {
+                        cx.report_file(format!(
+                            "File option {name:?} is not set; files without a package need it too."
+                        ));
+                    }
+                }
+            }
             return;
         }
-        let wanted = cx.option_list("options");
         let options = file.options();
         let src: &str = &cx.file().source.text;
         let decls = &cx.file().top_level;
@@ -201,7 +220,14 @@ fn derive(cx: &Context<'_>, name: &str, package: &str, file_name: &str) -> Strin
         }
         "go_package" => {
             let last = components[components.len() - 1];
-            let last_two = components[components.len().saturating_sub(2)..].concat();
+            // prototool's Go package name: the last two components for a
+            // versioned package (`tripv1`), else the last one and `pb` (`foopb`);
+            // lower case either way, as Go package names are.
+            let last_two = if package_version_stability(package).is_some() {
+                components[components.len().saturating_sub(2)..].concat().to_lowercase()
+            } else {
+                format!("{}pb", last.to_lowercase())
+            };
             cx.option_str("go_package")
                 .replace("{package}", package)
                 .replace("{path}", &components.join("/"))

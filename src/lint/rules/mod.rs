@@ -33,6 +33,7 @@ mod errors_unknown_http_status;
 mod errors_unmapped_status;
 mod errors_zero_value;
 mod field_lower_snake_case;
+mod field_name_filename;
 mod field_name_no_accessor_collision;
 mod field_no_descriptor;
 mod field_no_json_name;
@@ -67,8 +68,10 @@ mod no_reserved;
 mod oneof_lower_snake_case;
 mod package_defined;
 mod package_directory_match;
+mod package_lower_case;
 mod package_lower_snake_case;
 mod package_no_import_cycle;
+mod package_no_keywords;
 mod package_same_csharp_namespace;
 mod package_same_directory;
 mod package_same_go_package;
@@ -90,6 +93,7 @@ mod service_file_layout;
 mod service_pascal_case;
 mod service_suffix;
 mod stable_package_no_import_unstable;
+mod syntax_proto3;
 mod syntax_specified;
 mod unused_ignore;
 mod wkt_field_name_suffix;
@@ -127,6 +131,7 @@ pub static RULES: &[&dyn Rule] = &[
     &errors_unmapped_status::ErrorsUnmappedStatus,
     &errors_zero_value::ErrorsZeroValue,
     &field_lower_snake_case::FieldLowerSnakeCase,
+    &field_name_filename::FieldNameFilename,
     &field_name_no_accessor_collision::FieldNameNoAccessorCollision,
     &field_not_required::FieldNotRequired,
     &field_no_descriptor::FieldNoDescriptor,
@@ -161,8 +166,10 @@ pub static RULES: &[&dyn Rule] = &[
     &oneof_lower_snake_case::OneofLowerSnakeCase,
     &package_defined::PackageDefined,
     &package_directory_match::PackageDirectoryMatch,
+    &package_lower_case::PackageLowerCase,
     &package_lower_snake_case::PackageLowerSnakeCase,
     &package_no_import_cycle::PackageNoImportCycle,
+    &package_no_keywords::PackageNoKeywords,
     &package_same_csharp_namespace::PackageSameCsharpNamespace,
     &package_same_directory::PackageSameDirectory,
     &package_same_go_package::PackageSameGoPackage,
@@ -184,6 +191,7 @@ pub static RULES: &[&dyn Rule] = &[
     &service_pascal_case::ServicePascalCase,
     &service_suffix::ServiceSuffix,
     &stable_package_no_import_unstable::StablePackageNoImportUnstable,
+    &syntax_proto3::SyntaxProto3,
     &syntax_specified::SyntaxSpecified,
     &unused_ignore::UnusedIgnore,
     &wkt_field_name_suffix::WktFieldNameSuffix,

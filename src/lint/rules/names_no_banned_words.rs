@@ -5,16 +5,23 @@ use prost_reflect::{
 
 use crate::declare_rule;
 use crate::lint::casing::to_lower_snake_case;
-use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption, name_path};
+use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption, child_path, name_path};
 use crate::lint::support::PACKAGE_PATH;
+
+/// `DescriptorProto.reserved_name` and `EnumDescriptorProto.reserved_name`.
+const RESERVED_NAME_OF_MESSAGE: i32 = 10;
+const RESERVED_NAME_OF_ENUM: i32 = 5;
 
 declare_rule! {
     /// No package, message, field, oneof, enum, enum value, service or RPC name
     /// may contain a banned word: by default the Uber V2 guide's `common` (say
     /// what the things have in common), `data` (every message is data; use
     /// `info` or a precise word) and `uuid` (use `id`). Names are split into
-    /// words at `_`, `.` and case changes, so `metadata` is not `data`;
-    /// prototool matched any substring, which `substrings = true` restores.
+    /// words at `_`, `.` and case changes, so `metadata` is not `data`; an
+    /// acronym run in a mixed-case name is searched inside (`FooUUIDAPI` has
+    /// `uuid`, as prototool finds it), and reserved names are checked too
+    /// (`reserved "foo_data"`, as prototool does). prototool matched any
+    /// substring, which `substrings = true` restores.
     ///
     /// ```toml
     /// [lint.rules.NAMES_NO_BANNED_WORDS]
@@ -52,12 +59,46 @@ impl NamesNoBannedWords {
             let name = name.to_lowercase();
             words.iter().find(|banned| name.contains(&banned.to_lowercase())).map(String::as_str)
         } else {
-            lower.split(['_', '.']).find(|word| words.iter().any(|banned| banned.eq_ignore_ascii_case(word)))
+            let whole =
+                lower.split(['_', '.']).find(|word| words.iter().any(|banned| banned.eq_ignore_ascii_case(word)));
+            // An acronym run in a mixed-case name (`FooUUIDAPI`) is searched
+            // inside, as prototool finds `uuid` there; UPPER_SNAKE names are not
+            // runs, so `METADATA` keeps `data` apart.
+            whole.or_else(|| {
+                acronym_runs(name).into_iter().find_map(|run| {
+                    let run = run.to_lowercase();
+                    words.iter().find(|banned| run.contains(&banned.to_lowercase())).map(String::as_str)
+                })
+            })
         };
         if let Some(word) = found {
             cx.report(path, format!("{kind} name {name:?} contains the banned word {word:?}."));
         }
     }
+}
+
+/// Runs of two or more upper-case letters (digits included) in a name that
+/// also has lower-case letters.
+fn acronym_runs(name: &str) -> Vec<&str> {
+    if !name.chars().any(|c| c.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, c) in name.char_indices().chain(std::iter::once((name.len(), '_'))) {
+        let upper = c.is_ascii_uppercase() || (start.is_some() && c.is_ascii_digit());
+        match (upper, start) {
+            (true, None) => start = Some(i),
+            (false, Some(from)) => {
+                if name[from..i].chars().filter(char::is_ascii_uppercase).count() >= 2 {
+                    runs.push(&name[from..i]);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
 }
 
 impl Rule for NamesNoBannedWords {
@@ -69,6 +110,11 @@ impl Rule for NamesNoBannedWords {
     fn check_message(&self, cx: &mut Context<'_>, message: &MessageDescriptor) {
         if !message.is_map_entry() {
             Self::check(cx, &name_path(message.path()), "Message", message.name());
+            // prototool checks reserved names too: they are names a field had.
+            for (i, reserved) in message.reserved_names().enumerate() {
+                let path = child_path(message.path(), &[RESERVED_NAME_OF_MESSAGE, i as i32]);
+                Self::check(cx, &path, "Reserved", reserved);
+            }
         }
     }
     fn check_field(&self, cx: &mut Context<'_>, field: &FieldDescriptor) {
@@ -83,6 +129,10 @@ impl Rule for NamesNoBannedWords {
     }
     fn check_enum(&self, cx: &mut Context<'_>, enum_: &EnumDescriptor) {
         Self::check(cx, &name_path(enum_.path()), "Enum", enum_.name());
+        for (i, reserved) in enum_.reserved_names().enumerate() {
+            let path = child_path(enum_.path(), &[RESERVED_NAME_OF_ENUM, i as i32]);
+            Self::check(cx, &path, "Reserved", reserved);
+        }
     }
     fn check_enum_value(&self, cx: &mut Context<'_>, value: &EnumValueDescriptor) {
         Self::check(cx, &name_path(value.path()), "Enum value", value.name());

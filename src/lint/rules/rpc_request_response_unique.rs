@@ -15,7 +15,9 @@ declare_rule! {
     /// a field added for one shows up in all. Options relax it:
     /// `allow_same_request_response` lets an RPC use one message both ways, and
     /// `allow_google_protobuf_empty_requests` / `..._responses` let any number of
-    /// RPCs use `google.protobuf.Empty`.
+    /// RPCs use `google.protobuf.Empty`. buf reports every RPC that shares a
+    /// message; `report_first_use = false` (the `uber-v2` preset) reports the
+    /// second and later uses only, as prototool's REQUEST_RESPONSE_TYPES_UNIQUE does.
     ///
     /// ```proto
     /// // Invalid
@@ -54,6 +56,11 @@ declare_rule! {
                 default: OptionDefault::Bool(false),
                 help: "Let RPCs share google.protobuf.Empty as response (buf's `rpc_allow_google_protobuf_empty_responses`).",
             },
+            RuleOption {
+                name: "report_first_use",
+                default: OptionDefault::Bool(true),
+                help: "Report every RPC using a shared message (buf); `false` reports the second and later uses only (prototool, the `uber-v2` preset).",
+            },
         ],
     }
 }
@@ -63,6 +70,8 @@ impl Rule for RpcRequestResponseUnique {
         let allow_same = cx.option_bool("allow_same_request_response");
         let allow_empty_requests = cx.option_bool("allow_google_protobuf_empty_requests");
         let allow_empty_responses = cx.option_bool("allow_google_protobuf_empty_responses");
+        // prototool reports a shared message from its second use on; buf at every use.
+        let skip_first = usize::from(!cx.option_bool("report_first_use"));
         let mut methods: Vec<(&CompiledFile, MethodDescriptor)> = Vec::new();
         for file in files {
             let Some(descriptor) = descriptor(cx, file) else {
@@ -121,7 +130,7 @@ impl Rule for RpcRequestResponseUnique {
                     ("request", using)
                 };
                 if using.len() > 1 {
-                    for i in using {
+                    for i in using.into_iter().skip(skip_first) {
                         let (file, method) = &methods[i];
                         cx.report_in(
                             file,
@@ -132,7 +141,7 @@ impl Rule for RpcRequestResponseUnique {
                 }
                 continue;
             }
-            for i in indices {
+            for i in indices.into_iter().skip(skip_first) {
                 let (file, method) = &methods[i];
                 cx.report_in(
                     file,
