@@ -205,7 +205,7 @@ fn config_with_two_errors_reports_both() {
     assert_eq!(
         out.trim(),
         "idl.toml:2:1: [CONFIG] unknown key `prest` in [lint] of idl.toml; expected one of: preset, use, except, \
-         ignore, ignore_only, deny_warnings, rules\n\
+         ignore, ignore_only, deny_warnings, rules, disallow_comment_ignores\n\
          idl.toml:4:7: [CONFIG] invalid value for `breaking.use` in idl.toml: invalid type: integer `3`, expected a sequence"
     );
 }
@@ -549,6 +549,6 @@ fn config_with_a_schema_error_and_a_bad_glob_reports_both() {
         out.trim(),
         "idl.toml:1:13: [CONFIG] invalid glob `a/[b` in `excludes`: unclosed character class; missing ']'\n\
          idl.toml:3:1: [CONFIG] unknown key `prest` in [lint] of idl.toml; expected one of: preset, use, except, \
-         ignore, ignore_only, deny_warnings, rules"
+         ignore, ignore_only, deny_warnings, rules, disallow_comment_ignores"
     );
 }
