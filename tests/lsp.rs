@@ -24,8 +24,13 @@ struct Client {
 
 impl Client {
     fn spawn(dir: &Path) -> Client {
+        Client::spawn_with(dir, &[])
+    }
+
+    fn spawn_with(dir: &Path, args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_idl"))
             .arg("lsp")
+            .args(args)
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -52,6 +57,19 @@ impl Client {
         let stdin = self.stdin.as_mut().expect("stdin open");
         write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         stdin.flush().unwrap();
+    }
+
+    /// Sends bytes as they are, framing or not.
+    fn write_raw(&mut self, bytes: &[u8]) {
+        self.transcript.push(format!("--> (raw) {:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(80)])));
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next error answered to no request (`"id": null`).
+    fn framing_error(&mut self) -> Value {
+        self.wait_for("an error with id null", |m| m.get("id") == Some(&Value::Null) && m.get("error").is_some())
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -366,4 +384,92 @@ fn wait_with_timeout(child: &mut Child) -> std::process::ExitStatus {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The peak resident memory of a running process in KiB (Linux), if known.
+fn peak_rss_kib(child: &Child) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A header claiming `claimed` bytes is answered with an error at once, without
+/// allocating the claim; the server then skips (never holds) the body, and when
+/// the client goes away it exits as for any client that leaves without `exit`.
+fn huge_content_length_is_answered(claimed: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn(dir.path());
+    client.request("initialize", json!({"capabilities": {}}));
+    client.write_raw(format!("Content-Length: {claimed}\r\n\r\n{{\"jsonrpc\":\"2.0\",\"method\":\"x\"}}").as_bytes());
+    let error = client.framing_error();
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    assert_eq!(
+        error["error"]["message"],
+        format!(
+            "message of {claimed} bytes exceeds the limit of 67108864 bytes (idl lsp --max-message-bytes); skipped"
+        )
+    );
+    if let Some(peak) = peak_rss_kib(&client.child) {
+        assert!(peak < 200 * 1024, "peak RSS {peak} KiB after a {claimed}-byte claim");
+    }
+    drop(client.stdin.take());
+    assert_eq!(wait_with_timeout(&mut client.child).code(), Some(1), "no panic (101) or abort (134)");
+}
+
+#[test]
+fn lsp_content_length_18446744073709551615_is_answered_not_a_panic() {
+    huge_content_length_is_answered("18446744073709551615");
+}
+
+#[test]
+fn lsp_content_length_99999999999999_is_answered_not_an_abort() {
+    huge_content_length_is_answered("99999999999999");
+}
+
+#[test]
+fn lsp_content_length_8000000000_is_answered_without_allocating() {
+    huge_content_length_is_answered("8000000000");
+}
+
+#[test]
+fn lsp_oversized_message_is_skipped_and_the_server_reads_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn_with(dir.path(), &["--max-message-bytes", "300"]);
+    let body = json!({"jsonrpc": "2.0", "method": "big", "params": "x".repeat(400)}).to_string();
+    client.write_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    let error = client.framing_error();
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("exceeds the limit of 300 bytes"), "{error}");
+    let initialized = client.request("initialize", json!({"capabilities": {}}));
+    assert!(initialized["result"]["capabilities"].is_object(), "{initialized}");
+}
+
+#[test]
+fn lsp_malformed_frames_are_answered_and_the_server_reads_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn(dir.path());
+    // 2^64 does not fit any length; a body that is not JSON; JSON that is not a message.
+    client.write_raw(b"Content-Length: 18446744073709551616\r\n\r\n");
+    let error = client.framing_error();
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    assert_eq!(
+        error["error"]["message"],
+        "malformed message header: Content-Length \"18446744073709551616\" is not a byte count"
+    );
+    client.write_raw(b"Content-Length: 9\r\n\r\n{not json");
+    let error = client.framing_error();
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().starts_with("message body is not JSON"), "{error}");
+    client.write_raw(b"Content-Length: 2\r\n\r\n[]");
+    assert_eq!(client.framing_error()["error"]["code"], -32600);
+    client.write_raw(b"Content-Type: x\r\n\r\n");
+    assert_eq!(client.framing_error()["error"]["message"], "malformed message header: no Content-Length");
+    let initialized = client.request("initialize", json!({"capabilities": {}}));
+    assert!(initialized["result"]["capabilities"].is_object(), "{initialized}");
+    client.notify("initialized", json!({}));
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+    client.notify("exit", Value::Null);
+    drop(client.stdin.take());
+    assert_eq!(wait_with_timeout(&mut client.child).code(), Some(0));
 }

@@ -69,7 +69,7 @@ pub enum Command {
     /// .protolint.yaml or prototool.yaml.
     Init(InitArgs),
     /// Run the language server on stdin/stdout.
-    Lsp,
+    Lsp(LspArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -89,7 +89,7 @@ impl Command {
             Command::Errors(_) => "errors",
             Command::Rules(_) => "rules",
             Command::Init(_) => "init",
-            Command::Lsp => "lsp",
+            Command::Lsp(_) => "lsp",
             Command::Completions(_) => "completions",
             Command::Man => "man",
         }
@@ -294,4 +294,12 @@ pub enum RulesFormat {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The largest message body accepted from the client, in bytes; a longer
+    /// one is skipped and answered with an error.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::lsp::DEFAULT_MAX_MESSAGE_BYTES)]
+    pub max_message_bytes: u64,
 }

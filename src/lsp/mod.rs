@@ -7,14 +7,18 @@
 //! import it. The config is the one `idl lint FILE` would use, found from the
 //! deepest workspace folder containing the file.
 //!
-//! The transport is rust-analyzer's `lsp-server`: JSON-RPC framing over stdio
-//! behind a synchronous channel API, so the server is one plain loop with no
-//! async runtime (its work is short CPU-bound compiles); `lsp-types` has the
+//! The transport is rust-analyzer's `lsp-server` (its message types and
+//! synchronous channel API, so the server is one plain loop with no async
+//! runtime: its work is short CPU-bound compiles) with idl's own bounded frame
+//! reader (`transport.rs`) in place of lsp-server's; `lsp-types` has the
 //! protocol's types. Positions are UTF-16 code units, the protocol's default
 //! and the one encoding every client supports.
 
 mod analysis;
 mod convert;
+mod transport;
+
+pub use transport::DEFAULT_MAX_MESSAGE_BYTES;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -42,8 +46,9 @@ const EXIT_AFTER_SHUTDOWN: i32 = 0;
 const EXIT_WITHOUT_SHUTDOWN: i32 = 1;
 
 /// Runs the server until the client says `exit`; returns the process exit code.
-pub fn run(config: Option<&Path>) -> i32 {
-    let (connection, io_threads) = Connection::stdio();
+/// Message bodies longer than `max_message_bytes` are refused (see `transport`).
+pub fn run(config: Option<&Path>, max_message_bytes: u64) -> i32 {
+    let (connection, io_threads) = transport::stdio(max_message_bytes);
     let outcome = serve(&connection, config);
     drop(connection);
     match outcome {
