@@ -473,3 +473,314 @@ fn lsp_malformed_frames_are_answered_and_the_server_reads_on() {
     drop(client.stdin.take());
     assert_eq!(wait_with_timeout(&mut client.child).code(), Some(0));
 }
+
+// ---- navigation, explanation and refactoring over the workspace index ----
+
+/// The 0-based line and UTF-16 column of the `nth` (0-based) occurrence of
+/// `needle` in `text`, plus `shift` characters.
+fn find_pos(text: &str, needle: &str, nth: usize, shift: usize) -> Value {
+    let offset = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("no {needle:?} #{nth}")).0;
+    let offset = offset + needle[..shift.min(needle.len())].len();
+    let line = text[..offset].matches('\n').count();
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": utf16_len(&text[line_start..offset])})
+}
+
+/// The range of `word` inside the first occurrence of `context`.
+fn word_in(text: &str, context: &str, word: &str) -> Value {
+    let shift = context.find(word).unwrap();
+    let start = find_pos(text, context, 0, shift);
+    let end = json!({"line": start["line"], "character": start["character"].as_u64().unwrap() + utf16_len(word)});
+    json!({"start": start, "end": end})
+}
+
+/// The range of the `nth` occurrence of `needle`.
+fn find_range(text: &str, needle: &str, nth: usize) -> Value {
+    json!({"start": find_pos(text, needle, nth, 0), "end": find_pos(text, needle, nth, needle.len())})
+}
+
+fn example_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/example").canonicalize().unwrap()
+}
+
+impl Client {
+    fn initialize_in(&mut self, root: &Path) -> Value {
+        let initialized = self.request(
+            "initialize",
+            json!({"processId": null, "workspaceFolders": [{"uri": file_uri(root), "name": "ws"}],
+                   "capabilities": {"window": {"workDoneProgress": true},
+                                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
+        );
+        self.notify("initialized", json!({}));
+        initialized
+    }
+
+    /// Opens `path` with its text on disk and waits for its first diagnostics.
+    fn open(&mut self, path: &Path) -> String {
+        let text = std::fs::read_to_string(path).unwrap();
+        let uri = file_uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "proto", "version": 1, "text": text}}),
+        );
+        self.diagnostics(&uri, 1);
+        text
+    }
+
+    fn at(&mut self, method: &str, path: &Path, position: Value, extra: Value) -> Value {
+        let mut params = json!({"textDocument": {"uri": file_uri(path)}, "position": position});
+        if let (Value::Object(params), Value::Object(extra)) = (&mut params, extra) {
+            params.extend(extra);
+        }
+        let response = self.request(method, params);
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    fn whole(&mut self, method: &str, path: &Path) -> Value {
+        let response = self.request(method, json!({"textDocument": {"uri": file_uri(path)}}));
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// Waits until the background index reports it is done.
+    fn indexed(&mut self) -> Value {
+        self.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+    }
+}
+
+fn location(path: &Path, range: Value) -> Value {
+    json!({"uri": file_uri(path), "range": range})
+}
+
+#[test]
+fn lsp_navigation_on_the_example_workspace() {
+    let root = example_dir();
+    let order_path = root.join("proto/acme/order/v1/order.proto");
+    let user_path = root.join("proto/acme/user/v1/user.proto");
+    let user = std::fs::read_to_string(&user_path).unwrap();
+    let mut client = Client::spawn(&root);
+    let initialized = client.initialize_in(&root);
+    let capabilities = &initialized["result"]["capabilities"];
+    for provider in [
+        "definitionProvider",
+        "typeDefinitionProvider",
+        "referencesProvider",
+        "documentHighlightProvider",
+        "hoverProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "foldingRangeProvider",
+    ] {
+        assert_eq!(capabilities[provider], true, "{provider}: {initialized}");
+    }
+    assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
+    // The background index reports its progress.
+    let begin = client.wait_for("progress begin", |m| m["method"] == "$/progress");
+    assert_eq!(begin["params"]["value"]["kind"], "begin", "{begin}");
+    let end = client.indexed();
+    assert!(end["params"]["value"]["message"].as_str().unwrap().starts_with("indexed "), "{end}");
+    let order = client.open(&order_path);
+
+    // definition: a type in another file, a nested type, an import, a well-known type.
+    let buyer_type = find_pos(&order, "acme.user.v1.User buyer", 0, 14);
+    assert_eq!(
+        client.at("textDocument/definition", &order_path, buyer_type.clone(), json!({})),
+        location(&user_path, word_in(&user, "message User {", "User"))
+    );
+    let line_item = find_pos(&order, "Order.LineItem items", 0, 8);
+    assert_eq!(
+        client.at("textDocument/definition", &order_path, line_item, json!({})),
+        location(&order_path, word_in(&order, "message LineItem", "LineItem"))
+    );
+    let import = find_pos(&order, "acme/user/v1/user.proto", 0, 3);
+    assert_eq!(
+        client.at("textDocument/definition", &order_path, import, json!({})),
+        location(&user_path, json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}))
+    );
+    let timestamp = find_pos(&order, "google.protobuf.Timestamp", 0, 17);
+    let wkt = client.at("textDocument/definition", &order_path, timestamp, json!({}));
+    assert!(wkt["uri"].as_str().unwrap().ends_with("/google/protobuf/timestamp.proto"), "{wkt}");
+    let wkt_path = Path::new(wkt["uri"].as_str().unwrap().strip_prefix("file://").unwrap());
+    let wkt_text = std::fs::read_to_string(wkt_path).unwrap();
+    assert_eq!(wkt["range"], word_in(&wkt_text, "message Timestamp {", "Timestamp"));
+
+    // typeDefinition: from a field's name to its message.
+    let buyer_name = find_pos(&order, "buyer = 2", 0, 1);
+    assert_eq!(
+        client.at("textDocument/typeDefinition", &order_path, buyer_name, json!({})),
+        location(&user_path, word_in(&user, "message User {", "User"))
+    );
+
+    // references of Order, with and without its declaration.
+    let order_decl = find_pos(&order, "message Order {", 0, 9);
+    let uses: Vec<Value> = (0..3)
+        .map(|n| {
+            let start = find_pos(&order, "  Order order = 1;", n, 2);
+            let end = find_pos(&order, "  Order order = 1;", n, 7);
+            location(&order_path, json!({"start": start, "end": end}))
+        })
+        .collect();
+    let with = client.at(
+        "textDocument/references",
+        &order_path,
+        order_decl.clone(),
+        json!({"context": {"includeDeclaration": true}}),
+    );
+    let mut expected = vec![location(&order_path, word_in(&order, "message Order {", "Order"))];
+    expected.extend(uses.iter().cloned());
+    assert_eq!(with, json!(expected));
+    let without = client.at(
+        "textDocument/references",
+        &order_path,
+        order_decl.clone(),
+        json!({"context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(without, json!(uses));
+    // User is used in the other package too: workspace-wide (once in order.proto,
+    // on every line of user.proto with " User " but its declaration).
+    let user_refs = client.at(
+        "textDocument/references",
+        &order_path,
+        buyer_type,
+        json!({"context": {"includeDeclaration": false}}),
+    );
+    let files: std::collections::BTreeSet<&str> =
+        user_refs.as_array().unwrap().iter().map(|l| l["uri"].as_str().unwrap()).collect();
+    assert_eq!(files.len(), 2, "{user_refs}");
+    assert_eq!(user_refs.as_array().unwrap().len(), user.matches(" User ").count(), "{user_refs}");
+
+    // documentHighlight: the declaration is written, the uses read.
+    let highlights = client.at("textDocument/documentHighlight", &order_path, order_decl.clone(), json!({}));
+    let kinds: Vec<u64> = highlights.as_array().unwrap().iter().map(|h| h["kind"].as_u64().unwrap()).collect();
+    assert_eq!(kinds, vec![3, 2, 2, 2], "{highlights}");
+
+    // hover: comment, full name, number and JSON name.
+    let hover = client.at("textDocument/hover", &order_path, find_pos(&order, "create_time", 0, 2), json!({}));
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert_eq!(
+        hover["contents"]["value"],
+        "```proto\ngoogle.protobuf.Timestamp create_time = 7\n```\n\n---\n`acme.order.v1.Order.create_time` (field) in \
+         `acme/order/v1/order.proto`  \nfield number 7 · JSON name `createTime`"
+    );
+    assert_eq!(hover["range"], find_range(&order, "create_time", 0));
+    let hover = client.at("textDocument/hover", &order_path, find_pos(&order, "CreateOrder(", 0, 1), json!({}));
+    assert_eq!(
+        hover["contents"]["value"],
+        "```proto\nrpc CreateOrder(acme.order.v1.CreateOrderRequest) returns (acme.order.v1.CreateOrderResponse)\n```\n\n\
+         Places an order for the calling user.\n\n---\n`acme.order.v1.OrderService.CreateOrder` (rpc) in \
+         `acme/order/v1/order.proto`"
+    );
+
+    // documentSymbol: a tree.
+    let symbols = client.whole("textDocument/documentSymbol", &order_path);
+    let top: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        top,
+        [
+            "OrderService",
+            "Order",
+            "OrderStatus",
+            "CreateOrderRequest",
+            "CreateOrderResponse",
+            "GetOrderRequest",
+            "GetOrderResponse",
+            "CancelOrderRequest",
+            "CancelOrderResponse"
+        ]
+    );
+    let order_symbol = &symbols[1];
+    assert_eq!(order_symbol["detail"], "acme.order.v1.Order");
+    assert_eq!(order_symbol["selectionRange"], word_in(&order, "message Order {", "Order"));
+    let children: Vec<&str> =
+        order_symbol["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        children,
+        ["id", "buyer", "items", "status", "total_minor_units", "currency_code", "create_time", "LineItem"]
+    );
+    assert_eq!(order_symbol["children"][7]["children"][0]["detail"], "acme.order.v1.Order.LineItem.sku");
+
+    // workspace/symbol: across files.
+    let found = client.request("workspace/symbol", json!({"query": "UserState"}));
+    let names: Vec<&str> = found["result"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names[0], "acme.user.v1.UserState", "{found}");
+    assert_eq!(found["result"][0]["location"], location(&user_path, word_in(&user, "enum UserState", "UserState")));
+
+    // prepareRename and rename: a message across files; a field is refused, then forced.
+    let prepared = client.at(
+        "textDocument/prepareRename",
+        &order_path,
+        find_pos(&order, "acme.user.v1.User buyer", 0, 14),
+        json!({}),
+    );
+    assert_eq!(prepared, json!({"range": find_range(&order, "User", 0), "placeholder": "User"}));
+    let edit = client.at("textDocument/rename", &order_path, order_decl.clone(), json!({"newName": "Purchase"}));
+    let edits = edit["changes"][file_uri(&order_path)].as_array().unwrap();
+    assert_eq!(edits.len(), 5, "{edit}");
+    assert_eq!(apply(&order, edits).matches("Purchase").count(), 5);
+    assert!(apply(&order, edits).contains("repeated Purchase.LineItem items = 1;"));
+    let refused = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": file_uri(&order_path)}, "position": find_pos(&order, "buyer = 2", 0, 0), "newName": "owner"}),
+    );
+    assert_eq!(
+        refused["error"]["message"],
+        "renaming field `buyer` changes its JSON name `buyer`: JSON clients and field masks break (the wire format \
+         keeps the number); to rename anyway, end the new name with `!` (`owner!`)"
+    );
+    let forced = client.at(
+        "textDocument/rename",
+        &order_path,
+        find_pos(&order, "buyer = 2", 0, 0),
+        json!({"newName": "owner!"}),
+    );
+    assert_eq!(
+        forced["changes"][file_uri(&order_path)],
+        json!([{"range": find_range(&order, "buyer", 0), "newText": "owner"}])
+    );
+
+    // foldingRange: messages, services and the imports.
+    let folds = client.whole("textDocument/foldingRange", &order_path);
+    let order_line = find_pos(&order, "message Order {", 0, 0)["line"].as_u64().unwrap();
+    assert!(
+        folds.as_array().unwrap().iter().any(|f| f["startLine"] == order_line && f["endLine"] == order_line + 17),
+        "{folds}"
+    );
+    assert!(
+        folds.as_array().unwrap().iter().any(|f| f["kind"] == "imports" && f["startLine"] == 4 && f["endLine"] == 5)
+    );
+
+    // documentLink: each import to its file.
+    let links = client.whole("textDocument/documentLink", &order_path);
+    assert_eq!(links[0]["target"], file_uri(&user_path));
+    assert_eq!(links[0]["range"], find_range(&order, "acme/user/v1/user.proto", 0));
+
+    // semanticTokens: Order's declaration is a struct (1) with the declaration modifier.
+    let tokens = client.whole("textDocument/semanticTokens/full", &order_path);
+    let decoded = decode_tokens(tokens["data"].as_array().unwrap());
+    let at = find_pos(&order, "message Order {", 0, 8);
+    let token = decoded.iter().find(|t| t.0 == at["line"] && t.1 == at["character"]).expect("a token at Order");
+    assert_eq!((token.2, token.3, token.4), (5, 1, 1), "{token:?}");
+    let keyword = decoded.iter().find(|t| t.0 == at["line"] && t.1 == 0).unwrap();
+    assert_eq!((keyword.2, keyword.3), (7, 7), "`message` is a keyword");
+
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+}
+
+/// (line, start, length, type, modifiers) of each semantic token.
+fn decode_tokens(data: &[Value]) -> Vec<(u64, u64, u64, u64, u64)> {
+    let mut out = Vec::new();
+    let (mut line, mut start) = (0, 0);
+    for chunk in data.chunks(5) {
+        let n: Vec<u64> = chunk.iter().map(|v| v.as_u64().unwrap()).collect();
+        if n[0] > 0 {
+            line += n[0];
+            start = n[1];
+        } else {
+            start += n[1];
+        }
+        out.push((line, start, n[2], n[3], n[4]));
+    }
+    out
+}
