@@ -784,3 +784,189 @@ fn decode_tokens(data: &[Value]) -> Vec<(u64, u64, u64, u64, u64)> {
     }
     out
 }
+
+#[test]
+fn lsp_errors_and_option_extensions_on_the_kratos_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/errors/kratos").canonicalize().unwrap();
+    let path = root.join("api/user/v1/error_reason.proto");
+    let options_path = root.join("third_party/errors/errors.proto");
+    let options = std::fs::read_to_string(&options_path).unwrap();
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    let text = client.open(&path);
+    // hover on an error value: its code, status and reason, and deprecation.
+    let hover = client.at("textDocument/hover", &path, find_pos(&text, "USER_NOT_FOUND = 0", 0, 3), json!({}));
+    assert_eq!(
+        hover["contents"]["value"],
+        "```proto\nUSER_NOT_FOUND = 0\n```\n\n用户不存在。请检查用户 ID 是否正确。\n\n---\n`user.v1.USER_NOT_FOUND` (enum value) \
+         in `user/v1/error_reason.proto`  \nerror: HTTP 404 · gRPC `NOT_FOUND` · reason `USER_NOT_FOUND` · business \
+         code 101001000"
+    );
+    let hover = client.at("textDocument/hover", &path, find_pos(&text, "PASSWORD_WRONG = 6", 0, 3), json!({}));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("\n**Deprecated.**\n"), "{hover}");
+    // definition of an extension used as an option, on an enum and on a value.
+    let value_option = find_pos(&text, "(errors.code) = 404", 0, 9);
+    assert_eq!(
+        client.at("textDocument/definition", &path, value_option, json!({})),
+        location(&options_path, word_in(&options, "int32 code = 1109", "code"))
+    );
+    let enum_option = find_pos(&text, "(errors.default_code)", 0, 10);
+    assert_eq!(
+        client.at("textDocument/definition", &path, enum_option, json!({})),
+        location(&options_path, word_in(&options, "int32 default_code", "default_code"))
+    );
+    // An error reason in a comment goes to its enum value.
+    let reason = find_pos(&text, "请改用 LOGIN_EXPIRED", 0, "请改用 LOGIN".len());
+    assert_eq!(
+        client.at("textDocument/definition", &path, reason, json!({})),
+        location(&path, word_in(&text, "LOGIN_EXPIRED = 4", "LOGIN_EXPIRED"))
+    );
+}
+
+/// A workspace of its own: HTTP annotations (from the vendored google-api) and
+/// a file that changes on disk.
+fn http_workspace() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let google_api = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/google-api").canonicalize().unwrap();
+    std::fs::write(
+        root.join("idl.toml"),
+        format!("roots = [\"proto\"]\nimport_paths = [{:?}]\n", google_api.display().to_string()),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("proto/shop/v1")).unwrap();
+    std::fs::write(root.join("proto/shop/v1/shop.proto"), SHOP).unwrap();
+    std::fs::write(root.join("proto/shop/v1/money.proto"), MONEY).unwrap();
+    (dir, root)
+}
+
+const SHOP: &str = "syntax = \"proto3\";\n\npackage shop.v1;\n\nimport \"google/api/annotations.proto\";\n\n\
+service ShopService {\n  // Reads one shelf.\n  rpc GetShelf(GetShelfRequest) returns (Shelf) {\n    option (google.api.http) = {get: \"/v1/{name=shelves/*}/books/{book.id}\"};\n  }\n}\n\n\
+message Book {\n  string id = 1;\n}\n\nmessage GetShelfRequest {\n  string name = 1;\n  Book book = 2;\n}\n\n\
+message Shelf {\n  string name = 1;\n  \n}\n";
+const MONEY: &str = "syntax = \"proto3\";\n\npackage shop.v1;\n\nmessage Money {\n  int64 units = 1;\n}\n";
+
+#[test]
+fn lsp_http_routes_completion_and_files_changed_on_disk() {
+    let (_dir, root) = http_workspace();
+    let shop_path = root.join("proto/shop/v1/shop.proto");
+    let money_path = root.join("proto/shop/v1/money.proto");
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    client.indexed();
+    let shop = client.open(&shop_path);
+
+    // An HTTP path variable goes to the request field; a dotted one to each field.
+    let variable = find_pos(&shop, "{name=shelves", 0, 2);
+    assert_eq!(
+        client.at("textDocument/definition", &shop_path, variable, json!({})),
+        location(&shop_path, word_in(&shop, "string name = 1;\n  Book", "name"))
+    );
+    let nested = find_pos(&shop, "{book.id}", 0, 6);
+    assert_eq!(
+        client.at("textDocument/definition", &shop_path, nested, json!({})),
+        location(&shop_path, word_in(&shop, "string id = 1;", "id"))
+    );
+    // hover of an RPC shows its route.
+    let hover = client.at("textDocument/hover", &shop_path, find_pos(&shop, "GetShelf(", 0, 1), json!({}));
+    assert!(
+        hover["contents"]["value"].as_str().unwrap().ends_with("\nHTTP `GET /v1/{name=shelves/*}/books/{book.id}`"),
+        "{hover}"
+    );
+
+    // Completion: a type from a file not imported yet comes with its import.
+    let blank = find_pos(&shop, "  \n}\n", 0, 2);
+    let items = client.at("textDocument/completion", &shop_path, blank.clone(), json!({}));
+    let money = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "Money")
+        .unwrap_or_else(|| panic!("no Money in {items}"));
+    assert_eq!(
+        money["additionalTextEdits"],
+        json!([{"range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}},
+                "newText": "import \"shop/v1/money.proto\";\n"}])
+    );
+    let labels = |items: &Value| -> Vec<String> {
+        items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+    };
+    let all = labels(&items);
+    for wanted in ["Book", "repeated", "message", "string"] {
+        assert!(all.iter().any(|l| l == wanted), "{wanted} missing from {all:?}");
+    }
+    // …the next free field number after `name =`…
+    let typed = "  int64 count = ";
+    let edited = shop.replacen("  \n}\n", &format!("{typed}\n}}\n"), 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&shop_path), "version": 2}, "contentChanges": [{"text": edited}]}),
+    );
+    let number_at = find_pos(&edited, typed, 0, typed.len());
+    let numbers = client.at("textDocument/completion", &shop_path, number_at, json!({}));
+    assert_eq!(labels(&numbers), ["2"], "{numbers}");
+    // …import paths, option names and values.
+    let edited = edited.replacen("import \"google/api/annotations.proto\";", "import \"shop/v1/m\";", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&shop_path), "version": 3}, "contentChanges": [{"text": edited}]}),
+    );
+    let import_at = find_pos(&edited, "shop/v1/m\"", 0, "shop/v1/m".len());
+    assert_eq!(
+        labels(&client.at("textDocument/completion", &shop_path, import_at, json!({}))),
+        ["shop/v1/money.proto"]
+    );
+    let edited = format!("{edited}option java_multiple_files = ");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&shop_path), "version": 4}, "contentChanges": [{"text": edited}]}),
+    );
+    let end = find_pos(&edited, "= ", edited.matches("= ").count() - 1, 2);
+    assert_eq!(labels(&client.at("textDocument/completion", &shop_path, end, json!({}))), ["true", "false"]);
+    let edited = format!("{}option java_", edited.strip_suffix("option java_multiple_files = ").unwrap());
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&shop_path), "version": 5}, "contentChanges": [{"text": edited}]}),
+    );
+    let end = find_pos(&edited, "option java_", 0, "option java_".len());
+    let options = labels(&client.at("textDocument/completion", &shop_path, end, json!({})));
+    assert!(options.iter().any(|o| o == "java_multiple_files"), "{options:?}");
+
+    // A file changed on disk (not open) is indexed again when the client says so.
+    std::fs::write(&money_path, MONEY.replace("message Money", "message Cash")).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&money_path), "type": 2}]}));
+    let found = client.request("workspace/symbol", json!({"query": "Cash"}));
+    assert_eq!(found["result"][0]["name"], "shop.v1.Cash", "{found}");
+    let gone = client.request("workspace/symbol", json!({"query": "Money"}));
+    assert!(gone["result"].as_array().unwrap().iter().all(|s| s["name"] != "shop.v1.Money"), "{gone}");
+}
+
+#[test]
+fn lsp_file_outside_every_folder_is_checked_alone_with_a_notice() {
+    let (_dir, root) = http_workspace();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let lone = elsewhere.path().canonicalize().unwrap().join("lone.proto");
+    std::fs::write(&lone, "syntax = \"proto3\";\n\npackage lone.v1;\n\nmessage A {\n  B b = 1;\n}\n\nmessage B {}\n")
+        .unwrap();
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    let text = std::fs::read_to_string(&lone).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": file_uri(&lone), "languageId": "proto", "version": 1, "text": text}}),
+    );
+    // Sent once, before the document's first diagnostics.
+    let notice = client.wait_for("a notice", |m| m["method"] == "window/showMessage");
+    assert_eq!(
+        notice["params"]["message"],
+        format!(
+            "{} is outside every workspace folder: idl checks it on its own (single-file mode), with the idl.toml \
+             and roots found from its own directory",
+            lone.display()
+        )
+    );
+    assert_eq!(
+        client.at("textDocument/definition", &lone, find_pos(&text, "B b", 0, 0), json!({})),
+        location(&lone, word_in(&text, "message B {}", "B"))
+    );
+}

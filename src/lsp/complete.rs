@@ -85,7 +85,7 @@ pub fn complete(index: &Index, file: &FileIndex, text: &str, offset: usize) -> V
         && let Some(rest) = trimmed.strip_suffix('=').or_else(|| trimmed.strip_suffix("= "))
         && rest.split_whitespace().count() >= 2
     {
-        return next_field_number(file, offset)
+        return next_field_number(file, text, offset)
             .map(|n| vec![item(&n.to_string(), lsp::CompletionItemKind::VALUE, None)])
             .unwrap_or_default();
     }
@@ -123,29 +123,37 @@ fn import_prefix(line: &str) -> Option<&str> {
 
 /// The kind of block the cursor is in, from the keywords before each unclosed `{`.
 fn scope_at(text: &str, offset: usize) -> Scope {
+    block_path(text, offset).last().map_or(Scope::TopLevel, |(scope, _)| *scope)
+}
+
+/// The unclosed blocks before `offset`, outermost first, with the name each
+/// declares (`message Name {`). Read from the live text, which need not compile.
+fn block_path(text: &str, offset: usize) -> Vec<(Scope, String)> {
     let (tokens, _) = crate::syntax::lexer::lex(&text[..offset]);
-    let mut stack: Vec<Scope> = Vec::new();
-    let mut pending = Scope::Other;
+    let mut stack: Vec<(Scope, String)> = Vec::new();
+    let mut pending = (Scope::Other, String::new());
+    let mut naming = false;
     for token in tokens.iter().filter(|t| !t.kind.is_trivia()) {
-        match token.text(text) {
-            "message" | "extend" => pending = Scope::Message,
-            "enum" => pending = Scope::Enum,
-            "service" => pending = Scope::Service,
-            "rpc" => pending = Scope::Rpc,
-            "oneof" => pending = Scope::Message,
-            "{" => {
-                stack.push(pending);
-                pending = Scope::Other;
-            }
+        let word = token.text(text);
+        if naming {
+            pending.1 = word.to_string();
+            naming = false;
+            continue;
+        }
+        match word {
+            "message" | "extend" | "oneof" => (pending, naming) = ((Scope::Message, String::new()), word == "message"),
+            "enum" => (pending, naming) = ((Scope::Enum, String::new()), true),
+            "service" => (pending, naming) = ((Scope::Service, String::new()), true),
+            "rpc" => (pending, naming) = ((Scope::Rpc, String::new()), true),
+            "{" => stack.push(std::mem::replace(&mut pending, (Scope::Other, String::new()))),
             "}" => {
                 stack.pop();
             }
-            ";" => pending = Scope::Other,
+            ";" => pending = (Scope::Other, String::new()),
             _ => {}
         }
     }
-    // Inside an aggregate option value `{ … }` the scope stays "other".
-    stack.last().copied().unwrap_or(Scope::TopLevel)
+    stack
 }
 
 fn option_name_items(pool: &DescriptorPool, options_type: &str, written: &str) -> Vec<lsp::CompletionItem> {
@@ -192,14 +200,17 @@ fn option_value_items(pool: &DescriptorPool, options_type: &str, name: &str, _ty
 }
 
 /// One past the highest field number of the message around `offset` (skipping
-/// reserved numbers and protobuf's reserved 19000–19999).
-fn next_field_number(file: &FileIndex, offset: usize) -> Option<u32> {
-    let message = file
-        .symbols
-        .iter()
-        .filter(|s| s.kind == Kind::Message && s.span.start <= offset && offset < s.span.end)
-        .min_by_key(|s| s.span.end - s.span.start)?;
-    let descriptor: MessageDescriptor = file.pool.get_message_by_name(&message.full_name)?;
+/// reserved numbers and protobuf's reserved 19000–19999). The message is found
+/// by its name in the live text; its numbers come from the last compile.
+fn next_field_number(file: &FileIndex, text: &str, offset: usize) -> Option<u32> {
+    let names: Vec<String> = block_path(text, offset)
+        .into_iter()
+        .filter(|(scope, name)| *scope == Scope::Message && !name.is_empty())
+        .map(|(_, name)| name)
+        .collect();
+    let relative = names.join(".");
+    let full_name = if file.package.is_empty() { relative } else { format!("{}.{relative}", file.package) };
+    let descriptor: MessageDescriptor = file.pool.get_message_by_name(&full_name)?;
     let reserved: Vec<std::ops::Range<u32>> = descriptor.reserved_ranges().collect();
     let used: BTreeSet<u32> = descriptor.fields().map(|f| f.number()).collect();
     let mut next = used.iter().max().map_or(1, |n| n + 1);

@@ -403,15 +403,15 @@ impl Server<'_> {
                     .transpose()
             }),
             lsp::request::Completion::METHOD => self.dispatch::<lsp::request::Completion>(request, |server, params| {
+                // Completion reads the live text (usually mid-edit, so not compiling):
+                // the offset is of that text, the index is the last that compiled.
                 let at = params.text_document_position;
-                let key = at.text_document.uri.as_str().to_string();
-                let text = server.documents.get(&key).map(|d| d.text.clone());
-                Ok(server
-                    .at_position(&at, |index, file, offset| {
-                        let text = text.as_deref().unwrap_or(&file.source.text);
-                        complete::complete(index, file, text, offset)
-                    })
-                    .map(lsp::CompletionResponse::Array))
+                let Some(file) = server.file_index(&at.text_document.uri) else { return Ok(None) };
+                let key = at.text_document.uri.as_str();
+                let text = server.documents.get(key).map_or_else(|| file.source.text.clone(), |d| d.text.clone());
+                let offset = convert::offset(&text, at.position);
+                let items = complete::complete(&server.index, &file, &text, offset);
+                Ok(Some(lsp::CompletionResponse::Array(items)))
             }),
             lsp::request::SemanticTokensFullRequest::METHOD => self
                 .dispatch::<lsp::request::SemanticTokensFullRequest>(request, |server, params| {
