@@ -19,7 +19,7 @@ use super::index::{FileIndex, Index};
 pub type Buffers = HashMap<PathBuf, Arc<str>>;
 
 /// The findings of one document.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Analysis {
     /// The text that was analysed, with the path findings name.
     pub source: SourceFile,
@@ -33,9 +33,30 @@ pub struct Analysis {
     /// Import names of every file the compile read (the document's own first):
     /// a change to any of them can change these findings.
     pub files: Vec<String>,
-    /// Fresh index entries from this compile: the document's, and those of its
-    /// imports whose entry was missing or built from other text.
-    pub indexed: Vec<FileIndex>,
+    /// What the index still needs from this compile (taken by the server once
+    /// the diagnostics are out, so they wait for no indexing).
+    pub to_index: Option<ToIndex>,
+}
+
+/// A compile and the files of it whose index entries are missing or stale: the
+/// document's own, and imports the index has from other text.
+pub struct ToIndex {
+    pub compilation: crate::compile::Compilation,
+    pub workspace: workspace::Workspace,
+    pub names: Vec<String>,
+}
+
+impl ToIndex {
+    pub fn build(&self) -> Vec<FileIndex> {
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        index_compilation(&self.compilation, &self.workspace, &names)
+    }
+}
+
+impl std::fmt::Debug for ToIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToIndex").field("names", &self.names).finish_non_exhaustive()
+    }
 }
 
 /// Where a document's workspace is discovered from: the deepest client workspace
@@ -62,14 +83,14 @@ pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers
             let shown = path.to_string_lossy().into_owned();
             let elsewhere = diags.into_iter().map(|diag| (diag, None)).collect();
             let source = SourceFile::new(shown.clone(), shown, text);
-            return Analysis { source, own: Vec::new(), elsewhere, files: Vec::new(), indexed: Vec::new() };
+            return Analysis { source, own: Vec::new(), elsewhere, files: Vec::new(), to_index: None };
         }
     };
     let Some(target) = workspace.targets.first() else {
         // Excluded by the config: the CLI does not check it either.
         let shown = path.to_string_lossy().into_owned();
         let source = SourceFile::new(shown.clone(), shown, text);
-        return Analysis { source, own: Vec::new(), elsewhere: Vec::new(), files: Vec::new(), indexed: Vec::new() };
+        return Analysis { source, own: Vec::new(), elsewhere: Vec::new(), files: Vec::new(), to_index: None };
     };
     let compilation = compile_from(&OverlayFiles::new(&workspace, buffers));
     let relative = target
@@ -116,19 +137,16 @@ pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers
                 .map(|f| f.source.name.clone()),
         )
         .collect();
-    let indexed = match index {
-        Some(index) => {
-            let stale: Vec<&str> = compilation
-                .files
-                .iter()
-                .filter(|f| f.source.name == target.name || !index.has_text(&f.source.name, &f.source.text))
-                .map(|f| f.source.name.as_str())
-                .collect();
-            index_compilation(&compilation, &workspace, &stale)
-        }
-        None => Vec::new(),
-    };
-    Analysis { source, own, elsewhere, files, indexed }
+    let to_index = index.map(|index| {
+        let names = compilation
+            .files
+            .iter()
+            .filter(|f| f.source.name == target.name || !index.has_text(&f.source.name, &f.source.text))
+            .map(|f| f.source.name.clone())
+            .collect();
+        ToIndex { compilation, workspace: workspace.clone(), names }
+    });
+    Analysis { source, own, elsewhere, files, to_index }
 }
 
 /// Index entries for the files `names` of a compilation of `workspace`.

@@ -43,9 +43,11 @@ use index::{FileIndex, Index};
 /// At most this many `workspace/symbol` results (googleapis has ~400,000 declarations).
 const WORKSPACE_SYMBOL_LIMIT: usize = 1000;
 
-/// How long after the last change a document is checked again: long enough not
-/// to compile on every keystroke, short enough to feel immediate.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+/// How long after the last change a document is checked again: long enough to
+/// take a burst of edits (a paste, a multi-cursor change) as one, short enough
+/// that diagnostics follow typing (a compile of one file and its imports takes
+/// milliseconds; changes that arrive during one are taken together after it).
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// Exit codes: the LSP specification wants 0 after `shutdown` then `exit`, and 1
 /// when the client exits (or goes away) without asking for a shutdown first.
@@ -597,9 +599,7 @@ impl Server<'_> {
             // The panic hook has logged it; the previous diagnostics stay.
             return;
         };
-        for entry in std::mem::take(&mut analysis.indexed) {
-            self.index.insert(entry);
-        }
+        let to_index = analysis.to_index.take();
         let outside = !self.folders.is_empty() && !self.folders.iter().any(|folder| path.starts_with(folder));
         if outside && self.single_file_notices.insert(path.clone()) {
             let message = format!(
@@ -622,6 +622,14 @@ impl Server<'_> {
         document.ignore_edits.clear();
         let (uri, version) = (document.uri.clone(), document.version);
         self.publish(uri, diagnostics, Some(version));
+        // After the diagnostics: the user waits for those, requests wait for this.
+        if let Some(to_index) = to_index
+            && let Ok(entries) = catch_unwind(AssertUnwindSafe(|| to_index.build()))
+        {
+            for entry in entries {
+                self.index.insert(entry);
+            }
+        }
     }
 
     fn publish(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
@@ -693,12 +701,13 @@ impl Server<'_> {
             let cwd = analysis::working_dir(&self.folders, &path);
             let config = self.config.as_deref();
             let index = &self.index;
-            let Ok(analysis) =
-                catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, &path, &buffers, Some(index))))
-            else {
+            let Ok(entries) = catch_unwind(AssertUnwindSafe(|| {
+                let analysis = analysis::analyse(&cwd, config, &path, &buffers, Some(index));
+                analysis.to_index.map(|to_index| to_index.build()).unwrap_or_default()
+            })) else {
                 continue;
             };
-            for entry in analysis.indexed {
+            for entry in entries {
                 self.index.insert(entry);
             }
         }
