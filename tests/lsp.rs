@@ -970,3 +970,104 @@ fn lsp_file_outside_every_folder_is_checked_alone_with_a_notice() {
         location(&lone, word_in(&text, "message B {}", "B"))
     );
 }
+
+/// googleapis as `.ci/run` installs it (`~/.cache/idl-peers/googleapis`), if present.
+fn googleapis() -> Option<std::path::PathBuf> {
+    let path = Path::new(&std::env::var_os("HOME")?).join(".cache/idl-peers/googleapis");
+    path.join("google/longrunning/operations.proto").is_file().then_some(path)
+}
+
+/// A googleapis slice: `google/longrunning/operations.proto` as the workspace's
+/// one file, the rest of googleapis as its import path (read only as imported).
+#[test]
+fn lsp_navigation_on_a_googleapis_slice() {
+    let Some(googleapis) = googleapis() else {
+        eprintln!("skipped: no googleapis corpus (../shared/scripts/peers.sh installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(
+        root.join("idl.toml"),
+        format!("roots = [\"proto\"]\nimport_paths = [{:?}]\n", googleapis.display().to_string()),
+    )
+    .unwrap();
+    let path = root.join("proto/google/longrunning/operations.proto");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::copy(googleapis.join("google/longrunning/operations.proto"), &path).unwrap();
+    let status_path = googleapis.join("google/rpc/status.proto");
+    let status = std::fs::read_to_string(&status_path).unwrap();
+    let annotations_path = googleapis.join("google/api/annotations.proto");
+    let annotations = std::fs::read_to_string(&annotations_path).unwrap();
+
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    client.indexed();
+    let text = client.open(&path);
+
+    // definition: a type in an imported file, an option's extension, an HTTP variable.
+    assert_eq!(
+        client.at("textDocument/definition", &path, find_pos(&text, "google.rpc.Status error", 0, 11), json!({})),
+        location(&status_path, word_in(&status, "message Status {", "Status"))
+    );
+    assert_eq!(
+        client.at("textDocument/definition", &path, find_pos(&text, "(google.api.http)", 0, 12), json!({})),
+        location(&annotations_path, word_in(&annotations, "HttpRule http = 72295728", "http"))
+    );
+    assert_eq!(
+        client.at("textDocument/definition", &path, find_pos(&text, "{name=operations/**}", 0, 2), json!({})),
+        location(
+            &path,
+            word_in(
+                &text,
+                "  string name = 1;\n}\n\n// The request message for\n// [Operations.ListOperations]",
+                "name"
+            )
+        )
+    );
+
+    // references of Operation: the declaration first, then the uses in order (two
+    // RPC results, then a repeated field).
+    let declaration = find_pos(&text, "message Operation {", 0, 8);
+    let found =
+        client.at("textDocument/references", &path, declaration, json!({"context": {"includeDeclaration": true}}));
+    let expected = json!([
+        location(&path, word_in(&text, "message Operation {", "Operation")),
+        location(&path, word_in(&text, "returns (Operation) {\n    option", "Operation")),
+        location(&path, word_in(&text, "returns (Operation) {}", "Operation")),
+        location(&path, word_in(&text, "repeated Operation operations", "Operation")),
+    ]);
+    assert_eq!(found, expected);
+
+    // hover: the comment, and the route of an RPC.
+    let hover = client.at("textDocument/hover", &path, find_pos(&text, "rpc GetOperation(", 0, 5), json!({}));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("```proto\nrpc GetOperation(google.longrunning.GetOperationRequest) returns (google.longrunning.Operation)\n```\n\nGets the latest state of a long-running operation."), "{value}");
+    assert!(value.ends_with("\nHTTP `GET /v1/{name=operations/**}`"), "{value}");
+
+    // documentSymbol: the extension declared at the top, then the service and its RPCs.
+    let symbols = client.whole("textDocument/documentSymbol", &path);
+    assert_eq!(symbols[0]["detail"], "google.longrunning.operation_info");
+    assert_eq!(symbols[1]["detail"], "google.longrunning.Operations");
+    let rpcs: Vec<&str> =
+        symbols[1]["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(rpcs, ["ListOperations", "GetOperation", "DeleteOperation", "CancelOperation", "WaitOperation"]);
+
+    // rename: an RPC is refused (its gRPC path would change); a well-known type cannot be.
+    let refused = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": file_uri(&path)}, "position": find_pos(&text, "rpc GetOperation(", 0, 5), "newName": "FetchOperation"}),
+    );
+    assert_eq!(
+        refused["error"]["message"],
+        "renaming rpc `GetOperation` changes its gRPC path: existing clients break; to rename anyway, end the new name with `!` (`FetchOperation!`)"
+    );
+    let wkt = client.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": file_uri(&path)}, "position": find_pos(&text, "google.protobuf.Empty)", 0, 17)}),
+    );
+    assert_eq!(
+        wkt["error"]["message"],
+        "`google.protobuf.Empty` is a well-known type, built into protobuf: it cannot be renamed"
+    );
+}
