@@ -157,36 +157,48 @@ pub enum Target<'a> {
 pub struct Index {
     files: HashMap<String, Arc<FileIndex>>,
     declarations: HashMap<String, (String, usize)>,
+    /// Full name → the files that refer to it, so a workspace-wide search for
+    /// references reads only those (googleapis has over a million references).
+    referrers: HashMap<String, std::collections::HashSet<String>>,
 }
 
 impl Index {
     /// Adds or replaces a file's entry.
     pub fn insert(&mut self, file: FileIndex) {
-        if let Some(old) = self.files.get(&file.name) {
-            for symbol in &old.symbols {
-                if self.declarations.get(&symbol.full_name).is_some_and(|(name, _)| *name == old.name) {
-                    self.declarations.remove(&symbol.full_name);
-                }
-            }
-        }
+        self.forget(&file.name);
         for (i, symbol) in file.symbols.iter().enumerate() {
             if symbol.kind != Kind::Package {
                 self.declarations.insert(symbol.full_name.clone(), (file.name.clone(), i));
             }
         }
+        for reference in &file.references {
+            self.referrers.entry(reference.target.clone()).or_default().insert(file.name.clone());
+        }
         self.files.insert(file.name.clone(), Arc::new(file));
+    }
+
+    /// Removes a file's entry and what it declared and referred to.
+    fn forget(&mut self, name: &str) {
+        let Some(old) = self.files.remove(name) else { return };
+        for symbol in &old.symbols {
+            if self.declarations.get(&symbol.full_name).is_some_and(|(file, _)| file == name) {
+                self.declarations.remove(&symbol.full_name);
+            }
+        }
+        for reference in &old.references {
+            if let Some(files) = self.referrers.get_mut(&reference.target) {
+                files.remove(name);
+                if files.is_empty() {
+                    self.referrers.remove(&reference.target);
+                }
+            }
+        }
     }
 
     /// Drops the entry of the file at `path` (deleted on disk).
     pub fn remove_path(&mut self, path: &std::path::Path) {
         let Some(name) = self.file_by_path(path).map(|f| f.name.clone()) else { return };
-        if let Some(old) = self.files.remove(&name) {
-            for symbol in &old.symbols {
-                if self.declarations.get(&symbol.full_name).is_some_and(|(file, _)| *file == name) {
-                    self.declarations.remove(&symbol.full_name);
-                }
-            }
-        }
+        self.forget(&name);
     }
 
     pub fn file(&self, name: &str) -> Option<&Arc<FileIndex>> {
@@ -216,8 +228,11 @@ impl Index {
     /// Every reference to `full_name`, workspace-wide.
     pub fn references(&self, full_name: &str) -> Vec<(&Arc<FileIndex>, &Reference)> {
         let mut found: Vec<(&Arc<FileIndex>, &Reference)> = self
-            .files
-            .values()
+            .referrers
+            .get(full_name)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| self.files.get(name))
             .flat_map(|file| file.references.iter().filter(|r| r.target == full_name).map(move |r| (file, r)))
             .collect();
         found.sort_by(|a, b| (&a.0.name, a.1.span.start).cmp(&(&b.0.name, b.1.span.start)));
