@@ -114,6 +114,7 @@ fn serve(connection: &Connection, config: Option<&Path>) -> Result<i32, String> 
         force_rename,
         next_request: 0,
         single_file_notices: std::collections::HashSet::new(),
+        pending_index: HashMap::new(),
     };
     server.begin_progress();
     if watch {
@@ -255,6 +256,8 @@ struct Server<'a> {
     next_request: i32,
     /// Documents already told they are outside every workspace folder.
     single_file_notices: std::collections::HashSet<PathBuf>,
+    /// By document: what its last analysis left to index.
+    pending_index: HashMap<String, analysis::ToIndex>,
 }
 
 impl Server<'_> {
@@ -342,6 +345,7 @@ impl Server<'_> {
     }
 
     fn handle_request(&mut self, request: Request) {
+        self.flush_pending_index();
         let response = match request.method.as_str() {
             lsp::request::Formatting::METHOD => self.dispatch::<lsp::request::Formatting>(request, Self::formatting),
             lsp::request::CodeActionRequest::METHOD => {
@@ -622,12 +626,21 @@ impl Server<'_> {
         document.ignore_edits.clear();
         let (uri, version) = (document.uri.clone(), document.version);
         self.publish(uri, diagnostics, Some(version));
-        // After the diagnostics: the user waits for those, requests wait for this.
-        if let Some(to_index) = to_index
-            && let Ok(entries) = catch_unwind(AssertUnwindSafe(|| to_index.build()))
-        {
-            for entry in entries {
-                self.index.insert(entry);
+        // Indexed when a request needs it: the diagnostics of the next change
+        // wait for no indexing, and a document edited faster than it can be
+        // indexed is indexed once, at the next request.
+        if let Some(to_index) = to_index {
+            self.pending_index.insert(key.to_string(), to_index);
+        }
+    }
+
+    /// Builds the index entries still pending from the analyses since the last request.
+    fn flush_pending_index(&mut self) {
+        for (_, to_index) in std::mem::take(&mut self.pending_index) {
+            if let Ok(entries) = catch_unwind(AssertUnwindSafe(|| to_index.build())) {
+                for entry in entries {
+                    self.index.insert(entry);
+                }
             }
         }
     }
@@ -656,6 +669,7 @@ impl Server<'_> {
         let key = uri.as_str().to_string();
         if self.documents.contains_key(&key) {
             self.ensure_analysed(&key);
+            self.flush_pending_index();
         }
         let path = convert::file_path(uri)?;
         if let Some(file) = self.index.file_by_path(&path) {
