@@ -137,13 +137,13 @@ fn nvim_lint_parser_puts_findings_at_byte_columns() {
         return;
     };
     let lua = blocks(&editors_md(), "lua");
-    assert_eq!(lua.len(), 2, "the built-in client block and the nvim-lint block");
+    assert_eq!(lua.len(), 3, "the built-in client blocks (0.11+, 0.7-0.10) and the nvim-lint block");
     let dir = workspace();
     let output =
         idl_findings(dir.path(), &["lint", "--stdin-filename", USER_PATH, "--format", "json"], Some(&user_proto()));
     fs::write(dir.path().join("output.txt"), &output).unwrap();
     fs::write(dir.path().join("builtin.lua"), &lua[0]).unwrap();
-    fs::write(dir.path().join("nvim_lint.lua"), &lua[1]).unwrap();
+    fs::write(dir.path().join("nvim_lint.lua"), &lua[2]).unwrap();
     let harness = r#"
 local ok, err = pcall(function()
   -- The built-in client block needs Neovim 0.11; here its syntax is checked.
@@ -189,4 +189,97 @@ vim.cmd('qall!')
     assert_eq!(diagnostic["end_col"], start + "firstName".len());
     assert_eq!(diagnostic["code"], "FIELD_LOWER_SNAKE_CASE");
     assert_eq!(diagnostic["severity"], 1);
+}
+
+/// The Neovim 0.7-0.10 block of docs/editors.md drives `idl lsp` in a headless
+/// Neovim: `vim.lsp.buf.definition()` jumps from a type in one package to its
+/// declaration in another, and `vim.lsp.buf.rename()` renames a message in its
+/// file and in the file that uses it.
+#[test]
+fn nvim_builtin_client_goes_to_definition_and_renames() {
+    let Some(nvim) = nvim() else {
+        eprintln!("skipped: no nvim on PATH (apt-get install neovim)");
+        return;
+    };
+    let lua = blocks(&editors_md(), "lua");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/example");
+    fs::copy(example.join("idl.toml"), root.join("idl.toml")).unwrap();
+    for file in ["proto/acme/order/v1/order.proto", "proto/acme/user/v1/user.proto"] {
+        fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        fs::copy(example.join(file), root.join(file)).unwrap();
+    }
+    fs::write(root.join("nvim_lsp.lua"), &lua[1]).unwrap();
+    let order = fs::read_to_string(root.join("proto/acme/order/v1/order.proto")).unwrap();
+    // `acme.user.v1.User buyer = 2;`: the cursor on `User`.
+    let (line, text) = order.lines().enumerate().find(|(_, l)| l.contains("acme.user.v1.User buyer")).unwrap();
+    let column = text.find("User buyer").unwrap();
+    let harness = r#"
+local ok, err = pcall(function()
+  vim.cmd('filetype on')
+  dofile('nvim_lsp.lua')
+  vim.cmd('edit proto/acme/order/v1/order.proto')
+  local order = vim.api.nvim_get_current_buf()
+  assert(vim.wait(30000, function()
+    for _, client in pairs(vim.lsp.buf_get_clients(order)) do
+      if client.initialized then return true end
+    end
+    return false
+  end, 50), 'idl lsp did not start')
+  vim.api.nvim_win_set_cursor(0, { LINE + 1, COLUMN })
+  vim.lsp.buf.definition()
+  assert(vim.wait(30000, function() return vim.api.nvim_buf_get_name(0):match('user%.proto$') ~= nil end, 50),
+    'definition did not open user.proto')
+  local definition = { file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(0), ':.'), cursor = vim.api.nvim_win_get_cursor(0) }
+  -- Back to the use, then rename User everywhere.
+  vim.cmd('buffer ' .. order)
+  vim.api.nvim_win_set_cursor(0, { LINE + 1, COLUMN })
+  vim.lsp.buf.rename('Account')
+  local user = vim.fn.bufnr('proto/acme/user/v1/user.proto')
+  assert(vim.wait(30000, function()
+    return table.concat(vim.api.nvim_buf_get_lines(user, 0, -1, false), '\n'):find('message Account {', 1, true) ~= nil
+  end, 50), 'rename did not reach user.proto')
+  local result = {
+    definition = definition,
+    order = vim.api.nvim_buf_get_lines(order, 0, -1, false),
+    user = vim.api.nvim_buf_get_lines(user, 0, -1, false),
+  }
+  vim.fn.writefile({ vim.json.encode(result) }, 'result.json')
+end)
+if not ok then
+  io.stderr:write(tostring(err) .. '\n')
+  vim.cmd('cquit 1')
+end
+vim.cmd('qall!')
+"#
+    .replace("LINE", &line.to_string())
+    .replace("COLUMN", &column.to_string());
+    fs::write(root.join("harness.lua"), harness).unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_idl")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let run = Command::new(nvim)
+        .current_dir(&root)
+        .env("PATH", path)
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", "luafile harness.lua"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let result: Value = serde_json::from_str(&fs::read_to_string(root.join("result.json")).unwrap()).unwrap();
+    let user = fs::read_to_string(root.join("proto/acme/user/v1/user.proto")).unwrap();
+    let user_line = user.lines().position(|l| l == "message User {").unwrap();
+    assert_eq!(result["definition"]["file"], "proto/acme/user/v1/user.proto", "{result}");
+    // Neovim's cursor: 1-based line, 0-based byte column, on the name.
+    assert_eq!(result["definition"]["cursor"], serde_json::json!([user_line + 1, 8]), "{result}");
+    let renamed =
+        |lines: &Value| lines.as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let user_after = renamed(&result["user"]);
+    assert_eq!(user_after[user_line], "message Account {");
+    assert_eq!(
+        user_after.iter().filter(|l| l.contains("Account")).count(),
+        user.lines().filter(|l| l.contains(" User ")).count(),
+        "the declaration and every use: {user_after:?}"
+    );
+    let order_after = renamed(&result["order"]);
+    assert_eq!(order_after[line], text.replace("acme.user.v1.User buyer", "acme.user.v1.Account buyer"));
 }

@@ -24,8 +24,13 @@ struct Client {
 
 impl Client {
     fn spawn(dir: &Path) -> Client {
+        Client::spawn_with(dir, &[])
+    }
+
+    fn spawn_with(dir: &Path, args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_idl"))
             .arg("lsp")
+            .args(args)
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -52,6 +57,19 @@ impl Client {
         let stdin = self.stdin.as_mut().expect("stdin open");
         write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         stdin.flush().unwrap();
+    }
+
+    /// Sends bytes as they are, framing or not.
+    fn write_raw(&mut self, bytes: &[u8]) {
+        self.transcript.push(format!("--> (raw) {:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(80)])));
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next error answered to no request (`"id": null`).
+    fn framing_error(&mut self) -> Value {
+        self.wait_for("an error with id null", |m| m.get("id") == Some(&Value::Null) && m.get("error").is_some())
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -366,4 +384,690 @@ fn wait_with_timeout(child: &mut Child) -> std::process::ExitStatus {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The peak resident memory of a running process in KiB (Linux), if known.
+fn peak_rss_kib(child: &Child) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A header claiming `claimed` bytes is answered with an error at once, without
+/// allocating the claim; the server then skips (never holds) the body, and when
+/// the client goes away it exits as for any client that leaves without `exit`.
+fn huge_content_length_is_answered(claimed: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn(dir.path());
+    client.request("initialize", json!({"capabilities": {}}));
+    client.write_raw(format!("Content-Length: {claimed}\r\n\r\n{{\"jsonrpc\":\"2.0\",\"method\":\"x\"}}").as_bytes());
+    let error = client.framing_error();
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    assert_eq!(
+        error["error"]["message"],
+        format!(
+            "message of {claimed} bytes exceeds the limit of 67108864 bytes (idl lsp --max-message-bytes); skipped"
+        )
+    );
+    if let Some(peak) = peak_rss_kib(&client.child) {
+        assert!(peak < 200 * 1024, "peak RSS {peak} KiB after a {claimed}-byte claim");
+    }
+    drop(client.stdin.take());
+    assert_eq!(wait_with_timeout(&mut client.child).code(), Some(1), "no panic (101) or abort (134)");
+}
+
+#[test]
+fn lsp_content_length_18446744073709551615_is_answered_not_a_panic() {
+    huge_content_length_is_answered("18446744073709551615");
+}
+
+#[test]
+fn lsp_content_length_99999999999999_is_answered_not_an_abort() {
+    huge_content_length_is_answered("99999999999999");
+}
+
+#[test]
+fn lsp_content_length_8000000000_is_answered_without_allocating() {
+    huge_content_length_is_answered("8000000000");
+}
+
+#[test]
+fn lsp_oversized_message_is_skipped_and_the_server_reads_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn_with(dir.path(), &["--max-message-bytes", "300"]);
+    let body = json!({"jsonrpc": "2.0", "method": "big", "params": "x".repeat(400)}).to_string();
+    client.write_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    let error = client.framing_error();
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().contains("exceeds the limit of 300 bytes"), "{error}");
+    let initialized = client.request("initialize", json!({"capabilities": {}}));
+    assert!(initialized["result"]["capabilities"].is_object(), "{initialized}");
+}
+
+#[test]
+fn lsp_malformed_frames_are_answered_and_the_server_reads_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::spawn(dir.path());
+    // 2^64 does not fit any length; a body that is not JSON; JSON that is not a message.
+    client.write_raw(b"Content-Length: 18446744073709551616\r\n\r\n");
+    let error = client.framing_error();
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    assert_eq!(
+        error["error"]["message"],
+        "malformed message header: Content-Length \"18446744073709551616\" is not a byte count"
+    );
+    client.write_raw(b"Content-Length: 9\r\n\r\n{not json");
+    let error = client.framing_error();
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    assert!(error["error"]["message"].as_str().unwrap().starts_with("message body is not JSON"), "{error}");
+    client.write_raw(b"Content-Length: 2\r\n\r\n[]");
+    assert_eq!(client.framing_error()["error"]["code"], -32600);
+    client.write_raw(b"Content-Type: x\r\n\r\n");
+    assert_eq!(client.framing_error()["error"]["message"], "malformed message header: no Content-Length");
+    let initialized = client.request("initialize", json!({"capabilities": {}}));
+    assert!(initialized["result"]["capabilities"].is_object(), "{initialized}");
+    client.notify("initialized", json!({}));
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+    client.notify("exit", Value::Null);
+    drop(client.stdin.take());
+    assert_eq!(wait_with_timeout(&mut client.child).code(), Some(0));
+}
+
+// ---- navigation, explanation and refactoring over the workspace index ----
+
+/// The 0-based line and UTF-16 column of the `nth` (0-based) occurrence of
+/// `needle` in `text`, plus `shift` characters.
+fn find_pos(text: &str, needle: &str, nth: usize, shift: usize) -> Value {
+    let offset = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("no {needle:?} #{nth}")).0;
+    let offset = offset + needle[..shift.min(needle.len())].len();
+    let line = text[..offset].matches('\n').count();
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": utf16_len(&text[line_start..offset])})
+}
+
+/// The range of `word` inside the first occurrence of `context`.
+fn word_in(text: &str, context: &str, word: &str) -> Value {
+    let shift = context.find(word).unwrap();
+    let start = find_pos(text, context, 0, shift);
+    let end = json!({"line": start["line"], "character": start["character"].as_u64().unwrap() + utf16_len(word)});
+    json!({"start": start, "end": end})
+}
+
+/// The range of the `nth` occurrence of `needle`.
+fn find_range(text: &str, needle: &str, nth: usize) -> Value {
+    json!({"start": find_pos(text, needle, nth, 0), "end": find_pos(text, needle, nth, needle.len())})
+}
+
+fn example_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/example").canonicalize().unwrap()
+}
+
+impl Client {
+    fn initialize_in(&mut self, root: &Path) -> Value {
+        let initialized = self.request(
+            "initialize",
+            json!({"processId": null, "workspaceFolders": [{"uri": file_uri(root), "name": "ws"}],
+                   "capabilities": {"window": {"workDoneProgress": true},
+                                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
+        );
+        self.notify("initialized", json!({}));
+        initialized
+    }
+
+    /// Opens `path` with its text on disk and waits for its first diagnostics.
+    fn open(&mut self, path: &Path) -> String {
+        let text = std::fs::read_to_string(path).unwrap();
+        let uri = file_uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "proto", "version": 1, "text": text}}),
+        );
+        self.diagnostics(&uri, 1);
+        text
+    }
+
+    fn at(&mut self, method: &str, path: &Path, position: Value, extra: Value) -> Value {
+        let mut params = json!({"textDocument": {"uri": file_uri(path)}, "position": position});
+        if let (Value::Object(params), Value::Object(extra)) = (&mut params, extra) {
+            params.extend(extra);
+        }
+        let response = self.request(method, params);
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    fn whole(&mut self, method: &str, path: &Path) -> Value {
+        let response = self.request(method, json!({"textDocument": {"uri": file_uri(path)}}));
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// Waits until the background index reports it is done.
+    fn indexed(&mut self) -> Value {
+        self.wait_for("the end of indexing", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+    }
+}
+
+fn location(path: &Path, range: Value) -> Value {
+    json!({"uri": file_uri(path), "range": range})
+}
+
+#[test]
+fn lsp_navigation_on_the_example_workspace() {
+    let root = example_dir();
+    let order_path = root.join("proto/acme/order/v1/order.proto");
+    let user_path = root.join("proto/acme/user/v1/user.proto");
+    let user = std::fs::read_to_string(&user_path).unwrap();
+    let mut client = Client::spawn(&root);
+    let initialized = client.initialize_in(&root);
+    let capabilities = &initialized["result"]["capabilities"];
+    for provider in [
+        "definitionProvider",
+        "typeDefinitionProvider",
+        "referencesProvider",
+        "documentHighlightProvider",
+        "hoverProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "foldingRangeProvider",
+    ] {
+        assert_eq!(capabilities[provider], true, "{provider}: {initialized}");
+    }
+    assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
+    // The background index reports its progress.
+    let begin = client.wait_for("progress begin", |m| m["method"] == "$/progress");
+    assert_eq!(begin["params"]["value"]["kind"], "begin", "{begin}");
+    let end = client.indexed();
+    assert!(end["params"]["value"]["message"].as_str().unwrap().starts_with("indexed "), "{end}");
+    let order = client.open(&order_path);
+
+    // definition: a type in another file, a nested type, an import, a well-known type.
+    let buyer_type = find_pos(&order, "acme.user.v1.User buyer", 0, 14);
+    assert_eq!(
+        client.at("textDocument/definition", &order_path, buyer_type.clone(), json!({})),
+        location(&user_path, word_in(&user, "message User {", "User"))
+    );
+    let line_item = find_pos(&order, "Order.LineItem items", 0, 8);
+    assert_eq!(
+        client.at("textDocument/definition", &order_path, line_item, json!({})),
+        location(&order_path, word_in(&order, "message LineItem", "LineItem"))
+    );
+    let import = find_pos(&order, "acme/user/v1/user.proto", 0, 3);
+    assert_eq!(
+        client.at("textDocument/definition", &order_path, import, json!({})),
+        location(&user_path, json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}))
+    );
+    let timestamp = find_pos(&order, "google.protobuf.Timestamp", 0, 17);
+    let wkt = client.at("textDocument/definition", &order_path, timestamp, json!({}));
+    assert!(wkt["uri"].as_str().unwrap().ends_with("/google/protobuf/timestamp.proto"), "{wkt}");
+    let wkt_path = Path::new(wkt["uri"].as_str().unwrap().strip_prefix("file://").unwrap());
+    let wkt_text = std::fs::read_to_string(wkt_path).unwrap();
+    assert_eq!(wkt["range"], word_in(&wkt_text, "message Timestamp {", "Timestamp"));
+
+    // typeDefinition: from a field's name to its message.
+    let buyer_name = find_pos(&order, "buyer = 2", 0, 1);
+    assert_eq!(
+        client.at("textDocument/typeDefinition", &order_path, buyer_name, json!({})),
+        location(&user_path, word_in(&user, "message User {", "User"))
+    );
+
+    // references of Order, with and without its declaration.
+    let order_decl = find_pos(&order, "message Order {", 0, 9);
+    let uses: Vec<Value> = (0..3)
+        .map(|n| {
+            let start = find_pos(&order, "  Order order = 1;", n, 2);
+            let end = find_pos(&order, "  Order order = 1;", n, 7);
+            location(&order_path, json!({"start": start, "end": end}))
+        })
+        .collect();
+    let with = client.at(
+        "textDocument/references",
+        &order_path,
+        order_decl.clone(),
+        json!({"context": {"includeDeclaration": true}}),
+    );
+    let mut expected = vec![location(&order_path, word_in(&order, "message Order {", "Order"))];
+    expected.extend(uses.iter().cloned());
+    assert_eq!(with, json!(expected));
+    let without = client.at(
+        "textDocument/references",
+        &order_path,
+        order_decl.clone(),
+        json!({"context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(without, json!(uses));
+    // User is used in the other package too: workspace-wide (once in order.proto,
+    // on every line of user.proto with " User " but its declaration).
+    let user_refs = client.at(
+        "textDocument/references",
+        &order_path,
+        buyer_type,
+        json!({"context": {"includeDeclaration": false}}),
+    );
+    let files: std::collections::BTreeSet<&str> =
+        user_refs.as_array().unwrap().iter().map(|l| l["uri"].as_str().unwrap()).collect();
+    assert_eq!(files.len(), 2, "{user_refs}");
+    assert_eq!(user_refs.as_array().unwrap().len(), user.matches(" User ").count(), "{user_refs}");
+
+    // documentHighlight: the declaration is written, the uses read.
+    let highlights = client.at("textDocument/documentHighlight", &order_path, order_decl.clone(), json!({}));
+    let kinds: Vec<u64> = highlights.as_array().unwrap().iter().map(|h| h["kind"].as_u64().unwrap()).collect();
+    assert_eq!(kinds, vec![3, 2, 2, 2], "{highlights}");
+
+    // hover: comment, full name, number and JSON name.
+    let hover = client.at("textDocument/hover", &order_path, find_pos(&order, "create_time", 0, 2), json!({}));
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert_eq!(
+        hover["contents"]["value"],
+        "```proto\ngoogle.protobuf.Timestamp create_time = 7\n```\n\n---\n`acme.order.v1.Order.create_time` (field) in \
+         `acme/order/v1/order.proto`  \nfield number 7 · JSON name `createTime`"
+    );
+    assert_eq!(hover["range"], find_range(&order, "create_time", 0));
+    let hover = client.at("textDocument/hover", &order_path, find_pos(&order, "CreateOrder(", 0, 1), json!({}));
+    assert_eq!(
+        hover["contents"]["value"],
+        "```proto\nrpc CreateOrder(acme.order.v1.CreateOrderRequest) returns (acme.order.v1.CreateOrderResponse)\n```\n\n\
+         Places an order for the calling user.\n\n---\n`acme.order.v1.OrderService.CreateOrder` (rpc) in \
+         `acme/order/v1/order.proto`"
+    );
+
+    // documentSymbol: a tree.
+    let symbols = client.whole("textDocument/documentSymbol", &order_path);
+    let top: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        top,
+        [
+            "OrderService",
+            "Order",
+            "OrderStatus",
+            "CreateOrderRequest",
+            "CreateOrderResponse",
+            "GetOrderRequest",
+            "GetOrderResponse",
+            "CancelOrderRequest",
+            "CancelOrderResponse"
+        ]
+    );
+    let order_symbol = &symbols[1];
+    assert_eq!(order_symbol["detail"], "acme.order.v1.Order");
+    assert_eq!(order_symbol["selectionRange"], word_in(&order, "message Order {", "Order"));
+    let children: Vec<&str> =
+        order_symbol["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        children,
+        ["id", "buyer", "items", "status", "total_minor_units", "currency_code", "create_time", "LineItem"]
+    );
+    assert_eq!(order_symbol["children"][7]["children"][0]["detail"], "acme.order.v1.Order.LineItem.sku");
+
+    // workspace/symbol: across files.
+    let found = client.request("workspace/symbol", json!({"query": "UserState"}));
+    let names: Vec<&str> = found["result"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names[0], "acme.user.v1.UserState", "{found}");
+    assert_eq!(found["result"][0]["location"], location(&user_path, word_in(&user, "enum UserState", "UserState")));
+
+    // prepareRename and rename: a message across files; a field is refused, then forced.
+    let prepared = client.at(
+        "textDocument/prepareRename",
+        &order_path,
+        find_pos(&order, "acme.user.v1.User buyer", 0, 14),
+        json!({}),
+    );
+    assert_eq!(prepared, json!({"range": find_range(&order, "User", 0), "placeholder": "User"}));
+    let edit = client.at("textDocument/rename", &order_path, order_decl.clone(), json!({"newName": "Purchase"}));
+    let edits = edit["changes"][file_uri(&order_path)].as_array().unwrap();
+    assert_eq!(edits.len(), 5, "{edit}");
+    assert_eq!(apply(&order, edits).matches("Purchase").count(), 5);
+    assert!(apply(&order, edits).contains("repeated Purchase.LineItem items = 1;"));
+    let refused = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": file_uri(&order_path)}, "position": find_pos(&order, "buyer = 2", 0, 0), "newName": "owner"}),
+    );
+    assert_eq!(
+        refused["error"]["message"],
+        "renaming field `buyer` changes its JSON name `buyer`: JSON clients and field masks break (the wire format \
+         keeps the number); to rename anyway, end the new name with `!` (`owner!`)"
+    );
+    let forced = client.at(
+        "textDocument/rename",
+        &order_path,
+        find_pos(&order, "buyer = 2", 0, 0),
+        json!({"newName": "owner!"}),
+    );
+    assert_eq!(
+        forced["changes"][file_uri(&order_path)],
+        json!([{"range": find_range(&order, "buyer", 0), "newText": "owner"}])
+    );
+
+    // foldingRange: messages, services and the imports.
+    let folds = client.whole("textDocument/foldingRange", &order_path);
+    let order_line = find_pos(&order, "message Order {", 0, 0)["line"].as_u64().unwrap();
+    assert!(
+        folds.as_array().unwrap().iter().any(|f| f["startLine"] == order_line && f["endLine"] == order_line + 17),
+        "{folds}"
+    );
+    assert!(
+        folds.as_array().unwrap().iter().any(|f| f["kind"] == "imports" && f["startLine"] == 4 && f["endLine"] == 5)
+    );
+
+    // documentLink: each import to its file.
+    let links = client.whole("textDocument/documentLink", &order_path);
+    assert_eq!(links[0]["target"], file_uri(&user_path));
+    assert_eq!(links[0]["range"], find_range(&order, "acme/user/v1/user.proto", 0));
+
+    // semanticTokens: Order's declaration is a struct (1) with the declaration modifier.
+    let tokens = client.whole("textDocument/semanticTokens/full", &order_path);
+    let decoded = decode_tokens(tokens["data"].as_array().unwrap());
+    let at = find_pos(&order, "message Order {", 0, 8);
+    let token = decoded.iter().find(|t| t.0 == at["line"] && t.1 == at["character"]).expect("a token at Order");
+    assert_eq!((token.2, token.3, token.4), (5, 1, 1), "{token:?}");
+    let keyword = decoded.iter().find(|t| t.0 == at["line"] && t.1 == 0).unwrap();
+    assert_eq!((keyword.2, keyword.3), (7, 7), "`message` is a keyword");
+
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+}
+
+/// (line, start, length, type, modifiers) of each semantic token.
+fn decode_tokens(data: &[Value]) -> Vec<(u64, u64, u64, u64, u64)> {
+    let mut out = Vec::new();
+    let (mut line, mut start) = (0, 0);
+    for chunk in data.chunks(5) {
+        let n: Vec<u64> = chunk.iter().map(|v| v.as_u64().unwrap()).collect();
+        if n[0] > 0 {
+            line += n[0];
+            start = n[1];
+        } else {
+            start += n[1];
+        }
+        out.push((line, start, n[2], n[3], n[4]));
+    }
+    out
+}
+
+#[test]
+fn lsp_errors_and_option_extensions_on_the_kratos_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/errors/kratos").canonicalize().unwrap();
+    let path = root.join("api/user/v1/error_reason.proto");
+    let options_path = root.join("third_party/errors/errors.proto");
+    let options = std::fs::read_to_string(&options_path).unwrap();
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    let text = client.open(&path);
+    // hover on an error value: its code, status and reason, and deprecation.
+    let hover = client.at("textDocument/hover", &path, find_pos(&text, "USER_NOT_FOUND = 0", 0, 3), json!({}));
+    assert_eq!(
+        hover["contents"]["value"],
+        "```proto\nUSER_NOT_FOUND = 0\n```\n\n用户不存在。请检查用户 ID 是否正确。\n\n---\n`user.v1.USER_NOT_FOUND` (enum value) \
+         in `user/v1/error_reason.proto`  \nerror: HTTP 404 · gRPC `NOT_FOUND` · reason `USER_NOT_FOUND` · business \
+         code 101001000"
+    );
+    let hover = client.at("textDocument/hover", &path, find_pos(&text, "PASSWORD_WRONG = 6", 0, 3), json!({}));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("\n**Deprecated.**\n"), "{hover}");
+    // definition of an extension used as an option, on an enum and on a value.
+    let value_option = find_pos(&text, "(errors.code) = 404", 0, 9);
+    assert_eq!(
+        client.at("textDocument/definition", &path, value_option, json!({})),
+        location(&options_path, word_in(&options, "int32 code = 1109", "code"))
+    );
+    let enum_option = find_pos(&text, "(errors.default_code)", 0, 10);
+    assert_eq!(
+        client.at("textDocument/definition", &path, enum_option, json!({})),
+        location(&options_path, word_in(&options, "int32 default_code", "default_code"))
+    );
+    // An error reason in a comment goes to its enum value.
+    let reason = find_pos(&text, "请改用 LOGIN_EXPIRED", 0, "请改用 LOGIN".len());
+    assert_eq!(
+        client.at("textDocument/definition", &path, reason, json!({})),
+        location(&path, word_in(&text, "LOGIN_EXPIRED = 4", "LOGIN_EXPIRED"))
+    );
+}
+
+/// A workspace of its own: HTTP annotations (from the vendored google-api) and
+/// a file that changes on disk.
+fn http_workspace() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let google_api = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/google-api").canonicalize().unwrap();
+    std::fs::write(
+        root.join("idl.toml"),
+        format!("roots = [\"proto\"]\nimport_paths = [{:?}]\n", google_api.display().to_string()),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("proto/shop/v1")).unwrap();
+    std::fs::write(root.join("proto/shop/v1/shop.proto"), SHOP).unwrap();
+    std::fs::write(root.join("proto/shop/v1/money.proto"), MONEY).unwrap();
+    (dir, root)
+}
+
+const SHOP: &str = "syntax = \"proto3\";\n\npackage shop.v1;\n\nimport \"google/api/annotations.proto\";\n\n\
+service ShopService {\n  // Reads one shelf.\n  rpc GetShelf(GetShelfRequest) returns (Shelf) {\n    option (google.api.http) = {get: \"/v1/{name=shelves/*}/books/{book.id}\"};\n  }\n}\n\n\
+message Book {\n  string id = 1;\n}\n\nmessage GetShelfRequest {\n  string name = 1;\n  Book book = 2;\n}\n\n\
+message Shelf {\n  string name = 1;\n  \n}\n";
+const MONEY: &str = "syntax = \"proto3\";\n\npackage shop.v1;\n\nmessage Money {\n  int64 units = 1;\n}\n";
+
+#[test]
+fn lsp_http_routes_completion_and_files_changed_on_disk() {
+    let (_dir, root) = http_workspace();
+    let shop_path = root.join("proto/shop/v1/shop.proto");
+    let money_path = root.join("proto/shop/v1/money.proto");
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    client.indexed();
+    let shop = client.open(&shop_path);
+
+    // An HTTP path variable goes to the request field; a dotted one to each field.
+    let variable = find_pos(&shop, "{name=shelves", 0, 2);
+    assert_eq!(
+        client.at("textDocument/definition", &shop_path, variable, json!({})),
+        location(&shop_path, word_in(&shop, "string name = 1;\n  Book", "name"))
+    );
+    let nested = find_pos(&shop, "{book.id}", 0, 6);
+    assert_eq!(
+        client.at("textDocument/definition", &shop_path, nested, json!({})),
+        location(&shop_path, word_in(&shop, "string id = 1;", "id"))
+    );
+    // hover of an RPC shows its route.
+    let hover = client.at("textDocument/hover", &shop_path, find_pos(&shop, "GetShelf(", 0, 1), json!({}));
+    assert!(
+        hover["contents"]["value"].as_str().unwrap().ends_with("\nHTTP `GET /v1/{name=shelves/*}/books/{book.id}`"),
+        "{hover}"
+    );
+
+    // Completion: a type from a file not imported yet comes with its import.
+    let blank = find_pos(&shop, "  \n}\n", 0, 2);
+    let items = client.at("textDocument/completion", &shop_path, blank.clone(), json!({}));
+    let money = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "Money")
+        .unwrap_or_else(|| panic!("no Money in {items}"));
+    assert_eq!(
+        money["additionalTextEdits"],
+        json!([{"range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}},
+                "newText": "import \"shop/v1/money.proto\";\n"}])
+    );
+    let labels = |items: &Value| -> Vec<String> {
+        items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+    };
+    let all = labels(&items);
+    for wanted in ["Book", "repeated", "message", "string"] {
+        assert!(all.iter().any(|l| l == wanted), "{wanted} missing from {all:?}");
+    }
+    // …the next free field number after `name =`…
+    let typed = "  int64 count = ";
+    let edited = shop.replacen("  \n}\n", &format!("{typed}\n}}\n"), 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&shop_path), "version": 2}, "contentChanges": [{"text": edited}]}),
+    );
+    let number_at = find_pos(&edited, typed, 0, typed.len());
+    let numbers = client.at("textDocument/completion", &shop_path, number_at, json!({}));
+    assert_eq!(labels(&numbers), ["2"], "{numbers}");
+    // …import paths, option names and values.
+    let edited = edited.replacen("import \"google/api/annotations.proto\";", "import \"shop/v1/m\";", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&shop_path), "version": 3}, "contentChanges": [{"text": edited}]}),
+    );
+    let import_at = find_pos(&edited, "shop/v1/m\"", 0, "shop/v1/m".len());
+    assert_eq!(
+        labels(&client.at("textDocument/completion", &shop_path, import_at, json!({}))),
+        ["shop/v1/money.proto"]
+    );
+    let edited = format!("{edited}option java_multiple_files = ");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&shop_path), "version": 4}, "contentChanges": [{"text": edited}]}),
+    );
+    let end = find_pos(&edited, "= ", edited.matches("= ").count() - 1, 2);
+    assert_eq!(labels(&client.at("textDocument/completion", &shop_path, end, json!({}))), ["true", "false"]);
+    let edited = format!("{}option java_", edited.strip_suffix("option java_multiple_files = ").unwrap());
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&shop_path), "version": 5}, "contentChanges": [{"text": edited}]}),
+    );
+    let end = find_pos(&edited, "option java_", 0, "option java_".len());
+    let options = labels(&client.at("textDocument/completion", &shop_path, end, json!({})));
+    assert!(options.iter().any(|o| o == "java_multiple_files"), "{options:?}");
+
+    // A file changed on disk (not open) is indexed again when the client says so.
+    std::fs::write(&money_path, MONEY.replace("message Money", "message Cash")).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&money_path), "type": 2}]}));
+    let found = client.request("workspace/symbol", json!({"query": "Cash"}));
+    assert_eq!(found["result"][0]["name"], "shop.v1.Cash", "{found}");
+    let gone = client.request("workspace/symbol", json!({"query": "Money"}));
+    assert!(gone["result"].as_array().unwrap().iter().all(|s| s["name"] != "shop.v1.Money"), "{gone}");
+}
+
+#[test]
+fn lsp_file_outside_every_folder_is_checked_alone_with_a_notice() {
+    let (_dir, root) = http_workspace();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let lone = elsewhere.path().canonicalize().unwrap().join("lone.proto");
+    std::fs::write(&lone, "syntax = \"proto3\";\n\npackage lone.v1;\n\nmessage A {\n  B b = 1;\n}\n\nmessage B {}\n")
+        .unwrap();
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    let text = std::fs::read_to_string(&lone).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": file_uri(&lone), "languageId": "proto", "version": 1, "text": text}}),
+    );
+    // Sent once, before the document's first diagnostics.
+    let notice = client.wait_for("a notice", |m| m["method"] == "window/showMessage");
+    assert_eq!(
+        notice["params"]["message"],
+        format!(
+            "{} is outside every workspace folder: idl checks it on its own (single-file mode), with the idl.toml \
+             and roots found from its own directory",
+            lone.display()
+        )
+    );
+    assert_eq!(
+        client.at("textDocument/definition", &lone, find_pos(&text, "B b", 0, 0), json!({})),
+        location(&lone, word_in(&text, "message B {}", "B"))
+    );
+}
+
+/// googleapis as `.ci/run` installs it (`~/.cache/idl-peers/googleapis`), if present.
+fn googleapis() -> Option<std::path::PathBuf> {
+    let path = Path::new(&std::env::var_os("HOME")?).join(".cache/idl-peers/googleapis");
+    path.join("google/longrunning/operations.proto").is_file().then_some(path)
+}
+
+/// A googleapis slice: `google/longrunning/operations.proto` as the workspace's
+/// one file, the rest of googleapis as its import path (read only as imported).
+#[test]
+fn lsp_navigation_on_a_googleapis_slice() {
+    let Some(googleapis) = googleapis() else {
+        eprintln!("skipped: no googleapis corpus (../shared/scripts/peers.sh installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(
+        root.join("idl.toml"),
+        format!("roots = [\"proto\"]\nimport_paths = [{:?}]\n", googleapis.display().to_string()),
+    )
+    .unwrap();
+    let path = root.join("proto/google/longrunning/operations.proto");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::copy(googleapis.join("google/longrunning/operations.proto"), &path).unwrap();
+    let status_path = googleapis.join("google/rpc/status.proto");
+    let status = std::fs::read_to_string(&status_path).unwrap();
+    let annotations_path = googleapis.join("google/api/annotations.proto");
+    let annotations = std::fs::read_to_string(&annotations_path).unwrap();
+
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    client.indexed();
+    let text = client.open(&path);
+
+    // definition: a type in an imported file, an option's extension, an HTTP variable.
+    assert_eq!(
+        client.at("textDocument/definition", &path, find_pos(&text, "google.rpc.Status error", 0, 11), json!({})),
+        location(&status_path, word_in(&status, "message Status {", "Status"))
+    );
+    assert_eq!(
+        client.at("textDocument/definition", &path, find_pos(&text, "(google.api.http)", 0, 12), json!({})),
+        location(&annotations_path, word_in(&annotations, "HttpRule http = 72295728", "http"))
+    );
+    assert_eq!(
+        client.at("textDocument/definition", &path, find_pos(&text, "{name=operations/**}", 0, 2), json!({})),
+        location(
+            &path,
+            word_in(
+                &text,
+                "  string name = 1;\n}\n\n// The request message for\n// [Operations.ListOperations]",
+                "name"
+            )
+        )
+    );
+
+    // references of Operation: the declaration first, then the uses in order (two
+    // RPC results, then a repeated field).
+    let declaration = find_pos(&text, "message Operation {", 0, 8);
+    let found =
+        client.at("textDocument/references", &path, declaration, json!({"context": {"includeDeclaration": true}}));
+    let expected = json!([
+        location(&path, word_in(&text, "message Operation {", "Operation")),
+        location(&path, word_in(&text, "returns (Operation) {\n    option", "Operation")),
+        location(&path, word_in(&text, "returns (Operation) {}", "Operation")),
+        location(&path, word_in(&text, "repeated Operation operations", "Operation")),
+    ]);
+    assert_eq!(found, expected);
+
+    // hover: the comment, and the route of an RPC.
+    let hover = client.at("textDocument/hover", &path, find_pos(&text, "rpc GetOperation(", 0, 5), json!({}));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.starts_with("```proto\nrpc GetOperation(google.longrunning.GetOperationRequest) returns (google.longrunning.Operation)\n```\n\nGets the latest state of a long-running operation."), "{value}");
+    assert!(value.ends_with("\nHTTP `GET /v1/{name=operations/**}`"), "{value}");
+
+    // documentSymbol: the extension declared at the top, then the service and its RPCs.
+    let symbols = client.whole("textDocument/documentSymbol", &path);
+    assert_eq!(symbols[0]["detail"], "google.longrunning.operation_info");
+    assert_eq!(symbols[1]["detail"], "google.longrunning.Operations");
+    let rpcs: Vec<&str> =
+        symbols[1]["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(rpcs, ["ListOperations", "GetOperation", "DeleteOperation", "CancelOperation", "WaitOperation"]);
+
+    // rename: an RPC is refused (its gRPC path would change); a well-known type cannot be.
+    let refused = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": file_uri(&path)}, "position": find_pos(&text, "rpc GetOperation(", 0, 5), "newName": "FetchOperation"}),
+    );
+    assert_eq!(
+        refused["error"]["message"],
+        "renaming rpc `GetOperation` changes its gRPC path: existing clients break; to rename anyway, end the new name with `!` (`FetchOperation!`)"
+    );
+    let wkt = client.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": file_uri(&path)}, "position": find_pos(&text, "google.protobuf.Empty)", 0, 17)}),
+    );
+    assert_eq!(
+        wkt["error"]["message"],
+        "`google.protobuf.Empty` is a well-known type, built into protobuf: it cannot be renamed"
+    );
 }

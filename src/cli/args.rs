@@ -82,7 +82,7 @@ pub enum Command {
     /// workspace's schema, printing the answer as proto3 JSON.
     Call(CallArgs),
     /// Run the language server on stdin/stdout.
-    Lsp,
+    Lsp(LspArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -105,7 +105,7 @@ impl Command {
             Command::New(_) => "new",
             Command::Mock(_) => "mock",
             Command::Call(_) => "call",
-            Command::Lsp => "lsp",
+            Command::Lsp(_) => "lsp",
             Command::Completions(_) => "completions",
             Command::Man => "man",
         }
@@ -505,4 +505,12 @@ pub struct ConfigSchemaArgs {
     /// How to report compile and input errors.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub error_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// The largest message body accepted from the client, in bytes; a longer
+    /// one is skipped and answered with an error.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::lsp::DEFAULT_MAX_MESSAGE_BYTES)]
+    pub max_message_bytes: u64,
 }

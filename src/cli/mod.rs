@@ -124,7 +124,7 @@ pub fn run() -> i32 {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             call::run(args, &reporter, cli.global.config.as_deref())
         }
-        Command::Lsp => crate::lsp::run(cli.global.config.as_deref()),
+        Command::Lsp(args) => crate::lsp::run(cli.global.config.as_deref(), args.max_message_bytes),
         Command::Completions(args) => {
             let mut bytes = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "idl", &mut bytes);

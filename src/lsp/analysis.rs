@@ -13,11 +13,13 @@ use crate::format::FormatOptions;
 use crate::source::SourceFile;
 use crate::workspace;
 
+use super::index::{FileIndex, Index};
+
 /// Absolute path → text of every open document.
 pub type Buffers = HashMap<PathBuf, Arc<str>>;
 
 /// The findings of one document.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Analysis {
     /// The text that was analysed, with the path findings name.
     pub source: SourceFile,
@@ -31,6 +33,30 @@ pub struct Analysis {
     /// Import names of every file the compile read (the document's own first):
     /// a change to any of them can change these findings.
     pub files: Vec<String>,
+    /// What the index still needs from this compile (taken by the server once
+    /// the diagnostics are out, so they wait for no indexing).
+    pub to_index: Option<ToIndex>,
+}
+
+/// A compile and the files of it whose index entries are missing or stale: the
+/// document's own, and imports the index has from other text.
+pub struct ToIndex {
+    pub compilation: crate::compile::Compilation,
+    pub workspace: workspace::Workspace,
+    pub names: Vec<String>,
+}
+
+impl ToIndex {
+    pub fn build(&self) -> Vec<FileIndex> {
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        index_compilation(&self.compilation, &self.workspace, &names)
+    }
+}
+
+impl std::fmt::Debug for ToIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToIndex").field("names", &self.names).finish_non_exhaustive()
+    }
 }
 
 /// Where a document's workspace is discovered from: the deepest client workspace
@@ -47,7 +73,9 @@ pub fn working_dir(folders: &[PathBuf], path: &Path) -> PathBuf {
 
 /// Compiles and lints the document at `path` (whose text is `buffers[path]`) as
 /// `idl lint PATH` would from `cwd`, with `config` the `--config` given to the server.
-pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers) -> Analysis {
+/// With an `index`, the compile's files that it lacks (or has from other text)
+/// are indexed too.
+pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers, index: Option<&Index>) -> Analysis {
     let text = buffers.get(path).cloned().unwrap_or_else(|| Arc::from(""));
     let workspace = match workspace::discover_buffer(cwd, config, path) {
         Ok(workspace) => workspace,
@@ -55,14 +83,14 @@ pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers
             let shown = path.to_string_lossy().into_owned();
             let elsewhere = diags.into_iter().map(|diag| (diag, None)).collect();
             let source = SourceFile::new(shown.clone(), shown, text);
-            return Analysis { source, own: Vec::new(), elsewhere, files: Vec::new() };
+            return Analysis { source, own: Vec::new(), elsewhere, files: Vec::new(), to_index: None };
         }
     };
     let Some(target) = workspace.targets.first() else {
         // Excluded by the config: the CLI does not check it either.
         let shown = path.to_string_lossy().into_owned();
         let source = SourceFile::new(shown.clone(), shown, text);
-        return Analysis { source, own: Vec::new(), elsewhere: Vec::new(), files: Vec::new() };
+        return Analysis { source, own: Vec::new(), elsewhere: Vec::new(), files: Vec::new(), to_index: None };
     };
     let compilation = compile_from(&OverlayFiles::new(&workspace, buffers));
     let relative = target
@@ -109,7 +137,56 @@ pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers
                 .map(|f| f.source.name.clone()),
         )
         .collect();
-    Analysis { source, own, elsewhere, files }
+    let to_index = index.map(|index| {
+        let names = compilation
+            .files
+            .iter()
+            .filter(|f| f.source.name == target.name || !index.has_text(&f.source.name, &f.source.text))
+            .map(|f| f.source.name.clone())
+            .collect();
+        ToIndex { compilation, workspace: workspace.clone(), names }
+    });
+    Analysis { source, own, elsewhere, files, to_index }
+}
+
+/// Index entries for the files `names` of a compilation of `workspace`.
+pub fn index_compilation(
+    compilation: &crate::compile::Compilation,
+    workspace: &workspace::Workspace,
+    names: &[&str],
+) -> Vec<FileIndex> {
+    let (errors, _) = crate::errors::ErrorsConfig::parse(&workspace.config.errors, workspace.config_file.as_ref());
+    let builtin: std::collections::HashMap<&str, &str> =
+        compilation.files.iter().filter(|f| f.is_builtin).map(|f| (f.source.name.as_str(), &*f.source.text)).collect();
+    let resolve = |name: &str| match builtin.get(name) {
+        Some(text) => builtin_copy(name, text),
+        None => workspace
+            .targets
+            .iter()
+            .find(|target| target.name == name)
+            .map(|target| target.path.clone())
+            .or_else(|| workspace.resolve_import(name))
+            .map(|path| std::path::absolute(&path).unwrap_or(path)),
+    };
+    super::index::index_files(compilation, names, &resolve, &errors)
+}
+
+/// A copy on disk of a well-known type built into idl, so editors can open it
+/// (`~/.cache/idl/wkt/VERSION/google/protobuf/…`, written once).
+pub fn builtin_copy(name: &str, text: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    let path = base.join("idl").join("wkt").join(env!("CARGO_PKG_VERSION")).join(name);
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+        std::fs::create_dir_all(path.parent()?).ok()?;
+        // Written beside, then renamed: a reader never sees half a file.
+        let partial = path.with_extension(format!("proto.{}.tmp", std::process::id()));
+        std::fs::write(&partial, text).ok()?;
+        std::fs::rename(&partial, &path).ok()?;
+    }
+    Some(path)
 }
 
 /// The byte range of the quoted name in the `import` of `name`, if `text` has one.

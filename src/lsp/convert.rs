@@ -131,6 +131,11 @@ pub fn text_edits(old: &str, new: &str) -> Vec<lsp::TextEdit> {
     edits
 }
 
+/// The `file:` URI of a local path.
+pub fn file_uri(path: &std::path::Path) -> Option<lsp::Uri> {
+    url::Url::from_file_path(path).ok()?.as_str().parse().ok()
+}
+
 /// The local path of a `file:` URI.
 pub fn file_path(uri: &lsp::Uri) -> Option<PathBuf> {
     url::Url::parse(uri.as_str()).ok()?.to_file_path().ok()

@@ -7,14 +7,21 @@
 //! import it. The config is the one `idl lint FILE` would use, found from the
 //! deepest workspace folder containing the file.
 //!
-//! The transport is rust-analyzer's `lsp-server`: JSON-RPC framing over stdio
-//! behind a synchronous channel API, so the server is one plain loop with no
-//! async runtime (its work is short CPU-bound compiles); `lsp-types` has the
+//! The transport is rust-analyzer's `lsp-server` (its message types and
+//! synchronous channel API, so the server is one plain loop with no async
+//! runtime: its work is short CPU-bound compiles) with idl's own bounded frame
+//! reader (`transport.rs`) in place of lsp-server's; `lsp-types` has the
 //! protocol's types. Positions are UTF-16 code units, the protocol's default
 //! and the one encoding every client supports.
 
 mod analysis;
+mod complete;
 mod convert;
+mod index;
+mod navigate;
+mod transport;
+
+pub use transport::DEFAULT_MAX_MESSAGE_BYTES;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -22,8 +29,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::RecvTimeoutError;
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use crossbeam_channel::Receiver;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -31,10 +38,16 @@ use lsp_types::request::Request as _;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::format::{self, FormatError};
 use analysis::{Analysis, Buffers};
+use index::{FileIndex, Index};
 
-/// How long after the last change a document is checked again: long enough not
-/// to compile on every keystroke, short enough to feel immediate.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+/// At most this many `workspace/symbol` results (googleapis has ~400,000 declarations).
+const WORKSPACE_SYMBOL_LIMIT: usize = 1000;
+
+/// How long after the last change a document is checked again: long enough to
+/// take a burst of edits (a paste, a multi-cursor change) as one, short enough
+/// that diagnostics follow typing (a compile of one file and its imports takes
+/// milliseconds; changes that arrive during one are taken together after it).
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// Exit codes: the LSP specification wants 0 after `shutdown` then `exit`, and 1
 /// when the client exits (or goes away) without asking for a shutdown first.
@@ -42,8 +55,9 @@ const EXIT_AFTER_SHUTDOWN: i32 = 0;
 const EXIT_WITHOUT_SHUTDOWN: i32 = 1;
 
 /// Runs the server until the client says `exit`; returns the process exit code.
-pub fn run(config: Option<&Path>) -> i32 {
-    let (connection, io_threads) = Connection::stdio();
+/// Message bodies longer than `max_message_bytes` are refused (see `transport`).
+pub fn run(config: Option<&Path>, max_message_bytes: u64) -> i32 {
+    let (connection, io_threads) = transport::stdio(max_message_bytes);
     let outcome = serve(&connection, config);
     drop(connection);
     match outcome {
@@ -71,14 +85,73 @@ fn serve(connection: &Connection, config: Option<&Path>) -> Result<i32, String> 
     });
     connection.initialize_finish(id, result).map_err(|error| error.to_string())?;
     let config = config.map(|config| std::path::absolute(config).unwrap_or_else(|_| config.to_path_buf()));
+    let folders = workspace_folders(&params);
+    let force_rename = params
+        .initialization_options
+        .as_ref()
+        .and_then(|options| options.get("renameForce"))
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let window = params.capabilities.window.as_ref();
+    let progress = window.and_then(|w| w.work_done_progress).unwrap_or(false);
+    let watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
+    let index_built = start_indexing(&folders, config.clone());
     let mut server = Server {
         connection,
         config,
-        folders: workspace_folders(&params),
+        folders,
         documents: HashMap::new(),
         due: HashMap::new(),
+        index: Index::default(),
+        index_built,
+        progress: progress.then(|| "idl-index".to_string()),
+        force_rename,
+        next_request: 0,
+        single_file_notices: std::collections::HashSet::new(),
+        pending_index: HashMap::new(),
     };
+    server.begin_progress();
+    if watch {
+        server.watch_proto_files();
+    }
     server.main_loop()
+}
+
+/// What the background index sends when done: the entries, and a summary.
+type Built = (Vec<FileIndex>, String);
+
+/// Compiles every workspace folder once, in the background, and indexes every
+/// file it read (imports and well-known types included).
+fn start_indexing(folders: &[PathBuf], config: Option<PathBuf>) -> Receiver<Built> {
+    let (sender, receiver) = crossbeam_channel::bounded(1);
+    let folders = folders.to_vec();
+    let spawned = std::thread::Builder::new().name("idl-lsp-index".into()).spawn(move || {
+        let started = Instant::now();
+        let mut entries = Vec::new();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            for folder in &folders {
+                let Ok(workspace) = crate::workspace::discover(folder, config.as_deref(), &[]) else { continue };
+                let compilation = crate::compile::compile(&workspace);
+                let names: Vec<&str> = compilation.files.iter().map(|f| f.source.name.as_str()).collect();
+                entries.extend(analysis::index_compilation(&compilation, &workspace, &names));
+            }
+        }));
+        let summary = match outcome {
+            Ok(()) => format!("indexed {} files in {:.1} s", entries.len(), started.elapsed().as_secs_f64()),
+            Err(_) => "indexing failed (the server's stderr has the details)".to_string(),
+        };
+        let _ = sender.send((entries, summary));
+    });
+    if spawned.is_err() {
+        return crossbeam_channel::never();
+    }
+    receiver
 }
 
 fn capabilities() -> lsp::ServerCapabilities {
@@ -90,6 +163,37 @@ fn capabilities() -> lsp::ServerCapabilities {
             ..lsp::TextDocumentSyncOptions::default()
         })),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        type_definition_provider: Some(lsp::TypeDefinitionProviderCapability::Simple(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        document_highlight_provider: Some(lsp::OneOf::Left(true)),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        })),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec![".".into(), "\"".into(), "(".into(), "[".into(), " ".into()]),
+            ..lsp::CompletionOptions::default()
+        }),
+        semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+            lsp::SemanticTokensOptions {
+                legend: lsp::SemanticTokensLegend {
+                    token_types: navigate::TOKEN_TYPES.to_vec(),
+                    token_modifiers: navigate::TOKEN_MODIFIERS.to_vec(),
+                },
+                full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            },
+        )),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        }),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
             code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
             ..lsp::CodeActionOptions::default()
@@ -140,35 +244,99 @@ struct Server<'a> {
     documents: HashMap<String, Document>,
     /// Documents to analyse again, and when.
     due: HashMap<String, Instant>,
+    /// Declarations and references of every file seen.
+    index: Index,
+    /// The background index, until it arrives (then `never`).
+    index_built: Receiver<Built>,
+    /// The `$/progress` token of the background index, when the client shows progress.
+    progress: Option<String>,
+    /// `initializationOptions.renameForce`: renames that break compatibility go ahead.
+    force_rename: bool,
+    /// Ids of requests the server sends to the client.
+    next_request: i32,
+    /// Documents already told they are outside every workspace folder.
+    single_file_notices: std::collections::HashSet<PathBuf>,
+    /// By document: what its last analysis left to index.
+    pending_index: HashMap<String, analysis::ToIndex>,
 }
 
 impl Server<'_> {
     fn main_loop(&mut self) -> Result<i32, String> {
         loop {
             let next_due = self.due.values().min().copied();
-            let received = match next_due {
-                Some(deadline) => self.connection.receiver.recv_deadline(deadline),
-                None => self.connection.receiver.recv().map_err(|_| RecvTimeoutError::Disconnected),
-            };
-            match received {
-                Err(RecvTimeoutError::Timeout) => self.analyse_due(Instant::now()),
-                // The client went away without `exit`.
-                Err(RecvTimeoutError::Disconnected) => return Ok(EXIT_WITHOUT_SHUTDOWN),
-                Ok(Message::Request(request)) => {
-                    if self.connection.handle_shutdown(&request).map_err(|error| error.to_string())? {
-                        return Ok(EXIT_AFTER_SHUTDOWN);
+            let timer = next_due.map_or_else(crossbeam_channel::never, crossbeam_channel::at);
+            crossbeam_channel::select! {
+                recv(self.connection.receiver) -> message => match message {
+                    // The client went away without `exit`.
+                    Err(_) => return Ok(EXIT_WITHOUT_SHUTDOWN),
+                    Ok(Message::Request(request)) => {
+                        if self.connection.handle_shutdown(&request).map_err(|error| error.to_string())? {
+                            return Ok(EXIT_AFTER_SHUTDOWN);
+                        }
+                        self.handle_request(request);
                     }
-                    self.handle_request(request);
-                }
-                Ok(Message::Notification(notification)) => {
-                    if notification.method == lsp::notification::Exit::METHOD {
-                        return Ok(EXIT_WITHOUT_SHUTDOWN);
+                    Ok(Message::Notification(notification)) => {
+                        if notification.method == lsp::notification::Exit::METHOD {
+                            return Ok(EXIT_WITHOUT_SHUTDOWN);
+                        }
+                        self.handle_notification(notification);
                     }
-                    self.handle_notification(notification);
-                }
-                Ok(Message::Response(_)) => {}
+                    Ok(Message::Response(_)) => {}
+                },
+                recv(self.index_built) -> built => {
+                    self.index_built = crossbeam_channel::never();
+                    if let Ok((entries, summary)) = built {
+                        self.merge_background_index(entries);
+                        self.end_progress(summary);
+                    }
+                },
+                recv(timer) -> _ => self.analyse_due(Instant::now()),
             }
         }
+    }
+
+    /// Adds the background index's entries, except where an open document's own
+    /// (newer) entry is already there.
+    fn merge_background_index(&mut self, entries: Vec<FileIndex>) {
+        let open: std::collections::HashSet<String> = self
+            .documents
+            .values()
+            .filter_map(|d| d.analysis.as_ref().and_then(|a| a.files.first().cloned()))
+            .collect();
+        for entry in entries {
+            if !open.contains(&entry.name) {
+                self.index.insert(entry);
+            }
+        }
+    }
+
+    fn request_client(&mut self, method: &str, params: serde_json::Value) {
+        self.next_request += 1;
+        let id = RequestId::from(format!("idl-{}", self.next_request));
+        self.send(Request::new(id, method.to_string(), params).into());
+    }
+
+    fn begin_progress(&mut self) {
+        let Some(token) = self.progress.clone() else { return };
+        self.request_client("window/workDoneProgress/create", serde_json::json!({ "token": token }));
+        let begin = serde_json::json!({"token": token, "value": {"kind": "begin", "title": "idl: indexing the workspace", "cancellable": false}});
+        self.send(Notification::new("$/progress".into(), begin).into());
+    }
+
+    fn end_progress(&mut self, summary: String) {
+        let Some(token) = self.progress.clone() else { return };
+        let end = serde_json::json!({"token": token, "value": {"kind": "end", "message": summary}});
+        self.send(Notification::new("$/progress".into(), end).into());
+    }
+
+    /// Asks the client to report changes to `.proto` files made outside it.
+    fn watch_proto_files(&mut self) {
+        let registration = serde_json::json!({"registrations": [{
+            "id": "idl-watch-proto",
+            "method": "workspace/didChangeWatchedFiles",
+            "registerOptions": {"watchers": [{"globPattern": "**/*.proto"}]},
+        }]});
+        self.request_client("client/registerCapability", registration);
     }
 
     fn send(&self, message: Message) {
@@ -177,10 +345,95 @@ impl Server<'_> {
     }
 
     fn handle_request(&mut self, request: Request) {
+        self.flush_pending_index();
         let response = match request.method.as_str() {
             lsp::request::Formatting::METHOD => self.dispatch::<lsp::request::Formatting>(request, Self::formatting),
             lsp::request::CodeActionRequest::METHOD => {
                 self.dispatch::<lsp::request::CodeActionRequest>(request, Self::code_actions)
+            }
+            lsp::request::GotoDefinition::METHOD => {
+                self.dispatch::<lsp::request::GotoDefinition>(request, |server, params| {
+                    let at = params.text_document_position_params;
+                    let found = server.at_position(&at, navigate::definition);
+                    Ok(found.flatten().map(lsp::GotoDefinitionResponse::Scalar))
+                })
+            }
+            lsp::request::GotoTypeDefinition::METHOD => {
+                self.dispatch::<lsp::request::GotoTypeDefinition>(request, |server, params| {
+                    let at = params.text_document_position_params;
+                    let found = server.at_position(&at, navigate::type_definition);
+                    Ok(found.flatten().map(lsp::GotoDefinitionResponse::Scalar))
+                })
+            }
+            lsp::request::References::METHOD => self.dispatch::<lsp::request::References>(request, |server, params| {
+                let include = params.context.include_declaration;
+                let at = params.text_document_position;
+                Ok(server.at_position(&at, |index, file, offset| navigate::references(index, file, offset, include)))
+            }),
+            lsp::request::DocumentHighlightRequest::METHOD => {
+                self.dispatch::<lsp::request::DocumentHighlightRequest>(request, |server, params| {
+                    let at = params.text_document_position_params;
+                    Ok(server.at_position(&at, navigate::highlights))
+                })
+            }
+            lsp::request::HoverRequest::METHOD => {
+                self.dispatch::<lsp::request::HoverRequest>(request, |server, params| {
+                    let at = params.text_document_position_params;
+                    Ok(server.at_position(&at, navigate::hover).flatten())
+                })
+            }
+            lsp::request::DocumentSymbolRequest::METHOD => {
+                self.dispatch::<lsp::request::DocumentSymbolRequest>(request, |server, params| {
+                    let found =
+                        server.in_document(&params.text_document.uri, |_, file| navigate::document_symbols(file));
+                    Ok(found.map(lsp::DocumentSymbolResponse::Nested))
+                })
+            }
+            lsp::request::WorkspaceSymbolRequest::METHOD => {
+                self.dispatch::<lsp::request::WorkspaceSymbolRequest>(request, |server, params| {
+                    let found = navigate::workspace_symbols(&server.index, &params.query, WORKSPACE_SYMBOL_LIMIT);
+                    Ok(Some(lsp::WorkspaceSymbolResponse::Flat(found)))
+                })
+            }
+            lsp::request::PrepareRenameRequest::METHOD => self
+                .dispatch::<lsp::request::PrepareRenameRequest>(request, |server, params| {
+                    server.at_position(&params, navigate::prepare_rename).transpose()
+                }),
+            lsp::request::Rename::METHOD => self.dispatch::<lsp::request::Rename>(request, |server, params| {
+                let force = server.force_rename;
+                let new_name = params.new_name.clone();
+                server
+                    .at_position(&params.text_document_position, |index, file, offset| {
+                        navigate::rename(index, file, offset, &new_name, force)
+                    })
+                    .transpose()
+            }),
+            lsp::request::Completion::METHOD => self.dispatch::<lsp::request::Completion>(request, |server, params| {
+                // Completion reads the live text (usually mid-edit, so not compiling):
+                // the offset is of that text, the index is the last that compiled.
+                let at = params.text_document_position;
+                let Some(file) = server.file_index(&at.text_document.uri) else { return Ok(None) };
+                let key = at.text_document.uri.as_str();
+                let text = server.documents.get(key).map_or_else(|| file.source.text.clone(), |d| d.text.clone());
+                let offset = convert::offset(&text, at.position);
+                let items = complete::complete(&server.index, &file, &text, offset);
+                Ok(Some(lsp::CompletionResponse::Array(items)))
+            }),
+            lsp::request::SemanticTokensFullRequest::METHOD => self
+                .dispatch::<lsp::request::SemanticTokensFullRequest>(request, |server, params| {
+                    let found = server.in_document(&params.text_document.uri, navigate::semantic_tokens);
+                    Ok(found
+                        .map(|data| lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens { result_id: None, data })))
+                }),
+            lsp::request::FoldingRangeRequest::METHOD => {
+                self.dispatch::<lsp::request::FoldingRangeRequest>(request, |server, params| {
+                    Ok(server.in_document(&params.text_document.uri, |_, file| navigate::folding_ranges(file)))
+                })
+            }
+            lsp::request::DocumentLinkRequest::METHOD => {
+                self.dispatch::<lsp::request::DocumentLinkRequest>(request, |server, params| {
+                    Ok(server.in_document(&params.text_document.uri, |_, file| navigate::document_links(file)))
+                })
             }
             method => Response::new_err(
                 request.id,
@@ -281,7 +534,19 @@ impl Server<'_> {
                     self.due.insert(other, now + DEBOUNCE);
                 }
             }
-            DidSaveTextDocument::METHOD | DidChangeWatchedFiles::METHOD => {
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(params) =
+                    notification.extract::<lsp::DidChangeWatchedFilesParams>(DidChangeWatchedFiles::METHOD)
+                {
+                    self.reindex_changed(&params.changes);
+                }
+                // Any open document may import them.
+                for key in self.documents.keys() {
+                    self.due.insert(key.clone(), now);
+                }
+                self.analyse_due(now);
+            }
+            DidSaveTextDocument::METHOD => {
                 // Files on disk changed: any open document may import them.
                 for key in self.documents.keys() {
                     self.due.insert(key.clone(), now);
@@ -331,10 +596,25 @@ impl Server<'_> {
         };
         let cwd = analysis::working_dir(&self.folders, &path);
         let config = self.config.as_deref();
-        let Ok(analysis) = catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, &path, &buffers))) else {
+        let index = &self.index;
+        let Ok(mut analysis) =
+            catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, &path, &buffers, Some(index))))
+        else {
             // The panic hook has logged it; the previous diagnostics stay.
             return;
         };
+        let to_index = analysis.to_index.take();
+        let outside = !self.folders.is_empty() && !self.folders.iter().any(|folder| path.starts_with(folder));
+        if outside && self.single_file_notices.insert(path.clone()) {
+            let message = format!(
+                "{} is outside every workspace folder: idl checks it on its own (single-file mode), with the \
+                 idl.toml and roots found from its own directory",
+                path.display()
+            );
+            let params = lsp::ShowMessageParams { typ: lsp::MessageType::INFO, message };
+            self.send(Notification::new(lsp::notification::ShowMessage::METHOD.to_string(), params).into());
+        }
+        let Some(document) = self.documents.get_mut(key) else { return };
         let mut diagnostics: Vec<lsp::Diagnostic> = analysis.own.iter().map(convert::diagnostic).collect();
         for (diag, anchor) in &analysis.elsewhere {
             let range = anchor
@@ -346,6 +626,23 @@ impl Server<'_> {
         document.ignore_edits.clear();
         let (uri, version) = (document.uri.clone(), document.version);
         self.publish(uri, diagnostics, Some(version));
+        // Indexed when a request needs it: the diagnostics of the next change
+        // wait for no indexing, and a document edited faster than it can be
+        // indexed is indexed once, at the next request.
+        if let Some(to_index) = to_index {
+            self.pending_index.insert(key.to_string(), to_index);
+        }
+    }
+
+    /// Builds the index entries still pending from the analyses since the last request.
+    fn flush_pending_index(&mut self) {
+        for (_, to_index) in std::mem::take(&mut self.pending_index) {
+            if let Ok(entries) = catch_unwind(AssertUnwindSafe(|| to_index.build())) {
+                for entry in entries {
+                    self.index.insert(entry);
+                }
+            }
+        }
     }
 
     fn publish(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
@@ -364,6 +661,70 @@ impl Server<'_> {
             self.analyse(key);
         }
         self.documents.get(key).is_some_and(|document| document.analysis.is_some())
+    }
+
+    /// The index entry of a document (analysed first if its text changed since),
+    /// or of a file on disk the index has.
+    fn file_index(&mut self, uri: &lsp::Uri) -> Option<std::sync::Arc<FileIndex>> {
+        let key = uri.as_str().to_string();
+        if self.documents.contains_key(&key) {
+            self.ensure_analysed(&key);
+            self.flush_pending_index();
+        }
+        let path = convert::file_path(uri)?;
+        if let Some(file) = self.index.file_by_path(&path) {
+            return Some(file.clone());
+        }
+        let name = self.documents.get(&key)?.analysis.as_ref()?.files.first()?.clone();
+        self.index.file(&name).cloned()
+    }
+
+    /// Runs `answer` on the document's index entry.
+    fn in_document<T>(&mut self, uri: &lsp::Uri, answer: impl FnOnce(&Index, &FileIndex) -> T) -> Option<T> {
+        let file = self.file_index(uri)?;
+        Some(answer(&self.index, &file))
+    }
+
+    /// Runs `answer` at a position (as a byte offset of the indexed text).
+    fn at_position<T>(
+        &mut self,
+        at: &lsp::TextDocumentPositionParams,
+        answer: impl FnOnce(&Index, &FileIndex, usize) -> T,
+    ) -> Option<T> {
+        let file = self.file_index(&at.text_document.uri)?;
+        let offset = convert::offset(&file.source.text, at.position);
+        Some(answer(&self.index, &file, offset))
+    }
+
+    /// Re-indexes files changed on disk that are not open (an open buffer wins);
+    /// a deleted file leaves the index.
+    fn reindex_changed(&mut self, changes: &[lsp::FileEvent]) {
+        let buffers = self.buffers();
+        for change in changes {
+            let Some(path) = convert::file_path(&change.uri) else { continue };
+            if path.extension().is_none_or(|e| e != "proto") || buffers.contains_key(&path) {
+                continue;
+            }
+            if change.typ == lsp::FileChangeType::DELETED {
+                self.index.remove_path(&path);
+                continue;
+            }
+            let mut buffers = buffers.clone();
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            buffers.insert(path.clone(), text.into());
+            let cwd = analysis::working_dir(&self.folders, &path);
+            let config = self.config.as_deref();
+            let index = &self.index;
+            let Ok(entries) = catch_unwind(AssertUnwindSafe(|| {
+                let analysis = analysis::analyse(&cwd, config, &path, &buffers, Some(index));
+                analysis.to_index.map(|to_index| to_index.build()).unwrap_or_default()
+            })) else {
+                continue;
+            };
+            for entry in entries {
+                self.index.insert(entry);
+            }
+        }
     }
 
     fn formatting(&mut self, params: lsp::DocumentFormattingParams) -> Result<Option<Vec<lsp::TextEdit>>, String> {
@@ -470,7 +831,7 @@ impl Server<'_> {
         buffers.insert(path.clone(), text.into());
         let cwd = analysis::working_dir(&self.folders, path);
         let config = self.config.as_deref();
-        let Ok(after) = catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, path, &buffers))) else {
+        let Ok(after) = catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, path, &buffers, None))) else {
             return false;
         };
         // Findings by rule and message: positions move with the inserted line.

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Latency of `idl lsp` and `buf lsp serve` per request on googleapis, and the
+change-then-diagnostics round trip on its largest file.
+
+  bench/lsp-latency.py [--idl target/release/idl] [--buf ~/.cache/idl-peers/bin/buf]
+                       [--root ~/.cache/idl-peers/googleapis] [--rounds 3] [--skip-buf]
+
+For each server: open a handful of files, wait until ready, then send
+definition, hover, references, documentHighlight and documentSymbol requests at
+every type reference of those files (positions from scripts/lsp-compare.py) and
+report the median and p99 of each method's wall time, client side (request
+written to response read). Then, on google/cloud/compute/v1/compute.proto
+(4 MB), change one field name (full-text sync, as editors without incremental
+sync send it) and time until diagnostics for that version arrive; repeated
+--rounds times, median reported, with the server's CPU time for it (user +
+system, from /proc: what the round trip costs whatever else runs). The load
+average is printed with the figures: the machine may be shared.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+from lsp_client import Client, file_uri  # noqa: E402
+
+import importlib.util  # noqa: E402
+
+spec = importlib.util.spec_from_file_location("lsp_compare", os.path.join(HERE, "..", "scripts", "lsp-compare.py"))
+compare = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(compare)
+
+FILES = compare.DEFAULT_FILES
+LARGEST = "google/cloud/compute/v1/compute.proto"
+
+
+def percentile(values, p):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = min(len(values) - 1, max(0, int(round(p / 100.0 * (len(values) - 1)))))
+    return values[k]
+
+
+def cpu_ms(pid):
+    """User + system CPU time of a process and its threads so far, in ms."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / ticks
+
+
+def load():
+    return open("/proc/loadavg").read().split()[:3]
+
+
+def measure(name, command, root, rounds):
+    started = time.monotonic()
+    client = Client(command, root)
+    texts = {}
+    for rel in FILES:
+        texts[rel] = client.open(os.path.join(root, rel))
+    for rel in FILES:
+        client.diagnostics(os.path.join(root, rel), timeout=900)
+    ready = time.monotonic() - started
+    timings = {m: [] for m in ("definition", "hover", "references", "documentHighlight", "documentSymbol")}
+    for rel in FILES:
+        path = os.path.join(root, rel)
+        doc = {"uri": file_uri(path)}
+        for line, character in compare.type_references(texts[rel]):
+            at = {"textDocument": doc, "position": {"line": line, "character": character}}
+            for method, params in (("definition", at), ("hover", at), ("documentHighlight", at),
+                                   ("references", {**at, "context": {"includeDeclaration": True}})):
+                client.request("textDocument/" + method, params, timeout=300)
+                timings[method].append(client.last_elapsed * 1000)
+        client.request("textDocument/documentSymbol", {"textDocument": doc}, timeout=300)
+        timings["documentSymbol"].append(client.last_elapsed * 1000)
+    # Change-then-diagnostics on the largest file.
+    path = os.path.join(root, LARGEST)
+    text = client.open(path, version=1)
+    client.diagnostics(path, timeout=900)
+    # A warm-up change, then the timed ones.
+    round_trips = []
+    round_trip_cpu = []
+    for version in range(2, rounds + 3):
+        changed = text.replace("message Address {", f"message Address{version} {{", 1)
+        cpu_before = cpu_ms(client.proc.pid)
+        sent = time.perf_counter()
+        client.notify("textDocument/didChange", {"textDocument": {"uri": file_uri(path), "version": version},
+                                                 "contentChanges": [{"text": changed}]})
+        client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                    and m["params"]["uri"] == file_uri(path)
+                    and m["params"].get("version", version) == version, timeout=600)
+        if version > 2:
+            round_trips.append((time.perf_counter() - sent) * 1000)
+            round_trip_cpu.append(cpu_ms(client.proc.pid) - cpu_before)
+    client.close()
+    return {"ready_s": ready, "timings": timings, "round_trips": round_trips, "round_trip_cpu": round_trip_cpu}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--idl", default="target/release/idl")
+    parser.add_argument("--buf", default=os.path.expanduser("~/.cache/idl-peers/bin/buf"))
+    parser.add_argument("--root", default=os.path.expanduser("~/.cache/idl-peers/googleapis"))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-buf", action="store_true")
+    args = parser.parse_args()
+    root = os.path.abspath(args.root)
+    runs = {"idl": measure("idl", [os.path.abspath(args.idl), "lsp"], root, args.rounds)}
+    if not args.skip_buf:
+        runs["buf"] = measure("buf", [args.buf, "lsp", "serve"], root, args.rounds)
+    print(f"load average {' '.join(load())}")
+    print("| server | method | n | median ms | p99 ms |")
+    print("|---|---|---|---|---|")
+    for name, run in runs.items():
+        for method, values in run["timings"].items():
+            print(f"| {name} | {method} | {len(values)} | {statistics.median(values):.2f} | "
+                  f"{percentile(values, 99):.2f} |")
+        trips = run["round_trips"]
+        print(f"| {name} | change → diagnostics ({LARGEST}) | {len(trips)} | {statistics.median(trips):.1f} | "
+              f"{max(trips):.1f} |")
+        cpu = run["round_trip_cpu"]
+        print(f"| {name} | change → diagnostics, server CPU time (load-independent) | {len(cpu)} | "
+              f"{statistics.median(cpu):.1f} | {max(cpu):.1f} |")
+        print(f"| {name} | ready (first diagnostics of {len(FILES)} files) | 1 | {run['ready_s'] * 1000:.0f} | |")
+
+
+if __name__ == "__main__":
+    main()
