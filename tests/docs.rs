@@ -60,14 +60,21 @@ fn site_snapshot() {
             "acme.common.v1.html",
             "acme.legacy.v1.html",
             "acme.library.v1.html",
+            "error-codes.html",
             "index.html",
             "search-index.js",
             "search.js",
             "style.css"
         ]
     );
-    for page in ["index.html", "acme.library.v1.html", "acme.legacy.v1.html", "acme.common.v1.html", "search-index.js"]
-    {
+    for page in [
+        "index.html",
+        "acme.library.v1.html",
+        "acme.legacy.v1.html",
+        "acme.common.v1.html",
+        "error-codes.html",
+        "search-index.js",
+    ] {
         snapshot(page, &std::fs::read_to_string(out.path().join(page)).unwrap());
     }
 }
@@ -75,7 +82,7 @@ fn site_snapshot() {
 #[test]
 fn markdown_snapshot() {
     let out = generate("markdown");
-    for page in ["README.md", "acme.library.v1.md", "acme.legacy.v1.md", "acme.common.v1.md"] {
+    for page in ["README.md", "acme.library.v1.md", "acme.legacy.v1.md", "acme.common.v1.md", "error-codes.md"] {
         snapshot(page, &std::fs::read_to_string(out.path().join(page)).unwrap());
     }
 }
@@ -96,7 +103,7 @@ fn comments_cannot_inject_markup() {
 
     let tree = generate("markdown");
     let page = std::fs::read_to_string(tree.path().join("acme.library.v1.md")).unwrap();
-    assert!(page.contains("&lt;script&gt;alert(\"comments never run\")&lt;/script&gt;"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert\\(\"comments never run\"\\)&lt;/script&gt;"), "{page}");
     assert!(!page.contains("<img"));
     assert!(!page.contains("](javascript:"));
     assert!(!page.contains("buf:lint:ignore"));
@@ -427,4 +434,286 @@ fn browse(site: &Path) {
         assert!(bytes.starts_with(b"\x89PNG"), "{}", png.display());
         eprintln!("googleapis_site: screenshot {}", png.display());
     }
+}
+
+// ---- the site's navigation and tables (issue 14) -------------------------
+
+fn generate_in(dir: &Path, format: &str) -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let output = idl(dir).args(["docs", "--format", format, "-o"]).arg(out.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    (out, stderr)
+}
+
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(name)
+}
+
+/// Every page has the sidebar, and from it every package page (and the error
+/// codes) is one link away.
+#[test]
+fn sidebar_reaches_every_package_from_every_page() {
+    let site = generate("html");
+    let pages = read_pages(site.path(), "html");
+    let package_pages = ["acme.common.v1.html", "acme.legacy.v1.html", "acme.library.v1.html"];
+    for (name, page) in &pages {
+        for target in package_pages.iter().chain(&["index.html", "error-codes.html"]) {
+            assert!(page.hrefs.iter().any(|h| h == target), "{name} does not link {target}");
+        }
+    }
+    let library = std::fs::read_to_string(site.path().join("acme.library.v1.html")).unwrap();
+    // The tree groups by prefix (`acme` › `library.v1`), opens the current
+    // package's group and marks it.
+    assert!(library.contains("<details open><summary><span class=\"prefix\" title=\"acme\">acme</span></summary>"));
+    assert!(library.contains("<a href=\"acme.library.v1.html\" aria-current=\"page\">library.v1</a>"));
+    assert!(library.contains("<a href=\"acme.legacy.v1.html\">legacy.v1</a> <span class=\"badge deprecated\">"));
+    // The filter box is there for search.js to show.
+    assert!(library.contains("<input id=\"package-filter\" type=\"search\" hidden"));
+}
+
+/// The index's summary column reads each package's first sentence: the package
+/// comment, else (as on real repositories, where the `package` statement is
+/// rarely commented) its first documented service, message or enum.
+#[test]
+fn index_summaries_fall_back_to_the_first_documented_element() {
+    let (site, _) = generate_in(&testdata("example"), "html");
+    let index = std::fs::read_to_string(site.path().join("index.html")).unwrap();
+    assert!(index.contains("<td class=\"desc\">OrderService takes and tracks orders.</td>"), "{index}");
+    assert!(index.contains("<td class=\"desc\">UserService manages the accounts of people who use Acme.</td>"));
+    let (tree, _) = generate_in(&testdata("example"), "markdown");
+    let readme = std::fs::read_to_string(tree.path().join("README.md")).unwrap();
+    assert!(readme.contains("| OrderService takes and tracks orders. |"), "{readme}");
+}
+
+/// The site-wide error codes: every error with reason, HTTP and gRPC status,
+/// message and package, linked to its enum value; columns no row fills are left out.
+#[test]
+fn error_codes_page_lists_every_error_linked_to_its_enum() {
+    let (site, stderr) = generate_in(&fixture(), "html");
+    assert!(stderr.contains("idl docs: wrote 5 pages in"), "{stderr}");
+    let page = std::fs::read_to_string(site.path().join("error-codes.html")).unwrap();
+    assert!(page.contains("<h1>Error codes</h1>"));
+    let header = page.split("<thead>").nth(1).unwrap().split("</thead>").next().unwrap();
+    assert_eq!(
+        header,
+        "<tr><th>Reason</th><th>HTTP</th><th>gRPC</th><th>Message</th><th>Enum</th><th>Package</th><th>Source</th></tr>"
+    );
+    assert!(
+        page.contains(
+            "<td><a href=\"acme.library.v1.html#ErrorReason.BOOK_NOT_FOUND\"><code>ErrorReason = 1</code></a></td>"
+        ),
+        "{page}"
+    );
+    let report = check_links(site.path(), "html");
+    assert!(report.broken.is_empty(), "broken links: {:#?}", report.broken);
+}
+
+/// A column with no value in any row is left out (fields without labels or
+/// descriptions, routes without a body).
+#[test]
+fn empty_columns_are_left_out() {
+    let (site, _) = generate_in(&testdata("docs-names"), "html");
+    let page = std::fs::read_to_string(site.path().join("index-package.html")).unwrap();
+    assert!(page.contains("<thead><tr><th>Field</th><th>Number</th><th>Type</th></tr></thead>"), "{page}");
+    let index = std::fs::read_to_string(site.path().join("index.html")).unwrap();
+    // No package has a service: no Services column.
+    assert!(index.contains("<tr><th>Package</th><th>Messages</th><th>Enums</th><th>Errors</th><th>Summary</th></tr>"));
+    let (tree, _) = generate_in(&testdata("docs-names"), "markdown");
+    let page = std::fs::read_to_string(tree.path().join("index-package.md")).unwrap();
+    assert!(page.contains("| Field | Number | Type |\n|---|---:|---|\n"), "{page}");
+}
+
+// ---- issue 19: names, links and markup -----------------------------------
+
+/// A package named `index` (or `readme`) keeps its page beside the site's
+/// index, the page count is right, and a package named `errors` reads as a
+/// package, apart from the site's error codes.
+#[test]
+fn package_named_index_keeps_its_page() {
+    let (site, stderr) = generate_in(&testdata("docs-names"), "html");
+    assert!(stderr.contains("idl docs: wrote 5 pages in"), "{stderr}");
+    let mut files: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "error-codes.html",
+            "errors.html",
+            "index-package.html",
+            "index.html",
+            "readme-package.html",
+            "search-index.js",
+            "search.js",
+            "style.css"
+        ]
+    );
+    let read = |name: &str| std::fs::read_to_string(site.path().join(name)).unwrap();
+    assert!(read("index.html").contains("<h1>API reference</h1>"));
+    assert!(read("index-package.html").contains("<h1>Package <code>index</code></h1>"));
+    assert!(read("errors.html").contains("<h1>Package <code>errors</code></h1>"));
+    assert!(read("errors.html").contains("<title>errors — API reference</title>"));
+    assert!(read("error-codes.html").contains("<h1>Error codes</h1>"));
+    assert!(read("index.html").contains("<a href=\"index-package.html\"><code>index</code></a>"));
+    let report = check_links(site.path(), "html");
+    assert!(report.broken.is_empty(), "broken links: {:#?}", report.broken);
+
+    let (tree, stderr) = generate_in(&testdata("docs-names"), "markdown");
+    assert!(stderr.contains("idl docs: wrote 5 pages in"), "{stderr}");
+    let mut files: Vec<String> = std::fs::read_dir(tree.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["README.md", "error-codes.md", "errors.md", "index-package.md", "readme-package.md"]);
+}
+
+/// `idl docs -o OUT` refuses a symbolic link inside OUT before writing
+/// anything, and replaces a hard-linked file instead of writing through it.
+#[test]
+fn docs_output_never_writes_through_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.css");
+    std::fs::write(&victim, "keep").unwrap();
+    let out = dir.path().join("site");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("style.css")).unwrap();
+    let output = idl(&fixture()).args(["docs", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected = format!(
+        "[IO] cannot write {out}: {out}/style.css is a symbolic link: idl docs never writes through links in its output directory; remove it",
+        out = out.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    assert!(!out.join("index.html").exists(), "nothing is written when a link is found");
+
+    // A hard link to a file elsewhere is replaced, not written through.
+    std::fs::remove_file(out.join("style.css")).unwrap();
+    std::fs::hard_link(&victim, out.join("index.html")).unwrap();
+    let output = idl(&fixture()).args(["docs", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    assert!(std::fs::read_to_string(out.join("index.html")).unwrap().contains("<h1>API reference</h1>"));
+
+    // Also for the Markdown tree and the JSON model.
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::os::unix::fs::symlink(&victim, tree.join("README.md")).unwrap();
+    std::os::unix::fs::symlink(&victim, tree.join("docs.json")).unwrap();
+    for format in ["markdown", "json"] {
+        let output = idl(&fixture()).args(["docs", "--format", format, "-o"]).arg(&tree).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{format}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("is a symbolic link: idl docs never writes through links")
+        );
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep", "{format}");
+    }
+}
+
+/// What a host that passes raw HTML through (GitLab, many static site
+/// generators; GitHub filters after rendering) makes of a Markdown page:
+/// CommonMark with GitHub's tables, raw HTML kept.
+fn render_like_a_host(markdown: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH));
+    out
+}
+
+/// Markup a comment must never become where a page is rendered: the tags of
+/// `html` (text never holds a raw `<`: renderers escape it) that run script or
+/// load something, event-handler attributes, and `javascript:` targets.
+fn injected_markup(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let tag = rest[..rest.find('>').unwrap_or(rest.len())].to_ascii_lowercase();
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        if ["script", "img", "iframe", "object", "embed", "svg", "style", "link", "meta"].contains(&name) {
+            found.push(format!("<{tag}>"));
+        }
+        for attribute in tag.split_whitespace().skip(1) {
+            let (key, value) = attribute.split_once('=').unwrap_or((attribute, ""));
+            let value = value.trim_matches(['"', '\'']).trim_start();
+            if key.starts_with("on") || value.starts_with("javascript:") {
+                found.push(format!("<{tag}>"));
+            }
+        }
+    }
+    found
+}
+
+/// `idl docs --format markdown`: the README index and the package pages are as
+/// safe as the HTML site once rendered: raw `<script>`, `<img onerror>`,
+/// `<a href="javascript:">`, entity-encoded `&#x3C;script&#x3E;`, inline,
+/// reference-style and autolinked `javascript:` links, in paragraphs, table cells,
+/// code blocks inside cells and error messages.
+#[test]
+fn markdown_output_is_safe_when_rendered() {
+    let (tree, _) = generate_in(&testdata("docs-hostile"), "markdown");
+    let readme = std::fs::read_to_string(tree.path().join("README.md")).unwrap();
+    assert!(
+        readme.contains(
+            "| The &lt;script&gt;alert\\(1\\)&lt;/script&gt; &lt;img src=x onerror=alert\\(2\\)&gt; \
+             &lt;a href=\"javascript:alert\\(3\\)\"&gt;a&lt;/a&gt; &lt;script&gt;alert\\(4\\)&lt;/script&gt; x \\[r\\]\\[bad\\] API. |"
+        ),
+        "{readme}"
+    );
+    for name in ["README.md", "hostile.v1.md", "error-codes.md"] {
+        let page = std::fs::read_to_string(tree.path().join(name)).unwrap();
+        let html = render_like_a_host(&page);
+        assert_eq!(injected_markup(&html), Vec::<String>::new(), "{name} rendered:\n{html}");
+        // The payloads are still there, as text.
+        assert!(html.contains("&lt;script&gt;"), "{name}:\n{html}");
+    }
+    let page = std::fs::read_to_string(tree.path().join("hostile.v1.md")).unwrap();
+    for expected in [
+        // Inline, reference-style and autolinked script links, and the definition.
+        "\\[click\\]\\(javascript:alert\\(7\\)\\), \\[ref\\]\\[bad\\], &lt;javascript:alert\\(8\\)&gt;, \\[y\\]\\(&lt;javascript:alert\\(9\\)&gt;\\).",
+        "\\[bad\\]: javascript:alert\\(10\\)",
+        // A code block inside a table cell becomes inline code.
+        "<br><br>    `<script>alert(14)</script>` `<img src=x onerror=alert(15)>` |",
+        // An HTML block keeps its Markdown from being read too.
+        "| &lt;script&gt;alert\\(16\\)&lt;/script&gt; \\[w\\]\\(javascript:alert\\(17\\)\\) &amp;#x3C;script&amp;#x3E;alert\\(18\\)&amp;#x3C;/script&amp;#x3E; &lt;img src=x onerror=alert\\(19\\)&gt; |",
+    ] {
+        assert!(page.contains(expected), "missing {expected:?} in\n{page}");
+    }
+    // The HTML site of the same comments.
+    let (site, _) = generate_in(&testdata("docs-hostile"), "html");
+    for name in ["index.html", "hostile.v1.html", "error-codes.html"] {
+        let page = std::fs::read_to_string(site.path().join(name)).unwrap();
+        let without_own_script = page.replacen("<script src=\"search.js\" defer></script>", "", 1);
+        let without_own_style = without_own_script.replacen("<link rel=\"stylesheet\" href=\"style.css\">", "", 1);
+        let without_own_meta =
+            without_own_style.replace("<meta ", "<x-meta ").replacen(" onsubmit=\"return false\"", "", 1);
+        assert_eq!(injected_markup(&without_own_meta), Vec::<String>::new(), "{name}:\n{page}");
+    }
+}
+
+/// `idl errors --format html` with the same payloads in enum and value comments
+/// (which are also the messages): all text, the page's filter the only script.
+#[test]
+fn errors_html_escapes_comment_and_message_payloads() {
+    let output = idl(&testdata("docs-hostile")).args(["errors", "--format", "html"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(page.matches("<script").count(), 1, "{page}");
+    let own_script = &page[page.find("<script>").unwrap()..];
+    assert!(own_script.starts_with("<script>\ndocument.getElementById(\"filter\")"));
+    let before_script = &page[..page.find("<script>").unwrap()];
+    let without_own_head = before_script.replace("<meta ", "<x-meta ").replacen("<style>", "", 1);
+    assert_eq!(injected_markup(&without_own_head), Vec::<String>::new(), "{page}");
+    assert!(
+        page.contains(
+            "<td class=\"desc\">&lt;script&gt;alert(16)&lt;/script&gt; [w](javascript:alert(17)) \
+             &amp;#x3C;script&amp;#x3E;alert(18)&amp;#x3C;/script&amp;#x3E; &lt;img src=x onerror=alert(19)&gt;</td>"
+        ),
+        "{page}"
+    );
 }
