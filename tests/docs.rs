@@ -373,67 +373,186 @@ fn googleapis_site() {
     browse(site.path());
 }
 
-/// Chromium, when installed: the search box finds an RPC, and screenshots of a
-/// package page and of a search are kept.
-fn browse(site: &Path) {
-    let Some(chromium) = ["chromium", "chromium-browser"]
+/// Headless Chromium, when installed.
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"]
         .into_iter()
         .find(|name| Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()))
-    else {
-        eprintln!("googleapis_site: chromium not installed (apt-get install chromium); browser check skipped");
-        return;
-    };
+}
+
+/// The window the site is checked in: a laptop's browser, maximised.
+const WINDOW: &str = "--window-size=1400,900";
+
+/// Runs Chromium on `url` (its own profile, no network) and returns its stdout.
+fn run_chromium(chromium: &str, url: &str, extra: &[&str]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let output = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            WINDOW,
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(300), "chromium took {:.0?}", started.elapsed());
+    assert!(output.status.success(), "chromium: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A screenshot of `url` at 1400×900 under `target/docs-screenshots/NAME.png`.
+fn screenshot(chromium: &str, url: &str, name: &str) -> PathBuf {
     let shots = screenshot_dir();
     std::fs::create_dir_all(&shots).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let run = |url: &str, extra: &[&str]| {
-        let started = Instant::now();
-        let output = Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--window-size=1280,900",
-                // Lets the page's scripts (the index load, the search) finish first.
-                "--virtual-time-budget=20000",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(extra)
-            .arg(url)
-            .output()
-            .unwrap();
-        assert!(started.elapsed() < Duration::from_secs(120));
-        assert!(output.status.success(), "chromium: {}", String::from_utf8_lossy(&output.stderr));
-        output
+    let png = shots.join(format!("{name}.png"));
+    // The budget lets the page's scripts (the index load, the search) finish first.
+    run_chromium(chromium, url, &["--virtual-time-budget=20000", &format!("--screenshot={}", png.display())]);
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"), "{}", png.display());
+    eprintln!("screenshot {}", png.display());
+    png
+}
+
+/// Each page of `pages` (names in `site`) opened in a 1400 px wide frame: the
+/// tables wider than the window and whether the page scrolls sideways. A harness
+/// page measures them (`--allow-file-access-from-files` lets it read the frame)
+/// and prints one line per page.
+fn wide_tables(chromium: &str, site: &Path, pages: &[&str]) -> Vec<String> {
+    let measure = r#"
+    var width = d.documentElement.clientWidth;
+    var wide = Array.prototype.filter.call(d.querySelectorAll("table"), function (t) {
+      return t.getBoundingClientRect().right > width + 0.5;
+    }).length;
+    return "wide_tables=" + wide + " scrolls=" + (d.documentElement.scrollWidth > width);
+"#;
+    in_frame(chromium, site, pages, measure)
+}
+
+/// Runs the body of `function (d) { ... }` on each page's document (opened in
+/// a 1400 px frame) and returns `PAGE RESULT` lines.
+fn in_frame(chromium: &str, site: &Path, pages: &[&str], measure: &str) -> Vec<String> {
+    let urls: Vec<String> = pages.iter().map(|p| format!("file://{}/{p}", site.display())).collect();
+    let harness = tempfile::tempdir().unwrap();
+    let script = r#"
+var frame = document.getElementById("frame");
+var lines = [];
+function next() {
+  if (PAGES.length === 0) { document.getElementById("out").textContent = "RESULT\n" + lines.join("\n") + "\nEND"; return; }
+  var page = PAGES.shift();
+  frame.onload = function () {
+    // After the page's own DOMContentLoaded handlers (search.js is deferred).
+    setTimeout(function () {
+      lines.push(page.slice(page.lastIndexOf("/") + 1) + " " + MEASURE(frame.contentDocument));
+      next();
+    }, 50);
+  };
+  frame.src = page;
+}
+next();
+"#;
+    let html = format!(
+        "<!DOCTYPE html><html><body><iframe id=\"frame\" style=\"width:1400px;height:900px;border:0\"></iframe>\
+         <pre id=\"out\"></pre><script>var PAGES = {};var MEASURE = function (d) {{{measure}}};{script}</script></body></html>",
+        serde_json::to_string(&urls).unwrap()
+    );
+    let path = harness.path().join("harness.html");
+    std::fs::write(&path, html).unwrap();
+    let dom = run_chromium(
+        chromium,
+        &format!("file://{}", path.display()),
+        &["--window-size=1500,1000", "--allow-file-access-from-files", "--virtual-time-budget=600000", "--dump-dom"],
+    );
+    let result = dom.split("RESULT\n").nth(1).and_then(|r| r.split("\nEND").next()).unwrap_or_else(|| {
+        panic!("the harness did not finish: {}", &dom[..2000.min(dom.len())]);
+    });
+    result.lines().map(str::to_string).collect()
+}
+
+/// Chromium, when installed: the search box finds an RPC, the widest package
+/// pages keep their tables inside a 1400 px window, and screenshots of the
+/// index, a package page and a search are kept.
+fn browse(site: &Path) {
+    let Some(chromium) = chromium() else {
+        eprintln!("googleapis_site: chromium not installed (apt-get install chromium); browser check skipped");
+        return;
     };
     let index = format!("file://{}/index.html", site.display());
     // The search as a person would type it: the script reads `?q=` into the box
     // and runs the same handler as typing.
     let search = format!("{index}?q=CreateTopic");
-    let dom = String::from_utf8(run(&search, &["--dump-dom"]).stdout).unwrap();
+    let dom = run_chromium(chromium, &search, &["--virtual-time-budget=20000", "--dump-dom"]);
     assert!(
         dom.contains("href=\"google.pubsub.v1.html#Publisher.CreateTopic\""),
         "the search did not find Publisher.CreateTopic: {}",
         &dom[dom.find("search-results").unwrap_or(0)..][..2000.min(dom.len())]
     );
-    let search_png = shots.join("search-CreateTopic.png");
-    run(&search, &[&format!("--screenshot={}", search_png.display())]);
-    let package_png = shots.join("package-google.pubsub.v1.png");
-    run(
-        &format!("file://{}/google.pubsub.v1.html", site.display()),
-        &[&format!("--screenshot={}", package_png.display())],
-    );
-    for png in [&search_png, &package_png] {
-        let bytes = std::fs::read(png).unwrap();
-        assert!(bytes.starts_with(b"\x89PNG"), "{}", png.display());
-        eprintln!("googleapis_site: screenshot {}", png.display());
+    screenshot(chromium, &search, "googleapis-search-CreateTopic");
+    screenshot(chromium, &index, "googleapis-index");
+    screenshot(chromium, &format!("file://{}/google.pubsub.v1.html", site.display()), "googleapis-google.pubsub.v1");
+    // The pages whose tables overflowed most before they wrapped (compute's
+    // long enum and path tables, Ads' resources with long field names).
+    let widest = [
+        "index.html",
+        "google.pubsub.v1.html",
+        "google.cloud.compute.v1.html",
+        "google.ads.googleads.v22.resources.html",
+        "google.cloud.aiplatform.v1.html",
+    ];
+    let lines = wide_tables(chromium, site, &widest);
+    eprintln!("googleapis_site: {lines:#?}");
+    let wide: Vec<&String> = lines.iter().filter(|l| !l.ends_with("wide_tables=0 scrolls=false")).collect();
+    assert!(wide.is_empty(), "tables wider than a 1400 px window: {wide:#?}");
+}
+
+/// The fixture's site in Chromium: no page scrolls sideways at 1400 px, the
+/// package filter keeps only matching packages, and screenshots of the index, a
+/// package page, the error codes and a search.
+#[test]
+fn fixture_site_in_chromium() {
+    let Some(chromium) = chromium() else {
+        eprintln!("fixture_site_in_chromium: chromium not installed (apt-get install chromium); skipped");
+        return;
+    };
+    let site = generate("html");
+    let pages =
+        ["index.html", "acme.common.v1.html", "acme.legacy.v1.html", "acme.library.v1.html", "error-codes.html"];
+    let lines = wide_tables(chromium, site.path(), &pages);
+    assert_eq!(lines.len(), pages.len(), "{lines:#?}");
+    for line in &lines {
+        assert!(line.ends_with("wide_tables=0 scrolls=false"), "{line}");
     }
+    // The sidebar's filter, typed into: only the matching package stays, and
+    // its group opens.
+    let filter = r#"
+    var input = d.getElementById("package-filter");
+    if (input.hidden) return "filter hidden";
+    input.value = "legacy";
+    input.dispatchEvent(new Event("input"));
+    var shown = Array.prototype.filter.call(d.querySelectorAll("nav.sidebar ul.tree a"), function (a) {
+      return a.offsetParent !== null;
+    }).map(function (a) { return a.getAttribute("href"); });
+    return "shown=" + shown.join(",");
+"#;
+    let lines = in_frame(chromium, site.path(), &["index.html", "acme.library.v1.html"], filter);
+    assert_eq!(lines, ["index.html shown=acme.legacy.v1.html", "acme.library.v1.html shown=acme.legacy.v1.html"]);
+    let url = |page: &str| format!("file://{}/{page}", site.path().display());
+    screenshot(chromium, &url("index.html"), "fixture-index");
+    screenshot(chromium, &url("acme.library.v1.html"), "fixture-acme.library.v1");
+    screenshot(chromium, &url("error-codes.html"), "fixture-error-codes");
+    let search = format!("{}?q=Book", url("index.html"));
+    let dom = run_chromium(chromium, &search, &["--virtual-time-budget=20000", "--dump-dom"]);
+    assert!(dom.contains("href=\"acme.library.v1.html#Book\""), "search for Book: {dom}");
+    screenshot(chromium, &search, "fixture-search-Book");
 }
 
 // ---- the site's navigation and tables (issue 14) -------------------------

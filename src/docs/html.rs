@@ -492,7 +492,7 @@ impl PageContext<'_> {
         let columns = FieldColumns::of(&message.fields);
         html! {
             section.message #(message.name) {
-                h3 { "message " (message.name) @if message.deprecated { " " span.badge.deprecated { "deprecated" } } }
+                h3 { "message " (breakable(&message.name)) @if message.deprecated { " " span.badge.deprecated { "deprecated" } } }
                 (self.description(&message.description))
                 @if message.fields.is_empty() {
                     p.empty { "No fields." }
@@ -517,14 +517,14 @@ impl PageContext<'_> {
             tr id={ (message_name) "." (field.name) } class=[field.deprecated.then_some("deprecated")] {
                 td {
                     code.name { (breakable(&field.name)) }
-                    @if field.json_name != field.name { br; small { "JSON: " code { (field.json_name) } } }
+                    @if field.json_name != field.name { br; small { "JSON: " code { (breakable(&field.json_name)) } } }
                 }
                 td.num { (field.number) }
                 td { (self.field_type(field)) }
                 @if columns.label {
                     td {
                         (field.label)
-                        @if let Some(oneof) = &field.oneof { "oneof " code { (oneof) } }
+                        @if let Some(oneof) = &field.oneof { "oneof " code { (breakable(oneof)) } }
                     }
                 }
                 @if columns.description { td.desc { (self.field_notes(field)) (self.description(&field.description)) } }
@@ -545,7 +545,7 @@ impl PageContext<'_> {
         let with_description = enum_type.values.iter().any(|v| v.deprecated || !v.description.is_empty());
         html! {
             section.enum #(enum_type.name) {
-                h3 { "enum " (enum_type.name) @if enum_type.deprecated { " " span.badge.deprecated { "deprecated" } } }
+                h3 { "enum " (breakable(&enum_type.name)) @if enum_type.deprecated { " " span.badge.deprecated { "deprecated" } } }
                 (self.description(&enum_type.description))
                 table.values {
                     thead { tr { th { "Name" } th { "Number" } @if with_description { th { "Description" } } } }

@@ -282,11 +282,17 @@ fn html_escape(text: &str) -> String {
 }
 
 /// Escaped text with a line-break opportunity (`<wbr>`) after each `.`, `/` and
-/// `_`: long names and paths wrap at their separators inside a table cell
-/// instead of widening the table or breaking mid-word.
+/// `_`, and between the humps of a camelCase word: long names, JSON names and
+/// paths wrap at their seams inside a table cell instead of widening the table
+/// or breaking mid-word.
 pub fn html_breakable(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut previous = ' ';
     for c in text.chars() {
+        if c.is_ascii_uppercase() && previous.is_ascii_lowercase() {
+            out.push_str("<wbr>");
+        }
+        previous = c;
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
