@@ -121,11 +121,11 @@ impl Sidebar {
                     // The filter reads the package from the href: every page
                     // carries the whole tree, so each entry is kept small.
                     a href={ (page_stem(&package.name)) ".html" } aria-current=[is_current.then_some("page")] {
-                        (node.label)
+                        (breakable(&node.label))
                     }
                     @if package.deprecated { " " span.badge.deprecated { "deprecated" } }
                 }
-                None => { span.prefix title=(node.prefix) { (node.label) } }
+                None => { span.prefix title=(node.prefix) { (breakable(&node.label)) } }
             }
         };
         html! {

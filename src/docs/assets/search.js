@@ -121,6 +121,12 @@
     var nav = document.querySelector("nav.sidebar");
     if (!filter || !nav) return;
     filter.hidden = false;
+    // The current package's entry in view: in a tree of hundreds of packages it
+    // is rarely near the top.
+    var current = nav.querySelector("a[aria-current=page]");
+    if (current) {
+      nav.scrollTop += current.getBoundingClientRect().top - nav.getBoundingClientRect().top - nav.clientHeight / 3;
+    }
     var groups = Array.prototype.slice.call(nav.querySelectorAll("details"));
     var wasOpen = groups.map(function (d) { return d.open; });
     // Entries of the tree (not the current package's contents under it).
