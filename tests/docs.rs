@@ -585,8 +585,8 @@ fn sidebar_reaches_every_package_from_every_page() {
     // The tree groups by prefix (`acme` › `library.v1`), opens the current
     // package's group and marks it.
     assert!(library.contains("<details open><summary><span class=\"prefix\" title=\"acme\">acme</span></summary>"));
-    assert!(library.contains("<a href=\"acme.library.v1.html\" aria-current=\"page\">library.v1</a>"));
-    assert!(library.contains("<a href=\"acme.legacy.v1.html\">legacy.v1</a> <span class=\"badge deprecated\">"));
+    assert!(library.contains("<a href=\"acme.library.v1.html\" aria-current=\"page\">library.<wbr>v1</a>"));
+    assert!(library.contains("<a href=\"acme.legacy.v1.html\">legacy.<wbr>v1</a> <span class=\"badge deprecated\">"));
     // The filter box is there for search.js to show.
     assert!(library.contains("<input id=\"package-filter\" type=\"search\" hidden"));
 }
@@ -620,7 +620,7 @@ fn error_codes_page_lists_every_error_linked_to_its_enum() {
     );
     assert!(
         page.contains(
-            "<td><a href=\"acme.library.v1.html#ErrorReason.BOOK_NOT_FOUND\"><code>ErrorReason = 1</code></a></td>"
+            "<td><a href=\"acme.library.v1.html#ErrorReason.BOOK_NOT_FOUND\"><code>Error<wbr>Reason = 1</code></a></td>"
         ),
         "{page}"
     );
