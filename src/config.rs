@@ -69,6 +69,11 @@ struct FormatSection {
     /// Spaces per indentation level, 1 to 8. buf's style (and idl's default) is 2.
     #[schemars(range(min = 1, max = 8), extend("default" = 2))]
     indent_width: Option<u8>,
+    /// Write file options before imports, as prototool's formatter and the Uber V2
+    /// style guide lay a file out (the `uber-v2` preset's FILE_ELEMENT_ORDER wants
+    /// it). buf's style (and idl's default) puts imports first.
+    #[schemars(extend("default" = false))]
+    options_before_imports: Option<bool>,
 }
 
 // `[errors]` is read by `errors::config::ErrorsConfig::parse`; this is its schema only.

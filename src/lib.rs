@@ -16,6 +16,8 @@ pub mod lint;
 pub mod lsp;
 pub mod migrate;
 pub mod report;
+pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod workspace;

@@ -332,3 +332,18 @@ fn base64_decode(text: &str) -> Vec<u8> {
     }
     out
 }
+
+#[test]
+fn options_before_imports_keeps_prototools_header_order() {
+    let src = "syntax = \"proto3\";\n\npackage a.v1;\n\nimport \"b.proto\";\n// Why the option.\noption java_multiple_files = true;\noption go_package = \"av1\";\n\nmessage M {}\n";
+    let options = idl::format::FormatOptions { options_before_imports: true, ..Default::default() };
+    let formatted = idl::format::format_with(src, &options).unwrap();
+    assert_eq!(
+        formatted,
+        "syntax = \"proto3\";\n\npackage a.v1;\n\noption go_package = \"av1\";\n// Why the option.\noption java_multiple_files = true;\n\nimport \"b.proto\";\n\nmessage M {}\n"
+    );
+    assert_eq!(idl::format::format_with(&formatted, &options).unwrap(), formatted, "not idempotent");
+    // buf's order by default: imports first.
+    let buf = idl::format::format(&formatted).unwrap();
+    assert!(buf.find("import").unwrap() < buf.find("option").unwrap(), "{buf}");
+}

@@ -68,6 +68,12 @@ pub enum Command {
     /// Write an idl.toml: the defaults, or converted from buf.yaml, buf.work.yaml,
     /// .protolint.yaml or prototool.yaml.
     Init(InitArgs),
+    /// Write a new API file: a service with the standard methods, REST routes and an
+    /// error enum, in the workspace's conventions (passes its lint preset as written).
+    New(NewArgs),
+    /// Serve mock implementations of the workspace's services (gRPC, gRPC-Web,
+    /// Connect; server reflection and health) on one port.
+    Mock(MockArgs),
     /// Run the language server on stdin/stdout.
     Lsp,
     /// Print a shell completion script.
@@ -89,6 +95,8 @@ impl Command {
             Command::Errors(_) => "errors",
             Command::Rules(_) => "rules",
             Command::Init(_) => "init",
+            Command::New(_) => "new",
+            Command::Mock(_) => "mock",
             Command::Lsp => "lsp",
             Command::Completions(_) => "completions",
             Command::Man => "man",
@@ -269,6 +277,42 @@ pub struct InitArgs {
     #[arg(long)]
     pub force: bool,
     /// How to report the settings not carried over.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The file to write, under a root: api/<name>/v1/<name>.proto.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// The service's name (default: the file name in PascalCase plus the suffix
+    /// SERVICE_SUFFIX wants, `Service` unless configured).
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Print the file on stdout instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// `text`: a summary on stderr; `json`: the summary as one JSON object on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Files or directories whose services to serve; the whole workspace when omitted.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// The address to listen on; port 0 picks a free one (the ready line says which).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Serve only this service (full name); repeatable.
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// `text`: the ready line for people; `json`: one JSON object with the address and services.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }

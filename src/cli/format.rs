@@ -215,7 +215,7 @@ fn format_one(source: &SourceFile, options: &FormatOptions) -> Outcome {
     }
 }
 
-/// `[format]` in idl.toml: `indent_width` (1 to 8). Unknown keys are errors.
+/// `[format]` in idl.toml: `indent_width` (1 to 8), `options_before_imports`. Unknown keys are errors.
 pub fn options_from_config(table: &toml::Table) -> Result<FormatOptions, Box<Diagnostic>> {
     let mut options = FormatOptions::default();
     for (key, value) in table {
@@ -229,10 +229,21 @@ pub fn options_from_config(table: &toml::Table) -> Result<FormatOptions, Box<Dia
                     )));
                 }
             },
+            "options_before_imports" => match value.as_bool() {
+                Some(before) => options.options_before_imports = before,
+                None => {
+                    return Err(Box::new(Diagnostic::error(
+                        CONFIG_RULE,
+                        "invalid value for `format.options_before_imports`: expected true or false",
+                    )));
+                }
+            },
             _ => {
                 return Err(Box::new(Diagnostic::error(
                     CONFIG_RULE,
-                    format!("unknown key `{key}` in [format] of idl.toml (known: indent_width)"),
+                    format!(
+                        "unknown key `{key}` in [format] of idl.toml (known: indent_width, options_before_imports)"
+                    ),
                 )));
             }
         }

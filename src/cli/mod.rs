@@ -10,6 +10,8 @@ mod errors;
 mod format;
 mod init;
 mod lint;
+mod mock;
+mod new;
 mod rules;
 
 use std::io::{self, IsTerminal, Write};
@@ -89,6 +91,14 @@ pub fn run() -> i32 {
         Command::Init(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             init::run(args, &reporter)
+        }
+        Command::New(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            new::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Mock(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            mock::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lsp => crate::lsp::run(cli.global.config.as_deref()),
         Command::Completions(args) => {

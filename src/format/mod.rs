@@ -17,11 +17,13 @@ use crate::syntax::{self, ParseError};
 pub struct FormatOptions {
     /// Spaces per indentation level (buf: 2).
     pub indent_width: usize,
+    /// File options before imports (prototool's layout, Uber V2); buf: false.
+    pub options_before_imports: bool,
 }
 
 impl Default for FormatOptions {
     fn default() -> Self {
-        FormatOptions { indent_width: 2 }
+        FormatOptions { indent_width: 2, options_before_imports: false }
     }
 }
 
@@ -72,6 +74,7 @@ pub fn format_parsed(
     }
     let unit = " ".repeat(options.indent_width);
     let mut printer = printer::Printer::new(body, &toks, &unit);
+    printer.options_before_imports = options.options_before_imports;
     printer.write_file(&tree);
     Ok(printer.out)
 }

@@ -28,6 +28,8 @@ pub struct Printer<'a> {
     rename: HashMap<T, &'static str>,
     /// Trailing comments moved from a dropped message-literal separator.
     trailing_override: HashMap<T, Vec<Comment>>,
+    /// File options before imports (`[format] options_before_imports`).
+    pub options_before_imports: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -69,6 +71,7 @@ impl<'a> Printer<'a> {
             inline: false,
             rename: HashMap::new(),
             trailing_override: HashMap::new(),
+            options_before_imports: false,
         }
     }
 
@@ -245,6 +248,16 @@ impl<'a> Printer<'a> {
             self.write_inline_range(*name);
             self.write_line_end(*semi);
         }
+        if self.options_before_imports {
+            self.write_file_options(&mut options);
+            self.write_imports(&mut imports);
+        } else {
+            self.write_imports(&mut imports);
+            self.write_file_options(&mut options);
+        }
+    }
+
+    fn write_imports(&mut self, imports: &mut [&Decl]) {
         let import_order = |d: &Decl| match d {
             Decl::Import { modifier: Some(m), .. } if self.text(*m) == "public" => 2,
             Decl::Import { modifier: Some(m), .. } if self.text(*m) == "weak" => 1,
@@ -273,6 +286,9 @@ impl<'a> Printer<'a> {
             self.write_inline_val(name);
             self.write_line_end(*semi);
         }
+    }
+
+    fn write_file_options(&mut self, options: &mut [&OptionNode]) {
         options.sort_by(|a, b| {
             let left = self.option_name_string(a.name);
             let right = self.option_name_string(b.name);

@@ -43,6 +43,22 @@ impl SelectedRule {
     pub fn id(&self) -> &'static str {
         self.rule.meta().id
     }
+
+    /// An option's value as the rule sees it (configured, else declared), for
+    /// readers outside the rule (`idl new` writes what the rules want).
+    pub fn option(&self, name: &str) -> Option<OptionValue> {
+        if let Some(value) = self.options.get(name) {
+            return Some(value.clone());
+        }
+        let declared = self.rule.meta().options.iter().find(|option| option.name == name)?;
+        Some(match declared.default {
+            OptionDefault::String(value) => OptionValue::String(value.to_string()),
+            OptionDefault::Bool(value) => OptionValue::Bool(value),
+            OptionDefault::Integer(value) => OptionValue::Integer(value),
+            OptionDefault::List(values) => OptionValue::List(values.iter().map(|v| v.to_string()).collect()),
+            OptionDefault::Tables => OptionValue::Tables(Vec::new()),
+        })
+    }
 }
 
 /// Lints every target file of `compilation` with the rules `config` selects.

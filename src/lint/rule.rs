@@ -151,7 +151,7 @@ impl RuleOptions {
         RuleOptions { values }
     }
 
-    fn get(&self, name: &str) -> Option<&OptionValue> {
+    pub(crate) fn get(&self, name: &str) -> Option<&OptionValue> {
         self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 }

@@ -9,7 +9,8 @@ declare_rule! {
     /// `syntax`, `package`, imports, file options, then definitions (messages,
     /// enums, services, extensions), as the protobuf.dev style guide lays a file
     /// out. The Uber V2 guide puts file options before imports; its preset sets
-    /// `order` accordingly. A finding is at the first statement of each run of
+    /// `order` accordingly (and `[format] options_before_imports = true` makes
+    /// `idl format` keep them there). A finding is at the first statement of each run of
     /// statements that comes after a statement of a later kind.
     ///
     /// ```toml
