@@ -52,8 +52,8 @@ pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -
     let model = model::build(compilation, error_rows, order);
     let written = match (args.format, args.output.as_deref()) {
         (DocsFormat::Json, None) => write_stdout(docs::json(&model).as_bytes()).map(|()| None),
-        (DocsFormat::Json, Some(dir)) => std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(dir.join("docs.json"), docs::json(&model)))
+        (DocsFormat::Json, Some(dir)) => docs::output::OutputDir::create(dir)
+            .and_then(|out| out.write("docs.json", docs::json(&model).as_bytes()))
             .map(|()| Some(format!("{}", dir.join("docs.json").display()))),
         (DocsFormat::Html, Some(dir)) => {
             docs::write_html(&model, dir).map(|w| Some(format!("{} pages in {}", w.pages, dir.display())))

@@ -4,6 +4,7 @@
 //! names of documented elements become links, and links with a script scheme
 //! lose their target.
 
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -169,9 +170,28 @@ fn link_events(href: String, inner: Event<'_>) -> [Event<'_>; 3] {
     ]
 }
 
+/// Where the Markdown of a comment goes: a block of its own, or one table cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkdownContext {
+    Block,
+    /// One line of a table: code blocks become inline code (a code block's
+    /// text joined into a cell would be read as Markdown, and its HTML as HTML).
+    Cell,
+}
+
 /// The comment as Markdown for the Markdown tree: the source with references and
-/// full names turned into relative `.md` links and raw HTML escaped.
+/// full names turned into relative `.md` links, and everything a host (GitHub,
+/// GitLab, a static site generator that passes raw HTML through) could turn into
+/// markup or a script link made text: raw HTML, links and images without a web
+/// address (inline, reference-style, autolinks) and their reference
+/// definitions, and brackets in text (a definition elsewhere on the page must
+/// not turn them into a link).
 pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
+    to_markdown_in(markdown, links, package, MarkdownContext::Block)
+}
+
+/// [`to_markdown`] for a given context.
+pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: MarkdownContext) -> String {
     if markdown.is_empty() {
         return String::new();
     }
@@ -185,10 +205,31 @@ pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
     // An open resolved reference: its whole range, href, and its text's range.
     let mut open_reference: Option<(Range<usize>, String, Option<Range<usize>>)> = None;
     let mut in_link = 0usize;
-    let mut in_code_block = false;
-    for (event, range) in parser.into_offset_iter() {
+    // A code block being read: its range and text (cells rewrite it).
+    let mut code_block: Option<(Range<usize>, String)> = None;
+    let mut iter = parser.into_offset_iter();
+    for (event, range) in iter.by_ref() {
         match event {
-            Event::Html(_) | Event::InlineHtml(_) => edits.push((range.clone(), escape_html(&markdown[range]))),
+            Event::Start(Tag::CodeBlock(_)) => code_block = Some((range, String::new())),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((whole, text)) = code_block.take()
+                    && context == MarkdownContext::Cell
+                {
+                    let lines: Vec<String> = text.lines().map(inline_code).collect();
+                    edits.push((whole, lines.join("<br>")));
+                }
+            }
+            Event::Text(text) if code_block.is_some() => {
+                if let Some((_, code)) = &mut code_block {
+                    code.push_str(&text);
+                }
+            }
+            _ if code_block.is_some() => {}
+            // Raw HTML reads as the text it is written as: tags, entities, and the
+            // Markdown inside an HTML block (which the block kept from being parsed).
+            Event::Html(_) | Event::InlineHtml(_) => {
+                edits.push((range.clone(), neutralize(&markdown[range].replace('&', "&amp;"))))
+            }
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 in_link += 1;
                 let fragment_href = fragment_target(&dest_url, links, package).and_then(|name| links.href(&name, "md"));
@@ -200,7 +241,7 @@ pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
                     open_reference = Some((range, dest_url.to_string(), None));
                 } else if !external_url(&dest_url) {
                     // Keep the text, drop the target.
-                    edits.push((range.clone(), escape_brackets(&markdown[range])));
+                    edits.push((range.clone(), neutralize(&markdown[range])));
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -209,14 +250,12 @@ pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
                     && let Some((whole, href, text)) = open_reference.take()
                 {
                     let text = text.map_or("", |t| &markdown[t]);
-                    edits.push((whole, format!("[{}]({href})", text.replace('<', "&lt;").replace('>', "&gt;"))));
+                    edits.push((whole, format!("[{}]({href})", neutralize(text))));
                 }
             }
             Event::Start(Tag::Image { dest_url, .. }) if !external_url(&dest_url) => {
-                edits.push((range.clone(), escape_brackets(&markdown[range])));
+                edits.push((range.clone(), neutralize(&markdown[range])));
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
             _ if in_link > 0 => {
                 if let Some((_, _, text)) = &mut open_reference {
                     *text = Some(match text.take() {
@@ -225,13 +264,22 @@ pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
                     });
                 }
             }
-            Event::Text(text) if !in_code_block && markdown.get(range.clone()) == Some(&*text) => {
-                for (span, full_name) in name_spans(&text, links, package) {
+            Event::Text(text) if markdown.get(range.clone()) == Some(&*text) => {
+                let spans = name_spans(&text, links, package);
+                if spans.is_empty() && !text.contains(['[', ']', '<', '>']) {
+                    continue;
+                }
+                let mut replaced = String::with_capacity(text.len() + 16);
+                let mut last = 0;
+                for (span, full_name) in spans {
                     if let Some(href) = links.href(&full_name, "md") {
-                        let absolute = range.start + span.start..range.start + span.end;
-                        edits.push((absolute, format!("[{}]({href})", &text[span])));
+                        replaced.push_str(&escape_text(&text[last..span.start]));
+                        let _ = write!(replaced, "[{}]({href})", &text[span.clone()]);
+                        last = span.end;
                     }
                 }
+                replaced.push_str(&escape_text(&text[last..]));
+                edits.push((range, replaced));
             }
             Event::Code(code) => {
                 let source = &markdown[range.clone()];
@@ -245,7 +293,25 @@ pub fn to_markdown(markdown: &str, links: &Links, package: &str) -> String {
             _ => {}
         }
     }
+    // Definitions (`[r]: javascript:…`) are page-wide where the page is
+    // rendered: one without a web address becomes text.
+    for (_, definition) in iter.reference_definitions().iter() {
+        if !external_url(&definition.dest) {
+            let span = definition.span.clone();
+            edits.push((span.clone(), neutralize(&markdown[span])));
+        }
+    }
     apply_edits(markdown, edits)
+}
+
+/// Inline code that survives backticks in the text.
+pub fn inline_code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
 }
 
 /// Applies non-overlapping edits; an edit inside an earlier one is skipped.
@@ -265,12 +331,44 @@ fn apply_edits(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
     out
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+/// Markdown source that must not be a link, image, autolink or tag any more:
+/// its brackets and parentheses escaped, angle brackets as entities. Backslashes
+/// first, so an escape already there cannot cancel one added here.
+fn neutralize(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('(', "\\(")
+        .replace(')', "\\)")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
-fn escape_brackets(text: &str) -> String {
-    text.replace('[', "\\[").replace(']', "\\]").replace('(', "\\(").replace(')', "\\)")
+/// Literal text of a comment (its source had no escapes or entities): brackets
+/// escaped and angle brackets as entities.
+fn escape_text(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Plain text (a summary, a message) as Markdown that reads as that text on any
+/// host: every character Markdown gives a meaning escaped, `<`, `>` and `&` as
+/// entities, line breaks as spaces.
+pub fn plain_text_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '|' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The first sentence of a comment's first paragraph, as plain text (for
@@ -285,6 +383,11 @@ pub fn summary(markdown: &str) -> String {
             _ => {}
         }
     }
-    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    // A sentence ends at `. ` or at an ideographic full stop.
+    let end = [text.find(". ").map(|i| i + 1), text.find('。').map(|i| i + '。'.len_utf8())]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(text.len());
     text[..end].trim().to_string()
 }

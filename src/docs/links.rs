@@ -1,14 +1,32 @@
 //! Where every documented element lives: its page (one per package) and its
 //! anchor there. Renderers ask it for hrefs; comments ask it to resolve names.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::model::{DocModel, relative_name};
 
+/// Stems of the site's own pages (`index.html`, the Markdown tree's
+/// `README.md`), compared without case: on a case-insensitive file system
+/// (macOS, Windows) `Index.html` is `index.html`.
+const RESERVED_STEMS: &[&str] = &["index", "readme"];
+
+/// Stem of the site-wide error table's page (`error-codes.html`, `error-codes.md`).
+pub const ERROR_CODES_STEM: &str = "error-codes";
+
 /// The page of a package, without extension. Package names never contain `-`,
-/// so the page of files without a package cannot collide with a package's.
-pub fn page_stem(package: &str) -> &str {
-    if package.is_empty() { "no-package" } else { package }
+/// so the stems with one (`no-package`, `index-package`, the site's
+/// `error-codes` and `search-index`) cannot collide with a package's; a package
+/// named like one of the site's own pages (`index`, `README`) gets `-package`
+/// added, so it never loses its page to the site's.
+pub fn page_stem(package: &str) -> Cow<'_, str> {
+    if package.is_empty() {
+        Cow::Borrowed("no-package")
+    } else if RESERVED_STEMS.iter().any(|reserved| package.eq_ignore_ascii_case(reserved)) {
+        Cow::Owned(format!("{package}-package"))
+    } else {
+        Cow::Borrowed(package)
+    }
 }
 
 /// Ids of the sections of a package page. Proto names never contain `-`, so

@@ -4,9 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::comment;
+use super::comment::{self, MarkdownContext};
+use super::html::FieldColumns;
 use super::html::display_package;
-use super::links::{Links, enum_value_anchor, page_stem};
+use super::links::{ERROR_CODES_STEM, Links, enum_value_anchor, page_stem};
 use super::model::{DocModel, Field, Method, Package, TypeRef, relative_name};
 
 /// Text for a table cell: one line, pipes escaped.
@@ -16,27 +17,76 @@ fn cell(text: &str) -> String {
 
 /// Inline code that survives backticks in the text.
 fn code(text: &str) -> String {
-    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
+    comment::inline_code(text)
 }
 
-pub fn index_page(model: &DocModel) -> String {
-    let mut out = String::from(
-        "# API reference\n\n| Package | Services | Messages | Enums | Summary |\n|---|---:|---:|---:|---|\n",
-    );
+/// How many of something a package has, for a column of the index.
+type Count = dyn Fn(&Package) -> usize;
+
+/// `README.md`: every package with its counts and summary; a column no package
+/// has a value for is left out, as on the site.
+pub fn index_page(model: &DocModel, has_errors: bool) -> String {
+    let count = |f: &Count| model.packages.iter().map(f).sum::<usize>();
+    let columns: [(&str, &Count); 4] = [
+        ("Services", &|p| p.services.len()),
+        ("Messages", &|p| p.messages.len()),
+        ("Enums", &|p| p.enums.len()),
+        ("Errors", &|p| p.errors.len()),
+    ];
+    let shown: Vec<_> = columns.iter().filter(|(_, f)| count(f) > 0).collect();
+    let with_summary = model.packages.iter().any(|p| !p.summary.is_empty());
+    let mut out = String::from("# API reference\n\n");
+    if has_errors {
+        let _ = writeln!(out, "[Error codes]({ERROR_CODES_STEM}.md) of every package.\n");
+    }
+    out.push_str("| Package |");
+    for (name, _) in &shown {
+        let _ = write!(out, " {name} |");
+    }
+    if with_summary {
+        out.push_str(" Summary |");
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(shown.len()));
+    if with_summary {
+        out.push_str("---|");
+    }
+    out.push('\n');
     for package in &model.packages {
         let deprecated = if package.deprecated { " (deprecated)" } else { "" };
-        let _ = writeln!(
-            out,
-            "| [{}]({}.md){deprecated} | {} | {} | {} | {} |",
-            code(display_package(&package.name)),
-            page_stem(&package.name),
-            package.services.len(),
-            package.messages.len(),
-            package.enums.len(),
-            cell(&comment::summary(&package.description)),
-        );
+        let _ =
+            write!(out, "| [{}]({}.md){deprecated} |", code(display_package(&package.name)), page_stem(&package.name));
+        for (_, f) in &shown {
+            let _ = write!(out, " {} |", f(package));
+        }
+        if with_summary {
+            // The summary is plain text (entities decoded): every character
+            // Markdown or HTML would read is escaped again.
+            let _ = write!(out, " {} |", comment::plain_text_markdown(&package.summary));
+        }
+        out.push('\n');
     }
     out
+}
+
+/// `error-codes.md`: `idl errors --format markdown` of the whole model.
+pub fn error_codes_page(model: &DocModel) -> String {
+    let table = crate::errors::ErrorTable {
+        rows: model.packages.iter().flat_map(|p| p.errors.iter().cloned()).collect(),
+        enums: Vec::new(),
+        locales: {
+            let mut locales: Vec<String> =
+                model.packages.iter().flat_map(|p| &p.errors).flat_map(|r| r.locales.keys().cloned()).collect();
+            locales.sort();
+            locales.dedup();
+            locales
+        },
+    };
+    let text = crate::errors::render::markdown(&table);
+    match text.split_once('\n') {
+        Some((title, rest)) => format!("{title}\n\n[API reference](README.md)\n{rest}"),
+        None => text,
+    }
 }
 
 struct PageContext<'a> {
@@ -74,10 +124,20 @@ pub fn package_page(package: &Package, links: &Links, errors_markdown: Option<&s
                 cx.out.push_str("No fields.\n\n");
                 continue;
             }
-            cx.out.push_str("| Field | Number | Type | Label | Description |\n|---|---:|---|---|---|\n");
+            let columns = FieldColumns::of(&message.fields);
+            cx.out.push_str("| Field | Number | Type |");
+            if columns.label {
+                cx.out.push_str(" Label |");
+            }
+            if columns.description {
+                cx.out.push_str(" Description |");
+            }
+            cx.out.push_str("\n|---|---:|---|");
+            cx.out.push_str(&"---|".repeat(usize::from(columns.label) + usize::from(columns.description)));
+            cx.out.push('\n');
             for field in &message.fields {
                 let anchor = format!("{}.{}", message.name, field.name);
-                cx.field_row(&anchor, field);
+                cx.field_row(&anchor, field, columns);
             }
             cx.out.push('\n');
         }
@@ -87,36 +147,55 @@ pub fn package_page(package: &Package, links: &Links, errors_markdown: Option<&s
         for enum_type in &package.enums {
             cx.heading(3, &enum_type.name, &format!("enum {}", enum_type.name), enum_type.deprecated);
             cx.paragraph(&enum_type.description);
-            cx.out.push_str("| Name | Number | Description |\n|---|---:|---|\n");
+            let with_description = enum_type.values.iter().any(|v| v.deprecated || !v.description.is_empty());
+            cx.out.push_str(if with_description {
+                "| Name | Number | Description |\n|---|---:|---|\n"
+            } else {
+                "| Name | Number |\n|---|---:|\n"
+            });
             for value in &enum_type.values {
-                let deprecated = if value.deprecated { "**Deprecated.** " } else { "" };
-                let description = comment::to_markdown(&value.description, cx.links, cx.package);
-                let _ = writeln!(
+                let _ = write!(
                     cx.out,
-                    "| <a id=\"{}\"></a>{} | {} | {deprecated}{} |",
+                    "| <a id=\"{}\"></a>{} | {} |",
                     enum_value_anchor(&enum_type.name, &value.name),
                     code(&value.name),
                     value.number,
-                    cell(&description)
                 );
+                if with_description {
+                    let deprecated = if value.deprecated { "**Deprecated.** " } else { "" };
+                    let description =
+                        comment::to_markdown_in(&value.description, cx.links, cx.package, MarkdownContext::Cell);
+                    let _ = write!(cx.out, " {deprecated}{} |", cell(&description));
+                }
+                cx.out.push('\n');
             }
             cx.out.push('\n');
         }
     }
     if !package.extensions.is_empty() {
-        cx.out.push_str("<a id=\"section-extensions\"></a>\n\n## Extensions\n\n| Extension | Extends | Number | Type | Description |\n|---|---|---:|---|---|\n");
+        let with_description = FieldColumns::of(&package.extensions).description;
+        cx.out
+            .push_str("<a id=\"section-extensions\"></a>\n\n## Extensions\n\n| Extension | Extends | Number | Type |");
+        cx.out.push_str(if with_description {
+            " Description |\n|---|---|---:|---|---|\n"
+        } else {
+            "\n|---|---|---:|---|\n"
+        });
         for extension in &package.extensions {
             let extendee = extension.extendee.as_deref().map(|e| cx.type_link(e)).unwrap_or_default();
             let ty = format!("{} {}", extension.label, cx.field_type(extension));
-            let notes = cx.field_notes(extension);
-            let _ = writeln!(
+            let _ = write!(
                 cx.out,
-                "| <a id=\"{}\"></a>{} | {extendee} | {} | {} | {notes} |",
+                "| <a id=\"{}\"></a>{} | {extendee} | {} | {} |",
                 relative_name(&extension.full_name, &package.name),
                 code(&extension.name),
                 extension.number,
                 ty.trim(),
             );
+            if with_description {
+                let _ = write!(cx.out, " {} |", cx.field_notes(extension));
+            }
+            cx.out.push('\n');
         }
         cx.out.push('\n');
     }
@@ -198,28 +277,32 @@ impl PageContext<'_> {
         for constraint in &field.constraints {
             notes.push(format!("Constraints: {}.", code(constraint)));
         }
-        let description = comment::to_markdown(&field.description, self.links, self.package);
+        let description = comment::to_markdown_in(&field.description, self.links, self.package, MarkdownContext::Cell);
         if !description.is_empty() {
             notes.push(description);
         }
         cell(&notes.join(" "))
     }
 
-    fn field_row(&mut self, anchor: &str, field: &Field) {
+    fn field_row(&mut self, anchor: &str, field: &Field, columns: FieldColumns) {
         let json =
             if field.json_name != field.name { format!("<br>JSON: {}", code(&field.json_name)) } else { String::new() };
         let label = match &field.oneof {
             Some(oneof) => format!("{} oneof {}", field.label, code(oneof)),
             None => field.label.to_string(),
         };
-        let row = format!(
-            "| <a id=\"{anchor}\"></a>{}{json} | {} | {} | {} | {} |",
+        let mut row = format!(
+            "| <a id=\"{anchor}\"></a>{}{json} | {} | {} |",
             code(&field.name),
             field.number,
             self.field_type(field),
-            label.trim(),
-            self.field_notes(field),
         );
+        if columns.label {
+            let _ = write!(row, " {} |", label.trim());
+        }
+        if columns.description {
+            let _ = write!(row, " {} |", self.field_notes(field));
+        }
         self.out.push_str(&row);
         self.out.push('\n');
     }
@@ -241,33 +324,44 @@ impl PageContext<'_> {
             self.type_link(&method.response),
         );
         if !method.http.is_empty() {
-            self.out.push_str("| HTTP | Path | Body | Path parameters |\n|---|---|---|---|\n");
+            let with_body = method.http.iter().any(|r| !r.body.is_empty() || !r.response_body.is_empty());
+            let with_params = method.http.iter().any(|r| !r.path_params.is_empty());
+            self.out.push_str("| HTTP | Path |");
+            if with_body {
+                self.out.push_str(" Body |");
+            }
+            if with_params {
+                self.out.push_str(" Path parameters |");
+            }
+            self.out.push_str("\n|---|---|");
+            self.out.push_str(&"---|".repeat(usize::from(with_body) + usize::from(with_params)));
+            self.out.push('\n');
             for route in &method.http {
                 let verb = if route.additional { format!("{} (additional)", route.verb) } else { route.verb.clone() };
-                let mut body = match route.body.as_str() {
-                    "" => String::new(),
-                    "*" => "whole request".to_string(),
-                    field => code(field),
-                };
-                if !route.response_body.is_empty() {
-                    let _ = write!(body, " response: {}", code(&route.response_body));
+                let _ = write!(self.out, "| {} | {} |", cell(&verb), cell(&code(&route.path)));
+                if with_body {
+                    let mut body = match route.body.as_str() {
+                        "" => String::new(),
+                        "*" => "whole request".to_string(),
+                        field => code(field),
+                    };
+                    if !route.response_body.is_empty() {
+                        let _ = write!(body, " response: {}", code(&route.response_body));
+                    }
+                    let _ = write!(self.out, " {} |", cell(&body));
                 }
-                let params: Vec<String> = route
-                    .path_params
-                    .iter()
-                    .map(|p| match p.field.as_deref().and_then(|f| self.links.href(f, "md")) {
-                        Some(href) => format!("[{}]({href})", code(&p.field_path)),
-                        None => code(&p.field_path),
-                    })
-                    .collect();
-                let _ = writeln!(
-                    self.out,
-                    "| {} | {} | {} | {} |",
-                    cell(&verb),
-                    cell(&code(&route.path)),
-                    body.trim(),
-                    params.join(", ")
-                );
+                if with_params {
+                    let params: Vec<String> = route
+                        .path_params
+                        .iter()
+                        .map(|p| match p.field.as_deref().and_then(|f| self.links.href(f, "md")) {
+                            Some(href) => format!("[{}]({href})", code(&p.field_path)),
+                            None => code(&p.field_path),
+                        })
+                        .collect();
+                    let _ = write!(self.out, " {} |", params.join(", "));
+                }
+                self.out.push('\n');
             }
             self.out.push('\n');
         }

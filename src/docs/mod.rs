@@ -8,6 +8,7 @@ pub mod html;
 pub mod links;
 pub mod markdown;
 pub mod model;
+pub mod output;
 
 use std::io;
 use std::path::Path;
@@ -15,8 +16,9 @@ use std::path::Path;
 use rayon::prelude::*;
 
 pub use errors_table::error_table_fragments;
-use links::{Links, page_stem};
+use links::{ERROR_CODES_STEM, Links, page_stem};
 use model::DocModel;
+use output::OutputDir;
 
 /// What a renderer wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,35 +38,60 @@ pub fn json(model: &DocModel) -> String {
 
 /// Writes the static site into `dir` (created if missing): pages are rendered and
 /// written in parallel, one package at a time, so the whole site is never in memory.
+/// Nothing is written through a symbolic link inside `dir` (see [`output`]).
 pub fn write_html(model: &DocModel, dir: &Path) -> io::Result<Written> {
-    std::fs::create_dir_all(dir)?;
+    let out = OutputDir::create(dir)?;
     let links = Links::new(model);
-    model.packages.par_iter().try_for_each(|package| {
-        let errors = (!package.errors.is_empty()).then(|| error_table_fragments(&package.errors).0);
-        let page = html::package_page(package, &links, errors.as_deref());
-        std::fs::write(dir.join(format!("{}.html", page_stem(&package.name))), page)
-    })?;
-    std::fs::write(dir.join("index.html"), html::index_page(model))?;
-    std::fs::write(dir.join("search-index.js"), html::search_index(model))?;
-    for (name, content) in html::assets() {
-        std::fs::write(dir.join(name), content)?;
+    let nav = html::Sidebar::new(model);
+    let has_errors = model.packages.iter().any(|p| !p.errors.is_empty());
+    let package_pages: Vec<String> = model.packages.iter().map(|p| format!("{}.html", page_stem(&p.name))).collect();
+    let error_page = format!("{ERROR_CODES_STEM}.html");
+    let mut site_files = vec!["index.html", "search-index.js"];
+    if has_errors {
+        site_files.push(&error_page);
     }
-    let pages = model.packages.len() + 1;
+    site_files.extend(html::assets().iter().map(|(name, _)| *name));
+    out.check(package_pages.iter().map(String::as_str).chain(site_files.iter().copied()))?;
+    model.packages.par_iter().zip(&package_pages).try_for_each(|(package, file)| {
+        let errors = (!package.errors.is_empty()).then(|| error_table_fragments(&package.errors, &links).0);
+        let page = html::package_page(package, &links, &nav, model, errors.as_deref(), has_errors);
+        out.write(file, page.as_bytes())
+    })?;
+    out.write("index.html", html::index_page(model, &nav, has_errors).as_bytes())?;
+    if has_errors {
+        out.write(&error_page, html::error_codes_page(model, &links, &nav).as_bytes())?;
+    }
+    out.write("search-index.js", html::search_index(model).as_bytes())?;
+    for (name, content) in html::assets() {
+        out.write(name, content.as_bytes())?;
+    }
+    let pages = model.packages.len() + 1 + usize::from(has_errors);
     Ok(Written { pages, files: pages + 1 + html::assets().len() })
 }
 
-/// Writes the Markdown tree into `dir` (created if missing): `README.md` and one
-/// page per package.
+/// Writes the Markdown tree into `dir` (created if missing): `README.md`, one
+/// page per package and, when there are error enums, `error-codes.md`.
 pub fn write_markdown(model: &DocModel, dir: &Path) -> io::Result<Written> {
-    std::fs::create_dir_all(dir)?;
+    let out = OutputDir::create(dir)?;
     let links = Links::new(model);
-    model.packages.par_iter().try_for_each(|package| {
-        let errors = (!package.errors.is_empty()).then(|| error_table_fragments(&package.errors).1);
+    let has_errors = model.packages.iter().any(|p| !p.errors.is_empty());
+    let package_pages: Vec<String> = model.packages.iter().map(|p| format!("{}.md", page_stem(&p.name))).collect();
+    let error_page = format!("{ERROR_CODES_STEM}.md");
+    let mut site_files = vec!["README.md"];
+    if has_errors {
+        site_files.push(&error_page);
+    }
+    out.check(package_pages.iter().map(String::as_str).chain(site_files.iter().copied()))?;
+    model.packages.par_iter().zip(&package_pages).try_for_each(|(package, file)| {
+        let errors = (!package.errors.is_empty()).then(|| error_table_fragments(&package.errors, &links).1);
         let page = markdown::package_page(package, &links, errors.as_deref());
-        std::fs::write(dir.join(format!("{}.md", page_stem(&package.name))), page)
+        out.write(file, page.as_bytes())
     })?;
-    std::fs::write(dir.join("README.md"), markdown::index_page(model))?;
-    let pages = model.packages.len() + 1;
+    out.write("README.md", markdown::index_page(model, has_errors).as_bytes())?;
+    if has_errors {
+        out.write(&error_page, markdown::error_codes_page(model).as_bytes())?;
+    }
+    let pages = model.packages.len() + 1 + usize::from(has_errors);
     Ok(Written { pages, files: pages })
 }
 

@@ -35,8 +35,12 @@ fn grpc_cell(row: &ErrorRow) -> String {
     }
 }
 
+/// Text for a Markdown table cell. Brackets are escaped too: `[x](javascript:…)`
+/// in a message must not become a link where the page is rendered.
 fn md_escape(text: &str) -> String {
     text.replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
         .replace('|', "\\|")
         .replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -144,7 +148,7 @@ fn markdown_rows(out: &mut String, table: &ErrorTable, rows: &[&ErrorRow]) {
             let _ = write!(out, " {} |", keys.join(", "));
         }
         let short_enum = row.enum_name.strip_prefix(&format!("{}.", row.package)).unwrap_or(&row.enum_name);
-        let _ = writeln!(out, " {short_enum} = {} | {}:{} |", row.number, row.file, row.line);
+        let _ = writeln!(out, " {short_enum} = {} | {}:{} |", row.number, md_escape(&row.file), row.line);
     }
 }
 
@@ -277,6 +281,34 @@ fn html_escape(text: &str) -> String {
     out
 }
 
+/// Escaped text with a line-break opportunity (`<wbr>`) after each `.`, `/` and
+/// `_`, and between the humps of a camelCase word: long names, JSON names and
+/// paths wrap at their seams inside a table cell instead of widening the table
+/// or breaking mid-word.
+pub fn html_breakable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut previous = ' ';
+    for c in text.chars() {
+        if c.is_ascii_uppercase() && previous.is_ascii_lowercase() {
+            out.push_str("<wbr>");
+        }
+        previous = c;
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '.' | '/' | '_' => {
+                out.push(c);
+                out.push_str("<wbr>");
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 const HTML_HEAD: &str = r#"<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -287,6 +319,8 @@ const HTML_HEAD: &str = r#"<!DOCTYPE html>
 body { font-family: system-ui, sans-serif; margin: 2em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
+td { overflow-wrap: break-word; }
+td.desc { overflow-wrap: anywhere; }
 th { background: #f3f3f3; position: sticky; top: 0; }
 tr.deprecated td { color: #888; text-decoration: line-through; }
 td.lossy { background: #fff4d6; }
@@ -315,56 +349,136 @@ document.getElementById("filter").addEventListener("input", function (event) {
 pub fn html(table: &ErrorTable) -> String {
     let mut out = String::from(HTML_HEAD);
     let rows: Vec<&ErrorRow> = table.rows.iter().collect();
-    html_table(&mut out, "id=\"errors\"", &table.locales, &rows);
+    let columns = HtmlColumns { package: true, enum_href: None };
+    html_table(&mut out, "id=\"errors\"", &table.locales, &rows, &columns);
     out.push_str(HTML_TAIL);
     out
 }
 
+/// Where a row's enum value is documented (a docs site's `page.html#Enum.VALUE`).
+pub type EnumHref<'a> = &'a (dyn Fn(&ErrorRow) -> Option<String> + Sync);
+
+/// What an HTML table shows beyond the columns that have a value in some row.
+pub struct HtmlColumns<'a> {
+    /// A Package column (left out of a single package's table).
+    pub package: bool,
+    /// Links each row's Enum cell to its documentation.
+    pub enum_href: Option<EnumHref<'a>>,
+}
+
 /// One package's error table as an HTML fragment (a `<table class="idl-errors">`,
-/// no script or style), for the docs site; empty when the package declares no
-/// errors. Each row's `id` is the error's id, for links.
-pub fn package_html(package: &str, table: &ErrorTable) -> String {
+/// no script or style, no Package column), for the docs site; empty when the
+/// package declares no errors. Each row's `id` is the error's id, for links.
+pub fn package_html(package: &str, table: &ErrorTable, enum_href: Option<EnumHref<'_>>) -> String {
     let rows: Vec<&ErrorRow> = table.rows.iter().filter(|r| r.package == package).collect();
     let mut out = String::new();
     if !rows.is_empty() {
         let locales: Vec<String> =
             table.locales.iter().filter(|l| rows.iter().any(|r| r.locales.contains_key(*l))).cloned().collect();
-        html_table(&mut out, "class=\"idl-errors\"", &locales, &rows);
+        html_table(&mut out, "class=\"idl-errors\"", &locales, &rows, &HtmlColumns { package: false, enum_href });
     }
     out
 }
 
-fn html_table(out: &mut String, attributes: &str, locales: &[String], rows: &[&ErrorRow]) {
-    let _ = write!(
-        out,
-        "<table {attributes}>\n<thead><tr><th>Reason</th><th>Code</th><th>Domain</th><th>HTTP</th><th>gRPC</th><th>Message</th>"
-    );
-    for locale in locales {
+/// Every row of `table` as one HTML fragment (a `<table class="idl-errors">`
+/// with a Package column), for a site-wide error page.
+pub fn site_html(table: &ErrorTable, enum_href: Option<EnumHref<'_>>) -> String {
+    let rows: Vec<&ErrorRow> = table.rows.iter().collect();
+    let mut out = String::new();
+    if !rows.is_empty() {
+        html_table(&mut out, "class=\"idl-errors\"", &table.locales, &rows, &HtmlColumns { package: true, enum_href });
+    }
+    out
+}
+
+/// The table, with a column only where some row has a value (the Domain column
+/// only where a domain differs from its package, as in Markdown).
+fn html_table(out: &mut String, attributes: &str, locales: &[String], rows: &[&ErrorRow], columns: &HtmlColumns<'_>) {
+    let any = |has: &dyn Fn(&ErrorRow) -> bool| rows.iter().any(|r| has(r));
+    let with_biz = any(&|r| r.biz_code.is_some());
+    let with_domain = any(&|r| r.domain != r.package);
+    let with_http = any(&|r| r.http_status.is_some());
+    let with_grpc = any(&|r| r.grpc_code.is_some());
+    let with_message = any(&|r| !r.message.is_empty());
+    let with_metadata = any(&|r| !r.metadata_keys.is_empty());
+    // A description that only repeats the message (Kratos and Ego take the
+    // message from the comment) is not shown twice.
+    let own_description = |r: &ErrorRow| !r.description.is_empty() && r.description.trim() != r.message.trim();
+    let with_description = any(&own_description);
+    let locales: Vec<&String> = locales.iter().filter(|l| rows.iter().any(|r| r.locales.contains_key(*l))).collect();
+    let _ = write!(out, "<table {attributes}>\n<thead><tr><th>Reason</th>");
+    for (shown, name) in [
+        (with_biz, "Code"),
+        (with_domain, "Domain"),
+        (with_http, "HTTP"),
+        (with_grpc, "gRPC"),
+        (with_message, "Message"),
+    ] {
+        if shown {
+            let _ = write!(out, "<th>{name}</th>");
+        }
+    }
+    for locale in &locales {
         let _ = write!(out, "<th>{}</th>", html_escape(locale));
     }
-    out.push_str(
-        "<th>Metadata</th><th>Description</th><th>Enum</th><th>Package</th><th>Source</th></tr></thead>\n<tbody>\n",
-    );
+    for (shown, name) in [(with_metadata, "Metadata"), (with_description, "Description"), (true, "Enum")] {
+        if shown {
+            let _ = write!(out, "<th>{name}</th>");
+        }
+    }
+    if columns.package {
+        out.push_str("<th>Package</th>");
+    }
+    out.push_str("<th>Source</th></tr></thead>\n<tbody>\n");
     for row in rows {
         let class = if row.deprecated { " class=\"deprecated\"" } else { "" };
         let _ = write!(out, "<tr id=\"{}\"{class}>", html_escape(&row.id));
         let _ = write!(out, "<td><code>{}</code></td>", html_escape(&row.reason));
-        let _ = write!(out, "<td>{}</td>", html_escape(&biz_cell(row)));
-        let _ = write!(out, "<td>{}</td>", html_escape(&row.domain));
-        let _ = write!(out, "<td>{}</td>", html_escape(&http_cell(row)));
-        let lossy = if row.lossy { " class=\"lossy\"" } else { "" };
-        let _ = write!(out, "<td{lossy}>{}</td>", html_escape(&grpc_cell(row)));
-        let _ = write!(out, "<td>{}</td>", html_escape(&row.message));
-        for locale in locales {
-            let _ = write!(out, "<td>{}</td>", html_escape(row.locales.get(locale).map_or("", String::as_str)));
+        if with_biz {
+            let _ = write!(out, "<td>{}</td>", html_escape(&biz_cell(row)));
         }
-        let keys: Vec<String> = row.metadata_keys.iter().map(|k| format!("<code>{}</code>", html_escape(k))).collect();
-        let _ = write!(out, "<td>{}</td>", keys.join(" "));
-        let description = html_escape(&row.description).replace('\n', "<br>");
-        let _ = write!(out, "<td>{description}</td>");
-        let _ = write!(out, "<td>{} = {}</td>", html_escape(&row.enum_name), row.number);
-        let _ = write!(out, "<td>{}</td>", html_escape(&row.package));
-        let _ = writeln!(out, "<td>{}:{}</td></tr>", html_escape(&row.file), row.line);
+        if with_domain {
+            let _ = write!(out, "<td>{}</td>", html_escape(&row.domain));
+        }
+        if with_http {
+            let _ = write!(out, "<td>{}</td>", html_escape(&http_cell(row)));
+        }
+        if with_grpc {
+            let lossy = if row.lossy { " class=\"lossy\"" } else { "" };
+            let _ = write!(out, "<td{lossy}>{}</td>", html_escape(&grpc_cell(row)));
+        }
+        if with_message {
+            let _ = write!(out, "<td class=\"desc\">{}</td>", html_escape(&row.message));
+        }
+        for locale in &locales {
+            let _ = write!(out, "<td>{}</td>", html_escape(row.locales.get(*locale).map_or("", String::as_str)));
+        }
+        if with_metadata {
+            let keys: Vec<String> =
+                row.metadata_keys.iter().map(|k| format!("<code>{}</code>", html_escape(k))).collect();
+            let _ = write!(out, "<td>{}</td>", keys.join(" "));
+        }
+        if with_description {
+            let description =
+                if own_description(row) { html_escape(&row.description).replace('\n', "<br>") } else { String::new() };
+            let _ = write!(out, "<td class=\"desc\">{description}</td>");
+        }
+        // The package is in its own column (or is the page's): the enum reads
+        // relative to it, as in Markdown.
+        let short_enum = row.enum_name.strip_prefix(&format!("{}.", row.package)).unwrap_or(&row.enum_name);
+        let enum_text = format!("{} = {}", html_breakable(short_enum), row.number);
+        match columns.enum_href.and_then(|href| href(row)) {
+            Some(href) => {
+                let _ = write!(out, "<td><a href=\"{}\"><code>{enum_text}</code></a></td>", html_escape(&href));
+            }
+            None => {
+                let _ = write!(out, "<td>{enum_text}</td>");
+            }
+        }
+        if columns.package {
+            let _ = write!(out, "<td>{}</td>", html_breakable(&row.package));
+        }
+        let _ = writeln!(out, "<td>{}:{}</td></tr>", html_breakable(&row.file), row.line);
     }
     out.push_str("</tbody>\n</table>\n");
 }
@@ -401,12 +515,12 @@ mod tests {
         assert!(markdown.starts_with("| Reason | HTTP | gRPC | Message | cn | Enum | Source |\n"), "{markdown}");
         assert!(markdown.contains("`b.v1.B_MISSING`") && !markdown.contains("A_MISSING"), "{markdown}");
         assert!(markdown.contains("A &lt;b&gt; \\| c."), "{markdown}");
-        let html = package_html("b.v1", &table);
+        let html = package_html("b.v1", &table, None);
         assert!(html.starts_with("<table class=\"idl-errors\">"), "{html}");
         assert!(html.contains("<tr id=\"b.v1.Error.B_MISSING\">") && !html.contains("A_MISSING"), "{html}");
         assert!(html.contains("A &lt;b&gt; | c.") && html.contains("<td>找不到</td>"), "{html}");
         assert!(!html.contains("<script") && !html.contains("<style"), "{html}");
         assert_eq!(package_markdown("c.v1", &table), "");
-        assert_eq!(package_html("c.v1", &table), "");
+        assert_eq!(package_html("c.v1", &table, None), "");
     }
 }

@@ -113,4 +113,72 @@
     var q = new URLSearchParams(window.location.search).get("q");
     if (q) { input.value = q; run(); }
   });
+
+  // The sidebar's package filter: keeps the packages whose name contains the
+  // text, opens the groups that hold them, and restores the tree when cleared.
+  document.addEventListener("DOMContentLoaded", function () {
+    var filter = document.getElementById("package-filter");
+    var nav = document.querySelector("nav.sidebar");
+    if (!filter || !nav) return;
+    filter.hidden = false;
+    // The current package's entry in view: in a tree of hundreds of packages it
+    // is rarely near the top.
+    var current = nav.querySelector("a[aria-current=page]");
+    if (current) {
+      nav.scrollTop += current.getBoundingClientRect().top - nav.getBoundingClientRect().top - nav.clientHeight / 3;
+    }
+    var groups = Array.prototype.slice.call(nav.querySelectorAll("details"));
+    var wasOpen = groups.map(function (d) { return d.open; });
+    // Entries of the tree (not the current package's contents under it).
+    var items = Array.prototype.filter.call(nav.querySelectorAll("ul.tree li"), function (li) {
+      return !li.closest(".toc");
+    });
+    function ownLink(li) {
+      return li.querySelector(":scope > a, :scope > details > summary > a");
+    }
+    // The package of an entry: its page's name (`google.pubsub.v1.html`).
+    function packageOf(link) {
+      return link.getAttribute("href").replace(/\.html$/, "").toLowerCase();
+    }
+    filter.addEventListener("input", function () {
+      var needle = filter.value.trim().toLowerCase();
+      if (!needle) {
+        items.forEach(function (li) { li.classList.remove("filtered-out"); });
+        groups.forEach(function (d, i) { d.open = wasOpen[i]; });
+        return;
+      }
+      function matches(li) {
+        var link = ownLink(li);
+        return link !== null && packageOf(link).indexOf(needle) >= 0;
+      }
+      items.forEach(function (li) {
+        var keep = matches(li) || Array.prototype.some.call(li.querySelectorAll("li"), matches);
+        li.classList.toggle("filtered-out", !keep);
+        var details = li.querySelector(":scope > details");
+        if (details) details.open = keep;
+      });
+    });
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { filter.value = ""; filter.dispatchEvent(new Event("input")); }
+      if (event.key === "Enter") {
+        var first = items.filter(function (li) {
+          return !li.classList.contains("filtered-out") && ownLink(li) && packageOf(ownLink(li)).indexOf(filter.value.trim().toLowerCase()) >= 0;
+        }).map(ownLink)[0];
+        if (first && filter.value.trim()) window.location.href = first.href;
+      }
+    });
+  });
+
+  // The error-codes page's filter: rows whose text contains the needle.
+  document.addEventListener("DOMContentLoaded", function () {
+    var filter = document.getElementById("error-filter");
+    if (!filter) return;
+    filter.hidden = false;
+    filter.addEventListener("input", function () {
+      var needle = filter.value.toLowerCase();
+      document.querySelectorAll("table.idl-errors tbody tr").forEach(function (row) {
+        row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) < 0;
+      });
+    });
+  });
 })();
