@@ -413,3 +413,86 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The googleapis directories of the slice: Vertex AI (351 files, generated) and
+/// what it imports (compiled, not generated). `google/api`'s subdirectories are
+/// left out: they import packages outside the slice, and idl compiles every file
+/// of the workspace where buf compiles only the `--path` files and their imports.
+const SLICE_DIRS: &[(&str, bool)] = &[
+    ("google/cloud/aiplatform", true),
+    ("google/api", false),
+    ("google/longrunning", true),
+    ("google/rpc", true),
+    ("google/type", true),
+];
+
+/// `buf generate` and `idl generate` on a googleapis slice of 351 files to
+/// generate (`--path google/cloud/aiplatform`, dependencies compiled only), with
+/// protoc-gen-go, protoc-gen-go-grpc and protoc-gen-es: the same 776 files, byte
+/// for byte.
+#[test]
+fn googleapis_slice_matches_buf_generate() {
+    let (Some(buf), Some(npm_bin), Some(corpus)) = (
+        peer(".cache/idl-peers/bin/buf"),
+        peer(".cache/idl-ci/npm/node_modules/.bin"),
+        peer(".cache/idl-peers/googleapis"),
+    ) else {
+        eprintln!("skipped: buf, protoc-gen-es or the googleapis corpus not installed (.ci/run installs them)");
+        return;
+    };
+    if ["protoc-gen-go", "protoc-gen-go-grpc"].iter().any(|p| idl::generate::config::find_on_path(p).is_none())
+        || !npm_bin.join("protoc-gen-es").exists()
+    {
+        eprintln!("skipped: protoc-gen-go, protoc-gen-go-grpc or protoc-gen-es missing");
+        return;
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let template = scratch.path().join("buf.gen.yaml");
+    fs::write(
+        &template,
+        "version: v2\nplugins:\n  - local: protoc-gen-go\n    out: gen/go\n    opt: paths=source_relative\n  \
+         - local: protoc-gen-go-grpc\n    out: gen/go\n    opt: paths=source_relative\n  \
+         - local: protoc-gen-es\n    out: gen/es\n    opt: target=ts\n",
+    )
+    .unwrap();
+    let path = format!("{}:{}", npm_bin.display(), std::env::var("PATH").unwrap_or_default());
+    let args = ["generate", "--path", "google/cloud/aiplatform", "--template"];
+    for side in ["buf", "idl"] {
+        let root = scratch.path().join(side);
+        for &(dir, recursive) in SLICE_DIRS {
+            if recursive {
+                copy_dir(&corpus.join(dir), &root.join(dir));
+                continue;
+            }
+            fs::create_dir_all(root.join(dir)).unwrap();
+            for entry in fs::read_dir(corpus.join(dir)).unwrap().flatten() {
+                if entry.path().is_file() {
+                    fs::copy(entry.path(), root.join(dir).join(entry.file_name())).unwrap();
+                }
+            }
+        }
+        fs::write(root.join("buf.yaml"), "version: v2\n").unwrap();
+        let output = if side == "buf" {
+            std::process::Command::new(&buf).args(args).arg(&template).current_dir(&root).env("PATH", &path).output()
+        } else {
+            idl(&root).args(args).arg(&template).env("PATH", &path).output()
+        }
+        .unwrap();
+        assert!(output.status.success(), "{side}: {}", seen(&output));
+    }
+    let targets = files_under(&scratch.path().join("idl/google/cloud/aiplatform"));
+    assert_eq!(targets.len(), 351, "the slice changed");
+    let buf_files = files_under(&scratch.path().join("buf/gen"));
+    let idl_files = files_under(&scratch.path().join("idl/gen"));
+    assert_eq!(buf_files, idl_files);
+    assert_eq!(buf_files.len(), 776, "{buf_files:?}");
+    let differing: Vec<&String> = buf_files
+        .iter()
+        .filter(|f| {
+            fs::read(scratch.path().join("buf/gen").join(f)).unwrap()
+                != fs::read(scratch.path().join("idl/gen").join(f)).unwrap()
+        })
+        .collect();
+    assert!(differing.is_empty(), "{} of {} files differ: {differing:?}", differing.len(), buf_files.len());
+    eprintln!("compared {} files generated from {} inputs: identical", buf_files.len(), targets.len());
+}
