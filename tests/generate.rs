@@ -496,3 +496,36 @@ fn googleapis_slice_matches_buf_generate() {
     assert!(differing.is_empty(), "{} of {} files differ: {differing:?}", differing.len(), buf_files.len());
     eprintln!("compared {} files generated from {} inputs: identical", buf_files.len(), targets.len());
 }
+
+/// The action's `generate-check` input: scripts/action-run.sh runs
+/// `idl generate --check`, failing on a stale file and passing once regenerated.
+#[test]
+fn action_generate_check_fails_on_stale_files() {
+    let dir = workspace("version: v2\nplugins:\n  - local: PLUGIN\n    out: gen\n    opt: mode=write\n");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/action-run.sh");
+    let run = |dir: &Path| {
+        let outputs = dir.join("outputs.txt");
+        let result = std::process::Command::new("bash")
+            .arg(&script)
+            .current_dir(dir)
+            .env("IDL", env!("CARGO_BIN_EXE_idl"))
+            .env("IDL_LINT", "false")
+            .env("IDL_FORMAT", "false")
+            .env("IDL_BREAKING", "false")
+            .env("IDL_GENERATE_CHECK", "true")
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("GITHUB_STEP_SUMMARY", dir.join("summary.md"))
+            .output()
+            .unwrap();
+        (result, fs::read_to_string(&outputs).unwrap_or_default())
+    };
+    let (result, outputs) = run(dir.path());
+    assert_eq!(result.status.code(), Some(1), "{}", seen(&result));
+    assert!(outputs.contains("generate=failed"), "{outputs}");
+    assert!(seen(&result).contains("::error file=gen/demo/v1/hello.txt"), "{}", seen(&result));
+    let output = idl(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", seen(&output));
+    let (result, outputs) = run(dir.path());
+    assert_eq!(result.status.code(), Some(0), "{}", seen(&result));
+    assert!(outputs.contains("generate=passed"), "{outputs}");
+}
