@@ -529,3 +529,35 @@ fn action_generate_check_fails_on_stale_files() {
     assert_eq!(result.status.code(), Some(0), "{}", seen(&result));
     assert!(outputs.contains("generate=passed"), "{outputs}");
 }
+
+/// `idl init --from buf.gen.yaml` adds the equivalent `[generate]` table to
+/// idl.toml (managed mode, opt lists, strategy, argv plugins), and generate from
+/// it writes what generate from the YAML writes.
+#[test]
+fn init_from_buf_gen_yaml_writes_an_equivalent_generate_table() {
+    let dir = workspace(
+        "version: v2\nclean: true\nmanaged:\n  enabled: true\n  disable:\n    - file_option: go_package\n      path: demo/v2\n  override:\n    - file_option: go_package_prefix\n      value: example.com/gen\n    - file_option: java_multiple_files\n      value: false\nplugins:\n  - local: [PLUGIN, --flag]\n    out: gen/a\n    opt: [mode=write]\n    strategy: all\n  - local: PLUGIN\n    out: gen/b\n    opt: capture=request.bin\n    strategy: all\n    include_imports: true\n",
+    );
+    let output = idl(dir.path()).args(["init", "--from", "buf.gen.yaml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", seen(&output));
+    assert!(seen(&output).contains("idl init: added [generate] (2 plugins) to idl.toml"), "{}", seen(&output));
+    let toml = fs::read_to_string(dir.path().join("idl.toml")).unwrap();
+    assert!(toml.contains("[generate.managed]") && toml.contains("[[generate.plugins]]"), "{toml}");
+
+    let output = idl(dir.path()).args(["generate", "--template", "buf.gen.yaml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", seen(&output));
+    let from_yaml = (files_under(&dir.path().join("gen")), fs::read(dir.path().join("request.bin")).unwrap());
+    fs::remove_dir_all(dir.path().join("gen")).unwrap();
+    fs::remove_file(dir.path().join("buf.gen.yaml")).unwrap();
+    let output = idl(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", seen(&output));
+    let from_toml = (files_under(&dir.path().join("gen")), fs::read(dir.path().join("request.bin")).unwrap());
+    assert_eq!(from_yaml.0, ["a/demo/v1/hello.txt", "a/demo/v2/hello.txt"]);
+    assert!(from_yaml == from_toml, "the [generate] table does not generate what the YAML does:\n{toml}");
+
+    // A second conversion is refused: the table is there already.
+    fs::write(dir.path().join("buf.gen.yaml"), "version: v2\nplugins: []\n").unwrap();
+    let output = idl(dir.path()).args(["init", "--from", "buf.gen.yaml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(seen(&output).contains("idl.toml already has a [generate] table"), "{}", seen(&output));
+}

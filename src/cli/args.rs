@@ -336,7 +336,8 @@ pub enum ErrorsFormat {
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// Convert this config (buf.yaml, buf.work.yaml, .protolint.yaml, prototool.yaml)
-    /// instead of writing the defaults; what cannot be carried over is listed.
+    /// instead of writing the defaults; what cannot be carried over is listed. A
+    /// buf.gen.yaml becomes a `[generate]` table added to the idl.toml.
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
     /// Where to write; `-` for stdout. Default: idl.toml in the working directory,

@@ -157,7 +157,7 @@ pub(super) fn run(args: &GenerateArgs, reporter: &Reporter, config_path: Option<
 }
 
 /// Reads a buf.gen.yaml; the `Err` carries the file when it could be read (for snippets).
-fn read_yaml(path: &Path, cwd: &Path) -> Result<config::Template, (Vec<Diagnostic>, Option<SourceFile>)> {
+pub(super) fn read_yaml(path: &Path, cwd: &Path) -> Result<config::Template, (Vec<Diagnostic>, Option<SourceFile>)> {
     let shown = output::display(path, cwd);
     let text = std::fs::read_to_string(path).map_err(|error| {
         (vec![Diagnostic::error(IO_RULE, format!("cannot read {shown}: {error}")).with_path(shown.clone())], None)

@@ -708,3 +708,94 @@ mod tests {
         assert_eq!(t.plugins[0].source, PluginSource::Local(vec!["protoc-gen-go".into()]));
     }
 }
+
+/// The `[generate]` table equivalent to `template` (what `idl init --from
+/// buf.gen.yaml` writes), as TOML text: v2's keys, v1's translated.
+pub fn to_toml(template: &Template) -> String {
+    use toml::{Table, Value as T};
+    let strings = |items: &[String]| T::Array(items.iter().cloned().map(T::String).collect());
+    let mut generate = Table::new();
+    if template.clean {
+        generate.insert("clean".into(), T::Boolean(true));
+    }
+    let managed = &template.managed;
+    if managed.enabled || !managed.disable.is_empty() || !managed.overrides.is_empty() {
+        let mut table = Table::new();
+        table.insert("enabled".into(), T::Boolean(managed.enabled));
+        for (key, rules) in [("disable", &managed.disable), ("override", &managed.overrides)] {
+            if rules.is_empty() {
+                continue;
+            }
+            let rules = rules
+                .iter()
+                .map(|rule| {
+                    let mut entry = Table::new();
+                    let keys = [
+                        ("file_option", &rule.file_option),
+                        ("field_option", &rule.field_option),
+                        ("module", &rule.module),
+                        ("path", &rule.path),
+                        ("field", &rule.field),
+                    ];
+                    for (name, value) in keys {
+                        if let Some(value) = value {
+                            entry.insert(name.into(), T::String(value.clone()));
+                        }
+                    }
+                    match &rule.value {
+                        Some(OptionValue::Text(text)) => entry.insert("value".into(), T::String(text.clone())),
+                        Some(OptionValue::Bool(flag)) => entry.insert("value".into(), T::Boolean(*flag)),
+                        None => None,
+                    };
+                    T::Table(entry)
+                })
+                .collect();
+            table.insert(key.into(), T::Array(rules));
+        }
+        generate.insert("managed".into(), T::Table(table));
+    }
+    let plugins = template
+        .plugins
+        .iter()
+        .map(|plugin| {
+            let mut entry = Table::new();
+            match &plugin.source {
+                PluginSource::Local(argv) if argv.len() == 1 => {
+                    entry.insert("local".into(), T::String(argv[0].clone()))
+                }
+                PluginSource::Local(argv) => entry.insert("local".into(), strings(argv)),
+                PluginSource::Builtin(name) => entry.insert("local".into(), T::String(format!("idl:{name}"))),
+                PluginSource::ProtocBuiltin { name, protoc_path } => {
+                    if !protoc_path.is_empty() {
+                        entry.insert("protoc_path".into(), strings(protoc_path));
+                    }
+                    entry.insert("protoc_builtin".into(), T::String(name.clone()))
+                }
+            };
+            entry.insert("out".into(), T::String(plugin.out.clone()));
+            if !plugin.opt.is_empty() {
+                entry.insert("opt".into(), strings(&plugin.opt));
+            }
+            if plugin.strategy == Strategy::All {
+                entry.insert("strategy".into(), T::String("all".into()));
+            }
+            for (key, flag) in [("include_imports", plugin.include_imports), ("include_wkt", plugin.include_wkt)] {
+                if flag {
+                    entry.insert(key.into(), T::Boolean(true));
+                }
+            }
+            T::Table(entry)
+        })
+        .collect();
+    generate.insert("plugins".into(), T::Array(plugins));
+    if !template.inputs.is_empty() {
+        let inputs = template
+            .inputs
+            .iter()
+            .map(|dir| T::Table(Table::from_iter([("directory".to_string(), T::String(dir.clone()))])))
+            .collect();
+        generate.insert("inputs".into(), T::Array(inputs));
+    }
+    let root = Table::from_iter([("generate".to_string(), T::Table(generate))]);
+    toml::to_string(&root).unwrap_or_default()
+}

@@ -108,7 +108,7 @@ pub fn run_program(argv: &[PathBuf], input: Arc<Vec<u8>>, timeout: Duration, sho
             let _ = child.wait();
             return Err(Failure {
                 message: format!("plugin `{shown}` did not finish within {}s and was stopped", timeout.as_secs_f64()),
-                notes: vec!["raise the limit with --timeout SECONDS (or `timeout` in [generate])".into()],
+                notes: vec!["raise the limit with --timeout SECONDS".into()],
             });
         }
         Err(error) => return Err(Failure::new(format!("cannot wait for plugin `{shown}`: {error}"))),
