@@ -561,3 +561,60 @@ fn init_from_buf_gen_yaml_writes_an_equivalent_generate_table() {
     assert_eq!(output.status.code(), Some(2));
     assert!(seen(&output).contains("idl.toml already has a [generate] table"), "{}", seen(&output));
 }
+
+/// `include_imports`, `include_wkt` and `strategy` select the same files under
+/// idl as under buf (the test plugin writes one file per file to generate).
+#[test]
+fn file_selection_matches_buf_generate() {
+    let Some(buf) = peer(".cache/idl-peers/bin/buf") else {
+        eprintln!("skipped: buf not installed (.ci/run installs it)");
+        return;
+    };
+    let dir = workspace(
+        "version: v2\nplugins:\n  - local: PLUGIN\n    out: gen/plain\n    opt: mode=write\n  \
+         - local: PLUGIN\n    out: gen/imports\n    opt: mode=write\n    include_imports: true\n  \
+         - local: PLUGIN\n    out: gen/wkt\n    opt: mode=write\n    include_imports: true\n    include_wkt: true\n  \
+         - local: PLUGIN\n    out: gen/all\n    opt: mode=write\n    strategy: all\n",
+    );
+    fs::write(dir.path().join("buf.yaml"), "version: v2\n").unwrap();
+    fs::write(
+        dir.path().join("demo/v2/hello.proto"),
+        "syntax = \"proto3\";\n\npackage demo.v2;\n\nimport \"demo/v1/hello.proto\";\nimport \"google/protobuf/timestamp.proto\";\n\nmessage Hello {\n  demo.v1.Hello old = 1;\n  google.protobuf.Timestamp at = 2;\n}\n",
+    )
+    .unwrap();
+    let output =
+        std::process::Command::new(&buf).args(["generate", "--path", "demo/v2"]).current_dir(dir.path()).output();
+    let output = output.unwrap();
+    assert!(output.status.success(), "buf: {}", seen(&output));
+    fs::rename(dir.path().join("gen"), dir.path().join("gen-buf")).unwrap();
+    let output = idl(dir.path()).args(["generate", "--path", "demo/v2"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", seen(&output));
+    let buf_files = files_under(&dir.path().join("gen-buf"));
+    assert_eq!(buf_files, files_under(&dir.path().join("gen")));
+    assert!(buf_files.contains(&"wkt/google/protobuf/timestamp.txt".to_string()), "{buf_files:?}");
+    assert!(buf_files.contains(&"imports/demo/v1/hello.txt".to_string()), "{buf_files:?}");
+    assert!(!buf_files.iter().any(|f| f.starts_with("imports/google")), "{buf_files:?}");
+    for file in &buf_files {
+        assert_eq!(
+            fs::read(dir.path().join("gen-buf").join(file)).unwrap(),
+            fs::read(dir.path().join("gen").join(file)).unwrap()
+        );
+    }
+}
+
+/// `clean: true` empties each `out` before writing, and `--check` reports a file
+/// there that is not generated any more.
+#[test]
+fn clean_removes_files_no_longer_generated() {
+    let dir = workspace("version: v2\nclean: true\nplugins:\n  - local: PLUGIN\n    out: gen\n    opt: mode=write\n");
+    fs::create_dir_all(dir.path().join("gen/old")).unwrap();
+    fs::write(dir.path().join("gen/old/gone.txt"), "left over\n").unwrap();
+    let check = idl(dir.path()).args(["generate", "--check"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(seen(&check).contains("gen/old/gone.txt is not generated any more"), "{}", seen(&check));
+    let output = idl(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", seen(&output));
+    assert_eq!(files_under(&dir.path().join("gen")), ["demo/v1/hello.txt", "demo/v2/hello.txt"]);
+    let check = idl(dir.path()).args(["generate", "--check"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", seen(&check));
+}

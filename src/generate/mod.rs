@@ -137,24 +137,28 @@ pub fn generate(compilation: &Compilation, workspace: &Workspace, template: &Tem
         return generated;
     }
 
-    // The files each plugin generates.
-    let selected = |i: usize| {
-        let f = &compilation.files[i];
-        compilation.pool.get_file_by_name(&f.source.name).is_some()
-            && path_selected(&f.source.name, &f.source.display_path, &options.paths, &options.exclude_paths)
-    };
+    // The files each plugin generates: the targets `--path`/`--exclude-path`
+    // select, and with `include_imports` what they import, transitively (as buf).
+    let targets: Vec<usize> = (0..compilation.files.len())
+        .filter(|&i| {
+            let f = &compilation.files[i];
+            f.is_target
+                && compilation.pool.get_file_by_name(&f.source.name).is_some()
+                && path_selected(&f.source.name, &f.source.display_path, &options.paths, &options.exclude_paths)
+        })
+        .collect();
+    let imported = imports_of(compilation, &targets);
     let per_plugin: Vec<Vec<usize>> = template
         .plugins
         .iter()
         .map(|plugin| {
             let imports = plugin.include_imports || options.include_imports;
             let wkt = plugin.include_wkt || options.include_wkt;
-            (0..compilation.files.len())
-                .filter(|&i| {
-                    let f = &compilation.files[i];
-                    (f.is_target || (imports && (!f.is_builtin || wkt))) && selected(i)
-                })
-                .collect::<Vec<usize>>()
+            let mut files = targets.clone();
+            if imports {
+                files.extend(imported.iter().copied().filter(|&i| wkt || !compilation.files[i].is_builtin));
+            }
+            files
         })
         // By name, as `protoc $(find . -name '*.proto' | sort)` lists them.
         .map(|mut files| {
@@ -258,6 +262,28 @@ pub fn generate(compilation: &Compilation, workspace: &Workspace, template: &Tem
         generated.clean_dirs = dirs;
     }
     generated
+}
+
+/// The files `targets` import, directly or not, other than `targets` (a
+/// workspace file left out by `--path` is one when a selected file imports it).
+fn imports_of(compilation: &Compilation, targets: &[usize]) -> Vec<usize> {
+    let index: std::collections::HashMap<&str, usize> =
+        compilation.files.iter().enumerate().map(|(i, f)| (f.source.name.as_str(), i)).collect();
+    let mut seen: std::collections::HashSet<usize> = targets.iter().copied().collect();
+    let mut pending: Vec<usize> = targets.to_vec();
+    let mut imported = Vec::new();
+    while let Some(i) = pending.pop() {
+        let Some(file) = compilation.pool.get_file_by_name(&compilation.files[i].source.name) else { continue };
+        for dependency in file.dependencies() {
+            if let Some(&d) = index.get(dependency.name())
+                && seen.insert(d)
+            {
+                pending.push(d);
+                imported.push(d);
+            }
+        }
+    }
+    imported
 }
 
 /// The response as protoc accepts it: no error, and the features the files need.
