@@ -656,59 +656,6 @@ fn is_executable(path: &std::path::Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<Template, Vec<Diagnostic>> {
-        parse_buf_gen_yaml(&SourceFile::new("buf.gen.yaml", "buf.gen.yaml", text.into()))
-    }
-
-    #[test]
-    fn reads_v2_plugins() {
-        let t = parse(
-            "version: v2\nclean: true\nplugins:\n  - local: protoc-gen-go\n    out: gen\n    opt: paths=source_relative\n  - local: [node, x.js]\n    out: web\n    opt: [a=1, b]\n    strategy: all\n  - protoc_builtin: cpp\n    out: cc\n  - local: idl:docs\n    out: site\ninputs:\n  - directory: proto\n",
-        )
-        .unwrap();
-        assert!(t.clean);
-        assert_eq!(t.plugins.len(), 4);
-        assert_eq!(t.plugins[0].source, PluginSource::Local(vec!["protoc-gen-go".into()]));
-        assert_eq!(t.plugins[1].opt, vec!["a=1", "b"]);
-        assert_eq!(t.plugins[1].strategy, Strategy::All);
-        assert_eq!(t.plugins[2].name, "protoc_builtin:cpp");
-        assert_eq!(t.plugins[3].source, PluginSource::Builtin("docs".into()));
-        assert_eq!(t.inputs, vec!["proto"]);
-    }
-
-    #[test]
-    fn unknown_keys_and_versions_are_located() {
-        let error = parse("version: v2\nplugins:\n  - local: x\n    out: o\n    outt: p\n").unwrap_err();
-        assert!(error[0].message.contains("unknown key `outt`"), "{}", error[0].message);
-        assert_eq!(error[0].span.as_ref().unwrap().start.line, 5);
-        let error = parse("version: v3\nplugins: []\n").unwrap_err();
-        assert!(error[0].message.contains("unknown buf.gen.yaml version"), "{}", error[0].message);
-        assert_eq!(error[0].span.as_ref().unwrap().start.line, 1);
-    }
-
-    #[test]
-    fn remote_plugins_name_the_local_equivalent() {
-        let error = parse("version: v2\nplugins:\n  - remote: buf.build/grpc/go\n    out: gen\n").unwrap_err();
-        assert!(error[0].message.contains("local: protoc-gen-go-grpc"), "{}", error[0].message);
-    }
-
-    #[test]
-    fn v1_managed_becomes_rules() {
-        let t = parse(
-            "version: v1\nmanaged:\n  enabled: true\n  go_package_prefix:\n    default: example.com/gen\n    except: [buf.build/googleapis/googleapis]\nplugins:\n  - plugin: go\n    out: gen\n",
-        )
-        .unwrap();
-        assert!(t.managed.enabled);
-        assert_eq!(t.managed.overrides[0].value, Some(OptionValue::Text("example.com/gen".into())));
-        assert_eq!(t.managed.disable[0].file_option.as_deref(), Some("go_package"));
-        assert_eq!(t.plugins[0].source, PluginSource::Local(vec!["protoc-gen-go".into()]));
-    }
-}
-
 /// The `[generate]` table equivalent to `template` (what `idl init --from
 /// buf.gen.yaml` writes), as TOML text: v2's keys, v1's translated.
 pub fn to_toml(template: &Template) -> String {
@@ -798,4 +745,57 @@ pub fn to_toml(template: &Template) -> String {
     }
     let root = Table::from_iter([("generate".to_string(), T::Table(generate))]);
     toml::to_string(&root).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Template, Vec<Diagnostic>> {
+        parse_buf_gen_yaml(&SourceFile::new("buf.gen.yaml", "buf.gen.yaml", text.into()))
+    }
+
+    #[test]
+    fn reads_v2_plugins() {
+        let t = parse(
+            "version: v2\nclean: true\nplugins:\n  - local: protoc-gen-go\n    out: gen\n    opt: paths=source_relative\n  - local: [node, x.js]\n    out: web\n    opt: [a=1, b]\n    strategy: all\n  - protoc_builtin: cpp\n    out: cc\n  - local: idl:docs\n    out: site\ninputs:\n  - directory: proto\n",
+        )
+        .unwrap();
+        assert!(t.clean);
+        assert_eq!(t.plugins.len(), 4);
+        assert_eq!(t.plugins[0].source, PluginSource::Local(vec!["protoc-gen-go".into()]));
+        assert_eq!(t.plugins[1].opt, vec!["a=1", "b"]);
+        assert_eq!(t.plugins[1].strategy, Strategy::All);
+        assert_eq!(t.plugins[2].name, "protoc_builtin:cpp");
+        assert_eq!(t.plugins[3].source, PluginSource::Builtin("docs".into()));
+        assert_eq!(t.inputs, vec!["proto"]);
+    }
+
+    #[test]
+    fn unknown_keys_and_versions_are_located() {
+        let error = parse("version: v2\nplugins:\n  - local: x\n    out: o\n    outt: p\n").unwrap_err();
+        assert!(error[0].message.contains("unknown key `outt`"), "{}", error[0].message);
+        assert_eq!(error[0].span.as_ref().unwrap().start.line, 5);
+        let error = parse("version: v3\nplugins: []\n").unwrap_err();
+        assert!(error[0].message.contains("unknown buf.gen.yaml version"), "{}", error[0].message);
+        assert_eq!(error[0].span.as_ref().unwrap().start.line, 1);
+    }
+
+    #[test]
+    fn remote_plugins_name_the_local_equivalent() {
+        let error = parse("version: v2\nplugins:\n  - remote: buf.build/grpc/go\n    out: gen\n").unwrap_err();
+        assert!(error[0].message.contains("local: protoc-gen-go-grpc"), "{}", error[0].message);
+    }
+
+    #[test]
+    fn v1_managed_becomes_rules() {
+        let t = parse(
+            "version: v1\nmanaged:\n  enabled: true\n  go_package_prefix:\n    default: example.com/gen\n    except: [buf.build/googleapis/googleapis]\nplugins:\n  - plugin: go\n    out: gen\n",
+        )
+        .unwrap();
+        assert!(t.managed.enabled);
+        assert_eq!(t.managed.overrides[0].value, Some(OptionValue::Text("example.com/gen".into())));
+        assert_eq!(t.managed.disable[0].file_option.as_deref(), Some("go_package"));
+        assert_eq!(t.plugins[0].source, PluginSource::Local(vec!["protoc-gen-go".into()]));
+    }
 }
