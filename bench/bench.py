@@ -137,6 +137,35 @@ SCENARIOS: list[Scenario] = [
         reps=30,
     ),
 ]
+
+# Templates written into the work directory for the generate scenarios (placeholders
+# expanded). Outs are absolute, under {out}: the corpus copy stays as it was.
+GEN_TEMPLATES = {
+    # protoc-gen-go (Debian's, on PATH), paths=source_relative as most repos use it.
+    "gen-go.yaml": "version: v2\nplugins:\n  - local: protoc-gen-go\n    out: {out}/gen-go-{{side}}\n    opt: paths=source_relative\n",
+    # The repo's test plugin: it reads the request and answers an empty response, so
+    # what is timed is the tool's part (compile, requests, spawning, collecting).
+    "gen-empty.yaml": "version: v2\nplugins:\n  - local: {plugin}\n    out: {out}/gen-empty-{{side}}\n",
+}
+# The generate slice: Vertex AI, 351 files (tests/generate.rs checks that both tools
+# write the same 776 files for it with protoc-gen-go, -go-grpc and -es).
+GEN_SLICE = "google/cloud/aiplatform"
+SCENARIOS += [
+    Scenario(
+        "generate",
+        f"generate Go (protoc-gen-go) for the {GEN_SLICE} slice (351 files; both compile what they need)",
+        idl=("{idl}", "generate", "--template", "{work}/gen-go.idl.yaml", "--path", GEN_SLICE),
+        buf=("{buf}", "generate", "--template", "{work}/gen-go.buf.yaml", "--path", GEN_SLICE),
+        reps=3,
+    ),
+    Scenario(
+        "generate-overhead",
+        "generate for all of the corpus with a plugin that answers an empty response: the tool's own cost",
+        idl=("{idl}", "generate", "--template", "{work}/gen-empty.idl.yaml"),
+        buf=("{buf}", "generate", "--template", "{work}/gen-empty.buf.yaml"),
+        reps=3,
+    ),
+]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
 
@@ -366,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--idl", default=str(REPO / "target" / "release" / "idl"), help="idl binary (default: target/release/idl)")
     default_buf = PEERS / "bin" / "buf"
     ap.add_argument("--buf", default=str(default_buf) if default_buf.exists() else (shutil.which("buf") or "buf"), help="buf binary (default: $IDL_PEERS/bin/buf, else buf on PATH)")
+    ap.add_argument("--plugin", default=str(REPO / "target" / "release" / "examples" / "protoc-gen-idl-test"), help="the empty-response plugin of generate-overhead (default: cargo build --release --example protoc-gen-idl-test)")
     ap.add_argument("--corpus", default=str(PEERS / "googleapis"), help="corpus directory, never modified (default: $IDL_PEERS/googleapis)")
     ap.add_argument("--reps", type=int, default=None, help="repetitions per side after one warm-up (default: 5; lint-one: 30)")
     ap.add_argument("--only", default=None, help="comma-separated scenario names (default: all)")
@@ -409,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
             hint = "cargo build --release, or pass --idl PATH / --side buf" if side == "idl" else "run peers.sh or pass --buf PATH"
             print(f"bench: {side} binary {path} not found ({hint})", file=sys.stderr)
             return 2
+    if any(s.name == "generate-overhead" for s in selected) and not Path(args.plugin).is_file():
+        print(f"bench: plugin {args.plugin} not found (cargo build --release --example protoc-gen-idl-test, or pass --plugin)", file=sys.stderr)
+        return 2
     if args.verify and not Path(args.python).exists():
         print(f"bench: --verify needs {args.python} (the peers venv) or --python", file=sys.stderr)
         return 2
@@ -432,8 +465,14 @@ def main(argv: list[str] | None = None) -> int:
             "corpus": str(work / "corpus"),
             "repo": str(work / "repo"),
             "out": str(work / "out"),
+            "work": str(work),
+            "plugin": str(Path(args.plugin).resolve()),
         }
         (work / "out").mkdir(exist_ok=True)
+        for name, template in GEN_TEMPLATES.items():
+            text = template.format(**ctx)
+            for side in ("idl", "buf"):
+                (work / name.replace(".yaml", f".{side}.yaml")).write_text(text.format(side=side))
         logdir = work / "logs"
         logdir.mkdir(exist_ok=True)
         t0 = time.perf_counter()

@@ -6,6 +6,7 @@
 #   IDL                    the idl binary (default: $HOME/.idl-action/bin/idl, then idl on PATH)
 #   IDL_PATHS              files or directories to check, space-separated (default: the workspace)
 #   IDL_LINT, IDL_FORMAT, IDL_BREAKING   "true" or "false" (default: true)
+#   IDL_GENERATE_CHECK     "true" runs `idl generate --check` (default: false)
 #   IDL_AGAINST            git ref whose merge base with HEAD is the breaking base;
 #                          empty or all zeros (a push creating a branch): breaking is skipped
 #   IDL_FETCH_BRANCH       a branch to fetch from origin first (the PR's base); a shallow
@@ -83,6 +84,7 @@ check() {
 
 if has_label "$skip_label"; then
   for name in lint format breaking; do record "$name" skipped "" "label \`$skip_label\`"; done
+  [[ ${IDL_GENERATE_CHECK:-false} == true ]] && record generate skipped "" "label \`$skip_label\`"
 else
   if [[ ${IDL_LINT:-true} == true ]]; then
     lint_reports=()
@@ -95,6 +97,10 @@ else
     check format format --check "${paths[@]}"
   else
     record format skipped "" "input \`format: false\`"
+  fi
+  if [[ ${IDL_GENERATE_CHECK:-false} == true ]]; then
+    # Stale or missing generated files are findings (exit 1), each with its diff.
+    check generate generate --check "${paths[@]}"
   fi
   against=${IDL_AGAINST:-}
   if [[ ${IDL_BREAKING:-true} != true ]]; then

@@ -65,6 +65,11 @@ pub struct Config {
     /// What `idl config check` checks: the message a service's config files are
     /// and where they are (see docs/config-check.md).
     pub config: ConfigCheckConfig,
+    /// What `idl generate` runs: buf.gen.yaml v2's keys (`clean`, `managed`,
+    /// `[[generate.plugins]]` with `local`/`protoc_builtin`, `out`, `opt`, `strategy`,
+    /// `include_imports`, `include_wkt`); checked by it (see docs/generate.md).
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub generate: toml::Table,
 }
 
 /// `[config]`: a service's YAML/JSON configuration as a protobuf message (Kratos'
@@ -220,6 +225,7 @@ impl Default for Config {
             docs: toml::Table::new(),
             errors: toml::Table::new(),
             config: ConfigCheckConfig::default(),
+            generate: toml::Table::new(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod errors;
 pub mod format;
+pub mod generate;
 pub mod in_place;
 pub mod layout;
 pub mod lint;

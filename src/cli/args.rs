@@ -83,6 +83,8 @@ pub enum Command {
     Call(CallArgs),
     /// Run the language server on stdin/stdout.
     Lsp(LspArgs),
+    /// Run protoc plugins (and idl's own generators) from buf.gen.yaml or [generate].
+    Generate(GenerateArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -106,6 +108,7 @@ impl Command {
             Command::Mock(_) => "mock",
             Command::Call(_) => "call",
             Command::Lsp(_) => "lsp",
+            Command::Generate(_) => "generate",
             Command::Completions(_) => "completions",
             Command::Man => "man",
         }
@@ -333,7 +336,8 @@ pub enum ErrorsFormat {
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// Convert this config (buf.yaml, buf.work.yaml, .protolint.yaml, prototool.yaml)
-    /// instead of writing the defaults; what cannot be carried over is listed.
+    /// instead of writing the defaults; what cannot be carried over is listed. A
+    /// buf.gen.yaml becomes a `[generate]` table added to the idl.toml.
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
     /// Where to write; `-` for stdout. Default: idl.toml in the working directory,
@@ -513,4 +517,53 @@ pub struct LspArgs {
     /// one is skipped and answered with an error.
     #[arg(long, value_name = "BYTES", default_value_t = crate::lsp::DEFAULT_MAX_MESSAGE_BYTES)]
     pub max_message_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Files or directories to generate from; the template's `inputs`, else the whole workspace, when omitted.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// The generation template (a buf.gen.yaml, v1 or v2). Default: `[generate]` in idl.toml, else ./buf.gen.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Generate only for files at or under this path (repeatable).
+    #[arg(long = "path", value_name = "P")]
+    pub path: Vec<String>,
+    /// Leave out files at or under this path (repeatable).
+    #[arg(long = "exclude-path", value_name = "P")]
+    pub exclude_path: Vec<String>,
+    /// Base directory prepended to every plugin's `out`.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Also generate for imported files (well-known types only with --include-wkt).
+    #[arg(long)]
+    pub include_imports: bool,
+    /// With imports, also generate for the well-known types.
+    #[arg(long)]
+    pub include_wkt: bool,
+    /// Write nothing; exit 1 with a diff when the generated files on disk are not what generate would write.
+    #[arg(long)]
+    pub check: bool,
+    /// Stop a plugin run that takes longer than this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    pub timeout: f64,
+    /// Plugin runs at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Send this `compiler_version` (MAJOR.MINOR.PATCH[SUFFIX]) in requests, as protoc does; buf sends none.
+    #[arg(long, value_name = "VERSION")]
+    pub compiler_version: Option<String>,
+    /// Whose requests to reproduce: `buf` (generated code equals buf generate's) or
+    /// `protoc` (requests byte for byte as protoc's; option values in field-number order).
+    #[arg(long, value_enum, default_value_t = RequestStyleArg::Buf, value_name = "STYLE")]
+    pub request_style: RequestStyleArg,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RequestStyleArg {
+    Buf,
+    Protoc,
 }

@@ -44,6 +44,11 @@ pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
         Ok(cwd) => cwd,
         Err(error) => return fail(reporter, args, format!("cannot read the working directory: {error}")),
     };
+    if let Some(from) = &args.from
+        && from.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("buf.gen."))
+    {
+        return from_buf_gen(args, from, reporter, &cwd);
+    }
     // A buf config here already says where the roots are: convert it, as `--from` would.
     let found_here = args
         .from
@@ -134,6 +139,73 @@ pub(super) fn run(args: &InitArgs, reporter: &Reporter) -> i32 {
             None => "the layout found and defaults".to_string(),
         };
         let _ = writeln!(io::stderr(), "idl init: wrote {} ({what})", display(&shown_output));
+    }
+    EXIT_CLEAN
+}
+
+/// `idl init --from buf.gen.yaml`: the template as a `[generate]` table, added
+/// to the idl.toml here (created when missing; refused when it has one already).
+fn from_buf_gen(args: &InitArgs, from: &Path, reporter: &Reporter, cwd: &Path) -> i32 {
+    let template = match super::generate::read_yaml(&cwd.join(from), cwd) {
+        Ok(template) => template,
+        Err((diags, file)) => {
+            let mut sources = Sources::default();
+            file.into_iter().for_each(|f| sources.insert(f));
+            reporter.report(args.format, diags, &sources, false);
+            return EXIT_ERROR;
+        }
+    };
+    let shown = from.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+    let table = format!(
+        "# What `idl generate` runs, converted from {shown} (`idl init --from {shown}`).\n{}",
+        crate::generate::config::to_toml(&template)
+    );
+    let shown_output = args.output.clone().unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME));
+    if shown_output == Path::new("-") {
+        return match write_stdout(&table) {
+            Ok(()) => EXIT_CLEAN,
+            Err(error) => fail(reporter, args, format!("cannot write to stdout: {error}")),
+        };
+    }
+    let output = cwd.join(&shown_output);
+    let existing = match std::fs::read_to_string(&output) {
+        Ok(text) => text,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => String::new(),
+        Err(error) => return fail(reporter, args, format!("cannot read {}: {error}", shown_output.display())),
+    };
+    if existing.parse::<toml::Table>().is_ok_and(|t| t.contains_key("generate")) {
+        let message = format!(
+            "{} already has a [generate] table; remove it first (or print the conversion with -o -)",
+            shown_output.display()
+        );
+        return fail(reporter, args, message);
+    }
+    let text = match existing.as_str() {
+        "" => table,
+        text if text.ends_with('\n') => format!("{text}\n{table}"),
+        text => format!("{text}\n\n{table}"),
+    };
+    // What is written must load, and read back as the same plugins.
+    let check = SourceFile::new(CONFIG_FILE_NAME, shown_output.to_string_lossy().into_owned(), text.clone().into());
+    let parsed = Config::parse(&check)
+        .and_then(|config| crate::generate::config::parse_toml(&config.generate, Some(&check)).map(|_| ()));
+    if let Err(diags) = parsed {
+        let mut sources = Sources::default();
+        sources.insert(check);
+        reporter.report(args.format, diags, &sources, false);
+        return EXIT_ERROR;
+    }
+    if let Err(error) = std::fs::write(&output, &text) {
+        return fail(reporter, args, format!("cannot write {}: {error}", shown_output.display()));
+    }
+    if !reporter.quiet {
+        let plugins = template.plugins.len();
+        let _ = writeln!(
+            io::stderr(),
+            "idl init: added [generate] ({plugins} plugin{}) to {}, converted from {shown}",
+            if plugins == 1 { "" } else { "s" },
+            display(&shown_output)
+        );
     }
     EXIT_CLEAN
 }

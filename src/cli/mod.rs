@@ -10,6 +10,7 @@ mod config_check;
 mod docs;
 mod errors;
 mod format;
+mod generate;
 mod init;
 mod lint;
 mod mock;
@@ -125,6 +126,10 @@ pub fn run() -> i32 {
             call::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Lsp(args) => crate::lsp::run(cli.global.config.as_deref(), args.max_message_bytes),
+        Command::Generate(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            generate::run(args, &reporter, cli.global.config.as_deref())
+        }
         Command::Completions(args) => {
             let mut bytes = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "idl", &mut bytes);

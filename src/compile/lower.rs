@@ -637,6 +637,7 @@ impl Lowerer<'_> {
         let mut b = OptionsBuilder::default();
         let mut json_name = None;
         let mut default_value = None;
+        let mut packed = None;
         self.compact_options(path, tag::field::OPTIONS, co, &mut b, FIELD_OPTIONS, |l, a| {
             if a.name.parts.len() != 1 || a.name.parts[0].is_extension {
                 return false;
@@ -652,6 +653,19 @@ impl Lowerer<'_> {
                     }
                     true
                 }
+                // prost-reflect decides whether a field is packed before it
+                // interprets options, so an uninterpreted `packed = false` would
+                // leave a proto3 repeated field (or extension, like
+                // google.api.field_behavior) packed, and every value set through
+                // it encoded unlike protoc. `packed` is interpreted here instead.
+                "packed" => match &a.value.kind {
+                    OptionValueKind::Ident(value) if value == "true" || value == "false" => {
+                        l.loc(&join(path, &[tag::field::OPTIONS, 2]), a.span, None);
+                        packed = Some(value == "true");
+                        true
+                    }
+                    _ => false,
+                },
                 "default" => {
                     // Unlike json_name, protoc records only the value's span.
                     l.loc(&join(path, &[tag::field::DEFAULT_VALUE]), a.value.span, None);
@@ -668,7 +682,16 @@ impl Lowerer<'_> {
             fd.default_value = default_value;
         }
         // protoc creates the options message whenever a real option was given.
-        fd.options = b.finish();
+        // `packed` goes in interpreted (see above); the rest stays uninterpreted.
+        fd.options = match (b.finish(), packed) {
+            (encoded, None) => encoded,
+            (encoded, Some(packed)) => {
+                let mut with_packed = Vec::new();
+                prost::encoding::bool::encode(2, &packed, &mut with_packed);
+                with_packed.extend_from_slice(&encoded.unwrap_or_default());
+                Some(with_packed)
+            }
+        };
     }
 
     /// protoc's `ParseDefaultAssignment`: the default as the string descriptor.proto stores.

@@ -87,45 +87,12 @@ impl Compilation {
     /// A `FileDescriptorSet` of every linked file, dependencies first (as
     /// `protoc --include_imports --descriptor_set_out` writes it).
     pub fn file_descriptor_set(&self, include_source_info: bool) -> Vec<u8> {
-        use prost::Message;
         use rayon::prelude::*;
         // Each file is re-encoded on its own (in parallel), then framed as
         // `FileDescriptorSet.file` entries.
-        let stripper = retention::Stripper::new(&self.pool);
-        let encoded: Vec<Vec<u8>> = self
-            .files
-            .par_iter()
-            .filter_map(|f| {
-                let linked = self.pool.get_file_by_name(&f.source.name)?;
-                let plain = !matches!(f.syntax, Syntax::Editions(_))
-                    && f.option_dependency.is_empty()
-                    && f.visibilities.is_empty()
-                    && f.json_names.is_empty()
-                    && !stripper.may_strip(linked.file_descriptor_proto());
-                if plain {
-                    // The pool's encoding is the output: only source info is added.
-                    let bytes = linked.encode_to_vec();
-                    if !include_source_info {
-                        return Some(bytes);
-                    }
-                    return Some(insert_source_code_info(bytes, &source_code_info(f)));
-                }
-                let mut proto = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()).ok()?;
-                // The pool saw editions files as proto2; restore what they declare.
-                if let Syntax::Editions(edition) = f.syntax {
-                    proto.syntax = Some("editions".into());
-                    proto.edition = Some(edition);
-                }
-                proto.option_dependency = f.option_dependency.clone();
-                for (path, visibility) in &f.visibilities {
-                    set_visibility(&mut proto, path, *visibility);
-                }
-                protoc_checks::restore_json_names(&mut proto, &f.json_names);
-                stripper.strip_file(&mut proto);
-                proto.source_code_info = include_source_info.then(|| source_code_info(f));
-                Some(proto.encode_to_vec())
-            })
-            .collect();
+        let encoder = self.encoder();
+        let encoded: Vec<Vec<u8>> =
+            self.files.par_iter().filter_map(|f| encoder.encode(f, include_source_info, false)).collect();
         let mut set = Vec::with_capacity(encoded.iter().map(|e| e.len() + 6).sum());
         for bytes in encoded {
             prost::encoding::encode_key(1, prost::encoding::WireType::LengthDelimited, &mut set);
@@ -133,6 +100,59 @@ impl Compilation {
             set.extend_from_slice(&bytes);
         }
         set
+    }
+}
+
+impl Compilation {
+    /// An encoder of single files as protoc emits them (what `generate` puts in a
+    /// `CodeGeneratorRequest`).
+    pub fn encoder(&self) -> FileEncoder<'_> {
+        FileEncoder { pool: &self.pool, stripper: retention::Stripper::new(&self.pool) }
+    }
+}
+
+/// Encodes one linked file as a `FileDescriptorProto`, exactly as protoc writes it.
+pub struct FileEncoder<'a> {
+    pool: &'a DescriptorPool,
+    stripper: retention::Stripper<'a>,
+}
+
+impl FileEncoder<'_> {
+    /// The file's encoding, with source info when asked; source-retention options
+    /// are dropped unless `keep_source_retention` (protoc keeps them only in a
+    /// plugin request's `source_file_descriptors`). `None` when the file did not link.
+    pub fn encode(&self, f: &CompiledFile, include_source_info: bool, keep_source_retention: bool) -> Option<Vec<u8>> {
+        use prost::Message;
+        let linked = self.pool.get_file_by_name(&f.source.name)?;
+        let plain = !matches!(f.syntax, Syntax::Editions(_))
+            && f.option_dependency.is_empty()
+            && f.visibilities.is_empty()
+            && f.json_names.is_empty()
+            && (keep_source_retention || !self.stripper.may_strip(linked.file_descriptor_proto()));
+        if plain {
+            // The pool's encoding is the output: only source info is added.
+            let bytes = linked.encode_to_vec();
+            if !include_source_info {
+                return Some(bytes);
+            }
+            return Some(insert_source_code_info(bytes, &source_code_info(f)));
+        }
+        let mut proto = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()).ok()?;
+        // The pool saw editions files as proto2; restore what they declare.
+        if let Syntax::Editions(edition) = f.syntax {
+            proto.syntax = Some("editions".into());
+            proto.edition = Some(edition);
+        }
+        proto.option_dependency = f.option_dependency.clone();
+        for (path, visibility) in &f.visibilities {
+            set_visibility(&mut proto, path, *visibility);
+        }
+        protoc_checks::restore_json_names(&mut proto, &f.json_names);
+        if !keep_source_retention {
+            self.stripper.strip_file(&mut proto);
+        }
+        proto.source_code_info = include_source_info.then(|| source_code_info(f));
+        Some(proto.encode_to_vec())
     }
 }
 
