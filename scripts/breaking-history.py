@@ -12,9 +12,10 @@ both tools, with the rules of FILE, PACKAGE, WIRE_JSON and WIRE enabled at once;
 the findings are then split by category (a rule's findings do not depend on which
 other rules run), using buf's rule → categories table (idl's rules carry the same IDs and categories).
 
-A finding is the same for both tools when (path, line, column, rule) agree; where
-buf has no position (a deleted file or top-level element) idl points at the element
-in the base instead, so those compare by (rule, message).
+A finding is the same for both tools when (path, line, column, rule) agree (and the
+message, at line 1, column 1, where buf puts deleted top-level elements); where buf
+has no path (a deleted file) idl points at the element in the base instead, so
+those compare by (rule, message).
 
 By default both tools check only the directories the edits touch (`--path` for
 buf, PATHS for idl; the whole corpus is still compiled where a file imports it):
@@ -157,8 +158,11 @@ def run_json(argv: list[str], cwd: Path, ok: set[int]) -> list[dict]:
 
 
 def key(path: str | None, line: int, column: int, rule: str, message: str, base_side: bool) -> tuple:
-    if not path or base_side or (line, column) == (1, 1):
+    if not path or base_side:
         return ("", 0, 0, rule, message)
+    if (line, column) == (1, 1):
+        # Several deletions share line 1, column 1 of a file: the message tells them apart.
+        return (path, 1, 1, rule, message)
     return (path, line, column, rule, "")
 
 

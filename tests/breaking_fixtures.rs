@@ -4,10 +4,11 @@
 //! judge (the API_ rules, a rule buf 1.75.0 fails on) has `idl.golden.jsonl`, in the
 //! same format, written by hand; its README says why.
 //!
-//! A finding compares by (path, start and end line and column, rule, message). Where
-//! buf has no position (it prints 1:1, or no path: a deleted file or top-level
-//! element), idl deliberately points at the element in the base instead, so those
-//! compare by (rule, message) only.
+//! A finding compares by (path, start and end line and column, rule, message). An
+//! element deleted from a file that survives is at line 1, column 1 of that file
+//! when no parent of it survives, in both tools. Where buf has no path (a deleted
+//! file, or an element of one), idl points at the element in the base instead, so
+//! those compare by (rule, message) only.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -60,11 +61,7 @@ fn golden(path: &Path) -> BTreeSet<Key> {
             let path = v["path"].as_str().unwrap_or("").to_string();
             let rule = v["type"].as_str().unwrap().to_string();
             let message = v["message"].as_str().unwrap().to_string();
-            if path.is_empty() || pos == (1, 1, 1, 1) {
-                (String::new(), None, rule, message)
-            } else {
-                (path, Some(pos), rule, message)
-            }
+            if path.is_empty() { (String::new(), None, rule, message) } else { (path, Some(pos), rule, message) }
         })
         .collect()
 }
@@ -138,4 +135,58 @@ fn fixtures_agree_with_buf() {
     }
     assert!(count > 30, "fixtures not found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `idl breaking --against DIR` where DIR has its own `buf.yaml` (laid out unlike
+/// the head): the base's roots come from it, as buf reads a directory base, and
+/// deleted elements are where buf puts them (testdata/breaking/_dir-base/README.md).
+#[test]
+fn directory_base_is_read_with_its_own_buf_yaml() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/breaking/_dir-base");
+    let scratch = tempfile::tempdir().unwrap();
+    for side in ["base", "head"] {
+        copy_tree(&case.join(side), &scratch.path().join(side));
+    }
+    let head = scratch.path().join("head");
+    let key = |line: &str| -> (String, u64, u64, u64, u64, String, String) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let n = |k: &str| v[k].as_u64().unwrap();
+        let rule = v.get("rule").or_else(|| v.get("type")).unwrap().as_str().unwrap().to_string();
+        let path = v["path"].as_str().unwrap().to_string();
+        (path, n("start_line"), n("start_column"), n("end_line"), n("end_column"), rule, v["message"].to_string())
+    };
+    let output = assert_cmd::cargo::cargo_bin_cmd!("idl")
+        .current_dir(&head)
+        .args(["breaking", "--against", "../base", "--format", "json"])
+        .output()
+        .unwrap();
+    let found: BTreeSet<_> = String::from_utf8(output.stdout).unwrap().lines().map(key).collect();
+    let recorded = std::fs::read_to_string(case.join("expected-buf.jsonl")).unwrap();
+    let expected: BTreeSet<_> = recorded.lines().filter(|l| !l.is_empty()).map(key).collect();
+    assert_eq!(found, expected, "{}", String::from_utf8_lossy(&output.stderr));
+    let buf = std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/idl-peers/bin/buf");
+    if buf.is_file() {
+        let output = std::process::Command::new(buf)
+            .current_dir(&head)
+            .args(["breaking", "--against", "../base", "--error-format", "json"])
+            .output()
+            .unwrap();
+        let live: BTreeSet<_> = String::from_utf8(output.stdout).unwrap().lines().map(key).collect();
+        assert_eq!(live, expected, "buf's answer changed; re-record expected-buf.jsonl");
+    } else {
+        eprintln!("buf not installed: compared with the recorded answer only");
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }

@@ -347,3 +347,40 @@ fn options_before_imports_keeps_prototools_header_order() {
     let buf = idl::format::format(&formatted).unwrap();
     assert!(buf.find("import").unwrap() < buf.find("option").unwrap(), "{buf}");
 }
+
+/// Every golden the README marks as buf's is what `buf format` prints for its case
+/// today (skipped without buf at ~/.cache/idl-peers/bin/buf): the goldens cannot
+/// drift from the reference while idl is held to them.
+#[test]
+fn goldens_marked_buf_are_buf_format_output() {
+    let buf = PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/idl-peers/bin/buf");
+    if !buf.is_file() {
+        eprintln!("skipped: buf is not installed at {}", buf.display());
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/format");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let cases: Vec<&str> = readme
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            (cells.len() > 3 && cells[2] == "buf").then(|| cells[1].trim_matches('`'))
+        })
+        .collect();
+    assert!(cases.len() >= 10, "README lists too few buf cases: {cases:?}");
+    let mut differ = Vec::new();
+    for case in cases {
+        let output = std::process::Command::new(&buf)
+            .arg("format")
+            .arg(format!("{case}.proto"))
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "buf format {case}.proto: {}", String::from_utf8_lossy(&output.stderr));
+        let golden = std::fs::read_to_string(dir.join(format!("{case}.golden"))).unwrap();
+        if String::from_utf8(output.stdout).unwrap() != golden {
+            differ.push(case);
+        }
+    }
+    assert!(differ.is_empty(), "goldens that are not buf's output: {differ:?}");
+}

@@ -318,3 +318,17 @@ fn comment_ignores_follow_the_buf_yaml_version() {
     let written = std::fs::read_to_string(dir.path().join("idl.toml")).unwrap();
     assert!(written.contains("disallow_comment_ignores = true"), "{written}");
 }
+
+/// v1beta1's own lint categories (`OTHER`, `FILE_LAYOUT`, `SENSIBLE`, the last with
+/// FIELD_NO_DESCRIPTOR, which v1 and v2 no longer have) select the rules buf 1.75
+/// runs for them (golden from `buf-oracle.sh`); before, idl knew none of the three
+/// names and fell back to `minimal`.
+#[test]
+fn v1beta1_categories_find_what_buf_finds() {
+    let name = "buf-v1beta1-categories";
+    let dir = scratch(name);
+    let (code, stdout, stderr) = run(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(finding_set(&stdout), golden(name), "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("idl has no rule or category"), "{stderr}");
+}

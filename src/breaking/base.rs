@@ -50,6 +50,12 @@ pub fn load(workspace: &Workspace, cwd: &Path, against: &str, merge_base: bool) 
         }
         return Ok(Base::DescriptorSet(pool, against.to_string()));
     }
+    if !merge_base
+        && path.is_dir()
+        && let Some(config) = own_config(&path)
+    {
+        return own_workspace(&path, &config, cwd, against);
+    }
     if !merge_base && path.is_dir() {
         let mut files = BTreeMap::new();
         for root in &workspace.roots {
@@ -88,6 +94,40 @@ pub fn load(workspace: &Workspace, cwd: &Path, against: &str, merge_base: bool) 
     let tree =
         git::read_tree(&workspace.base_dir, against, merge_base, &workspace.roots, &keep).map_err(|e| e.to_string())?;
     Ok(Base::Sources(tree.files, format!("{against} ({})", &tree.commit.to_string()[..12])))
+}
+
+/// A base directory's own config: an `idl.toml`, `buf.work.yaml` or `buf.yaml`
+/// directly in it (one above it is likely the head's own).
+fn own_config(dir: &Path) -> Option<PathBuf> {
+    [crate::config::CONFIG_FILE_NAME, crate::migrate::BUF_WORK_FILE, crate::migrate::BUF_FILE]
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+/// A base directory with its own config is a workspace of its own, as buf reads
+/// a directory base: its roots (a v1beta1 `build.roots`, v2 `modules`, a
+/// `buf.work.yaml`'s directories) and excludes decide the files and their import
+/// names, which may differ from the head's layout.
+fn own_workspace(dir: &Path, config: &Path, cwd: &Path, against: &str) -> Result<Base, String> {
+    let workspace = crate::workspace::discover(dir, Some(config), &[]).map_err(|diagnostics| {
+        let messages: Vec<String> = diagnostics.iter().map(|d| d.message.clone()).collect();
+        format!("the base directory {against}: {}", messages.join("; "))
+    })?;
+    let mut files = BTreeMap::new();
+    for target in &workspace.targets {
+        let display = target.path.strip_prefix(cwd).unwrap_or(&target.path).to_string_lossy().replace('\\', "/");
+        let text = checked_read::read_proto_text(&target.path, &display).map_err(|d| {
+            if d.message.starts_with("cannot read") { d.message } else { format!("{display}: {}", d.message) }
+        })?;
+        files.insert(target.name.clone(), (display, text));
+    }
+    if files.is_empty() {
+        return Err(format!(
+            "the base directory {against} has no .proto files in the roots its config names; an empty base would pass every check"
+        ));
+    }
+    Ok(Base::Sources(files, against.to_string()))
 }
 
 /// Every `.proto` file under `dir`, by its `/`-separated path relative to `root`.

@@ -5,8 +5,9 @@
 //! services by full name, fields by number, enum values by number and methods by
 //! name; every rule is a small function over those pairs. Rule IDs, categories
 //! (FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE, plus CSR), messages and locations follow
-//! buf's. Where buf has no location for a deleted element (a deleted top-level
-//! message, a deleted file), idl points at the element in the base instead.
+//! buf's, line 1, column 1 of the head file included where buf has nothing better
+//! (a deleted top-level message). Where buf has no path at all (a deleted file),
+//! idl points at the element in the base instead.
 
 pub mod base;
 pub mod docs;

@@ -66,6 +66,8 @@ pub struct At<'s, 'a> {
     pub file: &'s SideFile<'a>,
     /// Descriptor paths tried in order; the file without a position when none is found.
     pub paths: Vec<Vec<i32>>,
+    /// Where the element was (`base:path:line:column`), said in a note.
+    pub was_at: Option<String>,
 }
 
 /// A finding before config ignores: the diagnostic and the files it concerns
@@ -92,6 +94,13 @@ impl Findings {
             && let Some(loc) = at.paths.iter().find_map(|p| locations.get(p))
         {
             diagnostic = diagnostic.with_span(source, loc.start as usize, loc.end as usize);
+        } else if let Some(source) = file.source {
+            // buf's fallback when an element has no location (an option that is
+            // gone, a deleted element without a surviving parent): line 1, column 1.
+            diagnostic = diagnostic.with_span(source, 0, 0);
+        }
+        if let Some(was_at) = at.was_at {
+            diagnostic = diagnostic.with_note(format!("it was at {was_at}"));
         }
         let mut files = vec![(file.name().to_string(), file.package().to_string())];
         if let Some(other) = also {
@@ -129,12 +138,25 @@ impl Findings {
 
 /// Shorthand for a location at one path.
 pub fn at<'s, 'a>(file: &'s SideFile<'a>, path: &[i32]) -> At<'s, 'a> {
-    At { file, paths: vec![path.to_vec()] }
+    At { file, paths: vec![path.to_vec()], was_at: None }
 }
 
 /// Shorthand for a location tried at several paths in order.
 pub fn at_any<'s, 'a>(file: &'s SideFile<'a>, paths: Vec<Vec<i32>>) -> At<'s, 'a> {
-    At { file, paths }
+    At { file, paths, was_at: None }
+}
+
+/// Line 1, column 1 of `file`, with where the deleted element was in `base` (at
+/// `base_path`) as a note.
+pub fn at_file_start<'s, 'a>(file: &'s SideFile<'a>, base: &SideFile<'_>, base_path: &[i32]) -> At<'s, 'a> {
+    let was_at = match (base.source, base.locations.and_then(|locations| locations.get(base_path))) {
+        (Some(source), Some(loc)) => {
+            let position = source.position(loc.start as usize);
+            Some(format!("{}:{}:{}", base.display_path(), position.line, position.column))
+        }
+        _ => None,
+    };
+    At { file, paths: Vec::new(), was_at }
 }
 
 /// A descriptor path extended by more components.

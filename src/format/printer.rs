@@ -263,9 +263,13 @@ impl<'a> Printer<'a> {
             Decl::Import { modifier: Some(m), .. } if self.text(*m) == "weak" => 1,
             _ => 3,
         };
+        // buf 1.75 writes editions 2024's `import option` after all other imports.
+        let is_option_import =
+            |d: &Decl| matches!(d, Decl::Import { modifier: Some(m), .. } if self.text(*m) == "option");
         imports.sort_by(|a, b| {
-            self.import_name(a)
-                .cmp(&self.import_name(b))
+            is_option_import(a)
+                .cmp(&is_option_import(b))
+                .then(self.import_name(a).cmp(&self.import_name(b)))
                 .then(import_order(b).cmp(&import_order(a)))
                 .then(self.import_has_comment(b).cmp(&self.import_has_comment(a)))
         });
@@ -327,6 +331,7 @@ impl<'a> Printer<'a> {
                     continue;
                 }
                 Decl::Package { .. } | Decl::Option(_) | Decl::Import { .. } => continue,
+                Decl::Message { visibility: Some(kw), .. } | Decl::Enum { visibility: Some(kw), .. } => *kw,
                 Decl::Message { kw, .. }
                 | Decl::Enum { kw, .. }
                 | Decl::Service { kw, .. }
@@ -357,8 +362,18 @@ impl<'a> Printer<'a> {
                 }
             }
             Decl::Option(o) => self.write_option(o),
-            Decl::Message { kw, name, body }
-            | Decl::Enum { kw, name, body }
+            Decl::Message { visibility: Some(visibility), kw, name, body }
+            | Decl::Enum { visibility: Some(visibility), kw, name, body } => {
+                self.write_start(*visibility);
+                self.space();
+                self.write_inline(*kw);
+                self.space();
+                self.write_inline(*name);
+                self.space();
+                self.write_type_body(body);
+            }
+            Decl::Message { kw, name, body, .. }
+            | Decl::Enum { kw, name, body, .. }
             | Decl::Service { kw, name, body }
             | Decl::Oneof { kw, name, body } => {
                 self.write_start(*kw);
@@ -487,7 +502,7 @@ impl<'a> Printer<'a> {
                 self.write_inline(*name);
                 self.write_inline_composite(|p| p.write_rpc_type(input));
                 self.space();
-                self.write_inline(*returns);
+                self.write_rpc_part(*returns);
                 self.space();
                 self.write_inline_composite(|p| p.write_rpc_type(output));
                 match (body, semi) {
@@ -509,7 +524,33 @@ impl<'a> Printer<'a> {
             self.space();
         }
         self.write_inline_range(r.ty);
-        self.write_inline(r.close);
+        self.write_rpc_part(r.close);
+    }
+
+    /// An RPC type's closing parenthesis or the `returns` keyword. buf keeps a
+    /// `//` comment after one of them as it is and goes on on the next line (at
+    /// the RPC's indentation), where other inline tokens get it as `/* */`.
+    fn write_rpc_part(&mut self, t: T) {
+        let trailing = self.trailing(t);
+        let ends_in_line_comment = trailing.last().is_some_and(|c| self.comment_text(c).starts_with("//"));
+        if !ends_in_line_comment {
+            self.write_inline(t);
+            return;
+        }
+        let inline = std::mem::replace(&mut self.inline, true);
+        let leading = self.leading(t);
+        if !leading.is_empty() {
+            self.write_inline_comments(leading);
+            if !self.leading_ws(t).is_empty() {
+                self.space();
+            }
+        }
+        self.write_node_tok(t);
+        self.space();
+        self.write_trailing_end_comments(&trailing);
+        self.write_indent(None);
+        self.prev = Some(t);
+        self.inline = inline;
     }
 
     fn write_range(&mut self, r: &Range) {

@@ -99,12 +99,15 @@ pub enum Decl {
         semi: T,
     },
     Option(OptionNode),
+    /// `visibility`: editions 2024's `export` or `local` before the keyword.
     Message {
+        visibility: Option<T>,
         kw: T,
         name: T,
         body: Body,
     },
     Enum {
+        visibility: Option<T>,
         kw: T,
         name: T,
         body: Body,
@@ -329,6 +332,7 @@ impl<'a> TreeParser<'a> {
             "option" => Ok(Decl::Option(self.option_stmt()?)),
             "message" => self.message(),
             "enum" => self.enum_decl(),
+            "export" | "local" if self.is_visibility() => self.visible_type(),
             "service" => self.service(),
             "extend" => self.extend(),
             _ => Err(Unsupported),
@@ -363,6 +367,7 @@ impl<'a> TreeParser<'a> {
         let next = self.text_at(self.pos + 1);
         match scope {
             Scope::Message => match self.text() {
+                "export" | "local" if is_ident && self.is_visibility() => self.visible_type(),
                 "message" if is_ident => self.message(),
                 "enum" if is_ident => self.enum_decl(),
                 "extensions" if is_ident => self.extensions(),
@@ -413,14 +418,29 @@ impl<'a> TreeParser<'a> {
         let kw = self.bump()?;
         let name = self.ident()?;
         let body = self.body(Scope::Message)?;
-        Ok(Decl::Message { kw, name, body })
+        Ok(Decl::Message { visibility: None, kw, name, body })
+    }
+
+    /// `export`/`local` followed by `message` or `enum` and a name (otherwise, in
+    /// a message, `local` may be a field's type).
+    fn is_visibility(&self) -> bool {
+        matches!(self.text_at(self.pos + 1), "message" | "enum") && self.kind_at(self.pos + 2) == Some(TokenKind::Ident)
+    }
+
+    fn visible_type(&mut self) -> R<Decl> {
+        let visibility = Some(self.bump()?);
+        let mut decl = if self.is("message") { self.message()? } else { self.enum_decl()? };
+        if let Decl::Message { visibility: v, .. } | Decl::Enum { visibility: v, .. } = &mut decl {
+            *v = visibility;
+        }
+        Ok(decl)
     }
 
     fn enum_decl(&mut self) -> R<Decl> {
         let kw = self.bump()?;
         let name = self.ident()?;
         let body = self.body(Scope::Enum)?;
-        Ok(Decl::Enum { kw, name, body })
+        Ok(Decl::Enum { visibility: None, kw, name, body })
     }
 
     fn service(&mut self) -> R<Decl> {

@@ -9,9 +9,10 @@
 //! (they name paths), but when modules select different rules or options the first
 //! module's are used and the others are named as not carried over.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use super::buf_rules::{self, Kind};
 use super::yaml::{self, Node};
 use super::{BreakingDraft, Draft, LintDraft, Reader, join_path};
 use crate::config::read_config;
@@ -38,44 +39,130 @@ const LINT_OPTIONS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-/// Rules a buf v2 category has that the v1 category of the same name lacks
-/// (buf 1.75, `buf config ls-lint-rules` / `ls-breaking-rules` for a v1 and a v2
-/// `buf.yaml`). idl's groups are v2's, so a v1 config excepts these.
-const V1_LINT_LACKS: &[(&str, &[&str])] = &[
-    ("STANDARD", &["FIELD_NOT_REQUIRED", "PACKAGE_NO_IMPORT_CYCLE"]),
-    ("BASIC", &["FIELD_NOT_REQUIRED", "PACKAGE_NO_IMPORT_CYCLE"]),
-    ("MINIMAL", &["PACKAGE_NO_IMPORT_CYCLE"]),
-];
-const V1_BREAKING_LACKS: &[(&str, &[&str])] = &[
-    ("FILE", &["EXTENSION_NO_DELETE", "FIELD_SAME_DEFAULT"]),
-    ("PACKAGE", &["FIELD_SAME_DEFAULT", "PACKAGE_EXTENSION_NO_DELETE"]),
-    ("WIRE_JSON", &["FIELD_SAME_DEFAULT"]),
-    ("WIRE", &["FIELD_SAME_DEFAULT"]),
-];
-
-/// buf's major config versions differ in what their categories hold.
+/// buf's major config versions differ in what their categories hold
+/// (`buf_rules`) and in whether comment ignores are on by default.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Version {
+    V1beta1,
     V1,
     V2,
 }
 
-/// The rules to add to `except` so `uses` (v2 names) select what the v1 categories
-/// did: the v2-only rules of every category used, unless named by ID.
-fn v1_exceptions(uses: &[String], lacks: &[(&str, &[&str])], known: fn(&str) -> Option<String>) -> Vec<String> {
-    let mut exceptions: Vec<String> = Vec::new();
-    for (category, rules) in lacks {
-        if !uses.iter().any(|name| name == category) {
-            continue;
-        }
-        for rule in *rules {
-            let named = uses.iter().any(|name| name == rule);
-            if !named && known(rule).is_some() && !exceptions.iter().any(|done| done == rule) {
-                exceptions.push(rule.to_string());
-            }
+impl Version {
+    fn name(self) -> &'static str {
+        match self {
+            Version::V1beta1 => "v1beta1",
+            Version::V1 => "v1",
+            Version::V2 => "v2",
         }
     }
-    exceptions
+
+    fn of(root: &Node) -> Version {
+        match root.get("version").and_then(Node::as_str) {
+            Some("v1beta1") => Version::V1beta1,
+            Some("v2") => Version::V2,
+            _ => Version::V1,
+        }
+    }
+}
+
+/// The rules idl runs for `uses` (idl's names; its default when empty) minus `except`.
+fn idl_selection(kind: Kind, uses: &[String], except: &[String]) -> BTreeSet<&'static str> {
+    let expand = |name: &str| -> Vec<&'static str> {
+        match kind {
+            Kind::Lint => match crate::lint::rules::find(name) {
+                Some(rule) => vec![rule.meta().id],
+                None => crate::lint::presets::groups()
+                    .get(name)
+                    .map(|group| {
+                        group.rules.iter().filter_map(|id| crate::lint::rules::find(id)).map(|r| r.meta().id).collect()
+                    })
+                    .unwrap_or_default(),
+            },
+            Kind::Breaking => match crate::breaking::rules::find(name) {
+                Some(rule) => vec![rule.id],
+                None => crate::breaking::rules::RULES
+                    .iter()
+                    .filter(|rule| crate::breaking::CATEGORIES.contains(&name) && rule.categories.contains(&name))
+                    .map(|rule| rule.id)
+                    .collect(),
+            },
+        }
+    };
+    let mut rules: BTreeSet<&'static str> = if uses.is_empty() {
+        match kind {
+            Kind::Lint => expand("STANDARD").into_iter().collect(),
+            Kind::Breaking => crate::breaking::rules::RULES.iter().filter(|r| r.is_default()).map(|r| r.id).collect(),
+        }
+    } else {
+        uses.iter().flat_map(|name| expand(name)).collect()
+    };
+    for name in except {
+        for rule in expand(name) {
+            rules.remove(rule);
+        }
+    }
+    rules
+}
+
+/// Rewrites a section's `use` and `except` (names as written in the `buf.yaml`,
+/// each known to idl or to buf's table for `version`) so idl runs exactly the
+/// rules buf runs: names idl knows stay (they read best), and the difference
+/// between buf's selection and idl's becomes rule IDs in `use` and `except`. A
+/// rule buf would run that idl does not have is named as not carried over.
+fn reconcile(
+    reader: &mut Reader,
+    version: Version,
+    kind: Kind,
+    (uses, except): (&mut Vec<String>, &mut Vec<String>),
+    default: &str,
+    at: &Node,
+) {
+    let wanted = buf_rules::selected(version.name(), kind, uses, except);
+    let known = |name: &String| match kind {
+        Kind::Lint => lint_name(name).is_some(),
+        Kind::Breaking => breaking_name(name).is_some(),
+    };
+    let was_empty = uses.is_empty();
+    uses.retain(known);
+    except.retain(known);
+    for name in uses.iter_mut().chain(except.iter_mut()) {
+        if let Some(idl_name) = lint_name(name).filter(|_| kind == Kind::Lint) {
+            *name = idl_name;
+        }
+    }
+    // Every name of a non-empty `use` may be one only buf knows: then idl starts
+    // from nothing, not from its default.
+    let selection = |uses: &[String], except: &[String]| match uses.is_empty() && !was_empty {
+        true => BTreeSet::new(),
+        false => idl_selection(kind, uses, except),
+    };
+    let mut have = selection(uses, except);
+    let missing: Vec<&'static str> = wanted.difference(&have).copied().collect();
+    let extra: Vec<&'static str> =
+        have.difference(&wanted).copied().filter(|id| buf_rules::is_buf_rule(kind, id)).collect();
+    if missing.is_empty() && extra.is_empty() {
+        return;
+    }
+    if uses.is_empty() && was_empty && !missing.is_empty() {
+        // An explicit rule in `use` would turn idl's default off: name it first.
+        uses.push(default.to_string());
+        have = selection(uses, except);
+    }
+    for id in missing {
+        if idl_selection(kind, &[id.to_string()], &[]).is_empty() {
+            let section = if kind == Kind::Lint { "lint" } else { "breaking" };
+            let message = format!("`{section}`: buf {} runs {id}, which idl does not have", version.name());
+            reader.drop(at.span.clone(), message, true);
+        } else if !have.contains(id) {
+            uses.push(id.to_string());
+        }
+    }
+    for id in extra {
+        if !except.iter().any(|name| name == id) {
+            except.push(id.to_string());
+        }
+    }
 }
 
 /// One module's rule set and ignores, merged into the draft.
@@ -142,14 +229,14 @@ pub(super) fn from_buf_yaml(reader: &mut Reader, root: &Node) -> Draft {
     match root.get("version").and_then(Node::as_str) {
         Some("v2") => v2(reader, root, &mut merger),
         Some("v1") | Some("v1beta1") | None => {
-            let roots = v1_module(reader, root, "", &mut merger, ".");
+            let roots = v1_module(reader, root, "", &mut merger, ".", Version::of(root));
             merger.draft.roots = roots;
         }
         Some(other) => {
             let at = root.get("version").map_or(0..0, |node| node.span.clone());
             let message = format!("unknown buf.yaml version `{other}`; read as v1");
             reader.drop(at, message, true);
-            let roots = v1_module(reader, root, "", &mut merger, ".");
+            let roots = v1_module(reader, root, "", &mut merger, ".", Version::V1);
             merger.draft.roots = roots;
         }
     }
@@ -174,8 +261,10 @@ pub(super) fn from_work(reader: &mut Reader, root: &Node, dir: &Path) -> Result<
                     if !module_file.is_file() {
                         // buf's defaults for a module without a buf.yaml.
                         let at = Node { span, value: yaml::Value::Null };
-                        merger.add_lint(reader, default_lint_of(Version::V1), &module, &at);
-                        merger.add_breaking(reader, default_breaking_of(Version::V1), &module, &at);
+                        let lint = default_lint_of(reader, Version::V1, &at);
+                        merger.add_lint(reader, lint, &module, &at);
+                        let breaking = default_breaking_of(reader, Version::V1, &at);
+                        merger.add_breaking(reader, breaking, &module, &at);
                         continue;
                     }
                     let display = format!("{}/{}", module, super::BUF_FILE);
@@ -187,7 +276,9 @@ pub(super) fn from_work(reader: &mut Reader, root: &Node, dir: &Path) -> Result<
                         let at = module_root.key("version").cloned().unwrap_or(module_root.clone());
                         reader.drop(at.span, "a v2 buf.yaml inside a buf.work.yaml workspace; read as v1", true);
                     }
-                    v1_module(reader, &module_root, &module, &mut merger, &module);
+                    let version = Version::of(&module_root);
+                    let version = if version == Version::V2 { Version::V1 } else { version };
+                    v1_module(reader, &module_root, &module, &mut merger, &module, version);
                     reader.current = previous;
                 }
             }
@@ -199,7 +290,14 @@ pub(super) fn from_work(reader: &mut Reader, root: &Node, dir: &Path) -> Result<
 
 /// Reads one v1 (or v1beta1) module whose directory is `prefix` (relative to the
 /// converted config); returns its roots.
-fn v1_module(reader: &mut Reader, root: &Node, prefix: &str, merger: &mut Merger, module: &str) -> Vec<String> {
+fn v1_module(
+    reader: &mut Reader,
+    root: &Node,
+    prefix: &str,
+    merger: &mut Merger,
+    module: &str,
+    version: Version,
+) -> Vec<String> {
     let mut roots = Vec::new();
     let mut lint = None;
     let mut breaking = None;
@@ -225,15 +323,15 @@ fn v1_module(reader: &mut Reader, root: &Node, prefix: &str, merger: &mut Merger
                     }
                 }
             }
-            "lint" => lint = Some((lint_section(reader, value, prefix, Version::V1), key.clone())),
-            "breaking" => breaking = Some((breaking_section(reader, value, prefix, Version::V1), key.clone())),
+            "lint" => lint = Some((lint_section(reader, value, prefix, version), key.clone())),
+            "breaking" => breaking = Some((breaking_section(reader, value, prefix, version), key.clone())),
             other => unknown(reader, key, other),
         }
     }
     let at = root.clone();
-    let (lint, lint_at) = lint.unwrap_or_else(|| (default_lint_of(Version::V1), at.clone()));
+    let (lint, lint_at) = lint.unwrap_or_else(|| (default_lint_of(reader, version, &at), at.clone()));
     merger.add_lint(reader, lint, module, &lint_at);
-    let (breaking, breaking_at) = breaking.unwrap_or_else(|| (default_breaking_of(Version::V1), at));
+    let (breaking, breaking_at) = breaking.unwrap_or_else(|| (default_breaking_of(reader, version, &at), at.clone()));
     merger.add_breaking(reader, breaking, module, &breaking_at);
     if roots.is_empty() {
         roots.push(join_path("", prefix));
@@ -312,21 +410,17 @@ fn default_lint() -> LintDraft {
     LintDraft { r#use: vec!["STANDARD".to_string()], ..LintDraft::default() }
 }
 
-fn default_lint_of(version: Version) -> LintDraft {
+fn default_lint_of(reader: &mut Reader, version: Version, at: &Node) -> LintDraft {
     let mut lint = default_lint();
-    if version == Version::V1 {
-        lint.except = v1_exceptions(&lint.r#use, V1_LINT_LACKS, lint_name);
-        lint.disallow_comment_ignores = true;
-    }
+    lint.disallow_comment_ignores = version != Version::V2;
+    reconcile(reader, version, Kind::Lint, (&mut lint.r#use, &mut lint.except), "STANDARD", at);
     lint
 }
 
 /// buf's default breaking rules: the FILE category (idl's default too).
-fn default_breaking_of(version: Version) -> BreakingDraft {
+fn default_breaking_of(reader: &mut Reader, version: Version, at: &Node) -> BreakingDraft {
     let mut breaking = BreakingDraft::default();
-    if version == Version::V1 {
-        breaking.except = v1_exceptions(&["FILE".to_string()], V1_BREAKING_LACKS, breaking_name);
-    }
+    reconcile(reader, version, Kind::Breaking, (&mut breaking.r#use, &mut breaking.except), "FILE", at);
     breaking
 }
 
@@ -361,14 +455,26 @@ fn breaking_name(name: &str) -> Option<String> {
     known.then(|| name.to_string())
 }
 
-/// Rule and group names idl knows; the others are dropped. A name in `use` changes
-/// what is found; one in `except` or `ignore_only` only matters if idl ran it.
-fn names(reader: &mut Reader, key: &str, node: &Node, known: fn(&str) -> Option<String>, in_use: bool) -> Vec<String> {
+/// Whether idl, or buf's table for the version, knows `name` (`reconcile` turns
+/// the latter into rules idl has).
+fn is_known(name: &str, (version, kind): (Version, Kind)) -> bool {
+    let idl = match kind {
+        Kind::Lint => lint_name(name).is_some(),
+        Kind::Breaking => breaking_name(name).is_some(),
+    };
+    idl || buf_rules::expand(version.name(), kind, name).is_some()
+}
+
+/// Rule and group names idl or buf's table for the version knows; the others
+/// are dropped. A name in `use` changes what is found; one in `except` or
+/// `ignore_only` only matters if idl ran it.
+fn names(reader: &mut Reader, key: &str, node: &Node, table: (Version, Kind), in_use: bool) -> Vec<String> {
     let mut names = Vec::new();
     for (name, span) in reader.strings(key, node) {
-        match known(&name) {
-            Some(name) => names.push(name),
-            None => reader.drop(span, format!("`{key}`: idl has no rule or category `{name}`"), in_use),
+        if is_known(&name, table) {
+            names.push(name);
+        } else {
+            reader.drop(span, format!("`{key}`: idl has no rule or category `{name}`"), in_use);
         }
     }
     names
@@ -378,19 +484,37 @@ fn paths(reader: &mut Reader, key: &str, node: &Node, prefix: &str) -> Vec<Strin
     reader.strings(key, node).into_iter().map(|(path, _)| join_path(prefix, &path)).collect()
 }
 
+/// `ignore_only`'s rules as idl names them: a name only buf's table knows (a
+/// deprecated rule, a v1beta1 category) stands for the rules it expands to.
 fn ignore_only(
     reader: &mut Reader,
     key: &str,
     node: &Node,
     prefix: &str,
-    known: fn(&str) -> Option<String>,
+    (version, kind): (Version, Kind),
 ) -> BTreeMap<String, Vec<String>> {
     let mut table: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let idl_name = |name: &str| match kind {
+        Kind::Lint => lint_name(name),
+        Kind::Breaking => breaking_name(name),
+    };
     for (rule, value) in node.entries() {
         let name = rule.as_str().unwrap_or_default();
-        match known(name) {
-            Some(name) => table.entry(name).or_default().extend(paths(reader, key, value, prefix)),
-            None => reader.drop(rule.span.clone(), format!("`{key}`: idl has no rule or category `{name}`"), false),
+        let idl_names: Vec<String> = match idl_name(name) {
+            Some(name) => vec![name],
+            None => buf_rules::expand(version.name(), kind, name)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(idl_name)
+                .collect(),
+        };
+        if idl_names.is_empty() {
+            reader.drop(rule.span.clone(), format!("`{key}`: idl has no rule or category `{name}`"), false);
+            continue;
+        }
+        let paths = paths(reader, key, value, prefix);
+        for name in idl_names {
+            table.entry(name).or_default().extend(paths.iter().cloned());
         }
     }
     table
@@ -410,16 +534,18 @@ fn expect_mapping(reader: &mut Reader, key: &str, node: &Node) -> bool {
 fn lint_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version) -> LintDraft {
     let mut lint = default_lint();
     // Comment ignores are off by default in v1 and v1beta1, on in v2.
-    lint.disallow_comment_ignores = version == Version::V1;
+    lint.disallow_comment_ignores = version != Version::V2;
     expect_mapping(reader, "lint", node);
     for (key, value) in node.entries() {
         let name = key.as_str().unwrap_or_default();
         match name {
-            "use" => lint.r#use = names(reader, "lint.use", value, lint_name, true),
-            "except" => lint.except = names(reader, "lint.except", value, lint_name, false),
+            "use" => lint.r#use = names(reader, "lint.use", value, (version, Kind::Lint), true),
+            "except" => lint.except = names(reader, "lint.except", value, (version, Kind::Lint), false),
             "ignore" => lint.ignore = paths(reader, "lint.ignore", value, prefix),
-            "ignore_only" => lint.ignore_only = ignore_only(reader, "lint.ignore_only", value, prefix, lint_name),
-            "allow_comment_ignores" if version == Version::V1 => match value.as_bool() {
+            "ignore_only" => {
+                lint.ignore_only = ignore_only(reader, "lint.ignore_only", value, prefix, (version, Kind::Lint));
+            }
+            "allow_comment_ignores" if version != Version::V2 => match value.as_bool() {
                 Some(allow) => lint.disallow_comment_ignores = !allow,
                 None => reader.drop(value.span.clone(), format!("`lint.{name}`: expected a boolean; ignored"), true),
             },
@@ -446,13 +572,7 @@ fn lint_section(reader: &mut Reader, node: &Node, prefix: &str, version: Version
             },
         }
     }
-    if version == Version::V1 {
-        for rule in v1_exceptions(&lint.r#use, V1_LINT_LACKS, lint_name) {
-            if !lint.except.contains(&rule) {
-                lint.except.push(rule);
-            }
-        }
-    }
+    reconcile(reader, version, Kind::Lint, (&mut lint.r#use, &mut lint.except), "STANDARD", node);
     lint
 }
 
@@ -462,24 +582,17 @@ fn breaking_section(reader: &mut Reader, node: &Node, prefix: &str, version: Ver
     for (key, value) in node.entries() {
         let name = key.as_str().unwrap_or_default();
         match name {
-            "use" => breaking.r#use = names(reader, "breaking.use", value, breaking_name, true),
-            "except" => breaking.except = names(reader, "breaking.except", value, breaking_name, false),
+            "use" => breaking.r#use = names(reader, "breaking.use", value, (version, Kind::Breaking), true),
+            "except" => breaking.except = names(reader, "breaking.except", value, (version, Kind::Breaking), false),
             "ignore" => breaking.ignore = paths(reader, "breaking.ignore", value, prefix),
             "ignore_only" => {
-                breaking.ignore_only = ignore_only(reader, "breaking.ignore_only", value, prefix, breaking_name);
+                let kind = (version, Kind::Breaking);
+                breaking.ignore_only = ignore_only(reader, "breaking.ignore_only", value, prefix, kind);
             }
             "ignore_unstable_packages" => breaking.ignore_unstable_packages = value.as_bool() == Some(true),
             _ => unknown(reader, key, &format!("breaking.{name}")),
         }
     }
-    if version == Version::V1 {
-        // An empty `use` is buf's default, FILE.
-        let uses = if breaking.r#use.is_empty() { vec!["FILE".to_string()] } else { breaking.r#use.clone() };
-        for rule in v1_exceptions(&uses, V1_BREAKING_LACKS, breaking_name) {
-            if !breaking.except.contains(&rule) {
-                breaking.except.push(rule);
-            }
-        }
-    }
+    reconcile(reader, version, Kind::Breaking, (&mut breaking.r#use, &mut breaking.except), "FILE", node);
     breaking
 }

@@ -11,6 +11,7 @@
 //! have) or not (a module's `name`); discovery warns only about the former.
 
 mod buf;
+mod buf_rules;
 mod protolint;
 pub mod yaml;
 

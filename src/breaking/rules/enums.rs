@@ -14,7 +14,8 @@ breaking_rule! {
     /// Enums are not deleted from a file.
     ///
     /// A nested enum is reported at the closest enclosing message that still exists;
-    /// a top-level one, for which buf has no position, at its place in the base.
+    /// a top-level one at line 1, column 1 of the head file, as buf does (a note says
+    /// where it was in the base).
     pub static ENUM_NO_DELETE = "ENUM_NO_DELETE", [CSR, FILE] => enum_no_delete;
 }
 
@@ -105,7 +106,8 @@ fn enum_value_no_delete_unless_name_reserved(pairs: &Pairs<'_>, out: &mut Findin
 }
 
 breaking_rule! {
-    /// Enum values keep their names (new aliases may be added).
+    /// Enum values keep their names: every previous name of a number is still one of
+    /// its names (new aliases may be added beside them).
     pub static ENUM_VALUE_SAME_NAME = "ENUM_VALUE_SAME_NAME", [CSR, FILE, PACKAGE, WIRE_JSON] => enum_value_same_name;
 }
 
@@ -116,7 +118,9 @@ fn enum_value_same_name(pairs: &Pairs<'_>, out: &mut Findings) {
         let base_file = pairs.base_file(&base.parent_file());
         for (number, names) in numbers(head) {
             let Some(previous) = base_numbers.get(&number) else { continue };
-            if names.iter().all(|n| previous.contains(n)) {
+            // Only a name of the number that is gone is a change: a new alias
+            // beside the old name (allow_alias) is not, as buf judges it.
+            if previous.iter().all(|n| names.contains(n)) {
                 continue;
             }
             let s = if previous.len() > 1 && names.len() > 1 { "s" } else { "" };

@@ -14,7 +14,8 @@ breaking_rule! {
     /// Messages are not deleted from a file.
     ///
     /// A nested message is reported at the closest enclosing message that still
-    /// exists; a top-level one, for which buf has no position, at its place in the base.
+    /// exists; a top-level one at line 1, column 1 of the head file, as buf does (a
+    /// note says where it was in the base).
     pub static MESSAGE_NO_DELETE = "MESSAGE_NO_DELETE", [CSR, FILE] => message_no_delete;
 }
 

@@ -56,7 +56,7 @@ fn package_element_no_delete<'a>(pairs: &Pairs<'a>, out: &mut Findings, kind: &s
         }
         let message = format!("Previously present {kind} {nested:?} was deleted from package {package:?}.");
         match pairs.head.file(base_file.name()) {
-            Some(head_file) if kind != "service" => {
+            Some(head_file) => {
                 let at = deleted_at(head_file, base_file, &path, &nested, &nested_message_paths(head_file));
                 out.report(at, Some(head_file), message);
             }

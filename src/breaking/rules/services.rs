@@ -1,13 +1,14 @@
 //! Service and RPC rules.
 
 use crate::breaking::Pairs;
-use crate::breaking::rule::{Findings, at, sub};
+use crate::breaking::rule::{Findings, at, at_file_start, sub};
 use crate::breaking_rule;
 
 breaking_rule! {
     /// Services are not deleted from a file.
     ///
-    /// buf gives no position; idl points at the service in the base.
+    /// Reported at line 1, column 1 of the file, as buf does; a note says where the
+    /// service was in the base.
     pub static SERVICE_NO_DELETE = "SERVICE_NO_DELETE", [FILE] => service_no_delete;
 }
 
@@ -17,7 +18,7 @@ fn service_no_delete(pairs: &Pairs<'_>, out: &mut Findings) {
         for service in base.desc.services() {
             if !head_names.iter().any(|n| n == service.name()) {
                 let message = format!("Previously present service {:?} was deleted from file.", service.name());
-                out.report(at(base, service.path()), Some(head), message);
+                out.report(at_file_start(head, base, service.path()), Some(head), message);
             }
         }
     }

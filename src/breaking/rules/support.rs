@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use prost_reflect::{FieldDescriptor, Kind};
 
 use crate::breaking::features::{Feature, field_feature};
-use crate::breaking::rule::{At, at};
+use crate::breaking::rule::{At, at, at_file_start};
 use crate::breaking::{SideFile, file_messages, nested_name};
 use crate::compile::Syntax;
 
@@ -73,8 +73,8 @@ pub fn type_name(field: &FieldDescriptor) -> Option<String> {
 }
 
 /// Where buf reports an element of the base that is gone from a head file: the
-/// closest enclosing message that still exists in the head file. Where buf has no
-/// location at all (a top-level element), idl points at the element in the base.
+/// closest enclosing message that still exists in the head file, else line 1,
+/// column 1 of the head file (idl adds where the element was in the base as a note).
 pub fn deleted_at<'s, 'a>(
     head: &'s SideFile<'a>,
     base: &'s SideFile<'a>,
@@ -88,7 +88,7 @@ pub fn deleted_at<'s, 'a>(
             return at(head, path);
         }
     }
-    at(base, base_path)
+    at_file_start(head, base, base_path)
 }
 
 /// Nested name → descriptor path of every message of a file.
