@@ -14,8 +14,11 @@ Requests (positions found by this script from the text, not by either server):
                idl's tree (idl's `detail` is the full name)
   hover        at every type reference: idl's hover is non-empty wherever buf's is
 
-A well-known type is the same file when both paths end in google/protobuf/NAME
-(each server keeps its own copy). Disagreements are listed with both answers.
+Both servers open the same workspace: a temporary directory with a `buf.yaml`
+and symlinks to the corpus (see lsp_client.module_of); paths are compared with
+symlinks resolved. A well-known type is the same file when both paths end in
+google/protobuf/NAME (each server keeps its own copy). Disagreements are listed
+with both answers; the summary table is the output to record (docs/lsp.md).
 """
 
 import argparse
@@ -26,7 +29,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lsp_client import Client, file_uri, uri_path  # noqa: E402
+from lsp_client import Client, file_uri, module_of, uri_path  # noqa: E402
 
 DEFAULT_FILES = [
     "google/longrunning/operations.proto",
@@ -35,6 +38,8 @@ DEFAULT_FILES = [
     "google/iam/v1/policy.proto",
     "google/spanner/v1/spanner.proto",
     "google/firestore/v1/firestore.proto",
+    "google/bigtable/admin/v2/table.proto",
+    "google/api/expr/v1alpha1/syntax.proto",
 ]
 
 SCALARS = {"double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64",
@@ -164,7 +169,7 @@ def main():
     parser.add_argument("--max-references", type=int, default=40, help="messages per file whose references are compared")
     parser.add_argument("files", nargs="*", default=DEFAULT_FILES)
     args = parser.parse_args()
-    root = os.path.abspath(args.root)
+    root = module_of(os.path.abspath(args.root))
     idl_bin = os.path.abspath(args.idl)
 
     started = time.monotonic()
@@ -215,6 +220,7 @@ def main():
             r = results["definition"]
             if not norm_location(answers["buf"]):
                 r["buf_empty"] += 1
+                r.setdefault("buf_empty_cases", []).append({"file": rel, "at": [line, character], **answers})
             else:
                 r["compared"] += 1
                 if same_location(answers["idl"], answers["buf"]):
@@ -225,6 +231,7 @@ def main():
             r = results["hover"]
             if not hover_text(answers["buf"]).strip():
                 r["buf_empty"] += 1
+                r.setdefault("buf_empty_cases", []).append({"file": rel, "at": [line, character], **answers})
             else:
                 r["compared"] += 1
                 if hover_text(answers["idl"]).strip():
@@ -271,6 +278,8 @@ def main():
     for method, r in results.items():
         for d in r["disagreements"][:8]:
             print(f"\n{method} disagreement: {json.dumps(d)[:1500]}")
+        for d in r.get("buf_empty_cases", [])[:8]:
+            print(f"\n{method}, buf answered nothing: {json.dumps(d)[:1500]}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

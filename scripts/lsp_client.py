@@ -2,10 +2,13 @@
 bench/lsp-latency.py: spawns a server, frames JSON-RPC, answers the server's
 own requests (progress, registrations, configuration) and times requests."""
 
+import atexit
 import json
 import os
 import queue
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -16,7 +19,26 @@ def file_uri(path):
 
 
 def uri_path(uri):
-    return urllib.parse.unquote(uri[len("file://"):]) if uri.startswith("file://") else uri
+    """The local path of a file URI, symlinks resolved (the workspace below is made of them)."""
+    if not uri.startswith("file://"):
+        return uri
+    return os.path.realpath(urllib.parse.unquote(uri[len("file://"):]))
+
+
+def module_of(corpus):
+    """A directory both servers can open as one workspace over `corpus`: a
+    `buf.yaml` (v2, the directory as the module) beside symlinks to the corpus's
+    top-level entries. Without it buf resolves no import of a googleapis file
+    ("imported file does not exist"), and the corpus itself is left untouched
+    (other tools read it). Removed at exit."""
+    directory = tempfile.mkdtemp(prefix="idl-lsp-module-")
+    atexit.register(shutil.rmtree, directory, True)
+    for entry in sorted(os.listdir(corpus)):
+        if not entry.startswith("."):
+            os.symlink(os.path.join(os.path.abspath(corpus), entry), os.path.join(directory, entry))
+    with open(os.path.join(directory, "buf.yaml"), "w") as f:
+        f.write("version: v2\n")
+    return directory
 
 
 class Client:

@@ -1029,8 +1029,12 @@ fn lsp_navigation_on_a_googleapis_slice() {
     // references of Operation: the declaration first, then the uses in order (two
     // RPC results, then a repeated field).
     let declaration = find_pos(&text, "message Operation {", 0, 8);
-    let found =
-        client.at("textDocument/references", &path, declaration, json!({"context": {"includeDeclaration": true}}));
+    let found = client.at(
+        "textDocument/references",
+        &path,
+        declaration.clone(),
+        json!({"context": {"includeDeclaration": true}}),
+    );
     let expected = json!([
         location(&path, word_in(&text, "message Operation {", "Operation")),
         location(&path, word_in(&text, "returns (Operation) {\n    option", "Operation")),
@@ -1053,6 +1057,98 @@ fn lsp_navigation_on_a_googleapis_slice() {
         symbols[1]["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(rpcs, ["ListOperations", "GetOperation", "DeleteOperation", "CancelOperation", "WaitOperation"]);
 
+    // typeDefinition: from the field `error` to google.rpc.Status.
+    assert_eq!(
+        client.at("textDocument/typeDefinition", &path, find_pos(&text, "Status error = 4", 0, 7), json!({})),
+        location(&status_path, word_in(&status, "message Status {", "Status"))
+    );
+
+    // documentHighlight: Operation declared once (write), used three times (read).
+    let highlights = client.at("textDocument/documentHighlight", &path, declaration.clone(), json!({}));
+    let expected: Vec<Value> = [
+        (word_in(&text, "message Operation {", "Operation"), 3),
+        (word_in(&text, "returns (Operation) {\n    option", "Operation"), 2),
+        (word_in(&text, "returns (Operation) {}", "Operation"), 2),
+        (word_in(&text, "repeated Operation operations", "Operation"), 2),
+    ]
+    .into_iter()
+    .map(|(range, kind)| json!({"range": range, "kind": kind}))
+    .collect();
+    assert_eq!(highlights, json!(expected));
+
+    // workspace/symbol: an exact short name first, at its declaration.
+    let found = client.request("workspace/symbol", json!({"query": "WaitOperationRequest"}));
+    assert_eq!(found["result"][0]["name"], "google.longrunning.WaitOperationRequest", "{found}");
+    assert_eq!(
+        found["result"][0]["location"],
+        location(&path, word_in(&text, "message WaitOperationRequest {", "WaitOperationRequest"))
+    );
+
+    // foldingRange: the eight imports, and the Operation message (to its closing brace).
+    let folds = client.whole("textDocument/foldingRange", &path);
+    let line_of = |needle: &str| find_pos(&text, needle, 0, 0)["line"].as_u64().unwrap();
+    let operation_end = line_of("    google.protobuf.Any response = 5;\n  }\n}") + 2;
+    let folds = folds.as_array().unwrap();
+    assert!(
+        folds.iter().any(|f| f["kind"] == "imports"
+            && f["startLine"] == line_of("import \"google/api/annotations.proto\"")
+            && f["endLine"] == line_of("import \"google/rpc/status.proto\"")),
+        "{folds:?}"
+    );
+    assert!(
+        folds.iter().any(|f| f["startLine"] == line_of("message Operation {") && f["endLine"] == operation_end),
+        "{folds:?}"
+    );
+
+    // documentLink: each import's name to its file (well-known types to idl's copy).
+    let links = client.whole("textDocument/documentLink", &path);
+    let links = links.as_array().unwrap();
+    assert_eq!(links.len(), 8, "{links:?}");
+    assert_eq!(links[0]["target"], file_uri(&annotations_path));
+    assert_eq!(links[0]["range"], find_range(&text, "google/api/annotations.proto", 0));
+    assert_eq!(links[7]["target"], file_uri(&status_path));
+    assert!(links[3]["target"].as_str().unwrap().ends_with("/google/protobuf/any.proto"), "{}", links[3]);
+
+    // semanticTokens: the name Operation is a declared struct; `google.rpc` of a
+    // qualified type is a namespace, `Status` the type.
+    let tokens = client.whole("textDocument/semanticTokens/full", &path);
+    let decoded = decode_tokens(tokens["data"].as_array().unwrap());
+    let token_at = |position: &Value| {
+        *decoded
+            .iter()
+            .find(|t| t.0 == position["line"] && t.1 == position["character"])
+            .unwrap_or_else(|| panic!("no token at {position}"))
+    };
+    let kind = |t: (u64, u64, u64, u64, u64)| (t.2, t.3, t.4);
+    assert_eq!(kind(token_at(&declaration)), (9, 1, 1), "(length, struct, declaration)");
+    let written = |shift| find_pos(&text, "google.rpc.Status error", 0, shift);
+    assert_eq!(kind(token_at(&written(0))), (6, 0, 0), "`google` is a namespace");
+    assert_eq!(kind(token_at(&written(7))), (3, 0, 0), "`rpc` is a namespace");
+    assert_eq!(kind(token_at(&written(11))), (6, 1, 0), "`Status` is a struct");
+
+    // completion: in the Operation message, after `type name =`, the next free
+    // number (1-5 are taken); elsewhere the types in scope, named from the package.
+    let typed = "  string extra = ";
+    let edited = text.replacen("  bool done = 3;\n", &format!("  bool done = 3;\n{typed}\n"), 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&path), "version": 2}, "contentChanges": [{"text": edited}]}),
+    );
+    let labels = |items: &Value| -> Vec<String> {
+        items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap().to_string()).collect()
+    };
+    let number_at = find_pos(&edited, typed, 0, typed.len());
+    assert_eq!(labels(&client.at("textDocument/completion", &path, number_at, json!({}))), ["6"]);
+    let blank = find_pos(&edited, typed, 0, 2);
+    let types = labels(&client.at("textDocument/completion", &path, blank, json!({})));
+    for wanted in ["Operation", "OperationInfo", "google.rpc.Status", "google.protobuf.Duration", "repeated"] {
+        assert!(types.iter().any(|l| l == wanted), "{wanted} missing from {types:?}");
+    }
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file_uri(&path), "version": 3}, "contentChanges": [{"text": text}]}),
+    );
+
     // rename: an RPC is refused (its gRPC path would change); a well-known type cannot be.
     let refused = client.request(
         "textDocument/rename",
@@ -1069,5 +1165,50 @@ fn lsp_navigation_on_a_googleapis_slice() {
     assert_eq!(
         wkt["error"]["message"],
         "`google.protobuf.Empty` is a well-known type, built into protobuf: it cannot be renamed"
+    );
+}
+
+/// Navigation counts columns in UTF-16 units after CJK text (one unit per
+/// character) and emoji (two units): the expected columns are written out, not
+/// computed by the helpers the other tests use.
+#[test]
+fn lsp_navigation_positions_are_utf16_after_cjk_and_emoji() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(root.join("idl.toml"), "roots = [\"proto\"]\n").unwrap();
+    let path = root.join("proto/wide/v1/wide.proto");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        "syntax = \"proto3\";\n\npackage wide.v1;\n\nmessage Account {\n  /* 名前😀 */ string id = 1;\n}\n\n\
+         message Order {\n  /* 中文😀 */ Account buyer = 1; /* 😀😀 */ Account seller = 2;\n}\n",
+    )
+    .unwrap();
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    client.indexed();
+    client.open(&path);
+    let range = |line: u64, start: u64, end: u64| json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}});
+    let at = |line: u64, character: u64| json!({"line": line, "character": character});
+    let account = location(&path, range(4, 8, 15));
+    // `  /* 中文😀 */ ` is 12 characters, 13 UTF-16 units; the second `Account`
+    // starts at unit 43 (character 40): unit 49 is its last letter.
+    assert_eq!(client.at("textDocument/definition", &path, at(9, 49), json!({})), account);
+    assert_eq!(client.at("textDocument/definition", &path, at(9, 13), json!({})), account);
+    assert_eq!(client.at("textDocument/definition", &path, at(9, 50), json!({})), account, "the end of the name");
+    assert_eq!(client.at("textDocument/definition", &path, at(9, 42), json!({})), Value::Null, "before the name");
+    let references =
+        client.at("textDocument/references", &path, at(4, 9), json!({"context": {"includeDeclaration": false}}));
+    assert_eq!(references, json!([location(&path, range(9, 13, 20)), location(&path, range(9, 43, 50))]));
+    let hover = client.at("textDocument/hover", &path, at(5, 21), json!({}));
+    assert_eq!(hover["range"], range(5, 20, 22), "{hover}");
+    let edit = client.at("textDocument/rename", &path, at(9, 44), json!({"newName": "Customer"}));
+    assert_eq!(
+        edit["changes"][file_uri(&path)],
+        json!([
+            {"range": range(4, 8, 15), "newText": "Customer"},
+            {"range": range(9, 13, 20), "newText": "Customer"},
+            {"range": range(9, 43, 50), "newText": "Customer"},
+        ])
     );
 }

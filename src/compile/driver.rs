@@ -28,6 +28,7 @@ pub const IO: &str = "IO";
 const DESCRIPTOR_PROTO: &str = "google/protobuf/descriptor.proto";
 
 /// One file on its way through the pipeline.
+#[derive(Clone)]
 pub(super) struct Unit {
     pub source: SourceFile,
     pub lowered: Option<Lowered>,
@@ -148,6 +149,44 @@ pub fn compile(ws: &Workspace) -> Compilation {
 
 /// Compiles the provider's targets and everything they import.
 pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
+    compile_with_cache(provider, None)
+}
+
+/// Files loaded (parsed, lowered, encoded) by earlier compiles, for a caller that
+/// compiles the same imports again and again: the language server, on every
+/// change of a document. An import read with the same name, display path and
+/// text as before is copied from here instead of being parsed again; targets
+/// (the documents being edited) are always parsed. One entry per import name,
+/// replaced when its text changes.
+#[derive(Default)]
+pub struct LoadCache {
+    units: std::sync::Mutex<HashMap<String, LoadedUnit>>,
+    parsed: std::sync::atomic::AtomicUsize,
+}
+
+impl LoadCache {
+    /// How many files the compiles using this cache have parsed (a hit is not parsed).
+    pub fn parsed(&self) -> usize {
+        self.parsed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn get(&self, name: &str, display: &str, text: &Arc<str>, is_builtin: bool) -> Option<LoadedUnit> {
+        let units = self.units.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (unit, diags) = units.get(name)?;
+        let same = unit.is_builtin == is_builtin
+            && unit.source.display_path == display
+            && (Arc::ptr_eq(&unit.source.text, text) || *unit.source.text == **text);
+        same.then(|| (unit.clone(), diags.clone()))
+    }
+
+    fn put(&self, unit: &Unit, diags: &[Diagnostic]) {
+        let mut units = self.units.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        units.insert(unit.source.name.clone(), (unit.clone(), diags.to_vec()));
+    }
+}
+
+/// [`compile_from`], taking unchanged imports from `cache` when there is one.
+pub fn compile_with_cache(provider: &dyn FileProvider, cache: Option<&LoadCache>) -> Compilation {
     let mut timer = PhaseTimer::from_env();
     let mut diagnostics = Vec::new();
     // Copies of the well-known types inside a tree never win as imports: the
@@ -179,7 +218,7 @@ pub fn compile_from(provider: &dyn FileProvider) -> Compilation {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut pool = DescriptorPool::new();
     let missing: HashSet<String> = std::thread::scope(|scope| {
-        let loader = scope.spawn(|| load_in_chunks(provider, &fetch, sender));
+        let loader = scope.spawn(|| load_in_chunks(provider, &fetch, cache, sender));
         let mut linker = Linker::default();
         for chunk in chunks {
             for (unit, d) in chunk {
@@ -414,6 +453,7 @@ const LOAD_CHUNK: usize = 128;
 fn load_in_chunks(
     provider: &dyn FileProvider,
     fetch: &(dyn Fn(&str) -> Option<(ReadResult, bool)> + Sync),
+    cache: Option<&LoadCache>,
     sender: std::sync::mpsc::Sender<Vec<LoadedUnit>>,
 ) -> HashSet<String> {
     let targets = provider.targets();
@@ -441,8 +481,22 @@ fn load_in_chunks(
             .par_iter()
             .map(|name| {
                 let (text, builtin) = fetch(name)?;
+                let is_target = target_set.contains(name.as_str());
+                if let (Some(cache), false, Ok((display, text))) = (cache, is_target, &text)
+                    && let Some(hit) = cache.get(name, display, text, builtin)
+                {
+                    return Some(hit);
+                }
                 let mut d = Vec::new();
-                Some((load(name, text, builtin, target_set.contains(name.as_str()), &mut d), d))
+                let unit = load(name, text, builtin, is_target, &mut d);
+                if let Some(cache) = cache {
+                    cache.parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    // A file that could not be read is read again next time.
+                    if !is_target && unit.lowered.is_some() {
+                        cache.put(&unit, &d);
+                    }
+                }
+                Some((unit, d))
             })
             .collect();
         let mut chunk = Vec::with_capacity(loaded.len());

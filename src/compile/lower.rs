@@ -31,6 +31,7 @@ pub struct OptionRecord {
     pub name: Vec<d::NamePart>,
 }
 
+#[derive(Clone)]
 pub struct Lowered {
     pub options: Vec<OptionRecord>,
     /// `export`/`local` of messages and enums by descriptor path: the pool

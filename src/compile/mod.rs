@@ -13,7 +13,7 @@ mod retention;
 mod wkt;
 
 pub use driver::PhaseTimer;
-pub use driver::{COMPILE, IO, compile, compile_from, read_text_file};
+pub use driver::{COMPILE, IO, LoadCache, compile, compile_from, compile_with_cache, read_text_file};
 pub use provider::{FileProvider, MemoryFiles, OverlayFiles, ReadResult, WorkspaceFiles};
 
 pub use locations::{SourceLocation, SourceLocations};

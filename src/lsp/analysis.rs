@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::compile::{OverlayFiles, compile_from};
+use crate::compile::{LoadCache, OverlayFiles, compile_with_cache};
 use crate::diagnostic::Diagnostic;
 use crate::format::FormatOptions;
 use crate::source::SourceFile;
@@ -74,8 +74,16 @@ pub fn working_dir(folders: &[PathBuf], path: &Path) -> PathBuf {
 /// Compiles and lints the document at `path` (whose text is `buffers[path]`) as
 /// `idl lint PATH` would from `cwd`, with `config` the `--config` given to the server.
 /// With an `index`, the compile's files that it lacks (or has from other text)
-/// are indexed too.
-pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers, index: Option<&Index>) -> Analysis {
+/// are indexed too. Imports whose text is unchanged since an earlier analysis
+/// come parsed from `cache`: a change re-parses the edited document only.
+pub fn analyse(
+    cwd: &Path,
+    config: Option<&Path>,
+    path: &Path,
+    buffers: &Buffers,
+    index: Option<&Index>,
+    cache: &LoadCache,
+) -> Analysis {
     let text = buffers.get(path).cloned().unwrap_or_else(|| Arc::from(""));
     let workspace = match workspace::discover_buffer(cwd, config, path) {
         Ok(workspace) => workspace,
@@ -92,7 +100,7 @@ pub fn analyse(cwd: &Path, config: Option<&Path>, path: &Path, buffers: &Buffers
         let source = SourceFile::new(shown.clone(), shown, text);
         return Analysis { source, own: Vec::new(), elsewhere: Vec::new(), files: Vec::new(), to_index: None };
     };
-    let compilation = compile_from(&OverlayFiles::new(&workspace, buffers));
+    let compilation = compile_with_cache(&OverlayFiles::new(&workspace, buffers), Some(cache));
     let relative = target
         .path
         .strip_prefix(&workspace.base_dir)
@@ -212,4 +220,46 @@ pub fn format_options(cwd: &Path, config: Option<&Path>, path: &Path) -> Result<
         let at = workspace.config_file.as_ref().map_or_else(String::new, |file| format!("{}: ", file.display_path));
         format!("{at}{}", diag.message)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiles(analysis: &Analysis) -> bool {
+        !analysis.own.iter().chain(analysis.elsewhere.iter().map(|(d, _)| d)).any(|d| d.rule == crate::compile::COMPILE)
+    }
+
+    /// A change to a document parses that document again, not its imports (they
+    /// come from the cache while their text is the same).
+    #[test]
+    fn a_change_reparses_only_the_edited_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("idl.toml"), "roots = [\"proto\"]\n").unwrap();
+        std::fs::create_dir_all(root.join("proto/shop")).unwrap();
+        let money = "syntax = \"proto3\";\npackage shop;\nimport \"google/protobuf/timestamp.proto\";\nmessage Money {\n  int64 units = 1;\n  google.protobuf.Timestamp at = 2;\n}\n";
+        std::fs::write(root.join("proto/shop/money.proto"), money).unwrap();
+        let order = root.join("proto/shop/order.proto");
+        let text = |field: &str| -> Arc<str> {
+            format!("syntax = \"proto3\";\npackage shop;\nimport \"shop/money.proto\";\nmessage Order {{\n  Money {field} = 1;\n}}\n").into()
+        };
+        let cache = LoadCache::default();
+        let mut buffers = Buffers::from([(order.clone(), text("total"))]);
+        let first = analyse(&root, None, &order, &buffers, None, &cache);
+        assert!(compiles(&first), "{:?}", first.own);
+        // order.proto, money.proto, timestamp.proto and descriptor.proto (always loaded).
+        assert_eq!(cache.parsed(), 4);
+        buffers.insert(order.clone(), text("price"));
+        let second = analyse(&root, None, &order, &buffers, None, &cache);
+        assert!(compiles(&second), "{:?}", second.own);
+        assert_eq!(cache.parsed(), 5, "only order.proto is parsed again");
+        assert!(second.source.text.contains("Money price = 1;"));
+        // An import that changes (an open buffer standing in for it) is parsed again.
+        let money_path = root.join("proto/shop/money.proto");
+        buffers.insert(money_path, money.replace("units", "nanos").into());
+        let third = analyse(&root, None, &order, &buffers, None, &cache);
+        assert!(compiles(&third), "{:?}", third.own);
+        assert_eq!(cache.parsed(), 7, "order.proto and the changed money.proto");
+    }
 }

@@ -115,6 +115,7 @@ fn serve(connection: &Connection, config: Option<&Path>) -> Result<i32, String> 
         next_request: 0,
         single_file_notices: std::collections::HashSet::new(),
         pending_index: HashMap::new(),
+        load_cache: crate::compile::LoadCache::default(),
     };
     server.begin_progress();
     if watch {
@@ -258,6 +259,8 @@ struct Server<'a> {
     single_file_notices: std::collections::HashSet<PathBuf>,
     /// By document: what its last analysis left to index.
     pending_index: HashMap<String, analysis::ToIndex>,
+    /// Imports parsed by earlier analyses, so a change re-parses only its document.
+    load_cache: crate::compile::LoadCache,
 }
 
 impl Server<'_> {
@@ -596,9 +599,9 @@ impl Server<'_> {
         };
         let cwd = analysis::working_dir(&self.folders, &path);
         let config = self.config.as_deref();
-        let index = &self.index;
+        let (index, cache) = (&self.index, &self.load_cache);
         let Ok(mut analysis) =
-            catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, &path, &buffers, Some(index))))
+            catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, &path, &buffers, Some(index), cache)))
         else {
             // The panic hook has logged it; the previous diagnostics stay.
             return;
@@ -714,9 +717,9 @@ impl Server<'_> {
             buffers.insert(path.clone(), text.into());
             let cwd = analysis::working_dir(&self.folders, &path);
             let config = self.config.as_deref();
-            let index = &self.index;
+            let (index, cache) = (&self.index, &self.load_cache);
             let Ok(entries) = catch_unwind(AssertUnwindSafe(|| {
-                let analysis = analysis::analyse(&cwd, config, &path, &buffers, Some(index));
+                let analysis = analysis::analyse(&cwd, config, &path, &buffers, Some(index), cache);
                 analysis.to_index.map(|to_index| to_index.build()).unwrap_or_default()
             })) else {
                 continue;
@@ -831,7 +834,9 @@ impl Server<'_> {
         buffers.insert(path.clone(), text.into());
         let cwd = analysis::working_dir(&self.folders, path);
         let config = self.config.as_deref();
-        let Ok(after) = catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, path, &buffers, None))) else {
+        let Ok(after) =
+            catch_unwind(AssertUnwindSafe(|| analysis::analyse(&cwd, config, path, &buffers, None, &self.load_cache)))
+        else {
             return false;
         };
         // Findings by rule and message: positions move with the inserted line.
