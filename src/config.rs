@@ -65,6 +65,61 @@ pub struct Config {
     /// What `idl config check` checks: the message a service's config files are
     /// and where they are (see docs/config-check.md).
     pub config: ConfigCheckConfig,
+    /// What `idl mock` answers besides the examples it derives from the schema:
+    /// fixtures, business errors and latency (see docs/mock.md).
+    pub mock: MockConfig,
+}
+
+/// `[mock]`: canned answers, injected errors and latency for `idl mock`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, expecting = "a table")]
+pub struct MockConfig {
+    /// Milliseconds every answer waits before it is sent (latency injection);
+    /// a response's own `latency_ms` replaces it.
+    pub latency_ms: u64,
+    /// Answers for the requests they match, tried in order: the first whose
+    /// `method` and `when` match the request answers it; a request none matches
+    /// gets the schema's example.
+    pub responses: Vec<MockResponse>,
+}
+
+/// `[[mock.responses]]`: one canned answer. With `file` it answers that message,
+/// with `error` one of the method's business errors, with neither the example
+/// (after `latency_ms`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub struct MockResponse {
+    /// The method answered: `package.Service/Method`.
+    #[schemars(with = "String")]
+    pub method: Spanned<String>,
+    /// Request fields and the values they must have, by proto or JSON name
+    /// (dotted for nested fields: `user.email`), compared as proto3 JSON values
+    /// (`id = "7"`, `page_size = 10`, `state = "USER_STATE_ACTIVE"`); a field left
+    /// out of the request has its default value. Absent: every request.
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
+    pub when: Option<Spanned<toml::Table>>,
+    /// A file, relative to the config's directory, holding the answer as proto3
+    /// JSON of the method's response type; checked when the mock starts.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub file: Option<Spanned<String>>,
+    /// A business error of the error table (`idl errors`) to answer with: its
+    /// reason (`USER_NOT_FOUND`) or its value's full name. Over HTTP it is
+    /// Kratos' `{code, reason, message, metadata}` with the error's HTTP status;
+    /// over gRPC its status with a `google.rpc.ErrorInfo` detail.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub error: Option<Spanned<String>>,
+    /// The error's message; default: the first sentence of its comment.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The error's `google.rpc.ErrorInfo` metadata (Kratos' `metadata`).
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+    /// Milliseconds this answer waits before it is sent, in place of `[mock] latency_ms`.
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
 }
 
 /// `[config]`: a service's YAML/JSON configuration as a protobuf message (Kratos'
@@ -220,6 +275,7 @@ impl Default for Config {
             docs: toml::Table::new(),
             errors: toml::Table::new(),
             config: ConfigCheckConfig::default(),
+            mock: MockConfig::default(),
         }
     }
 }
