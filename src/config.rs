@@ -83,7 +83,7 @@ pub struct MockConfig {
     pub responses: Vec<MockResponse>,
 }
 
-/// `[[mock.responses]]`: one canned answer. With `file` it answers that message,
+/// One canned answer. With `file` it answers that message,
 /// with `error` one of the method's business errors, with neither the example
 /// (after `latency_ms`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
