@@ -219,20 +219,20 @@ fn request_json(
             };
             return Err(invalid(format!("unknown query parameter `{key}`: {hint}")));
         };
-        let fields = walk(input, &param.name).ok_or_else(|| invalid(format!("unknown query parameter `{key}`")))?;
-        set(&mut root, &fields, scalar_json(fields.last().expect("a field"), &value), param.repeated);
+        let fields = walk(input, &param.name).unwrap_or_default();
+        let Some(leaf) = fields.last() else { return Err(invalid(format!("unknown query parameter `{key}`"))) };
+        set(&mut root, &fields, scalar_json(leaf, &value), param.repeated);
     }
     for (field_path, raw) in values {
-        let Some(fields) =
-            binding.path_params.iter().find(|p| &p.field_path == field_path).and_then(|p| p.fields.as_ref().ok())
-        else {
+        let fields = binding.path_params.iter().find(|p| &p.field_path == field_path).and_then(|p| p.fields.as_ref().ok());
+        let Some((fields, leaf)) = fields.and_then(|f| Some((f, f.last()?))) else {
             return Err(Status::new(
                 Code::Internal,
                 format!("the route's variable `{field_path}` names no request field"),
             ));
         };
         let text = percent_decode(raw).ok_or_else(|| invalid(format!("path variable `{field_path}` is not UTF-8")))?;
-        set(&mut root, fields, scalar_json(fields.last().expect("a field"), &text), false);
+        set(&mut root, fields, scalar_json(leaf, &text), false);
     }
     Ok(Value::Object(root))
 }

@@ -19,6 +19,8 @@ mod builtin;
 pub mod call;
 pub mod canned;
 pub mod example;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 mod http_call;
 mod protocol;
