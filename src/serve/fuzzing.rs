@@ -14,8 +14,7 @@ use super::status::Status;
 pub fn example_mock() -> Mock {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/example");
     let workspace = crate::workspace::discover(&dir, None, &[]).expect("testdata/example is a workspace");
-    let compilation: &'static crate::compile::Compilation =
-        Box::leak(Box::new(crate::compile::compile(&workspace)));
+    let compilation: &'static crate::compile::Compilation = Box::leak(Box::new(crate::compile::compile(&workspace)));
     assert!(!compilation.has_errors(), "testdata/example compiles");
     let targets: Vec<String> = workspace.targets.iter().map(|t| t.name.clone()).collect();
     let (errors_config, _) = crate::errors::ErrorsConfig::parse(&workspace.config.errors, None);
@@ -23,10 +22,10 @@ pub fn example_mock() -> Mock {
     let canned = super::canned::load(&workspace.config.mock, &compilation.pool, &table, &workspace.base_dir, None)
         .unwrap_or_default();
     let model = crate::api::build(compilation, table.rows.clone());
-    Mock::new(&compilation.pool, &targets, &[]).expect("the example's services").with_routes(model).with_canned(
-        canned,
-        std::time::Duration::ZERO,
-    )
+    Mock::new(&compilation.pool, &targets, &[])
+        .expect("the example's services")
+        .with_routes(model)
+        .with_canned(canned, std::time::Duration::ZERO)
 }
 
 /// One request from fuzz bytes: the first line is `VERB /path?query`, the

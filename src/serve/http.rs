@@ -224,7 +224,8 @@ fn request_json(
         set(&mut root, &fields, scalar_json(leaf, &value), param.repeated);
     }
     for (field_path, raw) in values {
-        let fields = binding.path_params.iter().find(|p| &p.field_path == field_path).and_then(|p| p.fields.as_ref().ok());
+        let fields =
+            binding.path_params.iter().find(|p| &p.field_path == field_path).and_then(|p| p.fields.as_ref().ok());
         let Some((fields, leaf)) = fields.and_then(|f| Some((f, f.last()?))) else {
             return Err(Status::new(
                 Code::Internal,
