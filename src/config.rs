@@ -70,6 +70,61 @@ pub struct Config {
     /// `include_imports`, `include_wkt`); checked by it (see docs/generate.md).
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub generate: toml::Table,
+    /// What `idl mock` answers besides the examples it derives from the schema:
+    /// fixtures, business errors and latency (see docs/mock.md).
+    pub mock: MockConfig,
+}
+
+/// `[mock]`: canned answers, injected errors and latency for `idl mock`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, expecting = "a table")]
+pub struct MockConfig {
+    /// Milliseconds every answer waits before it is sent (latency injection);
+    /// a response's own `latency_ms` replaces it.
+    pub latency_ms: u64,
+    /// Answers for the requests they match, tried in order: the first whose
+    /// `method` and `when` match the request answers it; a request none matches
+    /// gets the schema's example.
+    pub responses: Vec<MockResponse>,
+}
+
+/// One canned answer. With `file` it answers that message,
+/// with `error` one of the method's business errors, with neither the example
+/// (after `latency_ms`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+pub struct MockResponse {
+    /// The method answered: `package.Service/Method`.
+    #[schemars(with = "String")]
+    pub method: Spanned<String>,
+    /// Request fields and the values they must have, by proto or JSON name
+    /// (dotted for nested fields: `user.email`), compared as proto3 JSON values
+    /// (`id = "7"`, `page_size = 10`, `state = "USER_STATE_ACTIVE"`); a field left
+    /// out of the request has its default value. Absent: every request.
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
+    pub when: Option<Spanned<toml::Table>>,
+    /// A file, relative to the config's directory, holding the answer as proto3
+    /// JSON of the method's response type; checked when the mock starts.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub file: Option<Spanned<String>>,
+    /// A business error of the error table (`idl errors`) to answer with: its
+    /// reason (`USER_NOT_FOUND`) or its value's full name. Over HTTP it is
+    /// Kratos' `{code, reason, message, metadata}` with the error's HTTP status;
+    /// over gRPC its status with a `google.rpc.ErrorInfo` detail.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub error: Option<Spanned<String>>,
+    /// The error's message; default: the first sentence of its comment.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The error's `google.rpc.ErrorInfo` metadata (Kratos' `metadata`).
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+    /// Milliseconds this answer waits before it is sent, in place of `[mock] latency_ms`.
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
 }
 
 /// `[config]`: a service's YAML/JSON configuration as a protobuf message (Kratos'
@@ -226,6 +281,7 @@ impl Default for Config {
             errors: toml::Table::new(),
             config: ConfigCheckConfig::default(),
             generate: toml::Table::new(),
+            mock: MockConfig::default(),
         }
     }
 }
@@ -647,7 +703,7 @@ prefix = "E"
         assert_eq!(
             message,
             "unknown key `rots` in idl.toml; expected one of: \
-             roots, import_paths, excludes, lint, breaking, format, docs, errors, config"
+             roots, import_paths, excludes, lint, breaking, format, docs, errors, config, generate, mock"
         );
         let errors = parse("rots = []").unwrap_err();
         assert_eq!(errors[0].notes, ["did you mean `roots`?"]);

@@ -107,7 +107,24 @@ fn table_section(page: &mut String, name: &str, property: &Value, defs: &Map<Str
             nested.push((key.clone(), value.clone(), inner.clone()));
         }
     }
+    // Arrays of tables (`[[mock.responses]]`) get their own section too.
+    let mut arrays = Vec::new();
+    for (key, value) in keys {
+        let items = value.get("items").map(|inner| resolve(inner, defs));
+        if let Some(inner) = items.filter(|inner| inner.get("properties").is_some()) {
+            arrays.push((key.clone(), inner.clone()));
+        }
+    }
     key_table(page, keys.iter().filter(|(key, _)| !nested.iter().any(|(n, _, _)| n == *key)), defs);
+    for (key, inner) in arrays {
+        let _ = writeln!(page, "\n### `[[{name}.{key}]]`\n");
+        if let Some(description) = inner.get("description").and_then(Value::as_str) {
+            let _ = writeln!(page, "{}\n", one_line(description));
+        }
+        if let Some(keys) = inner.get("properties").and_then(Value::as_object) {
+            key_table(page, keys.iter(), defs);
+        }
+    }
     for (key, value, inner) in nested {
         let _ = writeln!(page, "\n### `[{name}.{key}.<ID>]`\n");
         if let Some(description) = value.get("description").and_then(Value::as_str) {

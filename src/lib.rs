@@ -3,6 +3,7 @@
 //! integration tests use it directly).
 
 pub mod annotations;
+pub mod api;
 pub mod breaking;
 pub mod checked_read;
 pub mod cli;

@@ -206,7 +206,15 @@ fn nvim_builtin_client_goes_to_definition_and_renames() {
     let root = dir.path().canonicalize().unwrap();
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/example");
     fs::copy(example.join("idl.toml"), root.join("idl.toml")).unwrap();
-    for file in ["proto/acme/order/v1/order.proto", "proto/acme/user/v1/user.proto"] {
+    for file in [
+        "proto/acme/order/v1/order.proto",
+        "proto/acme/user/v1/user.proto",
+        // What the two files import from the example's vendored third_party/.
+        "third_party/google/api/annotations.proto",
+        "third_party/google/api/http.proto",
+        "third_party/google/api/field_behavior.proto",
+        "third_party/buf/validate/validate.proto",
+    ] {
         fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
         fs::copy(example.join(file), root.join(file)).unwrap();
     }

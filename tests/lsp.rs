@@ -739,7 +739,7 @@ fn lsp_navigation_on_the_example_workspace() {
         json!([{"range": find_range(&order, "buyer", 0), "newText": "owner"}])
     );
 
-    // foldingRange: messages, services and the imports.
+    // foldingRange: messages, services and the imports (user.proto, google/api, timestamp).
     let folds = client.whole("textDocument/foldingRange", &order_path);
     let order_line = find_pos(&order, "message Order {", 0, 0)["line"].as_u64().unwrap();
     assert!(
@@ -747,7 +747,7 @@ fn lsp_navigation_on_the_example_workspace() {
         "{folds}"
     );
     assert!(
-        folds.as_array().unwrap().iter().any(|f| f["kind"] == "imports" && f["startLine"] == 4 && f["endLine"] == 5)
+        folds.as_array().unwrap().iter().any(|f| f["kind"] == "imports" && f["startLine"] == 4 && f["endLine"] == 6)
     );
 
     // documentLink: each import to its file.

@@ -36,7 +36,8 @@ fn copy_dir(from: &Path, to: &Path) {
 fn example(preset: &str) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("testdata/example/proto"), &dir.path().join("proto"));
-    let google_api = repo().join("testdata/google-api");
+    // The example's vendored google/api, Kratos errors and protovalidate.
+    let google_api = repo().join("testdata/example/third_party");
     let mut config = format!(
         "roots = [\"proto\"]\nimport_paths = [{:?}]\n\n[lint]\npreset = \"{preset}\"\n",
         google_api.to_str().unwrap()

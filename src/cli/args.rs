@@ -78,7 +78,7 @@ pub enum Command {
     /// Serve mock implementations of the workspace's services (gRPC, gRPC-Web,
     /// Connect; server reflection and health) on one port.
     Mock(MockArgs),
-    /// Call a method of a running server (gRPC, gRPC-Web or Connect) with the
+    /// Call a method of a running server (gRPC, gRPC-Web, Connect or HTTP/JSON) with the
     /// workspace's schema, printing the answer as proto3 JSON.
     Call(CallArgs),
     /// Run the language server on stdin/stdout.
@@ -422,6 +422,8 @@ pub enum CallProtocolArg {
     Grpc,
     Grpcweb,
     Connect,
+    /// HTTP/JSON by the method's `google.api.http` binding.
+    Http,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,7 @@ pub(super) fn run(args: &CallArgs, reporter: &Reporter, config: Option<&Path>) -
         CallProtocolArg::Grpc => CallProtocol::Grpc,
         CallProtocolArg::Grpcweb => CallProtocol::GrpcWeb,
         CallProtocolArg::Connect => CallProtocol::Connect,
+        CallProtocolArg::Http => CallProtocol::Http,
     };
     let outcome = match call(Call {
         target: &args.target,
@@ -83,9 +84,28 @@ pub(super) fn run(args: &CallArgs, reporter: &Reporter, config: Option<&Path>) -
     let status = &outcome.status;
     let line = match args.format {
         OutputFormat::Json => {
-            serde_json::json!({"code": status.code.connect_name(), "message": status.message}).to_string()
+            let mut line = serde_json::json!({"code": status.code.connect_name(), "message": status.message});
+            if let Some(info) = &status.info {
+                line["reason"] = info.reason.clone().into();
+                line["domain"] = info.domain.clone().into();
+                line["metadata"] = serde_json::json!(info.metadata);
+            }
+            line.to_string()
         }
-        _ => format!("idl call: {}: {}", status.code.grpc_name(), status.message),
+        _ => {
+            let mut line = format!("idl call: {}: {}", status.code.grpc_name(), status.message);
+            // The business error's details (google.rpc.ErrorInfo, or Kratos' reason).
+            if let Some(info) = &status.info {
+                line.push_str(&format!("\n  reason: {}", info.reason));
+                if !info.domain.is_empty() {
+                    line.push_str(&format!("\n  domain: {}", info.domain));
+                }
+                for (key, value) in &info.metadata {
+                    line.push_str(&format!("\n  metadata {key}: {value}"));
+                }
+            }
+            line
+        }
     };
     let _ = writeln!(io::stderr(), "{line}");
     EXIT_FINDINGS

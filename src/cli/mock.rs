@@ -36,6 +36,42 @@ pub(super) fn run(args: &MockArgs, reporter: &Reporter, config: Option<&Path>) -
         Ok(mock) => mock,
         Err(message) => return fail(message),
     };
+    // The error table (for `[mock] responses` errors) and the HTTP routes of
+    // the API model; the compilation lives as long as the process.
+    let compilation: &'static crate::compile::Compilation = compilation;
+    let (errors_config, config_diags) =
+        crate::errors::ErrorsConfig::parse(&workspace.config.errors, workspace.config_file.as_ref());
+    let table = crate::errors::extract::extract(compilation, &errors_config);
+    let mut sources = Sources::default();
+    if let Some(file) = &workspace.config_file {
+        sources.insert(file.clone());
+    }
+    let canned = crate::serve::canned::load(
+        &workspace.config.mock,
+        &compilation.pool,
+        &table,
+        &workspace.base_dir,
+        workspace.config_file.as_ref(),
+    );
+    let canned = match canned {
+        Ok(canned) if config_diags.is_empty() => canned,
+        Ok(_) => {
+            reporter.report(args.format, config_diags, &sources, false);
+            return EXIT_ERROR;
+        }
+        Err(problems) => {
+            for file in problems.files {
+                sources.insert(file);
+            }
+            let mut diags = problems.diagnostics;
+            diags.extend(config_diags);
+            reporter.report(args.format, diags, &sources, false);
+            return EXIT_ERROR;
+        }
+    };
+    let model = crate::api::build(compilation, table.rows.clone());
+    let latency = std::time::Duration::from_millis(workspace.config.mock.latency_ms);
+    let mock = mock.with_routes(model).with_canned(canned, latency);
     let bound = match crate::serve::bind(&args.listen) {
         Ok(bound) => bound,
         Err(message) => return fail(message),

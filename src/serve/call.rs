@@ -1,6 +1,7 @@
 //! `idl call`: a client like `buf curl` that takes the method's schema from the
-//! workspace and speaks gRPC (cleartext HTTP/2), gRPC-Web or Connect (HTTP/1.1)
-//! over hyper, sharing the server's framing and codecs ([`super::protocol`]).
+//! workspace and speaks gRPC (cleartext HTTP/2), gRPC-Web, Connect or HTTP/JSON
+//! by the method's `google.api.http` binding (HTTP/1.1) over hyper, sharing the
+//! server's framing and codecs ([`super::protocol`], [`super::http_call`]).
 
 use std::time::Duration;
 
@@ -20,6 +21,8 @@ pub enum CallProtocol {
     Grpc,
     GrpcWeb,
     Connect,
+    /// HTTP/JSON by the method's primary `google.api.http` binding.
+    Http,
 }
 
 /// One call: where, which method, the request messages (one unless the client
@@ -44,13 +47,28 @@ pub struct Outcome {
 /// a connection that fails is an UNAVAILABLE status, as gRPC clients report it.
 pub fn call(call: Call<'_>) -> Result<Outcome, String> {
     let (authority, prefix) = parse_target(call.target)?;
+    let http = match call.protocol {
+        CallProtocol::Http => {
+            let binding = super::http_call::binding(call.method)?;
+            let request = call.requests.first().ok_or("no request message")?;
+            let built = super::http_call::build(&binding, request)?;
+            Some((binding, built))
+        }
+        _ => None,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start the client's runtime: {error}"))?;
     let timeout = call.timeout;
     let outcome = runtime.block_on(async {
-        match tokio::time::timeout(timeout, send(&call, &authority, &prefix)).await {
+        let sent = async {
+            match &http {
+                Some((binding, request)) => send_http(&call, &authority, &prefix, binding, request).await,
+                None => send(&call, &authority, &prefix).await,
+            }
+        };
+        match tokio::time::timeout(timeout, sent).await {
             Ok(outcome) => outcome,
             Err(_) => Outcome {
                 responses: Vec::new(),
@@ -101,7 +119,7 @@ async fn send(call: &Call<'_>, authority: &str, prefix: &str) -> Outcome {
         CallProtocol::Grpc => ("application/grpc", framed(&call.requests)),
         CallProtocol::GrpcWeb => ("application/grpc-web+proto", framed(&call.requests)),
         CallProtocol::Connect if streaming => ("application/connect+proto", framed(&call.requests)),
-        CallProtocol::Connect => match call.requests.first().map(|m| encode(m, false)) {
+        CallProtocol::Connect | CallProtocol::Http => match call.requests.first().map(|m| encode(m, false)) {
             Some(Ok(bytes)) => ("application/proto", Bytes::from(bytes)),
             _ => return failed(Code::InvalidArgument, "no request message".to_string()),
         },
@@ -205,6 +223,61 @@ async fn send(call: &Call<'_>, authority: &str, prefix: &str) -> Outcome {
     }
 }
 
+/// An HTTP/JSON call by the binding (HTTP/1.1).
+async fn send_http(
+    call: &Call<'_>,
+    authority: &str,
+    prefix: &str,
+    binding: &crate::api::Binding,
+    built: &super::http_call::HttpRequest,
+) -> Outcome {
+    let failed = |code: Code, message: String| Outcome { responses: Vec::new(), status: Status::new(code, message) };
+    let stream = match TcpStream::connect(authority).await {
+        Ok(stream) => stream,
+        Err(error) => return failed(Code::Unavailable, format!("cannot connect to {authority}: {error}")),
+    };
+    let _ = stream.set_nodelay(true);
+    let mut builder = Request::builder()
+        .method(built.verb.as_str())
+        .uri(format!("{prefix}{}", built.path))
+        .header("host", authority)
+        .header("accept", "application/json");
+    if built.body.is_some() {
+        builder = builder.header(CONTENT_TYPE, "application/json");
+    }
+    for (name, value) in &call.headers {
+        match (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
+            (Ok(name), Ok(value)) => builder = builder.header(name, value),
+            _ => return failed(Code::InvalidArgument, format!("invalid header {name}: {value}")),
+        }
+    }
+    let request = match builder.body(Full::new(built.body.clone().unwrap_or_default())) {
+        Ok(request) => request,
+        Err(error) => return failed(Code::InvalidArgument, format!("invalid request: {error}")),
+    };
+    let (mut sender, connection) = match hyper::client::conn::http1::handshake(TokioIo::new(stream)).await {
+        Ok(pair) => pair,
+        Err(error) => return failed(Code::Unavailable, format!("HTTP/1.1 handshake with {authority} failed: {error}")),
+    };
+    tokio::spawn(connection);
+    let response = match sender.send_request(request).await {
+        Ok(response) => response,
+        Err(error) => return failed(Code::Unavailable, format!("the request to {authority} failed: {error}")),
+    };
+    let http_status = response.status();
+    let bytes = match response.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) => return failed(Code::Unavailable, format!("the answer from {authority} broke off: {error}")),
+    };
+    if !http_status.is_success() {
+        return Outcome { responses: Vec::new(), status: super::http_call::error_status(http_status.as_u16(), &bytes) };
+    }
+    match super::http_call::answers(call.method, binding, &bytes) {
+        Ok(responses) => Outcome { responses, status: Status::new(Code::Ok, "") },
+        Err(message) => failed(Code::Internal, message),
+    }
+}
+
 fn framed(messages: &[DynamicMessage]) -> Bytes {
     let mut out = BytesMut::new();
     for message in messages {
@@ -216,7 +289,10 @@ fn framed(messages: &[DynamicMessage]) -> Bytes {
 fn grpc_status(headers: &HeaderMap) -> Option<Status> {
     let code = headers.get("grpc-status")?.to_str().ok()?.trim().parse::<i32>().ok()?;
     let message = headers.get("grpc-message").and_then(|v| v.to_str().ok()).unwrap_or("");
-    Some(Status::new(Code::from_number(code), Status::decode_grpc_message(message)))
+    let mut status = Status::new(Code::from_number(code), Status::decode_grpc_message(message));
+    status.info =
+        headers.get("grpc-status-details-bin").and_then(|v| v.to_str().ok()).and_then(Status::info_from_details_bin);
+    Some(status)
 }
 
 /// gRPC-Web's trailer envelope: HTTP header lines.
@@ -245,7 +321,9 @@ fn connect_end(payload: &[u8]) -> Status {
 fn connect_error(error: &serde_json::Value) -> Status {
     let code = error.get("code").and_then(|c| c.as_str()).map_or(Code::Unknown, Code::from_connect_name);
     let message = error.get("message").and_then(|m| m.as_str()).unwrap_or("");
-    Status::new(code, message)
+    let mut status = Status::new(code, message);
+    status.info = error.get("details").and_then(Status::info_from_connect_details);
+    status
 }
 
 fn failed_from_connect_json(bytes: &[u8], http_status: u16) -> Outcome {

@@ -1,22 +1,31 @@
 //! `idl mock`: a mock server for the workspace's services on one port, speaking
-//! gRPC (HTTP/2 cleartext), gRPC-Web and Connect, with gRPC server reflection (v1
-//! and v1alpha) and the health service, so that grpcurl, `buf curl` and browsers
-//! work against it unchanged.
+//! gRPC (HTTP/2 cleartext), gRPC-Web, Connect and HTTP/JSON transcoding by
+//! `google.api.http` ([`http`], routed by the API model of `src/api/`), with gRPC
+//! server reflection (v1 and v1alpha) and the health service, so that grpcurl,
+//! `buf curl`, curl and browsers work against it unchanged.
 //!
 //! The transports are hyper's HTTP/1 and HTTP/2 on tokio (a well-kept stack whose
 //! `auto` connection builder tells cleartext HTTP/2 from HTTP/1 by the preface,
 //! so one port serves both). Every protocol goes through the same [`Mock::call`]:
 //! requests are decoded into prost-reflect dynamic messages (binary or proto3
 //! JSON), and answers are deterministic examples of the response type
-//! ([`example`]). One handler serves all four call shapes; the protocols only
-//! differ in how they frame messages and spell the status ([`protocol`]).
+//! ([`example`]) or the canned answers of `[mock]` ([`canned`]), after the request
+//! passed the schema's rules ([`validate`]). One handler serves all four call
+//! shapes; the protocols only differ in how they frame messages and spell the
+//! status ([`protocol`]).
 
 mod body;
 mod builtin;
 pub mod call;
+pub mod canned;
 pub mod example;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod http;
+mod http_call;
 mod protocol;
 pub mod status;
+pub mod validate;
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -53,6 +62,10 @@ enum Handler {
 struct Method {
     descriptor: MethodDescriptor,
     handler: Handler,
+    /// The gRPC path, `/acme.user.v1.UserService/GetUser`.
+    path: String,
+    /// Whether the request type has REQUIRED fields or protovalidate rules.
+    validated: bool,
 }
 
 /// The services a mock serves, by gRPC path (`/acme.user.v1.UserService/GetUser`).
@@ -62,6 +75,18 @@ pub struct Mock {
     pools: Vec<DescriptorPool>,
     /// Every served service, built-ins included, for reflection and health.
     services: Vec<String>,
+    /// The HTTP routes of the served services (`google.api.http`), when set.
+    routes: Option<crate::api::Model<'static>>,
+    /// `[mock] responses`, in order.
+    canned: Vec<canned::Canned>,
+    /// `[mock] latency_ms`.
+    latency: Duration,
+}
+
+/// What one request message gets: after `delay`, the answers or a status.
+pub(crate) struct Reply {
+    pub delay: Duration,
+    pub answers: Result<Vec<DynamicMessage>, Status>,
 }
 
 impl Mock {
@@ -88,7 +113,8 @@ impl Mock {
             services.push(service.full_name().to_string());
             for method in service.methods() {
                 let path = format!("/{}/{}", service.full_name(), method.name());
-                methods.insert(path, Method { descriptor: method, handler: Handler::Example });
+                let validated = validate::has_rules(&method.input());
+                methods.insert(path.clone(), Method { descriptor: method, handler: Handler::Example, path, validated });
             }
         }
         for (service, handler) in builtin::REFLECTION_SERVICES
@@ -100,10 +126,32 @@ impl Mock {
             services.push(service.to_string());
             for method in descriptor.methods() {
                 let path = format!("/{service}/{}", method.name());
-                methods.insert(path, Method { descriptor: method, handler: handler.clone() });
+                let handler = handler.clone();
+                methods.insert(path.clone(), Method { descriptor: method, handler, path, validated: false });
             }
         }
-        Ok(Mock { methods, pools: vec![pool.clone(), builtin], services })
+        Ok(Mock {
+            methods,
+            pools: vec![pool.clone(), builtin],
+            services,
+            routes: None,
+            canned: Vec::new(),
+            latency: Duration::ZERO,
+        })
+    }
+
+    /// Serves the HTTP bindings of `model`'s services that this mock serves.
+    pub fn with_routes(mut self, mut model: crate::api::Model<'static>) -> Mock {
+        model.services.retain(|s| self.services.contains(&s.full_name));
+        self.routes = Some(model);
+        self
+    }
+
+    /// Answers with `canned` where it matches, every answer after `latency`.
+    pub fn with_canned(mut self, canned: Vec<canned::Canned>, latency: Duration) -> Mock {
+        self.canned = canned;
+        self.latency = latency;
+        self
     }
 
     /// The workspace's services served (built-ins left out).
@@ -116,23 +164,39 @@ impl Mock {
     }
 
     /// The answers to one request message of a call (several for a server
-    /// stream); `Ok(empty)` for a client stream until it ends.
-    fn respond(&self, method: &Method, request: &DynamicMessage) -> Result<Vec<DynamicMessage>, Status> {
+    /// stream); none for a client stream until it ends. The request passes the
+    /// schema's rules first; then the first matching `[mock]` response answers,
+    /// else the example.
+    fn respond(&self, method: &Method, request: &DynamicMessage) -> Reply {
         let descriptor = &method.descriptor;
+        let now = |answers| Reply { delay: Duration::ZERO, answers };
         match method.handler {
-            Handler::Reflection => Ok(vec![builtin::reflect(request, &self.pools, &self.services)]),
-            Handler::HealthCheck => {
-                let response = builtin::health(request, &self.services)?;
-                Ok(vec![response])
-            }
-            Handler::Example if descriptor.is_client_streaming() && !descriptor.is_server_streaming() => Ok(Vec::new()),
+            Handler::Reflection => now(Ok(vec![builtin::reflect(request, &self.pools, &self.services)])),
+            Handler::HealthCheck => now(builtin::health(request, &self.services).map(|r| vec![r])),
             Handler::Example => {
+                if method.validated
+                    && let Err(status) = validate::check(request)
+                {
+                    return now(Err(status));
+                }
+                if descriptor.is_client_streaming() && !descriptor.is_server_streaming() {
+                    return now(Ok(Vec::new()));
+                }
                 let count = if descriptor.is_server_streaming() && !descriptor.is_client_streaming() {
                     STREAM_MESSAGES
                 } else {
                     1
                 };
-                Ok((0..count).map(|_| example::example(&descriptor.output())).collect())
+                let canned = canned::find(&self.canned, &method.path, request);
+                let delay = canned.and_then(|c| c.latency).unwrap_or(self.latency);
+                let answers = match canned.map(|c| &c.answer) {
+                    Some(canned::Answer::Message(message)) => Ok(vec![message.clone(); count]),
+                    Some(canned::Answer::Error(status)) => Err(status.clone()),
+                    Some(canned::Answer::Example) | None => {
+                        Ok((0..count).map(|_| example::example(&descriptor.output())).collect())
+                    }
+                };
+                Reply { delay, answers }
             }
         }
     }

@@ -85,12 +85,18 @@ pub(super) async fn dispatch(mock: Arc<Mock>, request: Request<Incoming>) -> Res
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let protocol = match Protocol::of(&content_type) {
-        Some(protocol) if request.method() == HttpMethod::POST => protocol,
-        _ => {
-            let message = format!("no route for {} {}", request.method(), request.uri().path());
-            return json_error(StatusCode::NOT_FOUND, &Status::new(Code::NotFound, message));
-        }
+    let protocol = Protocol::of(&content_type).filter(|_| request.method() == HttpMethod::POST);
+    // HTTP/JSON transcoding: plain JSON (or no body) on a path that is not a
+    // gRPC method's, when a `google.api.http` route takes it.
+    if matches!(protocol, None | Some(Protocol::ConnectUnary { json: true }))
+        && !mock.methods.contains_key(request.uri().path())
+        && super::http::takes(&mock, request.method().as_str(), request.uri().path())
+    {
+        return super::http::serve(mock, request).await;
+    }
+    let protocol = match protocol {
+        Some(protocol) => protocol,
+        None => return super::http::not_found(request.method().as_str(), request.uri().path()),
     };
     let path = request.uri().path().to_string();
     let Some(method) = mock.methods.get(&path).cloned() else {
@@ -125,7 +131,9 @@ async fn connect_unary(mock: &Mock, method: &Method, body: Incoming, json: bool)
             }
         })?;
         let request = decode(&method.descriptor.input(), &bytes.to_bytes(), json)?;
-        let mut answers = mock.respond(method, &request)?;
+        let reply = mock.respond(method, &request);
+        tokio::time::sleep(reply.delay).await;
+        let mut answers = reply.answers?;
         answers.extend(mock.finish(method, 1)?);
         answers.into_iter().next().ok_or_else(|| Status::new(Code::Internal, "no answer"))
     };
@@ -206,7 +214,9 @@ async fn run_stream(
         while let Some(message) = take_envelope(&mut buffer)? {
             received += 1;
             let request = decode(&input, &message, json)?;
-            for answer in mock.respond(method, &request)? {
+            let reply = mock.respond(method, &request);
+            tokio::time::sleep(reply.delay).await;
+            for answer in reply.answers? {
                 send(answer).await?;
             }
         }
@@ -258,13 +268,16 @@ fn end_frame(protocol: Protocol, status: &Status) -> Frame<Bytes> {
             if status.code != Code::Ok {
                 lines.push_str(&format!("grpc-message: {}\r\n", status.grpc_message()));
             }
+            if let Some(details) = status.details_bin() {
+                lines.push_str(&format!("grpc-status-details-bin: {details}\r\n"));
+            }
             Frame::data(envelope(0x80, lines.as_bytes(), text))
         }
         Protocol::ConnectStream { .. } | Protocol::ConnectUnary { .. } => {
             let end = if status.code == Code::Ok {
                 serde_json::json!({})
             } else {
-                serde_json::json!({"error": {"code": status.code.connect_name(), "message": status.message}})
+                serde_json::json!({"error": status.connect_error()})
             };
             Frame::data(envelope(0x02, end.to_string().as_bytes(), false))
         }
@@ -278,6 +291,9 @@ fn grpc_trailers(status: &Status) -> HeaderMap {
         && let Ok(value) = HeaderValue::from_str(&status.grpc_message())
     {
         trailers.insert("grpc-message", value);
+    }
+    if let Some(value) = status.details_bin().and_then(|d| HeaderValue::from_str(&d).ok()) {
+        trailers.insert("grpc-status-details-bin", value);
     }
     trailers
 }
@@ -301,7 +317,7 @@ fn stream_error(protocol: Protocol, status: &Status) -> Response<ResponseBody> {
     builder.body(body).unwrap_or_else(|_| internal())
 }
 
-fn json_error(http: StatusCode, status: &Status) -> Response<ResponseBody> {
+pub(super) fn json_error(http: StatusCode, status: &Status) -> Response<ResponseBody> {
     with_cors(Response::builder().status(http).header(CONTENT_TYPE, "application/json"))
         .body(ResponseBody::full(status.connect_json()))
         .unwrap_or_else(|_| internal())
@@ -312,10 +328,17 @@ pub(super) fn decode(desc: &MessageDescriptor, bytes: &[u8], json: bool) -> Resu
         |error: String| Status::new(Code::InvalidArgument, format!("invalid {} request: {error}", desc.full_name()));
     if json {
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        let message =
-            DynamicMessage::deserialize(desc.clone(), &mut deserializer).map_err(|e| invalid(e.to_string()))?;
-        deserializer.end().map_err(|e| invalid(e.to_string()))?;
-        Ok(message)
+        let decoded = DynamicMessage::deserialize(desc.clone(), &mut deserializer).and_then(|message| {
+            deserializer.end()?;
+            Ok(message)
+        });
+        // prost-reflect's errors say what is wrong but not always where in the
+        // message; the schema walk names the field.
+        decoded.map_err(|error| {
+            let named =
+                std::str::from_utf8(bytes).ok().and_then(|text| super::validate::explain_json(desc, text, true));
+            invalid(named.unwrap_or_else(|| error.to_string()))
+        })
     } else {
         DynamicMessage::decode(desc.clone(), bytes).map_err(|e| invalid(e.to_string()))
     }
@@ -331,13 +354,13 @@ pub(super) fn encode(message: &DynamicMessage, json: bool) -> Result<Vec<u8>, St
 }
 
 /// Browsers call gRPC-Web and Connect across origins; the mock allows any.
-fn with_cors(builder: hyper::http::response::Builder) -> hyper::http::response::Builder {
+pub(super) fn with_cors(builder: hyper::http::response::Builder) -> hyper::http::response::Builder {
     builder
         .header("access-control-allow-origin", "*")
         .header("access-control-expose-headers", "grpc-status, grpc-message, grpc-status-details-bin")
 }
 
-fn cors_preflight() -> Response<ResponseBody> {
+pub(super) fn cors_preflight() -> Response<ResponseBody> {
     with_cors(Response::builder().status(204))
         .header("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
         .header("access-control-allow-headers", "*")
@@ -346,7 +369,7 @@ fn cors_preflight() -> Response<ResponseBody> {
         .unwrap_or_else(|_| internal())
 }
 
-fn internal() -> Response<ResponseBody> {
+pub(super) fn internal() -> Response<ResponseBody> {
     let mut response = Response::new(ResponseBody::empty());
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response

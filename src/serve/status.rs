@@ -1,11 +1,55 @@
-//! gRPC status codes and how each protocol spells them.
+//! gRPC status codes and how each protocol spells them, with the business-error
+//! details Kratos attaches: a `google.rpc.ErrorInfo` (reason, domain, metadata) in
+//! `grpc-status-details-bin` on gRPC, `{code, reason, message, metadata}` on HTTP.
+
+use std::collections::{BTreeMap, HashMap};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use prost::Message as _;
 
 /// A gRPC status: its code (0 to 16) and a message for the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub code: Code,
     pub message: String,
+    /// The business error this status carries, when it is one.
+    pub info: Option<ErrorInfo>,
+    /// The HTTP status of the HTTP/JSON form, when it is not the code's own
+    /// (a business error's `(errors.code)`, 413 for a body over the limit).
+    pub http: Option<u16>,
 }
+
+/// `google.rpc.ErrorInfo`: what a client branches on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub reason: String,
+    pub domain: String,
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// `google.rpc.Status`, as `grpc-status-details-bin` carries it.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+    #[prost(message, repeated, tag = "3")]
+    details: Vec<prost_types::Any>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcErrorInfo {
+    #[prost(string, tag = "1")]
+    reason: String,
+    #[prost(string, tag = "2")]
+    domain: String,
+    #[prost(map = "string, string", tag = "3")]
+    metadata: HashMap<String, String>,
+}
+
+const ERROR_INFO_TYPE: &str = "google.rpc.ErrorInfo";
 
 /// The 17 gRPC codes, by their numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +156,66 @@ impl Code {
 
 impl Status {
     pub fn new(code: Code, message: impl Into<String>) -> Status {
-        Status { code, message: message.into() }
+        Status { code, message: message.into(), info: None, http: None }
+    }
+
+    /// The status a business error answers with.
+    pub fn business(code: Code, message: impl Into<String>, info: ErrorInfo, http: Option<u16>) -> Status {
+        Status { code, message: message.into(), info: Some(info), http }
+    }
+
+    /// The HTTP status of the HTTP/JSON (transcoded) form.
+    pub fn http_status(&self) -> u16 {
+        self.http.unwrap_or_else(|| self.code.connect_http_status())
+    }
+
+    /// The encoded `google.rpc.ErrorInfo` of a business error.
+    fn error_info_bytes(&self) -> Option<Vec<u8>> {
+        let info = self.info.as_ref()?;
+        let message = RpcErrorInfo {
+            reason: info.reason.clone(),
+            domain: info.domain.clone(),
+            metadata: info.metadata.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        };
+        Some(message.encode_to_vec())
+    }
+
+    /// `grpc-status-details-bin`: a `google.rpc.Status` with the ErrorInfo, base64
+    /// without padding as gRPC writes binary headers; `None` without details.
+    pub fn details_bin(&self) -> Option<String> {
+        let value = self.error_info_bytes()?;
+        let status = RpcStatus {
+            code: self.code as i32,
+            message: self.message.clone(),
+            details: vec![prost_types::Any { type_url: format!("type.googleapis.com/{ERROR_INFO_TYPE}"), value }],
+        };
+        Some(STANDARD_NO_PAD.encode(status.encode_to_vec()))
+    }
+
+    /// The ErrorInfo of a `grpc-status-details-bin` value (padded or not).
+    pub fn info_from_details_bin(text: &str) -> Option<ErrorInfo> {
+        let bytes = STANDARD_NO_PAD.decode(text.trim_end_matches('=')).ok()?;
+        let status = RpcStatus::decode(bytes.as_slice()).ok()?;
+        status.details.iter().find(|d| d.type_url.ends_with(ERROR_INFO_TYPE)).and_then(|any| {
+            let info = RpcErrorInfo::decode(any.value.as_slice()).ok()?;
+            Some(ErrorInfo { reason: info.reason, domain: info.domain, metadata: info.metadata.into_iter().collect() })
+        })
+    }
+
+    /// Kratos' HTTP error body: `{"code": 404, "reason": "...", "message": "...", "metadata": {}}`.
+    /// Statuses that are not business errors have their gRPC code name as reason.
+    pub fn kratos_json(&self) -> Vec<u8> {
+        let (reason, metadata) = match &self.info {
+            Some(info) => (info.reason.clone(), info.metadata.clone()),
+            None => (self.code.grpc_name(), BTreeMap::new()),
+        };
+        let body = serde_json::json!({
+            "code": self.http_status(),
+            "reason": reason,
+            "message": self.message,
+            "metadata": metadata,
+        });
+        serde_json::to_vec(&body).unwrap_or_default()
     }
 
     /// `grpc-message`: percent-encoded, as the gRPC HTTP/2 spec asks.
@@ -151,8 +254,25 @@ impl Status {
 
     /// A Connect error body: `{"code": "not_found", "message": "..."}`.
     pub fn connect_json(&self) -> Vec<u8> {
-        serde_json::to_vec(&serde_json::json!({"code": self.code.connect_name(), "message": self.message}))
-            .unwrap_or_default()
+        serde_json::to_vec(&self.connect_error()).unwrap_or_default()
+    }
+
+    /// The Connect error object, with the ErrorInfo as a detail when there is one.
+    pub fn connect_error(&self) -> serde_json::Value {
+        let mut error = serde_json::json!({"code": self.code.connect_name(), "message": self.message});
+        if let Some(value) = self.error_info_bytes() {
+            error["details"] = serde_json::json!([{"type": ERROR_INFO_TYPE, "value": STANDARD_NO_PAD.encode(value)}]);
+        }
+        error
+    }
+
+    /// The ErrorInfo of a Connect error's `details`.
+    pub fn info_from_connect_details(details: &serde_json::Value) -> Option<ErrorInfo> {
+        let detail = details.as_array()?.iter().find(|d| d["type"] == ERROR_INFO_TYPE)?;
+        let text = detail["value"].as_str()?;
+        let bytes = STANDARD_NO_PAD.decode(text.trim_end_matches('=')).or_else(|_| STANDARD.decode(text)).ok()?;
+        let info = RpcErrorInfo::decode(bytes.as_slice()).ok()?;
+        Some(ErrorInfo { reason: info.reason, domain: info.domain, metadata: info.metadata.into_iter().collect() })
     }
 }
 
@@ -167,5 +287,24 @@ mod tests {
         assert_eq!(Status::decode_grpc_message(&status.grpc_message()), "用户 100% gone");
         assert_eq!(Code::from_number(5).grpc_name(), "NOT_FOUND");
         assert_eq!(Code::from_connect_name("canceled"), Code::Cancelled);
+    }
+
+    #[test]
+    fn error_info_round_trips_through_details_bin() {
+        let info = ErrorInfo {
+            reason: "USER_NOT_FOUND".into(),
+            domain: "acme.user.v1".into(),
+            metadata: [("id".to_string(), "404".to_string())].into_iter().collect(),
+        };
+        let status = Status::business(Code::NotFound, "The user does not exist.", info.clone(), Some(404));
+        let bin = status.details_bin().unwrap();
+        assert_eq!(Status::info_from_details_bin(&bin), Some(info.clone()));
+        assert_eq!(Status::info_from_details_bin(&format!("{bin}==")), Some(info.clone()));
+        assert_eq!(Status::info_from_connect_details(&status.connect_error()["details"]), Some(info));
+        assert_eq!(
+            String::from_utf8(status.kratos_json()).unwrap(),
+            r#"{"code":404,"message":"The user does not exist.","metadata":{"id":"404"},"reason":"USER_NOT_FOUND"}"#
+        );
+        assert_eq!(Status::new(Code::Ok, "").details_bin(), None);
     }
 }
