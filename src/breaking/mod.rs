@@ -13,6 +13,7 @@ pub mod docs;
 pub mod errors;
 pub mod features;
 pub mod git;
+pub mod incremental;
 pub mod rule;
 pub mod rules;
 
