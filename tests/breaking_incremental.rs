@@ -186,6 +186,18 @@ fn committed_branch_added_file_and_changed_package() {
     assert!(plan.contains("2 of 10 files changed"), "{plan}");
 }
 
+#[test]
+fn a_file_moved_from_a_root_to_an_import_path_is_deleted_from_the_head() {
+    let tmp = base_repo();
+    let d = tmp.path();
+    write(d, "idl.toml", "roots = [\"proto\"]\nimport_paths = [\"vendor\"]\n");
+    write(d, "vendor/c/v1/gone.proto", &std::fs::read_to_string(d.join("proto/c/v1/gone.proto")).unwrap());
+    std::fs::remove_file(d.join("proto/c/v1/gone.proto")).unwrap();
+    let (code, out, _) = same_both_ways(d, "base", &[]);
+    assert_eq!(code, 1);
+    assert!(rules(&out).contains(&"FILE_NO_DELETE".to_string()), "{out}");
+}
+
 /// A tiny deterministic generator, so a failure names its seed.
 struct Lcg(u64);
 

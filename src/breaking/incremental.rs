@@ -111,7 +111,7 @@ impl FileProvider for SomeTargets<'_> {
 /// Decides which files take part: the changed ones, their dependants and the
 /// files of their packages. `selected` filters base names as the full comparison
 /// does (PATH arguments).
-pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &dyn Fn(&str) -> bool) -> Plan {
+pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &(dyn Fn(&str) -> bool + Sync)) -> Plan {
     let head_paths: HashMap<&str, (&Path, Option<String>)> = {
         let root_in_repo: Vec<Option<String>> = workspace
             .roots
@@ -148,6 +148,10 @@ pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &dyn Fn(&str) -> 
         .map(|(name, blob)| {
             let (path, in_repo) = match head_paths.get(name.as_str()) {
                 Some((path, in_repo)) => (path.to_path_buf(), in_repo.as_deref().filter(|_| blob.repo == 0)),
+                // On the base side but no longer on the head's (it may still
+                // resolve as an import, from an import path): a deletion.
+                None if selected(name) => return None,
+                // On neither side, only imported: its text matters.
                 None => (workspace.resolve_import(name)?, None),
             };
             let head_oid = in_repo.and_then(|p| index.clean_oid(p, &path)).or_else(|| hash_file(&path))?;
