@@ -63,6 +63,21 @@ BREAKING_EDIT = {
 BASE_BRANCH = "base"
 HEAD_BRANCH = "head"
 
+# `breaking-one-change`: a clone of the breaking repo with branch `one` checked out,
+# which changes one file compatibly (a field added to a leaf service's file): the
+# common pull request, where idl compares only the changed file, its dependants and
+# its package's files.
+ONE_CHANGE_EDIT = {
+    "path": "google/cloud/vision/v1/image_annotator.proto",
+    "pattern": r"(message Feature \{)",
+    "replace": r"\1\n  // Added by bench.py's breaking-one-change.\n  string bench_added = 1001;",
+}
+ONE_CHANGE_BRANCH = "one"
+
+# `lint-warm`: before every run (both sides, warm-up included) this file gets one
+# more comment line, so each run sees one edited file, as after a save in an editor.
+WARM_EDIT_PATH = "google/pubsub/v1/pubsub.proto"
+
 # An idl subcommand that is not there yet exits 2 and says so (or clap rejects it).
 MISSING_RE = re.compile(r"not yet available|unrecognized subcommand", re.I)
 
@@ -81,10 +96,12 @@ class Scenario:
     verify: tuple[str, str, tuple[str, ...]] | None = None  # (idl output, buf output, compare-fds flags)
     default: bool = True  # run when --only is not given
     count_findings: bool = False  # record how many JSON findings each side printed (same work done?)
+    edit_before_run: str | None = None  # a file (relative to cwd) given one more comment line before each run
 
 
 # Placeholders: {idl} {buf} {corpus} (the corpus copy, with buf.yaml) {repo} (git repo, head
-# checked out, branch `base` to compare against) {out} (a scratch directory for outputs).
+# checked out, branch `base` to compare against) {repo_one} (its clone with branch `one`
+# checked out) {out} (a scratch directory for outputs).
 # Exit codes: idl uses 0 ok / 1 findings / 2 error; buf uses 100 for findings.
 SCENARIOS: list[Scenario] = [
     Scenario(
@@ -127,6 +144,24 @@ SCENARIOS: list[Scenario] = [
         buf_ok=frozenset({0, 100}),
         needs_repo=True,
         count_findings=True,
+    ),
+    Scenario(
+        "breaking-one-change",
+        "breaking-change check of a branch that changes one file (compatibly) against branch `base`",
+        idl=("{idl}", "breaking", "--against", BASE_BRANCH, "--format", "json"),
+        buf=("{buf}", "breaking", ".", "--against", ".git#branch=" + BASE_BRANCH, "--error-format", "json"),
+        cwd="{repo_one}",
+        needs_repo=True,
+        count_findings=True,
+    ),
+    Scenario(
+        "lint-warm",
+        "lint the corpus again after one file was edited (idl: what its cache can skip; buf: no cache)",
+        idl=("{idl}", "lint", ".", "--preset", "buf-standard", "--format", "json"),
+        buf=("{buf}", "lint", ".", "--error-format", "json"),
+        idl_ok=frozenset({0, 1}),
+        buf_ok=frozenset({0, 100}),
+        edit_before_run=WARM_EDIT_PATH,
     ),
     Scenario(
         "lint-one",
@@ -251,6 +286,30 @@ def make_repo(src: Path, repo: Path) -> None:
         raise Failure(f"breaking repo: the edit of {BREAKING_EDIT['path']} matched nothing; update BREAKING_EDIT")
     target.write_text(new + BREAKING_EDIT["append"])
     git(repo, "commit", "-q", "-a", "-m", "head: one breaking change, one compatible one")
+    make_one_change_clone(repo, repo.parent / "repo-one")
+
+
+def make_one_change_clone(repo: Path, clone: Path) -> None:
+    """A clone of `repo` with a local `base` branch (what `.git#branch=base` and
+    `--against base` name) and branch `one` checked out: one file changed."""
+    subprocess.run(["git", "clone", "-q", "--branch", BASE_BRANCH, str(repo), str(clone)], check=True, stderr=subprocess.PIPE)
+    git(clone, "checkout", "-q", "-b", ONE_CHANGE_BRANCH)
+    target = clone / ONE_CHANGE_EDIT["path"]
+    text = target.read_text()
+    new = re.sub(ONE_CHANGE_EDIT["pattern"], ONE_CHANGE_EDIT["replace"], text, count=1, flags=re.S)
+    if new == text:
+        raise Failure(f"breaking-one-change: the edit of {ONE_CHANGE_EDIT['path']} matched nothing; update ONE_CHANGE_EDIT")
+    target.write_text(new)
+    git(clone, "commit", "-q", "-a", "-m", "one: one file changed")
+    # A fresh clone's index is as `git status` leaves it; refresh it anyway so no
+    # run pays for stat data written in the same second as the files.
+    git(clone, "update-index", "-q", "--refresh")
+
+
+def edit_one_file(path: Path, run: str) -> None:
+    """Appends a comment line: the file's bytes change, its meaning does not."""
+    with open(path, "a") as f:
+        f.write(f"// bench.py edit before {run}\n")
 
 
 def tool_version(argv: list[str]) -> str | None:
@@ -323,7 +382,12 @@ def run_scenario(sc: Scenario, args, ctx: dict[str, str], logdir: Path) -> dict:
     for s in sides:
         res["sides"][s] = {"argv": argvs[s], "template": list(getattr(sc, s)), "ok_exit_codes": sorted(ok[s])}
 
+    edited = cwd / sc.edit_before_run if sc.edit_before_run else None
+    original = edited.read_bytes() if edited else None
+
     def one(side: str, label: str) -> Run:
+        if edited:
+            edit_one_file(edited, f"{side} {label}")
         run, err = run_once(argvs[side], cwd, logdir / f"{sc.name}.{side}.{label}")
         if run.rc not in ok[side]:
             if side == "idl" and run.rc == 2 and MISSING_RE.search(err):
@@ -348,6 +412,11 @@ def run_scenario(sc: Scenario, args, ctx: dict[str, str], logdir: Path) -> dict:
             raise Failure(f"{sc.name}: idl says the subcommand is not available ({m}); pass --skip-missing to skip it") from None
         res.update(status="skipped", note=f"idl: {m}")
         return res
+    finally:
+        if edited:
+            edited.write_bytes(original)  # a reused --workdir starts from the corpus again
+    if edited:
+        res["edited_before_each_run"] = sc.edit_before_run
     for s in sides:
         res["sides"][s].update(
             warmup=warm[s].to_json(),
@@ -464,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
             "buf": str(Path(args.buf).resolve()) if Path(args.buf).exists() else args.buf,
             "corpus": str(work / "corpus"),
             "repo": str(work / "repo"),
+            "repo_one": str(work / "repo-one"),
             "out": str(work / "out"),
             "work": str(work),
             "plugin": str(Path(args.plugin).resolve()),
@@ -480,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
             copy_corpus(corpus, work / "corpus")
         if any(s.needs_repo for s in selected) and not (work / "repo").exists():
             make_repo(corpus, work / "repo")
+        elif any(s.needs_repo for s in selected) and not (work / "repo-one").exists():
+            make_one_change_clone(work / "repo", work / "repo-one")
         print(f"bench: work directory {work} ready in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
         env_info = {

@@ -25,8 +25,9 @@ PEERS = Path(os.environ.get("IDL_PEERS", Path.home() / ".cache" / "idl-peers"))
 CORPUS = PEERS / "googleapis"
 BUF = PEERS / "bin" / "buf"
 PY = PEERS / "venv" / "bin" / "python"
-# A self-contained slice: pubsub and what it imports (the breaking edit is in pubsub.proto).
-SLICE = ["google/api", "google/pubsub", "google/type", "google/rpc", "google/longrunning", "google/logging/type"]
+# A self-contained slice: pubsub and what it imports (the breaking edit is in pubsub.proto),
+# and vision v1 (the breaking-one-change edit is in its image_annotator.proto).
+SLICE = ["google/api", "google/pubsub", "google/type", "google/rpc", "google/longrunning", "google/logging/type", "google/cloud/vision/v1"]
 DROP = ["google/api/servicecontrol", "google/api/servicemanagement"]  # import things outside the slice
 
 
@@ -86,6 +87,22 @@ class BenchSmokeTest(unittest.TestCase):
         # the head commit has one breaking change: buf must find it
         self.assertEqual(res["sides"]["buf"]["summary"]["exit_codes"], [100])
         self.assertIn("| lint-one | skipped", r.stdout)
+
+    def test_one_change_branch_and_warm_edit(self):
+        work = Path(tempfile.mkdtemp(dir=self.tmp))
+        r, results = self.bench("--side", "buf", "--idl", "/nonexistent/idl", "--workdir", str(work), "--only", "breaking-one-change,lint-warm")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        one = json.loads((results / "breaking-one-change.json").read_text())
+        # the branch changes one file compatibly: buf finds nothing
+        self.assertEqual(one["sides"]["buf"]["summary"]["exit_codes"], [0])
+        self.assertEqual(one["findings"]["buf"], 0)
+        changed = subprocess.run(["git", "diff", "--name-only", "base", "HEAD"], cwd=work / "repo-one", capture_output=True, text=True, check=True)
+        self.assertEqual(changed.stdout.split(), ["google/cloud/vision/v1/image_annotator.proto"])
+        warm = json.loads((results / "lint-warm.json").read_text())
+        self.assertEqual(warm["edited_before_each_run"], "google/pubsub/v1/pubsub.proto")
+        self.assertEqual(len(warm["sides"]["buf"]["runs"]), 1)
+        # the edited file is the corpus's again afterwards
+        self.assertEqual((work / "corpus" / "google/pubsub/v1/pubsub.proto").read_bytes(), (self.corpus / "google/pubsub/v1/pubsub.proto").read_bytes())
 
     def test_unexpected_exit_code_fails(self):
         r, _ = self.bench("--idl", "/bin/false", "--only", "build")

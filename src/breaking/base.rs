@@ -14,8 +14,10 @@ use crate::workspace::Workspace;
 
 /// A base read into memory.
 pub enum Base {
-    /// Sources to compile (a git tree or a directory): import name → (display path, text).
+    /// Sources to compile (a directory): import name → (display path, text).
     Sources(BTreeMap<String, (String, Arc<str>)>, String),
+    /// A git tree, its blobs not read yet; its display label.
+    Git(git::TreeFiles, String),
     /// A descriptor set, already linked; its display label.
     DescriptorSet(DescriptorPool, String),
 }
@@ -93,7 +95,8 @@ pub fn load(workspace: &Workspace, cwd: &Path, against: &str, merge_base: bool) 
     }
     let tree =
         git::read_tree(&workspace.base_dir, against, merge_base, &workspace.roots, &keep).map_err(|e| e.to_string())?;
-    Ok(Base::Sources(tree.files, format!("{against} ({})", &tree.commit.to_string()[..12])))
+    let label = format!("{against} ({})", &tree.commit.to_string()[..12]);
+    Ok(Base::Git(tree, label))
 }
 
 /// A base directory's own config: an `idl.toml`, `buf.work.yaml` or `buf.yaml`

@@ -42,12 +42,60 @@ impl std::fmt::Display for GitError {
     }
 }
 
-/// The `.proto` files of a base commit, keyed by import name.
+/// The `.proto` files of a base commit, keyed by import name. Only the tree is
+/// read: a blob's text is read when a compile asks for it, so a comparison that
+/// skips unchanged files (by blob id) never inflates them.
 pub struct TreeFiles {
-    /// Import name → (display path `rev:path-in-repo`, text).
-    pub files: BTreeMap<String, (String, Arc<str>)>,
+    /// Import name → where its blob is.
+    pub files: BTreeMap<String, TreeBlob>,
     /// The commit read.
     pub commit: Oid,
+    /// The object databases blobs live in: the superproject first, then the
+    /// submodules met on the way (their `.git` directories).
+    pub repos: Vec<PathBuf>,
+    /// The superproject's working directory, canonical.
+    pub workdir: PathBuf,
+}
+
+/// One `.proto` blob of a base tree.
+#[derive(Debug, Clone)]
+pub struct TreeBlob {
+    /// Display path `rev:path-in-repo`.
+    pub display: String,
+    pub oid: Oid,
+    /// Index into [`TreeFiles::repos`].
+    pub repo: usize,
+    /// The path in the superproject's tree.
+    pub in_super: String,
+}
+
+impl TreeFiles {
+    /// Opens the object databases, for [`TreeFiles::read`].
+    pub fn open(&self) -> Result<Vec<std::sync::Mutex<Repository>>, GitError> {
+        self.repos
+            .iter()
+            .map(|path| {
+                Repository::open(path).map(std::sync::Mutex::new).map_err(|e| GitError::Other(e.message().to_string()))
+            })
+            .collect()
+    }
+
+    /// The text of a blob (invalid UTF-8 replaced, as a checkout's text would be
+    /// refused further on by the parser's own checks).
+    pub fn read(repos: &[std::sync::Mutex<Repository>], blob: &TreeBlob) -> Result<Arc<str>, GitError> {
+        let repo = repos[blob.repo].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let found = repo.find_blob(blob.oid).map_err(|e| GitError::Other(e.message().to_string()))?;
+        Ok(Arc::from(String::from_utf8_lossy(found.content()).as_ref()))
+    }
+
+    /// Every file's text, by import name: (display path, text).
+    pub fn read_all(&self) -> Result<BTreeMap<String, (String, Arc<str>)>, GitError> {
+        let repos = self.open()?;
+        self.files
+            .iter()
+            .map(|(name, blob)| Ok((name.clone(), (blob.display.clone(), Self::read(&repos, blob)?))))
+            .collect()
+    }
 }
 
 /// Resolves `rev` (or `merge-base(HEAD, rev)`) in the repository containing
@@ -86,23 +134,23 @@ pub fn read_tree(
     let label = if merge_base { commit.id().to_string()[..12].to_string() } else { rev.to_string() };
 
     let mut files = BTreeMap::new();
+    let mut repos = vec![repo.path().to_path_buf()];
     for root in roots {
         let root_abs = root.canonicalize().unwrap_or_else(|_| root.clone());
         let Ok(rel) = root_abs.strip_prefix(&workdir) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
         let mut blobs = Vec::new();
-        let at = Place { repo: &repo, tree: tree.clone(), here: String::new(), in_super: String::new() };
-        protos_under(at, &rel, &mut blobs)?;
-        for (name, content) in blobs {
+        let at = Place { repo: &repo, repo_index: 0, tree: tree.clone(), here: String::new(), in_super: String::new() };
+        protos_under(at, &rel, &mut repos, &mut blobs)?;
+        for (name, oid, repo) in blobs {
             if files.contains_key(&name) || !keep(root, &name) {
                 continue;
             }
-            let text = String::from_utf8_lossy(&content);
-            let in_repo = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-            files.insert(name, (format!("{label}:{in_repo}"), Arc::from(text.as_ref())));
+            let in_super = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            files.insert(name, TreeBlob { display: format!("{label}:{in_super}"), oid, repo, in_super });
         }
     }
-    Ok(TreeFiles { files, commit: commit.id() })
+    Ok(TreeFiles { files, commit: commit.id(), repos, workdir })
 }
 
 /// A tree being read: the repository it belongs to (the superproject or a
@@ -110,6 +158,8 @@ pub fn read_tree(
 /// superproject (for messages).
 struct Place<'r> {
     repo: &'r Repository,
+    /// The repository's index in the list of object databases.
+    repo_index: usize,
     tree: Tree<'r>,
     here: String,
     in_super: String,
@@ -124,31 +174,36 @@ fn skipped_dir(name: &str) -> bool {
     matches!(name, "node_modules" | "target" | ".git") || name.starts_with("bazel-")
 }
 
+/// A blob found: its path relative to the root, id, and object database.
+type Found = (String, Oid, usize);
+
 /// Every `.proto` blob under `rel` (a `/`-separated path below `at`), with its path
 /// relative to `rel`. Submodules (gitlinks) on the way or inside are followed into
-/// their own object database.
-fn protos_under(at: Place<'_>, rel: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), GitError> {
+/// their own object database (added to `repos`).
+fn protos_under(at: Place<'_>, rel: &str, repos: &mut Vec<PathBuf>, out: &mut Vec<Found>) -> Result<(), GitError> {
     let Some((first, rest)) = (!rel.is_empty()).then(|| rel.split_once('/').unwrap_or((rel, ""))) else {
-        return walk(at, "", out);
+        return walk(at, "", repos, out);
     };
     let Some(entry) = at.tree.get_name(first) else { return Ok(()) };
     let (here, in_super) = (join(&at.here, first), join(&at.in_super, first));
     match entry.kind() {
         Some(ObjectType::Tree) => {
             let tree = at.repo.find_tree(entry.id()).map_err(|e| GitError::Other(e.to_string()))?;
-            protos_under(Place { repo: at.repo, tree, here, in_super }, rest, out)
+            protos_under(Place { repo: at.repo, repo_index: at.repo_index, tree, here, in_super }, rest, repos, out)
         }
         Some(ObjectType::Commit) => {
             let sub = open_submodule(at.repo, &here, &in_super, entry.id())?;
             let tree = submodule_tree(&sub, &in_super, entry.id())?;
-            protos_under(Place { repo: &sub, tree, here: String::new(), in_super }, rest, out)
+            repos.push(sub.path().to_path_buf());
+            let place = Place { repo: &sub, repo_index: repos.len() - 1, tree, here: String::new(), in_super };
+            protos_under(place, rest, repos, out)
         }
         _ => Ok(()),
     }
 }
 
-/// Reads every `.proto` blob of a tree, recursively; `prefix` is the path so far.
-fn walk(at: Place<'_>, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), GitError> {
+/// Lists every `.proto` blob of a tree, recursively; `prefix` is the path so far.
+fn walk(at: Place<'_>, prefix: &str, repos: &mut Vec<PathBuf>, out: &mut Vec<Found>) -> Result<(), GitError> {
     let other = |e: git2::Error| GitError::Other(e.to_string());
     for entry in at.tree.iter() {
         let name = entry.name().unwrap_or_default();
@@ -156,18 +211,25 @@ fn walk(at: Place<'_>, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result
         match entry.kind() {
             Some(ObjectType::Tree) if !skipped_dir(name) => {
                 let tree = at.repo.find_tree(entry.id()).map_err(other)?;
-                let place =
-                    Place { repo: at.repo, tree, here: join(&at.here, name), in_super: join(&at.in_super, name) };
-                walk(place, &path, out)?;
+                let place = Place {
+                    repo: at.repo,
+                    repo_index: at.repo_index,
+                    tree,
+                    here: join(&at.here, name),
+                    in_super: join(&at.in_super, name),
+                };
+                walk(place, &path, repos, out)?;
             }
             Some(ObjectType::Blob) if name.ends_with(".proto") => {
-                out.push((path, at.repo.find_blob(entry.id()).map_err(other)?.content().to_vec()));
+                out.push((path, entry.id(), at.repo_index));
             }
             Some(ObjectType::Commit) => {
                 let (here, in_super) = (join(&at.here, name), join(&at.in_super, name));
                 let sub = open_submodule(at.repo, &here, &in_super, entry.id())?;
                 let tree = submodule_tree(&sub, &in_super, entry.id())?;
-                walk(Place { repo: &sub, tree, here: String::new(), in_super }, &path, out)?;
+                repos.push(sub.path().to_path_buf());
+                let place = Place { repo: &sub, repo_index: repos.len() - 1, tree, here: String::new(), in_super };
+                walk(place, &path, repos, out)?;
             }
             _ => {}
         }

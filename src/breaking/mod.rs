@@ -14,6 +14,7 @@ pub mod docs;
 pub mod errors;
 pub mod features;
 pub mod git;
+pub mod incremental;
 pub mod rule;
 pub mod rules;
 

@@ -258,6 +258,11 @@ pub struct BreakingArgs {
     /// Rules or categories to run instead of `[breaking] use` (repeatable; `--use FILE --use API`).
     #[arg(long = "use", value_name = "RULE|CATEGORY")]
     pub use_rules: Vec<String>,
+    /// Compile and compare every file even against a git base, where by default
+    /// only files whose blobs differ (and their dependants and package mates) are;
+    /// the findings are the same, only slower.
+    #[arg(long)]
+    pub full: bool,
     #[command(flatten)]
     pub report: ReportArgs,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use super::args::BreakingArgs;
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_workspace};
 use crate::breaking::base::{self, Base};
+use crate::breaking::incremental::{self, GitFiles, SomeTargets};
 use crate::breaking::{Side, SideFile};
-use crate::compile::{MemoryFiles, WorkspaceFiles, compile_from};
+use crate::compile::{MemoryFiles, PhaseTimer, WorkspaceFiles, compile_from};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Sources;
 
@@ -35,7 +36,70 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
         Err(message) => return fail(message),
     };
 
-    let head = crate::compile::compile(&workspace);
+    let mut config = workspace.config.breaking.clone();
+    let mut config_file = workspace.config_file.as_ref();
+    if !args.use_rules.is_empty() {
+        config.r#use = args.use_rules.iter().map(|r| toml::Spanned::new(0..0, r.clone())).collect();
+        // Errors about the flag's names have no place in the config file.
+        config_file = None;
+    }
+
+    let prefixes = path_prefixes(&workspace, &cwd, &args.paths);
+    let selected = |name: &str| {
+        prefixes.is_empty() || prefixes.iter().any(|p| p.is_empty() || name == p || name.starts_with(&format!("{p}/")))
+    };
+    // Against a git tree only what changed is compared (see breaking::incremental),
+    // unless the ERRORS tables (built over every file) are wanted or nothing is selected.
+    let mut timer = PhaseTimer::from_env();
+    let plan = match &loaded {
+        Base::Git(tree, _) if !args.full && tree.files.keys().any(|n| selected(n)) => {
+            let (rules, _) = crate::breaking::select_rules(&config, None);
+            let errors = rules.iter().any(|r| r.categories.contains(&"ERRORS"));
+            (!errors).then(|| incremental::plan(&workspace, tree, &selected))
+        }
+        _ => None,
+    };
+    if let Some(plan) = &plan {
+        timer.phase(&format!(
+            "breaking plan ({} of {} files changed; comparing {} head and {} base files)",
+            plan.changed,
+            plan.total,
+            plan.head_targets.len(),
+            plan.base_targets.len()
+        ));
+    }
+    let fallback = WorkspaceFiles::new(&workspace);
+    let base_sources;
+    let compile_head = || match &plan {
+        Some(plan) => {
+            compile_from(&SomeTargets { files: WorkspaceFiles::new(&workspace), targets: plan.head_targets.clone() })
+        }
+        None => crate::compile::compile(&workspace),
+    };
+    // The base compiles beside the head.
+    let (head, base_compiled) = match &loaded {
+        Base::Git(tree, label) => {
+            let targets = match &plan {
+                Some(plan) => plan.base_targets.clone(),
+                None => tree.files.keys().filter(|n| selected(n)).cloned().collect(),
+            };
+            // On its own thread, not rayon::join: each compile blocks its thread on
+            // the chunks its loader sends from the rayon pool, and two blocked
+            // workers of a two-thread pool would leave the loaders none.
+            let (head, base) = std::thread::scope(|scope| {
+                let base = scope
+                    .spawn(|| GitFiles::new(tree, targets, &fallback, label.clone()).map(|files| compile_from(&files)));
+                let head = compile_head();
+                (head, base.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            match base {
+                Ok(base) => (head, Some(base)),
+                Err(message) => return fail(message),
+            }
+        }
+        _ => (compile_head(), None),
+    };
+    timer.phase("breaking compile (both sides)");
     let mut sources = Sources::default();
     for file in workspace.config_file.iter().chain(head.files.iter().map(|f| &f.source)) {
         sources.insert(file.clone());
@@ -43,14 +107,20 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
     let mut diags = workspace.warnings.clone();
     diags.extend(head.diagnostics.iter().cloned());
 
-    let prefixes = path_prefixes(&workspace, &cwd, &args.paths);
-    let selected = |name: &str| {
-        prefixes.is_empty() || prefixes.iter().any(|p| p.is_empty() || name == p || name.starts_with(&format!("{p}/")))
-    };
-    let fallback = WorkspaceFiles::new(&workspace);
-    let base_compilation;
     let pool;
     let base_side = match loaded {
+        Base::Git(tree, _) => {
+            if !tree.files.is_empty() && !tree.files.keys().any(|n| selected(n)) {
+                // Nothing selected: compare nothing rather than everything.
+                return finish(reporter, args, diags, &sources);
+            }
+            let base_compilation = base_compiled.as_ref().expect("a git base was compiled");
+            for file in &base_compilation.files {
+                sources.insert(file.source.clone());
+            }
+            diags.extend(base_compilation.diagnostics.iter().cloned());
+            Side::from_compilation(base_compilation)
+        }
         Base::Sources(files, label) => {
             let targets = files.keys().filter(|n| selected(n)).cloned().collect::<Vec<_>>();
             if targets.is_empty() && !files.is_empty() {
@@ -58,12 +128,12 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
                 return finish(reporter, args, diags, &sources);
             }
             let memory = MemoryFiles { files, targets, fallback: Some(&fallback), description: label };
-            base_compilation = compile_from(&memory);
-            for file in &base_compilation.files {
+            base_sources = compile_from(&memory);
+            for file in &base_sources.files {
                 sources.insert(file.source.clone());
             }
-            diags.extend(base_compilation.diagnostics.iter().cloned());
-            Side::from_compilation(&base_compilation)
+            diags.extend(base_sources.diagnostics.iter().cloned());
+            Side::from_compilation(&base_sources)
         }
         Base::DescriptorSet(set, label) => {
             pool = set;
@@ -90,14 +160,8 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
         return EXIT_ERROR;
     }
     let head_side = Side::from_compilation(&head);
-    let mut config = workspace.config.breaking.clone();
-    let mut config_file = workspace.config_file.as_ref();
-    if !args.use_rules.is_empty() {
-        config.r#use = args.use_rules.iter().map(|r| toml::Spanned::new(0..0, r.clone())).collect();
-        // Errors about the flag's names have no place in the config file.
-        config_file = None;
-    }
     let findings = crate::breaking::check(&base_side, &head_side, &config, config_file);
+    timer.phase("breaking rules");
     if !reporter.quiet && !findings.iter().any(|d| d.rule == crate::config::CONFIG_RULE) {
         let _ = writeln!(io::stderr(), "idl breaking: ran {} against {against}", ran(&config));
     }
