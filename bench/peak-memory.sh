@@ -23,7 +23,7 @@ for command in build lint docs; do
   (cd "$dir" && /usr/bin/time -f "%M %e" -o "$out/time" "$idl" "${args[@]}" >"$out/stdout" 2>"$out/stderr")
   code=$?
   set -e
-  read -r kib seconds <"$out/time" || true
+  read -r kib seconds < <(tail -n1 "$out/time") || true
   factor=$(python3 -c "print(f'{$kib * 1024 / $bytes:.1f}')")
   echo "$command exit=$code peak_kib=$kib factor=${factor}x seconds=$seconds"
 done
