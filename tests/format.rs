@@ -261,18 +261,66 @@ fn random_mutations_keep_invariants() {
     }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut formatted = 0;
+    let mut compiled = 0;
     for round in 0..40 {
         for (name, src) in &seeds {
             let mutated = mutate(src, &mut rng);
             let (tokens, _) = lex(&mutated);
             let joined: String = tokens.iter().map(|t| t.text(&mutated)).collect();
             assert_eq!(joined, mutated, "lexer round trip");
-            if check_invariants(&format!("{name} (round {round})"), &mutated).is_some() {
+            if let Some(output) = check_invariants(&format!("{name} (round {round})"), &mutated) {
                 formatted += 1;
+                // A mutation that still compiles compiles to the same descriptor
+                // after formatting (imports as a set), as the fuzz target checks.
+                let one = |text: &str| descriptors(&BTreeMap::from([("m.proto".to_string(), text.to_string())]));
+                if let Some(before) = one(&mutated) {
+                    assert_eq!(Some(before), one(&output), "{name} (round {round}): descriptor changed\n{mutated}");
+                    compiled += 1;
+                }
             }
         }
     }
-    assert!(formatted > 0);
+    assert!(formatted > 0 && compiled > 0, "{formatted} formatted, {compiled} compiled");
+    eprintln!("{formatted} mutations formatted, {compiled} of them compiled to the same descriptor");
+}
+
+/// What formatting may change in a descriptor is what `buf format` changes: the
+/// order of imports (so `dependency` and the indexes into it). Everything else
+/// is byte for byte the same.
+#[test]
+fn format_changes_only_the_import_order_of_a_descriptor() {
+    let src = "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/timestamp.proto\";\n\
+               import public \"google/protobuf/any.proto\";\nimport \"google/protobuf/duration.proto\";\n\
+               message M {  google.protobuf.Timestamp t = 1; google.protobuf.Duration d = 2;\n\
+               google.protobuf.Any a = 3; }\n";
+    let formatted = format(src).unwrap();
+    let file = |text: &str| {
+        use prost::Message;
+        let memory = MemoryFiles {
+            files: BTreeMap::from([("m.proto".to_string(), ("m.proto".to_string(), Arc::from(text)))]),
+            targets: Vec::new(),
+            fallback: None,
+            description: "memory".into(),
+        };
+        let compilation = compile_from(&memory);
+        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        let set = prost_types::FileDescriptorSet::decode(&compilation.file_descriptor_set(false)[..]).unwrap();
+        set.file.into_iter().find(|f| f.name() == "m.proto").unwrap()
+    };
+    let (mut before, after) = (file(src), file(&formatted));
+    assert_eq!(
+        before.dependency,
+        ["google/protobuf/timestamp.proto", "google/protobuf/any.proto", "google/protobuf/duration.proto"]
+    );
+    assert_eq!(
+        after.dependency,
+        ["google/protobuf/any.proto", "google/protobuf/duration.proto", "google/protobuf/timestamp.proto"]
+    );
+    assert_eq!((before.public_dependency.as_slice(), after.public_dependency.as_slice()), (&[1][..], &[0][..]));
+    assert_ne!(before, after);
+    before.dependency = after.dependency.clone();
+    before.public_dependency = after.public_dependency.clone();
+    assert_eq!(before, after, "formatting changed more than the import order");
 }
 
 /// Found by `cargo fuzz run format`: a block comment with a line of only a

@@ -552,3 +552,95 @@ fn config_with_a_schema_error_and_a_bad_glob_reports_both() {
          ignore, ignore_only, deny_warnings, rules, disallow_comment_ignores"
     );
 }
+
+#[test]
+fn every_command_reads_through_the_checked_reader() {
+    // A FIFO would block any reader forever and /dev/zero would fill memory:
+    // every command that reads sources refuses both before opening them.
+    let dir = tree(&[("base/a.proto", b"syntax = \"proto3\";\npackage p;\n")]);
+    assert!(std::process::Command::new("mkfifo").arg(dir.path().join("fifo.proto")).status().unwrap().success());
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.proto")).unwrap();
+    for name in ["fifo.proto", "zero.proto"] {
+        let expected = format!("{name}: [IO] cannot read {name}: not a regular file");
+        for args in [
+            &["build", "--format", "short", name][..],
+            &["lint", "--format", "short", name],
+            &["format", "--check", "--format", "short", name],
+            &["format", "-w", "--format", "short", name],
+            &["docs", "--format", "json", "--error-format", "short", name],
+            &["errors", "--error-format", "short", name],
+            &["breaking", "--format", "short", "--against", "base", name],
+        ] {
+            let (code, out) = run(dir.path(), args);
+            assert_eq!(code, 2, "{args:?}: {out}");
+            assert!(out.lines().any(|line| line == expected), "{args:?}: {out}");
+        }
+    }
+    // And a base whose file is a FIFO.
+    fs::remove_file(dir.path().join("base/a.proto")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(dir.path().join("base/a.proto")).status().unwrap().success());
+    fs::write(dir.path().join("head.proto"), "syntax = \"proto3\";\npackage p;\n").unwrap();
+    let (code, out) = run(dir.path(), &["breaking", "--format", "short", "--against", "base", "head.proto"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("[IO] cannot read") && out.contains("not a regular file"), "{out}");
+}
+
+#[test]
+fn temp_files_left_by_a_sigkilled_format_write_are_removed_by_the_next_run() {
+    use std::os::unix::process::ExitStatusExt;
+    // Many files of some size, so a kill lands between a temporary file's
+    // creation and its rename now and then.
+    let original: String = (0..400).map(|i| format!("message  M{i} {{ int32  x = 1; }}\n")).collect();
+    let original = format!("syntax = \"proto3\";\npackage  a.v1;\n{original}");
+    let names: Vec<String> = (0..300).map(|i| format!("f{i}.proto")).collect();
+    let dir = tree(&[]);
+    let formatted = {
+        fs::write(dir.path().join("probe.proto"), &original).unwrap();
+        let out = idl(dir.path()).args(["format", "probe.proto"]).output().unwrap();
+        fs::remove_file(dir.path().join("probe.proto")).unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_ne!(formatted, original);
+    let temp_files = || -> Vec<String> {
+        fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(".idl-format-"))
+            .collect()
+    };
+    let mut left_behind = Vec::new();
+    for attempt in 0..60u64 {
+        for name in &names {
+            fs::write(dir.path().join(name), &original).unwrap();
+        }
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("idl"))
+            .args(["format", "-w"])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5 + attempt * 7 % 150));
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        // Atomic replacement: every file is whole, old or new.
+        for name in &names {
+            let text = fs::read_to_string(dir.path().join(name)).unwrap();
+            assert!(text == original || text == formatted, "{name} is neither the old nor the new text");
+        }
+        left_behind = temp_files();
+        if status.signal() == Some(9) && !left_behind.is_empty() {
+            break;
+        }
+    }
+    if left_behind.is_empty() {
+        eprintln!("no kill landed inside a write in 60 attempts; checking the clean run only");
+    }
+    let (code, out) = run(dir.path(), &["format", "-w", "--format", "short"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(temp_files(), Vec::<String>::new(), "left behind before: {left_behind:?}");
+    for name in &names {
+        assert_eq!(fs::read_to_string(dir.path().join(name)).unwrap(), formatted, "{name}");
+    }
+}

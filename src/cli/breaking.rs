@@ -124,7 +124,12 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
         Base::Sources(files, label) => {
             let targets = files.keys().filter(|n| selected(n)).cloned().collect::<Vec<_>>();
             if targets.is_empty() && !files.is_empty() {
-                // Nothing selected: compare nothing rather than everything.
+                // Nothing selected: compare nothing rather than everything. A
+                // head that did not compile is still an input error, not a finding.
+                if diags.iter().any(|d| d.severity == Severity::Error) {
+                    reporter.report(args.format, diags, &sources, false);
+                    return EXIT_ERROR;
+                }
                 return finish(reporter, args, diags, &sources);
             }
             let memory = MemoryFiles { files, targets, fallback: Some(&fallback), description: label };

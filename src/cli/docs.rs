@@ -50,6 +50,9 @@ pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -
     };
     let error_rows = extract::extract(compilation, &errors_config).rows;
     let model = model::build(compilation, error_rows, order);
+    // The model holds everything the renderers read: the pool and the source
+    // locations, most of what a huge input costs, go before pages are rendered.
+    drop((std::mem::take(&mut compilation.files), std::mem::take(&mut compilation.pool)));
     let written = match (args.format, args.output.as_deref()) {
         (DocsFormat::Json, None) => write_stdout(docs::json(&model).as_bytes()).map(|()| None),
         (DocsFormat::Json, Some(dir)) => docs::output::OutputDir::create(dir)

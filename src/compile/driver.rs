@@ -76,7 +76,9 @@ pub(super) fn load(
         }
     };
     let source = SourceFile::new(name, display, text);
+    note_rss("read");
     let parsed = syntax::parse(&source.text);
+    note_rss("parsed");
     let mut failed = false;
     for e in &parsed.errors {
         diags.push(Diagnostic::error(COMPILE, &e.message).with_span(
@@ -95,6 +97,7 @@ pub(super) fn load(
         failed = true;
     }
     let lowered = lower::lower(name, &source.text, &parsed.file);
+    note_rss("lowered");
     for e in &lowered.errors {
         diags.push(Diagnostic::error(COMPILE, &e.message).with_span(
             &source,
@@ -107,11 +110,13 @@ pub(super) fn load(
     // The tree is not needed past this point; on one huge file it is a third of
     // what load holds, so it goes before the pool copy is made.
     drop(parsed);
+    note_rss("tree dropped");
     let mut lowered = lowered;
     let checked = protoc_checks::pre_link(&lowered.proto, lowered.syntax, &lowered.locations, &source);
     failed |= checked.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error);
     diags.extend(checked.diagnostics);
     let json_names = checked.json_names;
+    note_rss("pre_link");
     let encoded = (!failed).then(|| {
         // The pool keeps its own linked copy of the definitions, so they move
         // into the copy (only the rest of the file is cloned).
@@ -123,6 +128,7 @@ pub(super) fn load(
         protoc_checks::stand_in_json_names(&mut copy, &json_names);
         copy.encode_to_vec()
     });
+    note_rss("encoded");
     Unit {
         source,
         lowered: Some(lowered),
@@ -311,6 +317,17 @@ pub fn compile_with_cache(provider: &dyn FileProvider, cache: Option<&LoadCache>
 
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
     Compilation { pool, files, diagnostics }
+}
+
+/// With `IDL_MEMORY_TRACE` set, prints the resident and peak memory after each
+/// step of loading and linking a file: where one huge file's memory goes
+/// (docs/reliability.md). Lines per file, so not part of `IDL_TIMINGS`.
+fn note_rss(label: &str) {
+    if std::env::var_os("IDL_MEMORY_TRACE").is_some() {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| status.lines().find_map(|l| l.strip_prefix(name)).unwrap_or("").trim().to_string();
+        eprintln!("idl: rss: {label}: now {} peak {}", field("VmRSS:"), field("VmHWM:"));
+    }
 }
 
 /// With `IDL_TIMINGS` set, prints how long each compile phase took to stderr:
@@ -619,7 +636,11 @@ fn link_batch(
         if set.is_empty() {
             return;
         }
-        let Err(e) = pool.decode_file_descriptor_set(set.as_slice()) else { break };
+        note_rss("link set built");
+        let Err(e) = pool.decode_file_descriptor_set(set.as_slice()) else {
+            note_rss("linked");
+            break;
+        };
         let Some(file) = e.file().map(str::to_string).and_then(|f| index.get(&f).copied()) else {
             diags.push(Diagnostic::error(COMPILE, e.to_string()));
             for &i in batch {

@@ -155,10 +155,14 @@ struct Chrome<'a> {
     has_errors: bool,
 }
 
+/// Where a page's main part goes in its chrome: a comment, which no escaped
+/// text of the sidebar can spell.
+const MAIN_PLACEHOLDER: &str = "<!--idl:main-->";
+
 impl Chrome<'_> {
     fn page(&self, title: &str, current: Option<&str>, toc: Markup, main: Markup) -> String {
         let error_codes = format!("{ERROR_CODES_STEM}.html");
-        html! {
+        let chrome = html! {
             (DOCTYPE)
             html lang="en" {
                 head {
@@ -185,12 +189,21 @@ impl Chrome<'_> {
                     div #search-results hidden {}
                     div.layout {
                         (self.sidebar.render(self.model, current, toc))
-                        (main)
+                        (PreEscaped(MAIN_PLACEHOLDER))
                     }
                 }
             }
         }
-        .into_string()
+        .into_string();
+        // The main part goes in once, into a page of its exact size: a huge
+        // package's page is not copied through a second growing buffer.
+        let (before, after) = chrome.split_once(MAIN_PLACEHOLDER).expect("the chrome has the placeholder");
+        let main = main.into_string();
+        let mut page = String::with_capacity(before.len() + main.len() + after.len());
+        page.push_str(before);
+        page.push_str(&main);
+        page.push_str(after);
+        page
     }
 }
 

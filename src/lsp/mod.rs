@@ -19,7 +19,7 @@ mod complete;
 mod convert;
 mod index;
 mod navigate;
-mod transport;
+pub mod transport;
 
 pub use transport::DEFAULT_MAX_MESSAGE_BYTES;
 

@@ -1,0 +1,118 @@
+//! Any UTF-8 as a documentation comment of `testdata/docs` (whose elements the
+//! comment can link to): rendering never panics, and neither the site's HTML
+//! nor the Markdown tree, once a host renders it with raw HTML passed through
+//! (GitLab, static site generators), holds markup a comment must not become: a
+//! tag other than the ones Markdown itself produces, or a link or image whose
+//! target has a scheme other than http, https or mailto.
+#![no_main]
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use idl::docs::comment::{MarkdownContext, plain_text_markdown, summary, to_html, to_markdown_in};
+use idl::docs::links::Links;
+use idl::docs::model;
+use libfuzzer_sys::fuzz_target;
+use pulldown_cmark::{Options, Parser, html};
+
+const PACKAGE: &str = "acme.library.v1";
+
+fn links() -> &'static Links {
+    static LINKS: OnceLock<Links> = OnceLock::new();
+    LINKS.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/docs");
+        let workspace = idl::workspace::discover(&root, None, &[]).expect("testdata/docs");
+        let compilation = idl::compile::compile(&workspace);
+        assert!(!compilation.has_errors(), "testdata/docs does not compile");
+        Links::new(&model::build(&compilation, Vec::new(), model::Order::Declaration))
+    })
+}
+
+/// What a host that passes raw HTML through makes of a Markdown page.
+fn render_like_a_host(markdown: &str) -> String {
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH));
+    out
+}
+
+/// The tags CommonMark with tables and strikethrough renders on its own.
+const MARKDOWN_TAGS: [&str; 26] = [
+    "p",
+    "a",
+    "img",
+    "code",
+    "pre",
+    "em",
+    "strong",
+    "del",
+    "br",
+    "hr",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+];
+
+/// Markup in rendered `html` that a comment must not be able to produce.
+fn injected_markup(html: &str) -> Option<String> {
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = rest[..end].to_ascii_lowercase();
+        let name = tag.trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        if !MARKDOWN_TAGS.contains(&name) {
+            return Some(format!("tag <{tag}>"));
+        }
+        for attribute in ["href=\"", "src=\""] {
+            let Some(at) = tag.find(attribute) else { continue };
+            let value = &tag[at + attribute.len()..];
+            let value: String = value[..value.find('"').unwrap_or(value.len())]
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect();
+            let scheme_end = value.find([':', '/', '?', '#']);
+            let has_scheme = scheme_end.is_some_and(|i| value[i..].starts_with(':'))
+                || value.contains("&#")
+                || value.contains("&colon");
+            let web = ["http://", "https://", "mailto:"].iter().any(|s| value.starts_with(s));
+            if has_scheme && !web {
+                return Some(format!("target in <{tag}>"));
+            }
+        }
+    }
+    None
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(comment) = std::str::from_utf8(data) else { return };
+    let links = links();
+    let site = to_html(comment, links, PACKAGE);
+    if let Some(found) = injected_markup(&site) {
+        panic!("the site's HTML of {comment:?} has {found}:\n{site}");
+    }
+    for context in [MarkdownContext::Block, MarkdownContext::Cell] {
+        let markdown = to_markdown_in(comment, links, PACKAGE, context);
+        let rendered = render_like_a_host(&markdown);
+        if let Some(found) = injected_markup(&rendered) {
+            panic!("the Markdown ({context:?}) of {comment:?} renders with {found}:\n{markdown}\n---\n{rendered}");
+        }
+    }
+    let plain = render_like_a_host(&plain_text_markdown(comment));
+    if let Some(found) = injected_markup(&plain) {
+        panic!("plain text {comment:?} renders with {found}:\n{plain}");
+    }
+    let _ = summary(comment);
+});

@@ -1,0 +1,176 @@
+//! The inputs the fuzz targets (`fuzz/fuzz_targets/`) found, replayed on every
+//! test run with the same invariants: `testdata/fuzz-regressions/TARGET/*`, one
+//! file per input, named after what it broke. Each directory also holds a few
+//! hand-written inputs of the kind the target is about, so every invariant runs
+//! even before anything is found.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use idl::compile::{MemoryFiles, compile_from};
+use idl::lsp::transport::{Frame, read_frame, skip};
+
+fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-regressions").join(target);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    let inputs: Vec<_> = paths.into_iter().map(|p| (p.clone(), std::fs::read(p).unwrap())).collect();
+    assert!(!inputs.is_empty(), "no inputs in {}", dir.display());
+    inputs
+}
+
+fn memory(text: &str) -> MemoryFiles<'static> {
+    MemoryFiles {
+        files: BTreeMap::from([("fuzz.proto".to_string(), ("fuzz.proto".to_string(), Arc::from(text)))]),
+        targets: Vec::new(),
+        fallback: None,
+        description: "fuzz".into(),
+    }
+}
+
+#[test]
+fn compile_inputs_are_diagnostics_not_panics() {
+    for (path, data) in inputs("compile") {
+        let text = String::from_utf8_lossy(&data);
+        let result = std::panic::catch_unwind(|| compile_from(&memory(&text)).has_errors());
+        assert!(result.is_ok(), "{} panicked", path.display());
+    }
+}
+
+#[test]
+fn format_inputs_round_trip_and_format_to_a_fixed_point() {
+    for (path, data) in inputs("format") {
+        let text = std::str::from_utf8(&data).unwrap();
+        let (tokens, _) = idl::syntax::lexer::lex(text);
+        assert_eq!(tokens.iter().map(|t| t.text(text)).collect::<String>(), text, "{}", path.display());
+        if !idl::syntax::parse(text).errors.is_empty() {
+            continue;
+        }
+        if let Ok(once) = idl::format::format(text) {
+            let twice = idl::format::format(&once).expect("formatted output parses");
+            assert_eq!(twice, once, "{}: not idempotent", path.display());
+        }
+    }
+}
+
+#[test]
+fn config_inputs_are_located_errors() {
+    for (path, data) in inputs("config_toml") {
+        let Ok(text) = std::str::from_utf8(&data) else { continue };
+        let file = idl::source::SourceFile::new("idl.toml", "idl.toml", Arc::from(text));
+        if let Err(errors) = idl::config::Config::parse(&file) {
+            assert!(!errors.is_empty(), "{}", path.display());
+            assert!(errors.iter().all(|e| e.path == "idl.toml"), "{}: {errors:?}", path.display());
+        }
+    }
+    for (path, data) in inputs("config_buf_yaml") {
+        let Some((&selector, rest)) = data.split_first() else { continue };
+        let Ok(text) = std::str::from_utf8(rest) else { continue };
+        let (kind, name) = match selector % 3 {
+            0 => (idl::migrate::Kind::Buf, "buf.yaml"),
+            1 => (idl::migrate::Kind::Protolint, ".protolint.yaml"),
+            _ => (idl::migrate::Kind::Prototool, "prototool.yaml"),
+        };
+        let file = idl::source::SourceFile::new(name, name, Arc::from(text));
+        let Ok(migrated) = idl::migrate::convert_text(kind, file, Path::new("/nonexistent")) else { continue };
+        let converted = idl::source::SourceFile::new("idl.toml", "idl.toml", Arc::from(migrated.toml.as_str()));
+        if let Err(errors) = idl::config::Config::parse(&converted) {
+            assert!(errors.iter().all(|e| !e.message.starts_with("invalid TOML")), "{}", path.display());
+        }
+    }
+}
+
+/// `data` handed out `piece` bytes at a time, as the `lsp_frame` target does.
+struct Pieces<'a> {
+    data: &'a [u8],
+    at: usize,
+    piece: usize,
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Pieces<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        Ok(&self.data[self.at..(self.at + self.piece).min(self.data.len())])
+    }
+    fn consume(&mut self, n: usize) {
+        self.at += n;
+    }
+}
+
+#[test]
+fn lsp_frame_inputs_are_read_in_step() {
+    for (path, data) in inputs("lsp_frame") {
+        let Some((&first, data)) = data.split_first() else { continue };
+        let piece = usize::from(first % 16) + 1;
+        let mut input = Pieces { data, at: 0, piece };
+        loop {
+            let before = input.at;
+            match read_frame(&mut input, 512).unwrap() {
+                Frame::End => break,
+                Frame::Malformed { code, skip: length, .. } => {
+                    assert!(code == -32700 || code == -32600, "{}: code {code}", path.display());
+                    assert!(length == 0 || length > 512, "{}", path.display());
+                    skip(&mut input, length).unwrap();
+                }
+                Frame::Message(_) => {}
+            }
+            assert!(input.at > before, "{}: a frame that consumed nothing", path.display());
+        }
+    }
+}
+
+/// The first tag in rendered `html` that runs or loads something, has an event
+/// handler, or targets a script scheme (text never holds a raw `<`: it is escaped).
+fn markup(html: &str) -> Option<String> {
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let tag = rest[..rest.find('>').unwrap_or(rest.len())].to_ascii_lowercase();
+        let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        let scripted = ["script", "iframe", "object", "embed", "svg", "style", "link", "meta"].contains(&name);
+        let handler = tag.split_whitespace().skip(1).any(|attribute| attribute.starts_with("on"));
+        let target = ["javascript:", "data:", "vbscript:"].iter().any(|s| tag.contains(&format!("=\"{s}")));
+        if scripted || handler || target {
+            return Some(tag);
+        }
+    }
+    None
+}
+
+#[test]
+fn docs_markdown_inputs_render_without_markup() {
+    use idl::docs::comment::{MarkdownContext, to_html, to_markdown_in};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/docs");
+    let workspace = idl::workspace::discover(&root, None, &[]).unwrap();
+    let compilation = idl::compile::compile(&workspace);
+    let model = idl::docs::model::build(&compilation, Vec::new(), idl::docs::model::Order::Declaration);
+    let links = idl::docs::links::Links::new(&model);
+    for (path, data) in inputs("docs_markdown") {
+        let comment = std::str::from_utf8(&data).unwrap();
+        let site = to_html(comment, &links, "acme.library.v1");
+        assert_eq!(markup(&site), None, "{}: {site}", path.display());
+        for context in [MarkdownContext::Block, MarkdownContext::Cell] {
+            let markdown = to_markdown_in(comment, &links, "acme.library.v1", context);
+            let mut rendered = String::new();
+            pulldown_cmark::html::push_html(
+                &mut rendered,
+                pulldown_cmark::Parser::new_ext(
+                    &markdown,
+                    pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+                ),
+            );
+            assert_eq!(markup(&rendered), None, "{}: {rendered}", path.display());
+        }
+    }
+}
