@@ -65,6 +65,39 @@ pub struct Config {
     /// What `idl config check` checks: the message a service's config files are
     /// and where they are (see docs/config-check.md).
     pub config: ConfigCheckConfig,
+    /// `idl openapi`'s options (gnostic protoc-gen-openapi's, see docs/openapi.md);
+    /// `--opt KEY=VALUE` overrides them.
+    #[schemars(with = "OpenapiSection")]
+    pub openapi: toml::Table,
+}
+
+// `[openapi]` is read by `openapi::options`; this is its schema only.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct OpenapiSection {
+    /// `info.version` (default `0.0.1`).
+    version: Option<String>,
+    /// `info.title`; unset, one service names the document (`<Service> API`).
+    title: Option<String>,
+    /// `info.description`; unset, one service's comment describes the document.
+    description: Option<String>,
+    /// `json` (default: properties and parameters by JSON name) or `proto` (by field name).
+    naming: Option<String>,
+    /// Schema names prefixed with the package (`acme.user.v1.User`), as Kratos layouts use.
+    fq_schema_naming: Option<bool>,
+    /// `integer` (default) or `string`: how enum fields are described.
+    enum_type: Option<String>,
+    /// How often a recursive message is expanded into query parameters (default 2).
+    depth: Option<u32>,
+    /// A `default` response with `google.rpc.Status` on every operation (default true).
+    default_response: Option<bool>,
+    /// `merged` (default: one openapi.yaml) or `source_relative` (one per .proto file).
+    output_mode: Option<String>,
+    /// Kratos error responses from the error table; default on when the workspace declares error enums.
+    errors: Option<bool>,
+    /// `openapi3` (default) or `swagger2`.
+    format: Option<String>,
 }
 
 /// `[config]`: a service's YAML/JSON configuration as a protobuf message (Kratos'
@@ -220,6 +253,7 @@ impl Default for Config {
             docs: toml::Table::new(),
             errors: toml::Table::new(),
             config: ConfigCheckConfig::default(),
+            openapi: toml::Table::new(),
         }
     }
 }
@@ -641,7 +675,7 @@ prefix = "E"
         assert_eq!(
             message,
             "unknown key `rots` in idl.toml; expected one of: \
-             roots, import_paths, excludes, lint, breaking, format, docs, errors, config"
+             roots, import_paths, excludes, lint, breaking, format, docs, errors, config, openapi"
         );
         let errors = parse("rots = []").unwrap_err();
         assert_eq!(errors[0].notes, ["did you mean `roots`?"]);

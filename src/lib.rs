@@ -3,6 +3,7 @@
 //! integration tests use it directly).
 
 pub mod annotations;
+pub mod api;
 pub mod breaking;
 pub mod checked_read;
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod lint;
 pub mod lsp;
 pub mod migrate;
 pub mod oom;
+pub mod openapi;
 pub mod report;
 pub mod scaffold;
 pub mod serve;

@@ -49,15 +49,19 @@ pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -
         DocsOrder::Alphabetical => model::Order::Alphabetical,
     };
     let error_rows = extract::extract(compilation, &errors_config).rows;
+    let error_rows_for_openapi = error_rows.clone();
     let model = model::build(compilation, error_rows, order);
     let written = match (args.format, args.output.as_deref()) {
         (DocsFormat::Json, None) => write_stdout(docs::json(&model).as_bytes()).map(|()| None),
         (DocsFormat::Json, Some(dir)) => docs::output::OutputDir::create(dir)
             .and_then(|out| out.write("docs.json", docs::json(&model).as_bytes()))
             .map(|()| Some(format!("{}", dir.join("docs.json").display()))),
-        (DocsFormat::Html, Some(dir)) => {
-            docs::write_html(&model, dir).map(|w| Some(format!("{} pages in {}", w.pages, dir.display())))
-        }
+        (DocsFormat::Html, Some(dir)) => docs::write_html(&model, dir)
+            .and_then(|w| {
+                let (options, _) = super::openapi::options_from(&workspace.config.openapi, None, &[]);
+                write_openapi(compilation, error_rows_for_openapi, &options, dir).map(|()| w)
+            })
+            .map(|w| Some(format!("{} pages and openapi.yaml in {}", w.pages, dir.display()))),
         (DocsFormat::Markdown, Some(dir)) => {
             docs::write_markdown(&model, dir).map(|w| Some(format!("{} pages in {}", w.pages, dir.display())))
         }
@@ -80,6 +84,22 @@ pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -
     };
     reporter.report(args.error_format, diags, &sources, false);
     code
+}
+
+/// The site ships the OpenAPI document of the same workspace beside its pages,
+/// with the options of `[openapi]` (`idl openapi` reports invalid ones; here
+/// they keep their defaults), always merged into one YAML file.
+fn write_openapi(
+    compilation: &crate::compile::Compilation,
+    rows: Vec<crate::errors::ErrorRow>,
+    options: &crate::openapi::Options,
+    dir: &Path,
+) -> io::Result<()> {
+    let model = crate::api::build(compilation, rows);
+    let options =
+        &crate::openapi::Options { output_mode: crate::openapi::OutputMode::Merged, json: false, ..options.clone() };
+    let files: Vec<String> = model.services.iter().map(|s| s.file.clone()).collect();
+    std::fs::write(dir.join("openapi.yaml"), crate::openapi::render_files(&model, options, &files))
 }
 
 /// The JSON model on stdout; a reader that went away early is not an error.

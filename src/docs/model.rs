@@ -16,7 +16,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::annotations::field_behavior::field_behaviors;
-use crate::annotations::http::{http_bindings, resolve_field_path};
 use crate::compile::descriptor::tag;
 use crate::compile::{Compilation, CompiledFile};
 use crate::errors::ErrorRow;
@@ -359,32 +358,20 @@ impl FileContext<'_> {
             level => Some(level.as_str_name().to_string()),
         });
         let request = method.input();
-        let http = http_bindings(method)
+        // Routes come from the API model's resolution of the bindings.
+        let http = crate::api::method_bindings(method)
             .into_iter()
-            .map(|binding| {
-                let path_params = binding
-                    .template()
-                    .map(|template| {
-                        template
-                            .variables()
-                            .into_iter()
-                            .map(|variable| PathParam {
-                                field_path: variable.field_path_str(),
-                                field: resolve_field_path(&request, &variable.field_path)
-                                    .ok()
-                                    .and_then(|fields| fields.last().map(|f| f.full_name().to_string())),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                HttpRoute {
-                    verb: binding.verb,
-                    path: binding.path,
-                    body: binding.body,
-                    response_body: binding.response_body,
-                    additional: binding.index > 0,
-                    path_params,
-                }
+            .map(|binding| HttpRoute {
+                path_params: binding
+                    .path_params
+                    .iter()
+                    .map(|p| PathParam { field_path: p.field_path.clone(), field: p.field.clone() })
+                    .collect(),
+                verb: binding.verb,
+                path: binding.path,
+                body: binding.body,
+                response_body: binding.response_body,
+                additional: binding.index > 0,
             })
             .collect();
         Method {
