@@ -442,6 +442,7 @@ impl PageContext<'_> {
     fn http_routes(&self, method: &Method) -> Markup {
         let with_body = method.http.iter().any(|r| !r.body.is_empty() || !r.response_body.is_empty());
         let with_params = method.http.iter().any(|r| !r.path_params.is_empty());
+        let with_openapi = method.http.iter().any(|r| r.openapi.is_some());
         html! {
             table.http {
                 thead {
@@ -449,16 +450,17 @@ impl PageContext<'_> {
                         th { "HTTP" } th { "Path" }
                         @if with_body { th { "Body" } }
                         @if with_params { th { "Path parameters" } }
+                        @if with_openapi { th { "OpenAPI" } }
                     }
                 }
                 tbody {
-                    @for route in &method.http { (self.http_route(route, with_body, with_params)) }
+                    @for route in &method.http { (self.http_route(route, with_body, with_params, with_openapi)) }
                 }
             }
         }
     }
 
-    fn http_route(&self, route: &HttpRoute, with_body: bool, with_params: bool) -> Markup {
+    fn http_route(&self, route: &HttpRoute, with_body: bool, with_params: bool, with_openapi: bool) -> Markup {
         html! {
             tr {
                 td { span.verb { (route.verb) } @if route.additional { " " span.badge { "additional" } } }
@@ -480,6 +482,15 @@ impl PageContext<'_> {
                             @match param.field.as_deref().and_then(|f| self.links.href(f, "html")) {
                                 Some(href) => { a href=(href) { code { (breakable(&param.field_path)) } } },
                                 None => { code { (breakable(&param.field_path)) } },
+                            }
+                        }
+                    }
+                }
+                @if with_openapi {
+                    td {
+                        @if let Some(operation) = &route.openapi {
+                            a.openapi href=(operation.href(super::OPENAPI_FILE)) title="This operation in openapi.yaml" {
+                                code { (breakable(&operation.operation_id)) }
                             }
                         }
                     }

@@ -14,6 +14,7 @@ mod swagger2;
 mod v3;
 
 pub use options::{Options, OutputMode};
+pub use v3::OperationRef;
 
 use crate::api::Model;
 use crate::diagnostic::Diagnostic;
@@ -60,6 +61,16 @@ pub fn render(model: &Model<'_>, options: &Options) -> Result<Vec<OutputFile>, V
 /// ignoring `output_mode`: what `render` writes per group, and what a caller
 /// wanting one package's document asks for.
 pub fn render_files(model: &Model<'_>, options: &Options, inputs: &[String]) -> String {
+    render_files_with_operations(model, options, inputs).0
+}
+
+/// [`render_files`] and the operations the document holds, each with the
+/// method and binding it describes (for links from the docs site).
+pub fn render_files_with_operations(
+    model: &Model<'_>,
+    options: &Options,
+    inputs: &[String],
+) -> (String, Vec<OperationRef>) {
     let (mut document, operations) = v3::document(model, options, inputs);
     if options.errors_enabled(model) {
         errors::add_error_responses(&mut document, model, &operations);
@@ -71,5 +82,6 @@ pub fn render_files(model: &Model<'_>, options: &Options, inputs: &[String]) -> 
         options::Format::OpenApi3 => HEADER,
         options::Format::Swagger2 => SWAGGER2_HEADER,
     };
-    if options.json { document.to_json_string() } else { document.to_yaml_string(header) }
+    let text = if options.json { document.to_json_string() } else { document.to_yaml_string(header) };
+    (text, operations)
 }

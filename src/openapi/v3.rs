@@ -12,13 +12,14 @@
 //! binding), and any ID still taken (same service and method names in two
 //! packages) gets the next free number.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MessageDescriptor, ReflectMessage, Value as ProtoValue};
 
 use super::node::{Node, from_yaml_text};
 use super::options::{EnumType, Naming, Options};
 use crate::annotations::field_behavior::field_behaviors;
+use crate::annotations::http::{PathTemplate, Segment};
 use crate::api::{Method, Model, Service};
 use crate::compile::CompiledFile;
 
@@ -159,9 +160,14 @@ fn singular(plural: &str) -> String {
 struct Generator<'m, 'c> {
     model: &'m Model<'c>,
     options: &'m Options,
-    /// Schema names referenced and not yet generated, in order (and as a set).
-    required_schemas: Vec<String>,
-    required_set: HashSet<String>,
+    /// Every message of the pool in the order gnostic's schema pass visits them
+    /// (files in pool order, nested messages before their parent), with its
+    /// schema name, and where each name occurs in that order.
+    traversal: Vec<(String, MessageDescriptor)>,
+    positions: HashMap<String, Vec<usize>>,
+    /// Positions in `traversal` of messages whose schema is referenced and not
+    /// yet generated.
+    pending: BTreeSet<usize>,
     generated_schemas: HashSet<String>,
     schemas: Vec<(String, Node)>,
     /// Leading comments by (file, descriptor path), from target files only:
@@ -200,7 +206,13 @@ pub struct OperationRef {
     /// Lower case: `get`, `post`, ...
     pub verb: String,
     pub package: String,
+    /// Full name of the method.
     pub method: String,
+    /// Which of the method's bindings: 0 for the primary rule, `n` for
+    /// `additional_bindings[n - 1]` (the API model's `Binding::index`).
+    pub binding: usize,
+    /// The operation's ID as written in the document.
+    pub operation_id: String,
 }
 
 /// The document for the services of `inputs` (import names of target files),
@@ -210,17 +222,26 @@ pub fn document(model: &Model<'_>, options: &Options, inputs: &[String]) -> (Nod
     let mut generator = Generator {
         model,
         options,
-        required_schemas: Vec::new(),
-        required_set: HashSet::new(),
+        traversal: Vec::new(),
+        positions: HashMap::new(),
+        pending: BTreeSet::new(),
         generated_schemas: HashSet::new(),
         schemas: Vec::new(),
         comments,
         operations: Vec::new(),
         operation_index: HashMap::new(),
     };
+    generator.index_messages(inputs);
     let node = generator.build_document(inputs);
     // Operations a later binding replaced were marked with an empty path.
-    let operations = generator.operations.into_iter().filter(|o| !o.path.is_empty()).collect();
+    let mut operations: Vec<OperationRef> = generator.operations.into_iter().filter(|o| !o.path.is_empty()).collect();
+    let paths = node.get("paths");
+    for operation in &mut operations {
+        let id = paths.and_then(|p| p.get(&operation.path)).and_then(|i| i.get(&operation.verb));
+        if let Some(id) = id.and_then(|o| o.get("operationId")).and_then(Node::as_str) {
+            operation.operation_id = id.to_string();
+        }
+    }
     (node, operations)
 }
 
@@ -263,16 +284,22 @@ impl Generator<'_, '_> {
                 self.add_paths(service, &mut paths, &mut tags);
             }
         }
-        // Schemas referenced so far pull in the schemas they reference, until none is left.
-        while !self.required_schemas.is_empty() {
-            let count = self.required_schemas.len();
-            let files: Vec<_> = self.model.compilation.pool.files().collect();
-            for file in files {
-                let messages: Vec<_> = file.messages().collect();
-                self.add_schemas_for_messages(&messages);
-            }
-            for name in self.required_schemas.drain(..count) {
-                self.required_set.remove(&name);
+        // Schemas referenced so far pull in the schemas they reference, until none
+        // is left. gnostic sweeps every message of every file per round and
+        // generates those whose name is required; a sweep here visits only the
+        // pending positions, in the same order, so the same message wins when two
+        // share a schema name (a reference made during a sweep is met later in
+        // that sweep when its message comes after the cursor, else in the next).
+        while !self.pending.is_empty() {
+            let mut cursor = 0;
+            while let Some(&at) = self.pending.range(cursor..).next() {
+                cursor = at + 1;
+                self.pending.remove(&at);
+                let (name, message) = self.traversal[at].clone();
+                if self.generated_schemas.contains(&name) {
+                    continue;
+                }
+                self.add_schema_for_message(name, &message);
             }
         }
 
@@ -400,6 +427,8 @@ impl Generator<'_, '_> {
                     verb,
                     package: service.package.clone(),
                     method: method.full_name.clone(),
+                    binding: binding.index,
+                    operation_id: binding_id.clone(),
                 });
             }
         }
@@ -494,6 +523,19 @@ impl Generator<'_, '_> {
             }
         }
 
+        // gnostic's two regular expressions mangle some templates (two named
+        // variables, `{name=*}`-like patterns other than `things/*` pairs, a name
+        // used twice): its path then has braces or parameters that do not match,
+        // which OpenAPI forbids. Those paths are rewritten from the parsed template.
+        if !path_is_valid(&path, &parameters)
+            && let Ok(parsed) = PathTemplate::parse(template)
+        {
+            let (sound, path_parameters, bound) = self.sound_path(&parsed, &input);
+            path = sound;
+            parameters = path_parameters;
+            covered.extend(bound);
+        }
+
         // Every other request field is a query parameter, unless the body is the whole request.
         if body != "*" && input.full_name() != "google.api.HttpBody" {
             for field in input.fields() {
@@ -548,6 +590,101 @@ impl Generator<'_, '_> {
             operation.set("servers", Node::Seq(vec![Node::map().with("url", Node::str(server))]));
         }
         (operation, path)
+    }
+
+    /// A path and its path parameters from the parsed template, for the templates
+    /// gnostic's rewrite mangles: a variable over `things/*` pairs becomes
+    /// `things/{thing}` as gnostic writes it; any other variable is one parameter
+    /// named after its field; names stay unique. Also the fields the variables bind.
+    fn sound_path(&mut self, template: &PathTemplate, input: &MessageDescriptor) -> (String, Vec<Node>, Vec<String>) {
+        let mut parts: Vec<String> = Vec::new();
+        let mut parameters = Vec::new();
+        let mut bound = Vec::new();
+        let mut used: HashSet<String> = HashSet::new();
+        for segment in &template.segments {
+            let variable = match segment {
+                Segment::Literal(text) => {
+                    parts.push(text.clone());
+                    continue;
+                }
+                Segment::Wildcard => {
+                    parts.push("*".into());
+                    continue;
+                }
+                Segment::DoubleWildcard => {
+                    parts.push("**".into());
+                    continue;
+                }
+                Segment::Variable(variable) => variable,
+            };
+            let field_path = variable.field_path.join(".");
+            bound.push(field_path.clone());
+            let pairs: Option<Vec<(String, String)>> = (!variable.segments.is_empty()
+                && variable.segments.len() % 2 == 0)
+                .then(|| {
+                    variable
+                        .segments
+                        .chunks(2)
+                        .map(|pair| match pair {
+                            [Segment::Literal(collection), Segment::Wildcard] => Some((
+                                collection.clone(),
+                                singular(&self.find_and_format_field_name(collection, input)),
+                            )),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<_>>>()
+                })
+                .flatten()
+                .filter(|pairs| {
+                    let names: HashSet<&String> = pairs.iter().map(|(_, name)| name).collect();
+                    names.len() == pairs.len() && pairs.iter().all(|(_, name)| !name.is_empty() && !used.contains(name))
+                });
+            if let Some(pairs) = pairs {
+                for (collection, name) in pairs {
+                    parts.push(collection);
+                    parts.push(format!("{{{name}}}"));
+                    parameters.push(
+                        Node::map()
+                            .with("name", Node::str(&name))
+                            .with("in", Node::str("path"))
+                            .with("description", Node::str(format!("The {name} id.")))
+                            .with("required", Node::Bool(true))
+                            .with("schema", typed("string")),
+                    );
+                    used.insert(name);
+                }
+                continue;
+            }
+            let field = match variable.field_path.as_slice() {
+                [name] => self.find_field(name, input),
+                _ => None,
+            };
+            let mut name = field.as_ref().map_or(field_path.clone(), |f| self.format_field_name(f));
+            while used.contains(&name) {
+                name.push('_');
+            }
+            parts.push(format!("{{{name}}}"));
+            let (schema, description) = match &field {
+                Some(field) => (self.schema_for_field(field), self.field_comment(field)),
+                None => (Some(typed("string")), String::new()),
+            };
+            let mut parameter = Node::map().with("name", Node::str(&name)).with("in", Node::str("path"));
+            if !description.is_empty() {
+                parameter.set("description", Node::str(description));
+            }
+            parameter.set("required", Node::Bool(true));
+            if let Some(schema) = schema {
+                parameter.set("schema", schema);
+            }
+            parameters.push(parameter);
+            used.insert(name);
+        }
+        let mut path = format!("/{}", parts.join("/"));
+        if let Some(verb) = &template.verb {
+            path.push(':');
+            path.push_str(verb);
+        }
+        (path, parameters, bound)
     }
 
     /// `_buildQueryParamsV3`.
@@ -650,8 +787,10 @@ impl Generator<'_, '_> {
 
     fn schema_reference(&mut self, message: &MessageDescriptor) -> Node {
         let name = self.format_message_name(message);
-        if self.required_set.insert(name.clone()) {
-            self.required_schemas.push(name.clone());
+        if !self.generated_schemas.contains(&name)
+            && let Some(positions) = self.positions.get(&name)
+        {
+            self.pending.extend(positions.iter().copied());
         }
         reference(&name)
     }
@@ -722,34 +861,60 @@ impl Generator<'_, '_> {
             return;
         }
         self.generated_schemas.insert(name.clone());
+        if let Some(positions) = self.positions.get(&name) {
+            for at in positions {
+                self.pending.remove(at);
+            }
+        }
         self.schemas.push((name, schema));
     }
 
-    /// `addSchemasForMessagesToDocumentV3`.
-    fn add_schemas_for_messages(&mut self, messages: &[MessageDescriptor]) {
-        for message in messages {
-            let nested: Vec<_> = message.child_messages().collect();
-            if !nested.is_empty() {
-                self.add_schemas_for_messages(&nested);
+    /// Fills `traversal` and `positions`: `addSchemasForMessagesToDocumentV3`'s
+    /// walk, done once.
+    fn index_messages(&mut self, inputs: &[String]) {
+        fn walk(generator: &mut Generator<'_, '_>, message: MessageDescriptor) {
+            for nested in message.child_messages() {
+                walk(generator, nested);
             }
-            let schema_name = self.format_message_name(message);
-            if !self.required_set.contains(&schema_name) || self.generated_schemas.contains(&schema_name) {
-                continue;
+            let name = generator.format_message_name(&message);
+            generator.positions.entry(name.clone()).or_default().push(generator.traversal.len());
+            generator.traversal.push((name, message));
+        }
+        // protoc sends the plugin the files to generate and everything they
+        // import, dependencies first: gnostic looks for schemas in those only.
+        let pool = &self.model.compilation.pool;
+        let mut request: HashSet<String> = HashSet::new();
+        let mut stack: Vec<_> = inputs.iter().filter_map(|name| pool.get_file_by_name(name)).collect();
+        while let Some(file) = stack.pop() {
+            if request.insert(file.name().to_string()) {
+                stack.extend(file.dependencies());
             }
+        }
+        let files: Vec<_> = pool.files().filter(|f| request.contains(f.name())).collect();
+        for file in files {
+            for message in file.messages() {
+                walk(self, message);
+            }
+        }
+    }
+
+    /// `addSchemasForMessagesToDocumentV3`'s body for one message.
+    fn add_schema_for_message(&mut self, schema_name: String, message: &MessageDescriptor) {
+        {
             match message.full_name() {
                 "google.protobuf.Value" => {
                     self.add_schema(schema_name, value_schema());
-                    continue;
+                    return;
                 }
                 "google.protobuf.Any" => {
                     self.add_schema(schema_name, any_schema());
-                    continue;
+                    return;
                 }
                 "google.rpc.Status" => {
                     let any_name = self.format_message_name_parts("google.protobuf", "Any", "google.protobuf.Any");
                     self.add_schema(any_name.clone(), any_schema());
                     self.add_schema(schema_name, status_schema(&any_name));
-                    continue;
+                    return;
                 }
                 _ => {}
             }
@@ -859,6 +1024,32 @@ fn unique_operation_ids(paths: &mut [(String, Node)]) {
             }
         }
     }
+}
+
+/// Whether `path`'s `{name}` parts are balanced, distinct, plain names, each
+/// declared once by `parameters` (path parameters only) and nothing more.
+fn path_is_valid(path: &str, parameters: &[Node]) -> bool {
+    let mut names: Vec<&str> = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return false;
+        }
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(['{', '}']) else { return false };
+        let name = &after[..close];
+        if !after[close..].starts_with('}')
+            || name.is_empty()
+            || name.contains(['=', '*', '/'])
+            || names.contains(&name)
+        {
+            return false;
+        }
+        names.push(name);
+        rest = &after[close + 1..];
+    }
+    let declared: Vec<&str> = parameters.iter().filter_map(|p| p.get("name").and_then(Node::as_str)).collect();
+    declared.len() == names.len() && names.iter().all(|name| declared.contains(name))
 }
 
 /// The simple variables of a template: the text of every `{([^=}]+)}`.
@@ -1137,6 +1328,13 @@ mod tests {
             Some(("{name=shelves/*}".into(), "name".into(), "shelves/*".into()))
         );
         assert_eq!(server_url("foo.googleapis.com").as_deref(), Some("https://foo.googleapis.com"));
+        let path_param = |name: &str| Node::map().with("name", Node::str(name)).with("in", Node::str("path"));
+        assert!(path_is_valid("/v1/shelves/{shelf}/books/{book}", &[path_param("shelf"), path_param("book")]));
+        assert!(!path_is_valid("/v1/shelves/{shelf}", &[]), "undeclared");
+        assert!(!path_is_valid("/v1/shelves", &[path_param("shelf")]), "declared, not in the path");
+        assert!(!path_is_valid("/v1/{a}/{a}", &[path_param("a"), path_param("a")]), "twice");
+        assert!(!path_is_valid("/v1/{parent=projects/*}/{x}", &[path_param("x")]), "raw template");
+        assert!(!path_is_valid("/v1/{x", &[path_param("x")]), "unbalanced");
         assert_eq!(filter_comment(" Gets a book.\n (-- api-linter: x --)\n", false), "Gets a book.");
         assert_eq!(filter_comment(" Line one\n line two.\n", true), "Line one line two.");
     }
