@@ -181,9 +181,14 @@ service S {
   rpc GetA(GetARequest) returns (A) { option (google.api.http) = { get: "/v1/{nam}" }; }
   rpc GetB(GetARequest) returns (A) { option (google.api.http) = { get: "/v1/{name}" }; }
   rpc PutA(GetARequest) returns (A) { option (google.api.http) = { put: "/v1/{tags}" body: "a" }; }
+  rpc GetC(GetCRequest) returns (A) { option (google.api.http) = { get: "/v1/c/{a}" }; }
+  rpc GetTree(Tree) returns (A) { option (google.api.http) = { get: "/v1/trees/{id}" }; }
 }
 message GetARequest { string name = 1; repeated string tags = 2; }
 message A { string name = 1; }
+message GetCRequest { A a = 1; }
+// Recursive: its query parameters stop at `depth`, the document stays finite.
+message Tree { string id = 1; Tree left = 2; Tree right = 3; string label = 4; }
 "#,
     )
     .unwrap();
@@ -195,10 +200,36 @@ message A { string name = 1; }
         "proto/a.proto:6:73: [HTTP_ROUTE_UNIQUE]",
         "[HTTP_PATH_VARIABLE_FIELD] Path variable \"tags\"",
         "[HTTP_BODY_FIELD]",
+        "proto/a.proto:8:80: [HTTP_PATH_VARIABLE_FIELD]",
+        "it is a message field (a.v1.A)",
     ] {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }
+    let doc = parsed(&std::fs::read_to_string(&out).unwrap());
+    let tree = doc.get("paths").and_then(|p| p.get("/v1/trees/{id}")).and_then(|i| i.get("get")).unwrap();
+    let Some(Node::Seq(parameters)) = tree.get("parameters") else { panic!("no parameters") };
+    let names: Vec<&str> = parameters.iter().filter_map(|p| p.get("name").and_then(Node::as_str)).collect();
+    // depth 2 (gnostic's default): each field of Tree is expanded at most twice.
+    assert!(names.contains(&"left.left.label") && !names.iter().any(|n| n.matches("left").count() > 2), "{names:?}");
     validate(&[out]);
+}
+
+#[test]
+fn wrong_typed_openapi_annotation_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let annotations = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/openapi/annotations/proto");
+    std::fs::write(dir.path().join("idl.toml"), format!("import_paths = [{:?}]\n", annotations.display().to_string()))
+        .unwrap();
+    std::fs::write(
+        dir.path().join("n.proto"),
+        "syntax = \"proto3\";\npackage n.v1;\nimport \"openapi/v3/openapi.proto\";\n\
+         message N {\n  string id = 1 [(openapi.v3.property) = { max_length: \"long\" }];\n}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = idl(dir.path(), &["openapi"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "no document: {stdout}");
+    assert!(stderr.contains("n.proto:5:"), "located: {stderr}");
 }
 
 #[test]

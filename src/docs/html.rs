@@ -29,6 +29,8 @@ pub fn assets() -> [(&'static str, &'static str); 2] {
 /// page renders it with its own package open and marked.
 pub struct Sidebar {
     roots: Vec<TreeNode>,
+    /// The site ships `openapi.yaml`: the header links to it.
+    pub openapi: bool,
 }
 
 struct TreeNode {
@@ -88,7 +90,7 @@ impl Sidebar {
                 level = &mut node.children;
             }
         }
-        Sidebar { roots: roots.into_iter().map(TreeNode::merge_chains).collect() }
+        Sidebar { roots: roots.into_iter().map(TreeNode::merge_chains).collect(), openapi: false }
     }
 
     /// The sidebar of a page; `current` is the package the page shows, with
@@ -180,6 +182,7 @@ impl Chrome<'_> {
                         nav.site aria-label="Site" {
                             a href="index.html" { "Packages" }
                             @if self.has_errors { a href=(error_codes) { "Error codes" } }
+                            @if self.sidebar.openapi { a href=(super::OPENAPI_FILE) { "OpenAPI" } }
                         }
                     }
                     div #search-results hidden {}

@@ -51,7 +51,8 @@ pub const OPENAPI_FILE: &str = "openapi.yaml";
 pub fn write_html_with_openapi(model: &DocModel, dir: &Path, openapi: Option<&str>) -> io::Result<Written> {
     let out = OutputDir::create(dir)?;
     let links = Links::new(model);
-    let nav = html::Sidebar::new(model);
+    let mut nav = html::Sidebar::new(model);
+    nav.openapi = openapi.is_some();
     let has_errors = model.packages.iter().any(|p| !p.errors.is_empty());
     let package_pages: Vec<String> = model.packages.iter().map(|p| format!("{}.html", page_stem(&p.name))).collect();
     let error_page = format!("{ERROR_CODES_STEM}.html");
