@@ -334,6 +334,9 @@ impl Generator<'_, '_> {
         }
 
         tags.sort_by(|a, b| a.0.cmp(&b.0));
+        // Tag names must be unique; services of the same name in two packages
+        // (a merged document of googleapis has hundreds) share the first's tag.
+        tags.dedup_by(|later, earlier| later.0 == earlier.0);
         paths.sort_by(|a, b| a.0.cmp(&b.0));
         unique_operation_ids(&mut paths);
         let mut schemas = std::mem::take(&mut self.schemas);
