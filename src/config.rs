@@ -73,6 +73,39 @@ pub struct Config {
     /// What `idl mock` answers besides the examples it derives from the schema:
     /// fixtures, business errors and latency (see docs/mock.md).
     pub mock: MockConfig,
+    /// `idl openapi`'s options (gnostic protoc-gen-openapi's, see docs/openapi.md);
+    /// `--opt KEY=VALUE` overrides them.
+    #[schemars(with = "OpenapiSection")]
+    pub openapi: toml::Table,
+}
+
+// `[openapi]` is read by `openapi::options`; this is its schema only.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct OpenapiSection {
+    /// `info.version` (default `0.0.1`).
+    version: Option<String>,
+    /// `info.title`; unset, one service names the document (`<Service> API`).
+    title: Option<String>,
+    /// `info.description`; unset, one service's comment describes the document.
+    description: Option<String>,
+    /// `json` (default: properties and parameters by JSON name) or `proto` (by field name).
+    naming: Option<String>,
+    /// Schema names prefixed with the package (`acme.user.v1.User`), as Kratos layouts use.
+    fq_schema_naming: Option<bool>,
+    /// `integer` (default) or `string`: how enum fields are described.
+    enum_type: Option<String>,
+    /// How often a recursive message is expanded into query parameters (default 2).
+    depth: Option<u32>,
+    /// A `default` response with `google.rpc.Status` on every operation (default true).
+    default_response: Option<bool>,
+    /// `merged` (default: one openapi.yaml) or `source_relative` (one per .proto file).
+    output_mode: Option<String>,
+    /// Kratos error responses from the error table; default on when the workspace declares error enums.
+    errors: Option<bool>,
+    /// `openapi3` (default) or `swagger2`.
+    format: Option<String>,
 }
 
 /// `[mock]`: canned answers, injected errors and latency for `idl mock`.
@@ -282,6 +315,7 @@ impl Default for Config {
             config: ConfigCheckConfig::default(),
             generate: toml::Table::new(),
             mock: MockConfig::default(),
+            openapi: toml::Table::new(),
         }
     }
 }
@@ -703,7 +737,7 @@ prefix = "E"
         assert_eq!(
             message,
             "unknown key `rots` in idl.toml; expected one of: \
-             roots, import_paths, excludes, lint, breaking, format, docs, errors, config, generate, mock"
+             roots, import_paths, excludes, lint, breaking, format, docs, errors, config, generate, mock, openapi"
         );
         let errors = parse("rots = []").unwrap_err();
         assert_eq!(errors[0].notes, ["did you mean `roots`?"]);

@@ -22,6 +22,7 @@ pub mod lint;
 pub mod lsp;
 pub mod migrate;
 pub mod oom;
+pub mod openapi;
 pub mod report;
 pub mod scaffold;
 pub mod serve;

@@ -62,6 +62,7 @@ fn site_snapshot() {
             "acme.library.v1.html",
             "error-codes.html",
             "index.html",
+            "openapi.yaml",
             "search-index.js",
             "search.js",
             "style.css"
@@ -610,7 +611,7 @@ fn index_summaries_fall_back_to_the_first_documented_element() {
 #[test]
 fn error_codes_page_lists_every_error_linked_to_its_enum() {
     let (site, stderr) = generate_in(&fixture(), "html");
-    assert!(stderr.contains("idl docs: wrote 5 pages in"), "{stderr}");
+    assert!(stderr.contains("idl docs: wrote 5 pages and openapi.yaml in"), "{stderr}");
     let page = std::fs::read_to_string(site.path().join("error-codes.html")).unwrap();
     assert!(page.contains("<h1>Error codes</h1>"));
     let header = page.split("<thead>").nth(1).unwrap().split("</thead>").next().unwrap();
@@ -651,7 +652,7 @@ fn empty_columns_are_left_out() {
 #[test]
 fn package_named_index_keeps_its_page() {
     let (site, stderr) = generate_in(&testdata("docs-names"), "html");
-    assert!(stderr.contains("idl docs: wrote 5 pages in"), "{stderr}");
+    assert!(stderr.contains("idl docs: wrote 5 pages and openapi.yaml in"), "{stderr}");
     let mut files: Vec<String> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -664,6 +665,7 @@ fn package_named_index_keeps_its_page() {
             "errors.html",
             "index-package.html",
             "index.html",
+            "openapi.yaml",
             "readme-package.html",
             "search-index.js",
             "search.js",

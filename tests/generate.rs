@@ -254,7 +254,25 @@ fn built_in_generators_write_the_error_table_and_docs() {
         &[],
         "unknown built-in generator `idl:nope`",
     );
-    assert!(shown.contains("idl:errors, idl:docs"), "{shown}");
+    assert!(shown.contains("idl:errors, idl:docs, idl:openapi"), "{shown}");
+}
+
+#[test]
+fn the_openapi_built_in_writes_what_idl_openapi_prints() {
+    let dir =
+        workspace("version: v2\nplugins:\n  - local: idl:openapi\n    out: gen/api\n    opt: fq_schema_naming=true\n");
+    let output = idl(dir.path()).arg("generate").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", seen(&output));
+    let written = std::fs::read_to_string(dir.path().join("gen/api/openapi.yaml")).unwrap();
+    let printed = idl(dir.path()).args(["openapi", "--opt", "fq_schema_naming=true"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&printed.stdout), written);
+    assert!(written.starts_with("# Generated with protoc-gen-openapi"), "{written}");
+    let shown = fails_with(
+        "version: v2\nplugins:\n  - local: idl:openapi\n    out: gen\n    opt: naming=camel\n",
+        &[],
+        "invalid value \"camel\" for option naming",
+    );
+    assert!(shown.contains("idl:openapi"), "{shown}");
 }
 
 #[test]

@@ -63,6 +63,8 @@ pub enum Command {
     Docs(DocsArgs),
     /// Generate the table of error codes declared in the workspace.
     Errors(ErrorsArgs),
+    /// Write the OpenAPI document of the workspace's HTTP bindings (gnostic protoc-gen-openapi's).
+    Openapi(OpenapiArgs),
     /// List the lint and breaking rules, or explain one.
     Rules(RulesArgs),
     /// Write an idl.toml: the layout found here (buf.yaml, Makefile proto paths,
@@ -101,6 +103,7 @@ impl Command {
             Command::Breaking(_) => "breaking",
             Command::Docs(_) => "docs",
             Command::Errors(_) => "errors",
+            Command::Openapi(_) => "openapi",
             Command::Rules(_) => "rules",
             Command::Init(_) => "init",
             Command::Config(_) => "config",
@@ -573,4 +576,22 @@ pub struct GenerateArgs {
 pub enum RequestStyleArg {
     Buf,
     Protoc,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenapiArgs {
+    /// Files or directories whose services to describe; the whole workspace when omitted.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Write the document here instead of stdout (`.json` writes JSON); with
+    /// `output_mode=source_relative`, the directory to write one document per file into.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// An option as protoc-gen-openapi takes it (`fq_schema_naming=true`; repeatable,
+    /// or comma-separated), overriding `[openapi]` in idl.toml.
+    #[arg(long = "opt", value_name = "KEY=VALUE")]
+    pub opt: Vec<String>,
+    /// How to report compile errors and findings (on stderr).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }

@@ -49,7 +49,14 @@ pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -
         DocsOrder::Alphabetical => model::Order::Alphabetical,
     };
     let error_rows = extract::extract(compilation, &errors_config).rows;
-    let model = model::build(compilation, error_rows, order);
+    let error_rows_for_openapi = error_rows.clone();
+    let mut model = model::build(compilation, error_rows, order);
+    // The site ships an OpenAPI document from the same compilation: render it
+    // (and link each route to its operation) before the compilation is dropped.
+    let openapi_document = (matches!(args.format, DocsFormat::Html) && args.output.is_some()).then(|| {
+        let (options, _) = super::openapi::options_from(&workspace.config.openapi, None, &[]);
+        link_openapi(&mut model, compilation, error_rows_for_openapi, &options)
+    });
     // The model holds everything the renderers read: the pool and the source
     // locations, most of what a huge input costs, go before pages are rendered.
     drop((std::mem::take(&mut compilation.files), std::mem::take(&mut compilation.pool)));
@@ -58,9 +65,8 @@ pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -
         (DocsFormat::Json, Some(dir)) => docs::output::OutputDir::create(dir)
             .and_then(|out| out.write("docs.json", docs::json(&model).as_bytes()))
             .map(|()| Some(format!("{}", dir.join("docs.json").display()))),
-        (DocsFormat::Html, Some(dir)) => {
-            docs::write_html(&model, dir).map(|w| Some(format!("{} pages in {}", w.pages, dir.display())))
-        }
+        (DocsFormat::Html, Some(dir)) => docs::write_html_with_openapi(&model, dir, openapi_document.as_deref())
+            .map(|w| Some(format!("{} pages and {} in {}", w.pages, docs::OPENAPI_FILE, dir.display()))),
         (DocsFormat::Markdown, Some(dir)) => {
             docs::write_markdown(&model, dir).map(|w| Some(format!("{} pages in {}", w.pages, dir.display())))
         }
@@ -83,6 +89,35 @@ pub(super) fn run(args: &DocsArgs, reporter: &Reporter, config: Option<&Path>) -
     };
     reporter.report(args.error_format, diags, &sources, false);
     code
+}
+
+/// The OpenAPI document the site ships beside its pages, rendered from the API
+/// model with the options of `[openapi]` (`idl openapi` reports invalid ones;
+/// here they keep their defaults), always merged into one YAML file; each route
+/// of `model` gets the operation it is in that document.
+fn link_openapi(
+    model: &mut model::DocModel,
+    compilation: &crate::compile::Compilation,
+    rows: Vec<crate::errors::ErrorRow>,
+    options: &crate::openapi::Options,
+) -> String {
+    let api = crate::api::build(compilation, rows);
+    let options =
+        &crate::openapi::Options { output_mode: crate::openapi::OutputMode::Merged, json: false, ..options.clone() };
+    let files: Vec<String> = api.services.iter().map(|s| s.file.clone()).collect();
+    let (document, operations) = crate::openapi::render_files_with_operations(&api, options, &files);
+    let by_binding: std::collections::HashMap<(&str, usize), &crate::openapi::OperationRef> =
+        operations.iter().map(|o| ((o.method.as_str(), o.binding), o)).collect();
+    for method in model.packages.iter_mut().flat_map(|p| p.services.iter_mut()).flat_map(|s| s.methods.iter_mut()) {
+        for (index, route) in method.http.iter_mut().enumerate() {
+            route.openapi = by_binding.get(&(method.full_name.as_str(), index)).map(|o| model::OpenapiOperation {
+                operation_id: o.operation_id.clone(),
+                path: o.path.clone(),
+                verb: o.verb.clone(),
+            });
+        }
+    }
+    document
 }
 
 /// The JSON model on stdout; a reader that went away early is not an error.

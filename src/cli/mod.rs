@@ -15,6 +15,7 @@ mod init;
 mod lint;
 mod mock;
 mod new;
+mod openapi;
 mod rules;
 
 use std::io::{self, IsTerminal, Write};
@@ -104,6 +105,10 @@ pub fn run() -> i32 {
             // `--format` picks the artefact; findings follow `--error-format`.
             let reporter = Reporter::new(&cli.global, command_name, false);
             docs::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Openapi(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            openapi::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Init(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);

@@ -29,6 +29,8 @@ pub fn assets() -> [(&'static str, &'static str); 2] {
 /// page renders it with its own package open and marked.
 pub struct Sidebar {
     roots: Vec<TreeNode>,
+    /// The site ships `openapi.yaml`: the header links to it.
+    pub openapi: bool,
 }
 
 struct TreeNode {
@@ -88,7 +90,7 @@ impl Sidebar {
                 level = &mut node.children;
             }
         }
-        Sidebar { roots: roots.into_iter().map(TreeNode::merge_chains).collect() }
+        Sidebar { roots: roots.into_iter().map(TreeNode::merge_chains).collect(), openapi: false }
     }
 
     /// The sidebar of a page; `current` is the package the page shows, with
@@ -184,6 +186,7 @@ impl Chrome<'_> {
                         nav.site aria-label="Site" {
                             a href="index.html" { "Packages" }
                             @if self.has_errors { a href=(error_codes) { "Error codes" } }
+                            @if self.sidebar.openapi { a href=(super::OPENAPI_FILE) { "OpenAPI" } }
                         }
                     }
                     div #search-results hidden {}
@@ -455,6 +458,7 @@ impl PageContext<'_> {
     fn http_routes(&self, method: &Method) -> Markup {
         let with_body = method.http.iter().any(|r| !r.body.is_empty() || !r.response_body.is_empty());
         let with_params = method.http.iter().any(|r| !r.path_params.is_empty());
+        let with_openapi = method.http.iter().any(|r| r.openapi.is_some());
         html! {
             table.http {
                 thead {
@@ -462,16 +466,17 @@ impl PageContext<'_> {
                         th { "HTTP" } th { "Path" }
                         @if with_body { th { "Body" } }
                         @if with_params { th { "Path parameters" } }
+                        @if with_openapi { th { "OpenAPI" } }
                     }
                 }
                 tbody {
-                    @for route in &method.http { (self.http_route(route, with_body, with_params)) }
+                    @for route in &method.http { (self.http_route(route, with_body, with_params, with_openapi)) }
                 }
             }
         }
     }
 
-    fn http_route(&self, route: &HttpRoute, with_body: bool, with_params: bool) -> Markup {
+    fn http_route(&self, route: &HttpRoute, with_body: bool, with_params: bool, with_openapi: bool) -> Markup {
         html! {
             tr {
                 td { span.verb { (route.verb) } @if route.additional { " " span.badge { "additional" } } }
@@ -493,6 +498,15 @@ impl PageContext<'_> {
                             @match param.field.as_deref().and_then(|f| self.links.href(f, "html")) {
                                 Some(href) => { a href=(href) { code { (breakable(&param.field_path)) } } },
                                 None => { code { (breakable(&param.field_path)) } },
+                            }
+                        }
+                    }
+                }
+                @if with_openapi {
+                    td {
+                        @if let Some(operation) = &route.openapi {
+                            a.openapi href=(operation.href(super::OPENAPI_FILE)) title="This operation in openapi.yaml" {
+                                code { (breakable(&operation.operation_id)) }
                             }
                         }
                     }

@@ -40,9 +40,19 @@ pub fn json(model: &DocModel) -> String {
 /// written in parallel, one package at a time, so the whole site is never in memory.
 /// Nothing is written through a symbolic link inside `dir` (see [`output`]).
 pub fn write_html(model: &DocModel, dir: &Path) -> io::Result<Written> {
+    write_html_with_openapi(model, dir, None)
+}
+
+/// The name of the OpenAPI document a site ships beside its pages.
+pub const OPENAPI_FILE: &str = "openapi.yaml";
+
+/// [`write_html`], plus `openapi` (the document's text) as [`OPENAPI_FILE`];
+/// the model's routes carry their operations (`HttpRoute::openapi`) to link to it.
+pub fn write_html_with_openapi(model: &DocModel, dir: &Path, openapi: Option<&str>) -> io::Result<Written> {
     let out = OutputDir::create(dir)?;
     let links = Links::new(model);
-    let nav = html::Sidebar::new(model);
+    let mut nav = html::Sidebar::new(model);
+    nav.openapi = openapi.is_some();
     let has_errors = model.packages.iter().any(|p| !p.errors.is_empty());
     let package_pages: Vec<String> = model.packages.iter().map(|p| format!("{}.html", page_stem(&p.name))).collect();
     let error_page = format!("{ERROR_CODES_STEM}.html");
@@ -51,6 +61,9 @@ pub fn write_html(model: &DocModel, dir: &Path) -> io::Result<Written> {
         site_files.push(&error_page);
     }
     site_files.extend(html::assets().iter().map(|(name, _)| *name));
+    if openapi.is_some() {
+        site_files.push(OPENAPI_FILE);
+    }
     out.check(package_pages.iter().map(String::as_str).chain(site_files.iter().copied()))?;
     model.packages.par_iter().zip(&package_pages).try_for_each(|(package, file)| {
         let errors = (!package.errors.is_empty()).then(|| error_table_fragments(&package.errors, &links).0);
@@ -65,8 +78,11 @@ pub fn write_html(model: &DocModel, dir: &Path) -> io::Result<Written> {
     for (name, content) in html::assets() {
         out.write(name, content.as_bytes())?;
     }
+    if let Some(document) = openapi {
+        out.write(OPENAPI_FILE, document.as_bytes())?;
+    }
     let pages = model.packages.len() + 1 + usize::from(has_errors);
-    Ok(Written { pages, files: pages + 1 + html::assets().len() })
+    Ok(Written { pages, files: pages + 1 + html::assets().len() + usize::from(openapi.is_some()) })
 }
 
 /// Writes the Markdown tree into `dir` (created if missing): `README.md`, one

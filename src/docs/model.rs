@@ -16,7 +16,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::annotations::field_behavior::field_behaviors;
-use crate::annotations::http::{http_bindings, resolve_field_path};
 use crate::compile::descriptor::tag;
 use crate::compile::{Compilation, CompiledFile};
 use crate::errors::ErrorRow;
@@ -119,6 +118,56 @@ pub struct HttpRoute {
     pub additional: bool,
     /// The path's variables and the request fields they bind.
     pub path_params: Vec<PathParam>,
+    /// The operation of the site's `openapi.yaml` this binding is (set by the
+    /// site writer; custom verbs and bindings a later one shadows have none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openapi: Option<OpenapiOperation>,
+}
+
+/// Where a binding is in the OpenAPI document shipped with the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenapiOperation {
+    pub operation_id: String,
+    /// The document's key for the path (`/v1/users/{user}`).
+    pub path: String,
+    /// Lower case: `get`, `post`, ...
+    pub verb: String,
+}
+
+impl OpenapiOperation {
+    /// A link into `openapi.yaml`: the operation's JSON pointer as fragment
+    /// (`openapi.yaml#/paths/~1v1~1users~1%7Buser%7D/get`).
+    pub fn href(&self, document: &str) -> String {
+        let pointer = self.path.replace('~', "~0").replace('/', "~1");
+        let fragment: String = format!("/paths/{pointer}/{}", self.verb)
+            .chars()
+            .map(|c| match c {
+                'A'..='Z'
+                | 'a'..='z'
+                | '0'..='9'
+                | '-'
+                | '.'
+                | '_'
+                | '~'
+                | '/'
+                | ':'
+                | '@'
+                | '!'
+                | '$'
+                | '&'
+                | '\''
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | ','
+                | ';'
+                | '=' => c.to_string(),
+                other => other.to_string().bytes().map(|b| format!("%{b:02X}")).collect(),
+            })
+            .collect();
+        format!("{document}#{fragment}")
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -359,32 +408,21 @@ impl FileContext<'_> {
             level => Some(level.as_str_name().to_string()),
         });
         let request = method.input();
-        let http = http_bindings(method)
+        // Routes come from the API model's resolution of the bindings.
+        let http = crate::api::method_bindings(method)
             .into_iter()
-            .map(|binding| {
-                let path_params = binding
-                    .template()
-                    .map(|template| {
-                        template
-                            .variables()
-                            .into_iter()
-                            .map(|variable| PathParam {
-                                field_path: variable.field_path_str(),
-                                field: resolve_field_path(&request, &variable.field_path)
-                                    .ok()
-                                    .and_then(|fields| fields.last().map(|f| f.full_name().to_string())),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                HttpRoute {
-                    verb: binding.verb,
-                    path: binding.path,
-                    body: binding.body,
-                    response_body: binding.response_body,
-                    additional: binding.index > 0,
-                    path_params,
-                }
+            .map(|binding| HttpRoute {
+                path_params: binding
+                    .path_params
+                    .iter()
+                    .map(|p| PathParam { field_path: p.field_path.clone(), field: p.field.clone() })
+                    .collect(),
+                verb: binding.verb,
+                path: binding.path,
+                body: binding.body,
+                response_body: binding.response_body,
+                additional: binding.index > 0,
+                openapi: None,
             })
             .collect();
         Method {

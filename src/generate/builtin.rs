@@ -42,6 +42,11 @@ pub const BUILTINS: &[Builtin] = &[
         run: errors,
     },
     Builtin { name: "docs", about: "the documentation site (`opt: format=html|markdown|json`)", run: docs },
+    Builtin {
+        name: "openapi",
+        about: "the OpenAPI document, as `idl openapi` writes it (`opt`: protoc-gen-openapi's options, over `[openapi]`)",
+        run: openapi,
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Builtin> {
@@ -107,4 +112,24 @@ fn read_tree(root: &Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// `idl openapi`'s documents: `[openapi]` from idl.toml, then the plugin's `opt`
+/// entries over it, as `--opt` overrides the table on the command line.
+fn openapi(input: &BuiltinInput<'_>) -> BuiltinOutput {
+    let mut options = crate::openapi::Options::default();
+    for (key, value) in &input.workspace.config.openapi {
+        let text = crate::openapi::options::toml_value_text(value)
+            .ok_or_else(|| format!("[openapi] {key} must be a string, a boolean or an integer"))?;
+        options.set(key, &text).map_err(|message| format!("[openapi] {message}"))?;
+    }
+    for pair in input.opt {
+        options.set_pair(pair).map_err(|message| format!("opt {pair}: {message}"))?;
+    }
+    let (config, _) = ErrorsConfig::parse(&input.workspace.config.errors, input.workspace.config_file.as_ref());
+    let rows = extract::extract(input.compilation, &config).rows;
+    let model = crate::api::build(input.compilation, rows);
+    let files = crate::openapi::render(&model, &options)
+        .map_err(|diags| diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
+    Ok(files.into_iter().map(|f| (f.name, f.content.into_bytes())).collect())
 }

@@ -1,5 +1,5 @@
-//! What the `HTTP_*` rules share: each method's `google.api.http` bindings with
-//! where they are written, so a finding can point at the binding's path template or
+//! What the `HTTP_*` rules share: each method's `google.api.http` bindings, as
+//! the API model (`src/api`) resolves them, with where they are written, so a finding can point at the binding's path template or
 //! `body` inside the option rather than at the whole option.
 //!
 //! Source locations stop at the option (`{ get: "..." body: "*" }` is one
@@ -10,7 +10,8 @@ use std::ops::Range;
 
 use prost_reflect::MethodDescriptor;
 
-use crate::annotations::http::{HTTP_EXTENSION_NUMBER, HttpBinding, http_bindings};
+use crate::annotations::http::HTTP_EXTENSION_NUMBER;
+use crate::api::{Binding, method_bindings};
 use crate::compile::CompiledFile;
 use crate::lint::rule::child_path;
 
@@ -20,7 +21,7 @@ const METHOD_OPTIONS: i32 = 4;
 /// One binding of a method and where its parts are in the file.
 #[derive(Debug, Clone)]
 pub struct LocatedBinding {
-    pub binding: HttpBinding,
+    pub binding: Binding,
     /// The descriptor path of the `google.api.http` option (what ignores attach to).
     pub option_path: Vec<i32>,
     /// The whole option, or the method when the option has no location.
@@ -66,7 +67,7 @@ impl LocatedBinding {
 
 /// Every binding of `method` (declared in `file`), primary first, located.
 pub fn located_bindings(file: &CompiledFile, method: &MethodDescriptor) -> Vec<LocatedBinding> {
-    let bindings = http_bindings(method);
+    let bindings = method_bindings(method);
     if bindings.is_empty() {
         return Vec::new();
     }
