@@ -20,12 +20,8 @@ fn extension_value<'a>(options: &'a DynamicMessage, full_name: &str, number: u32
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-    use std::sync::Arc;
-
     use super::field_behavior::field_behaviors;
     use super::http::{FieldPathError, http_bindings, resolve_field_path};
-    use crate::compile::{MemoryFiles, compile_from};
 
     const LIBRARY: &str = r#"
 syntax = "proto3";
@@ -51,17 +47,7 @@ message Book { string title = 1 [(google.api.field_behavior) = OUTPUT_ONLY]; }
 "#;
 
     fn compiled() -> crate::compile::Compilation {
-        let mut files = BTreeMap::new();
-        let api = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/google-api/");
-        for name in ["google/api/annotations.proto", "google/api/http.proto", "google/api/field_behavior.proto"] {
-            let text = std::fs::read_to_string(format!("{api}{name}")).unwrap();
-            files.insert(name.to_string(), (name.to_string(), Arc::from(text)));
-        }
-        files.insert("library.proto".to_string(), ("library.proto".to_string(), Arc::from(LIBRARY)));
-        let provider = MemoryFiles { files, targets: vec!["library.proto".into()], ..Default::default() };
-        let compilation = compile_from(&provider);
-        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
-        compilation
+        crate::compile::compile_with_google_api(LIBRARY)
     }
 
     #[test]

@@ -1,8 +1,4 @@
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use super::*;
-use crate::compile::{MemoryFiles, compile_from};
 
 const LIBRARY: &str = r#"
 syntax = "proto3";
@@ -38,17 +34,7 @@ message Book { string name = 1; string title = 2 [(google.api.field_behavior) = 
 "#;
 
 fn compiled() -> Compilation {
-    let mut files = BTreeMap::new();
-    let api = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/google-api/");
-    for name in ["google/api/annotations.proto", "google/api/http.proto", "google/api/field_behavior.proto"] {
-        let text = std::fs::read_to_string(format!("{api}{name}")).unwrap();
-        files.insert(name.to_string(), (name.to_string(), Arc::from(text)));
-    }
-    files.insert("library.proto".to_string(), ("library.proto".to_string(), Arc::from(LIBRARY)));
-    let provider = MemoryFiles { files, targets: vec!["library.proto".into()], ..Default::default() };
-    let compilation = compile_from(&provider);
-    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
-    compilation
+    crate::compile::compile_with_google_api(LIBRARY)
 }
 
 #[test]

@@ -18,6 +18,24 @@ pub use provider::{FileProvider, MemoryFiles, OverlayFiles, ReadResult, Workspac
 
 pub use locations::{SourceLocation, SourceLocations};
 
+/// `library.proto` (text `library`) compiled with google/api's annotations,
+/// http and field_behavior files from testdata, asserting it compiles: the
+/// fixture of the unit tests that read HTTP bindings and field behaviours.
+#[cfg(test)]
+pub(crate) fn compile_with_google_api(library: &str) -> Compilation {
+    let mut files = std::collections::BTreeMap::new();
+    let api = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/google-api/");
+    for name in ["google/api/annotations.proto", "google/api/http.proto", "google/api/field_behavior.proto"] {
+        let text = std::fs::read_to_string(format!("{api}{name}")).unwrap();
+        files.insert(name.to_string(), (name.to_string(), std::sync::Arc::from(text)));
+    }
+    files.insert("library.proto".to_string(), ("library.proto".to_string(), std::sync::Arc::from(library)));
+    let provider = MemoryFiles { files, targets: vec!["library.proto".into()], ..Default::default() };
+    let compilation = compile_from(&provider);
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    compilation
+}
+
 use prost_reflect::DescriptorPool;
 
 use crate::diagnostic::Diagnostic;
