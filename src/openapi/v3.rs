@@ -105,7 +105,7 @@ pub fn filter_comment(comment: &str, remove_new_lines: bool) -> String {
             let mut line = line.to_string();
             if let Some(start) = line.find("(-- ")
                 && let Some(end) = line.rfind(" --)")
-                && end >= start + 3
+                && end >= start + 4
             {
                 line.replace_range(start..end + 4, "");
             }
@@ -450,7 +450,7 @@ impl Generator<'_, '_> {
 
     /// `findField`: a field of `message` by proto name or JSON name.
     fn find_field(&self, name: &str, message: &MessageDescriptor) -> Option<FieldDescriptor> {
-        message.fields().find(|f| f.name() == name || f.json_name() == name)
+        declared_fields(message).into_iter().find(|f| f.name() == name || f.json_name() == name)
     }
 
     fn find_and_format_field_name(&self, name: &str, message: &MessageDescriptor) -> String {
@@ -541,7 +541,7 @@ impl Generator<'_, '_> {
 
         // Every other request field is a query parameter, unless the body is the whole request.
         if body != "*" && input.full_name() != "google.api.HttpBody" {
-            for field in input.fields() {
+            for field in declared_fields(&input) {
                 if !covered.iter().any(|c| c == field.name()) && field.name() != body {
                     let mut depths = HashMap::new();
                     parameters.extend(self.query_params(&field, &mut depths));
@@ -577,7 +577,7 @@ impl Generator<'_, '_> {
             let schema = if body == "*" {
                 self.schema_for_message(&input)
             } else {
-                input.fields().find(|f| f.name() == body).and_then(|field| match field.kind() {
+                declared_fields(&input).into_iter().find(|f| f.name() == body).and_then(|field| match field.kind() {
                     Kind::String => Some(typed("string")),
                     Kind::Message(message) => self.schema_for_message(&message),
                     _ => None,
@@ -724,7 +724,7 @@ impl Generator<'_, '_> {
                     return vec![parameter(self.schema_for_field(field))];
                 }
                 let mut parameters = Vec::new();
-                for sub_field in message.fields() {
+                for sub_field in declared_fields(&message) {
                     let seen = *depths.entry(sub_field.full_name().to_string()).or_insert(0);
                     if seen < self.options.depth {
                         *depths.entry(sub_field.full_name().to_string()).or_insert(0) += 1;
@@ -924,7 +924,7 @@ impl Generator<'_, '_> {
             let message_description = filter_comment(&self.leading(message.parent_file().name(), message.path()), true);
             let mut properties = Vec::new();
             let mut required = Vec::new();
-            for field in message.fields() {
+            for field in declared_fields(message) {
                 let description = self.field_comment(&field);
                 let behaviors = field_behaviors(&field);
                 let output_only = behaviors.iter().any(|b| b == "OUTPUT_ONLY");
@@ -981,6 +981,13 @@ const WRAPPER_NAMES: &[&str] = &[
     "google.protobuf.FloatValue",
     "google.protobuf.DoubleValue",
 ];
+
+/// A message's fields in declaration order, as protogen lists them and gnostic
+/// writes properties and parameters (prost-reflect's `fields()` goes by number).
+fn declared_fields(message: &MessageDescriptor) -> Vec<FieldDescriptor> {
+    let numbers = message.descriptor_proto().field.iter().map(|f| f.number());
+    numbers.filter_map(|number| u32::try_from(number).ok().and_then(|n| message.get_field(n))).collect()
+}
 
 fn is_group(field: &FieldDescriptor) -> bool {
     field.field_descriptor_proto().r#type() == prost_types::field_descriptor_proto::Type::Group
@@ -1340,5 +1347,8 @@ mod tests {
         assert!(!path_is_valid("/v1/{x", &[path_param("x")]), "unbalanced");
         assert_eq!(filter_comment(" Gets a book.\n (-- api-linter: x --)\n", false), "Gets a book.");
         assert_eq!(filter_comment(" Line one\n line two.\n", true), "Line one line two.");
+        // `\(-- .* --\)` needs both spaces: "(-- --)" shares one and is kept.
+        assert_eq!(filter_comment(" a (-- --) b", false), "a (-- --) b");
+        assert_eq!(filter_comment(" a (--  --) b", false), "a  b");
     }
 }
