@@ -164,6 +164,15 @@ SCENARIOS: list[Scenario] = [
         edit_before_run=WARM_EDIT_PATH,
     ),
     Scenario(
+        "openapi",
+        "the merged OpenAPI document of every HTTP binding of the corpus, written to a file; idl only (buf has no equivalent)",
+        idl=("{idl}", "openapi", ".", "-o", "{out}/idl-openapi.yaml"),
+        buf=None,
+        # 1: HTTP_ROUTE_UNIQUE findings (two methods on one verb and path) on googleapis.
+        idl_ok=frozenset({0, 1}),
+        reps=3,
+    ),
+    Scenario(
         "lint-one",
         "latency of linting one file (google/pubsub/v1/pubsub.proto), idl only",
         idl=("{idl}", "lint", "google/pubsub/v1/pubsub.proto", "--preset", "buf-standard", "--format", "json"),

@@ -32,7 +32,11 @@ fn parsed(text: &str) -> Node {
 
 /// Compares as parsed data; `IDL_BLESS=1` rewrites the golden instead.
 fn assert_golden(name: &str, actual: &str) {
-    let path = fixture().join("expected").join(name);
+    assert_golden_in(&fixture(), name, actual);
+}
+
+fn assert_golden_in(fixture: &Path, name: &str, actual: &str) {
+    let path = fixture.join("expected").join(name);
     if std::env::var_os("IDL_BLESS").is_some() {
         std::fs::write(&path, actual).unwrap();
     }
@@ -91,6 +95,73 @@ fn kratos_layout_document_equals_gnostics() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with("# Generated with protoc-gen-openapi\n"), "{stdout}");
     assert_golden("openapi.yaml", &stdout);
+}
+
+/// The googleapis slice (library example, BigQuery Data Transfer v1) at
+/// gnostic's default options: the golden was checked rule by rule against
+/// gnostic's generator (testdata/openapi/googleapis/README.md lists the rules
+/// and where the slice exercises each).
+#[test]
+fn googleapis_slice_document_equals_gnostics() {
+    let slice = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/openapi/googleapis");
+    let (code, stdout, stderr) = idl(&slice, &["openapi"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "no findings on the slice: {stderr}");
+    assert_golden_in(&slice, "openapi.yaml", &stdout);
+
+    // A few of the rules, spelled out so that a blessed golden cannot hide them.
+    let doc = parsed(&stdout);
+    let paths = doc.get("paths").unwrap();
+    let operation = |path: &str, verb: &str| {
+        paths.get(path).and_then(|i| i.get(verb)).unwrap_or_else(|| panic!("no {verb} {path}"))
+    };
+    let names = |operation: &Node| -> Vec<String> {
+        match operation.get("parameters") {
+            Some(Node::Seq(list)) => {
+                list.iter().filter_map(|p| p.get("name").and_then(Node::as_str).map(str::to_string)).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    // `{transfer_config.name=projects/*/locations/*/transferConfigs/*}`, body "transfer_config":
+    // `things/*` pairs become `{thing}`; the body field and the dotted path are not query parameters.
+    let update = operation("/v1/projects/{project}/locations/{location}/transferConfigs/{transferConfig}", "patch");
+    assert_eq!(
+        names(update),
+        [
+            "project",
+            "location",
+            "transferConfig",
+            "authorizationCode",
+            "updateMask",
+            "versionInfo",
+            "serviceAccountName"
+        ]
+    );
+    // An additional binding is its own operation, with an ID of its own (gnostic repeats the method's).
+    let additional = operation("/v1/projects/{project}/transferConfigs/{transferConfig}", "patch");
+    assert_eq!(additional.get("operationId").and_then(Node::as_str), Some("DataTransferService_UpdateTransferConfig2"));
+    // body "*": the request message, no query parameters.
+    let merge = operation("/v1/shelves/{shelf}:merge", "post");
+    assert_eq!(names(merge), ["shelf"]);
+    // Two services with different default hosts: gnostic keeps the last path's server for the document.
+    assert_eq!(
+        doc.get("servers"),
+        Some(&Node::Seq(vec![Node::map().with("url", Node::str("https://library-example.googleapis.com"))]))
+    );
+    let schemas = doc.get("components").and_then(|c| c.get("schemas")).unwrap();
+    // Duration is its message (no special form in gnostic), Struct an object, DoubleValue a number.
+    assert!(schemas.get("Duration").is_some());
+    let transfer_config = schemas.get("TransferConfig").and_then(|s| s.get("properties")).unwrap();
+    assert_eq!(transfer_config.get("params").and_then(|p| p.get("type")).and_then(Node::as_str), Some("object"));
+    // Nested messages are `Outer_Inner`; google.rpc.Status is gnostic's fixed schema with GoogleProtobufAny.
+    assert!(schemas.get("StartManualTransferRunsRequest_TimeRange").is_some());
+    assert!(schemas.get("Status").is_some() && schemas.get("GoogleProtobufAny").is_some());
+
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("slice.yaml");
+    std::fs::write(&file, &stdout).unwrap();
+    validate(&[file]);
 }
 
 #[test]
@@ -244,6 +315,158 @@ message Tree { string id = 1; Tree left = 2; Tree right = 3; string label = 4; }
             "label"
         ]
     );
+    validate(&[out]);
+}
+
+/// A scratch workspace importing the vendored google/api, with `proto/a.proto`.
+fn scratch_workspace(proto: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let api = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/google-api");
+    std::fs::write(
+        dir.path().join("idl.toml"),
+        format!("roots = [\"proto\"]\nimport_paths = [{:?}]\n", api.display().to_string()),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("proto")).unwrap();
+    std::fs::write(dir.path().join("proto/a.proto"), proto).unwrap();
+    dir
+}
+
+fn json_findings(stderr: &str) -> Vec<serde_json::Value> {
+    stderr.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))).collect()
+}
+
+#[test]
+fn response_body_is_a_located_warning_and_the_response_stays_gnostics() {
+    let dir = scratch_workspace(
+        r#"syntax = "proto3";
+package a.v1;
+import "google/api/annotations.proto";
+service S {
+  rpc GetA(GetARequest) returns (GetAResponse) { option (google.api.http) = { get: "/v1/a/{name}" response_body: "a" }; }
+  rpc ListNames(GetARequest) returns (GetAResponse) { option (google.api.http) = { get: "/v1/names" response_body: "names" }; }
+  rpc GetWhole(GetARequest) returns (GetAResponse) { option (google.api.http) = { get: "/v1/whole/{name}" }; }
+}
+message GetARequest { string name = 1; }
+message GetAResponse { A a = 1; repeated string names = 2; }
+message A { string name = 1; }
+"#,
+    );
+    let out = dir.path().join("openapi.yaml");
+    let (code, _, stderr) = idl(dir.path(), &["openapi", "--format", "json", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "warnings do not fail the run: {stderr}");
+    let findings = json_findings(&stderr);
+    let located: Vec<(String, &str, u64, u64)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap(),
+                f["start_line"].as_u64().unwrap(),
+                f["start_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // At the response_body literal of each binding that has one; none for GetWhole.
+    assert_eq!(
+        located,
+        [
+            (idl::openapi::RESPONSE_BODY_RULE.to_string(), "proto/a.proto", 5, 114),
+            (idl::openapi::RESPONSE_BODY_RULE.to_string(), "proto/a.proto", 6, 116)
+        ]
+    );
+    assert!(findings.iter().all(|f| f["severity"] == "warning"));
+    let scalar = &findings[1];
+    assert!(scalar["message"].as_str().unwrap().contains("(repeated string)"), "{scalar}");
+    assert!(scalar["notes"][0].as_str().unwrap().contains("bare JSON value"), "{scalar}");
+    assert!(findings[0]["notes"].is_null(), "a message field needs no note: {}", findings[0]);
+    // The document is gnostic's: the whole response message, response_body or not.
+    let doc = parsed(&std::fs::read_to_string(&out).unwrap());
+    let schema_of = |path: &str| {
+        doc.get("paths")
+            .and_then(|p| p.get(path))
+            .and_then(|i| i.get("get"))
+            .and_then(|o| o.get("responses"))
+            .and_then(|r| r.get("200"))
+            .and_then(|r| r.get("content"))
+            .and_then(|c| c.get("application/json"))
+            .and_then(|m| m.get("schema"))
+            .and_then(|s| s.get("$ref"))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
+    for path in ["/v1/a/{name}", "/v1/names", "/v1/whole/{name}"] {
+        assert_eq!(schema_of(path).as_deref(), Some("#/components/schemas/GetAResponse"), "{path}");
+    }
+    validate(&[out]);
+}
+
+#[test]
+fn query_parameters_cut_by_depth_are_located_warnings() {
+    let proto = r#"syntax = "proto3";
+package a.v1;
+import "google/api/annotations.proto";
+service S {
+  rpc GetTree(Tree) returns (A) { option (google.api.http) = { get: "/v1/trees/{id}" }; }
+  rpc Find(FindRequest) returns (A) { option (google.api.http) = { get: "/v1/find" additional_bindings { get: "/v1/search" } }; }
+  rpc Shallow(GetARequest) returns (A) { option (google.api.http) = { get: "/v1/shallow" }; }
+}
+message A { string name = 1; }
+message GetARequest { A a = 1; }
+// Recursive through singular fields: the walk stops at `depth`.
+message Tree { string id = 1; Tree left = 2; string label = 3; }
+// Not recursive, but Range's fields are met three times under `ranges`.
+message Range { int32 min = 1; int32 max = 2; }
+message Ranges { Range a = 1; Range b = 2; Range c = 3; }
+message FindRequest { Ranges ranges = 1; }
+"#;
+    let dir = scratch_workspace(proto);
+    let out = dir.path().join("openapi.yaml");
+    let (code, _, stderr) = idl(dir.path(), &["openapi", "--format", "json", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let findings = json_findings(&stderr);
+    let summary: Vec<(u64, u64, &str)> = findings
+        .iter()
+        .map(|f| {
+            assert_eq!(f["rule"], idl::openapi::QUERY_DEPTH_RULE, "{f}");
+            assert_eq!(f["severity"], "warning", "{f}");
+            (f["start_line"].as_u64().unwrap(), f["start_column"].as_u64().unwrap(), f["message"].as_str().unwrap())
+        })
+        .collect();
+    // Each binding's path literal; Shallow loses nothing and gets none.
+    let at: Vec<(u64, u64)> = summary.iter().map(|(l, c, _)| (*l, *c)).collect();
+    assert_eq!(at, [(5, 69), (6, 73), (6, 111)]);
+    assert!(
+        summary[0].2.contains("depth=2 (message a.v1.Tree contains itself): \"left.left.left.id\""),
+        "{}",
+        summary[0].2
+    );
+    assert!(
+        summary[1].2.contains("field a.v1.Range.min is met more than 2 times")
+            && summary[1].2.contains("\"ranges.c.min\" and 1 more"),
+        "{}",
+        summary[1].2
+    );
+    // What the warnings say is missing is missing from the document, and what is kept is there.
+    let doc = parsed(&std::fs::read_to_string(&out).unwrap());
+    let names = |path: &str| -> Vec<String> {
+        match doc.get("paths").and_then(|p| p.get(path)).and_then(|i| i.get("get")).and_then(|o| o.get("parameters")) {
+            Some(Node::Seq(list)) => {
+                list.iter().filter_map(|p| p.get("name").and_then(Node::as_str).map(str::to_string)).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    assert_eq!(names("/v1/find"), ["ranges.a.min", "ranges.a.max", "ranges.b.min", "ranges.b.max"]);
+    let tree = names("/v1/trees/{id}");
+    assert!(tree.contains(&"left.left.id".to_string()) && !tree.contains(&"left.left.left.id".to_string()), "{tree:?}");
+
+    // A larger depth describes them, and the warning goes away where nothing is cut.
+    let (code, _, stderr) =
+        idl(dir.path(), &["openapi", "--format", "json", "--opt", "depth=3", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<u64> = json_findings(&stderr).iter().map(|f| f["start_line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [5], "only the recursive message is still cut at depth 3");
     validate(&[out]);
 }
 

@@ -1,7 +1,8 @@
 //! `idl openapi`: compile the workspace, build the API model once, render the
 //! OpenAPI document (stdout, `-o FILE`, or one per file with
 //! `output_mode=source_relative` under `-o DIR`), and report the bindings the
-//! document cannot describe faithfully with the `HTTP_*` lint rules' findings.
+//! document cannot describe faithfully with the `HTTP_*` lint rules' findings
+//! (errors, exit 1) and the renderer's warnings (`OPENAPI_*`, exit 0).
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -69,7 +70,10 @@ pub(super) fn run(args: &OpenapiArgs, reporter: &Reporter, config: Option<&Path>
     diags.extend(findings);
 
     let outputs = match openapi::render(&model, &options) {
-        Ok(outputs) => outputs,
+        Ok(rendered) => {
+            diags.extend(rendered.warnings);
+            rendered.files
+        }
         Err(errors) => {
             diags.extend(errors);
             reporter.report(args.format, diags, &sources, false);

@@ -129,7 +129,9 @@ fn openapi(input: &BuiltinInput<'_>) -> BuiltinOutput {
     let (config, _) = ErrorsConfig::parse(&input.workspace.config.errors, input.workspace.config_file.as_ref());
     let rows = extract::extract(input.compilation, &config).rows;
     let model = crate::api::build(input.compilation, rows);
+    // The renderer's warnings are `idl openapi`'s to report; a plugin answers files or an error.
     let files = crate::openapi::render(&model, &options)
-        .map_err(|diags| diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
+        .map_err(|diags| diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?
+        .files;
     Ok(files.into_iter().map(|f| (f.name, f.content.into_bytes())).collect())
 }

@@ -30,6 +30,8 @@ pub struct LocatedBinding {
     pub path_literal: Option<Range<usize>>,
     /// The `body` string literal, quotes included, when found.
     pub body_literal: Option<Range<usize>>,
+    /// The `response_body` string literal, quotes included, when found.
+    pub response_body_literal: Option<Range<usize>>,
 }
 
 impl LocatedBinding {
@@ -41,6 +43,11 @@ impl LocatedBinding {
     /// Where to report something about `body`.
     pub fn body_range(&self) -> Range<usize> {
         self.body_literal.clone().unwrap_or_else(|| self.option_range.clone())
+    }
+
+    /// Where to report something about `response_body`.
+    pub fn response_body_range(&self) -> Range<usize> {
+        self.response_body_literal.clone().unwrap_or_else(|| self.option_range.clone())
     }
 
     /// The byte range of `offset..offset + len` of the path template in the file,
@@ -87,12 +94,15 @@ pub fn located_bindings(file: &CompiledFile, method: &MethodDescriptor) -> Vec<L
             };
             let path_literal = find(&path_key, &binding.path);
             let body_literal = if binding.body.is_empty() { None } else { find("body", &binding.body) };
+            let response_body_literal =
+                if binding.response_body.is_empty() { None } else { find("response_body", &binding.response_body) };
             LocatedBinding {
                 binding,
                 option_path: option_path.clone(),
                 option_range: option_range.clone(),
                 path_literal,
                 body_literal,
+                response_body_literal,
             }
         })
         .collect()

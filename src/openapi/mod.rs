@@ -8,11 +8,13 @@
 //! `idl:openapi`, the docs site) is [`render`].
 
 mod errors;
+mod findings;
 pub mod node;
 pub mod options;
 mod swagger2;
 mod v3;
 
+pub use findings::{QUERY_DEPTH_RULE, RESPONSE_BODY_RULE};
 pub use options::{Options, OutputMode};
 pub use v3::OperationRef;
 
@@ -26,6 +28,15 @@ pub struct OutputFile {
     pub content: String,
 }
 
+/// What [`render`] produced: the files, and warnings about bindings the
+/// documents describe otherwise than a transcoder serves them (located at the
+/// binding; they do not fail the run).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// The header above Swagger 2.0 documents, which gnostic does not write.
 const SWAGGER2_HEADER: &str = "Generated with idl openapi (format=swagger2)";
 
@@ -35,8 +46,9 @@ const HEADER: &str =
 
 /// The documents for `model` under `options`: one `openapi.yaml` (merged) or one
 /// `<file>.openapi.yaml` per target file (source_relative); `.json` names when
-/// `options.json`. The `Err` holds the reasons nothing could be written.
-pub fn render(model: &Model<'_>, options: &Options) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+/// `options.json`, with the warnings of every document. The `Err` holds the
+/// reasons nothing could be written.
+pub fn render(model: &Model<'_>, options: &Options) -> Result<Rendered, Vec<Diagnostic>> {
     let extension = if options.json { "json" } else { "yaml" };
     let mut files: Vec<String> =
         model.compilation.files.iter().filter(|f| f.is_target).map(|f| f.source.name.clone()).collect();
@@ -51,10 +63,17 @@ pub fn render(model: &Model<'_>, options: &Options) -> Result<Vec<OutputFile>, V
             })
             .collect(),
     };
-    Ok(groups
+    let mut warnings = Vec::new();
+    let files = groups
         .into_iter()
-        .map(|(name, inputs)| OutputFile { name, content: render_files(model, options, &inputs) })
-        .collect())
+        .map(|(name, inputs)| {
+            let (content, _, unfaithful) = render_document(model, options, &inputs);
+            warnings.extend(unfaithful.iter().filter_map(|u| findings::diagnostic(model, options, u)));
+            OutputFile { name, content }
+        })
+        .collect();
+    crate::diagnostic::sort_and_dedup(&mut warnings);
+    Ok(Rendered { files, warnings })
 }
 
 /// One document for the services of `inputs` (import names of target files),
@@ -71,7 +90,16 @@ pub fn render_files_with_operations(
     options: &Options,
     inputs: &[String],
 ) -> (String, Vec<OperationRef>) {
-    let (mut document, operations) = v3::document(model, options, inputs);
+    let (text, operations, _) = render_document(model, options, inputs);
+    (text, operations)
+}
+
+fn render_document(
+    model: &Model<'_>,
+    options: &Options,
+    inputs: &[String],
+) -> (String, Vec<OperationRef>, Vec<v3::Unfaithful>) {
+    let (mut document, operations, unfaithful) = v3::document(model, options, inputs);
     if options.errors_enabled(model) {
         errors::add_error_responses(&mut document, model, &operations);
     }
@@ -83,5 +111,5 @@ pub fn render_files_with_operations(
         options::Format::Swagger2 => SWAGGER2_HEADER,
     };
     let text = if options.json { document.to_json_string() } else { document.to_yaml_string(header) };
-    (text, operations)
+    (text, operations, unfaithful)
 }

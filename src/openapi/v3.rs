@@ -14,13 +14,15 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MessageDescriptor, ReflectMessage, Value as ProtoValue};
+use prost_reflect::{
+    DynamicMessage, FieldDescriptor, Kind, MessageDescriptor, MethodDescriptor, ReflectMessage, Value as ProtoValue,
+};
 
 use super::node::{Node, from_yaml_text};
 use super::options::{EnumType, Naming, Options};
 use crate::annotations::field_behavior::field_behaviors;
 use crate::annotations::http::{PathTemplate, Segment};
-use crate::api::{Method, Model, Service};
+use crate::api::{Binding, Method, Model, Service};
 use crate::compile::CompiledFile;
 
 /// gnostic's `openapi.v3` extensions: the same number on files, methods,
@@ -105,7 +107,7 @@ pub fn filter_comment(comment: &str, remove_new_lines: bool) -> String {
             let mut line = line.to_string();
             if let Some(start) = line.find("(-- ")
                 && let Some(end) = line.rfind(" --)")
-                && end >= start + 3
+                && end >= start + 4
             {
                 line.replace_range(start..end + 4, "");
             }
@@ -175,6 +177,45 @@ struct Generator<'m, 'c> {
     comments: HashMap<String, &'c CompiledFile>,
     operations: Vec<OperationRef>,
     operation_index: HashMap<(String, String), usize>,
+    /// Bindings the document describes otherwise than the wire carries them.
+    unfaithful: Vec<Unfaithful>,
+}
+
+/// Something about a binding that the document, written as gnostic writes it,
+/// does not describe as a transcoder serves it. `src/openapi/findings.rs`
+/// turns each into a located warning.
+#[derive(Debug, Clone)]
+pub enum Unfaithful {
+    /// `response_body` names a field: gnostic ignores `response_body`, so the
+    /// 200 response is the whole response message while the wire carries only
+    /// that field's value.
+    ResponseBody { method: MethodDescriptor, binding: usize, field: FieldDescriptor },
+    /// The query parameters stopped at `depth`: `parameter` (the first one left
+    /// out, dotted as the document names parameters) and `more` others below
+    /// the request are not in the document although a transcoder accepts them.
+    QueryDepth {
+        method: MethodDescriptor,
+        binding: usize,
+        parameter: String,
+        more: usize,
+        /// The field whose expansion `depth` stopped.
+        field: FieldDescriptor,
+        /// Whether its message contains itself (a cycle), rather than being
+        /// met more than `depth` times side by side.
+        recursive: bool,
+    },
+}
+
+/// The state of one query-parameter walk (gnostic's `depths` map is per
+/// top-level request field): how often each field was expanded, the messages
+/// being expanded, and the parameters `depth` left out.
+#[derive(Default)]
+struct QueryWalk {
+    depths: HashMap<String, i64>,
+    stack: Vec<String>,
+    /// Dotted name of each parameter left out (relative to the field being
+    /// walked until the walk returns), the field cut, and whether it recursed.
+    lost: Vec<(String, FieldDescriptor, bool)>,
 }
 
 /// Path items in the order they were created, with an index by path.
@@ -216,8 +257,8 @@ pub struct OperationRef {
 }
 
 /// The document for the services of `inputs` (import names of target files),
-/// and which method each operation describes.
-pub fn document(model: &Model<'_>, options: &Options, inputs: &[String]) -> (Node, Vec<OperationRef>) {
+/// which method each operation describes, and what it describes unfaithfully.
+pub fn document(model: &Model<'_>, options: &Options, inputs: &[String]) -> (Node, Vec<OperationRef>, Vec<Unfaithful>) {
     let comments = model.compilation.files.iter().filter(|f| f.is_target).map(|f| (f.source.name.clone(), f)).collect();
     let mut generator = Generator {
         model,
@@ -230,6 +271,7 @@ pub fn document(model: &Model<'_>, options: &Options, inputs: &[String]) -> (Nod
         comments,
         operations: Vec::new(),
         operation_index: HashMap::new(),
+        unfaithful: Vec::new(),
     };
     generator.index_messages(inputs);
     let node = generator.build_document(inputs);
@@ -242,7 +284,7 @@ pub fn document(model: &Model<'_>, options: &Options, inputs: &[String]) -> (Nod
             operation.operation_id = id.to_string();
         }
     }
-    (node, operations)
+    (node, operations, generator.unfaithful)
 }
 
 impl Generator<'_, '_> {
@@ -409,10 +451,19 @@ impl Generator<'_, '_> {
                     &service_name,
                     &description,
                     &service.default_host,
-                    &binding.path,
-                    &binding.body,
+                    binding,
                     method,
                 );
+                // gnostic ignores `response_body`: the response stays the whole message.
+                if !binding.response_body.is_empty()
+                    && let Some(field) = method.descriptor.output().get_field_by_name(&binding.response_body)
+                {
+                    self.unfaithful.push(Unfaithful::ResponseBody {
+                        method: method.descriptor.clone(),
+                        binding: binding.index,
+                        field,
+                    });
+                }
                 if let Some(extension) = openapi_extension(&method.descriptor.options()) {
                     operation.merge(openapi_node(&extension));
                 }
@@ -450,7 +501,7 @@ impl Generator<'_, '_> {
 
     /// `findField`: a field of `message` by proto name or JSON name.
     fn find_field(&self, name: &str, message: &MessageDescriptor) -> Option<FieldDescriptor> {
-        message.fields().find(|f| f.name() == name || f.json_name() == name)
+        declared_fields(message).into_iter().find(|f| f.name() == name || f.json_name() == name)
     }
 
     fn find_and_format_field_name(&self, name: &str, message: &MessageDescriptor) -> String {
@@ -465,10 +516,10 @@ impl Generator<'_, '_> {
         tag: &str,
         description: &str,
         default_host: &str,
-        template: &str,
-        body: &str,
+        binding: &Binding,
         method: &Method,
     ) -> (Node, String) {
+        let (template, body) = (binding.path.as_str(), binding.body.as_str());
         let input = method.descriptor.input();
         let output = method.descriptor.output();
         let mut covered: Vec<String> = Vec::new();
@@ -541,11 +592,23 @@ impl Generator<'_, '_> {
 
         // Every other request field is a query parameter, unless the body is the whole request.
         if body != "*" && input.full_name() != "google.api.HttpBody" {
-            for field in input.fields() {
+            let mut lost = Vec::new();
+            for field in declared_fields(&input) {
                 if !covered.iter().any(|c| c == field.name()) && field.name() != body {
-                    let mut depths = HashMap::new();
-                    parameters.extend(self.query_params(&field, &mut depths));
+                    let mut walk = QueryWalk { stack: vec![input.full_name().to_string()], ..QueryWalk::default() };
+                    parameters.extend(self.query_params(&field, &mut walk));
+                    lost.append(&mut walk.lost);
                 }
+            }
+            if let Some((parameter, field, recursive)) = lost.first().cloned() {
+                self.unfaithful.push(Unfaithful::QueryDepth {
+                    method: method.descriptor.clone(),
+                    binding: binding.index,
+                    parameter,
+                    more: lost.len() - 1,
+                    field,
+                    recursive,
+                });
             }
         }
 
@@ -577,7 +640,7 @@ impl Generator<'_, '_> {
             let schema = if body == "*" {
                 self.schema_for_message(&input)
             } else {
-                input.fields().find(|f| f.name() == body).and_then(|field| match field.kind() {
+                declared_fields(&input).into_iter().find(|f| f.name() == body).and_then(|field| match field.kind() {
                     Kind::String => Some(typed("string")),
                     Kind::Message(message) => self.schema_for_message(&message),
                     _ => None,
@@ -691,7 +754,7 @@ impl Generator<'_, '_> {
     }
 
     /// `_buildQueryParamsV3`.
-    fn query_params(&mut self, field: &FieldDescriptor, depths: &mut HashMap<String, i64>) -> Vec<Node> {
+    fn query_params(&mut self, field: &FieldDescriptor, walk: &mut QueryWalk) -> Vec<Node> {
         let name = self.format_field_name(field);
         let description = self.field_comment(field);
         let parameter = |schema: Option<Node>| {
@@ -723,18 +786,30 @@ impl Generator<'_, '_> {
                 if type_name == "google.protobuf.FieldMask" {
                     return vec![parameter(self.schema_for_field(field))];
                 }
+                let recursive = walk.stack.iter().any(|m| m == type_name);
+                walk.stack.push(type_name.to_string());
                 let mut parameters = Vec::new();
-                for sub_field in message.fields() {
-                    let seen = *depths.entry(sub_field.full_name().to_string()).or_insert(0);
-                    if seen < self.options.depth {
-                        *depths.entry(sub_field.full_name().to_string()).or_insert(0) += 1;
-                        for mut sub in self.query_params(&sub_field, depths) {
+                for sub_field in declared_fields(&message) {
+                    // gnostic counts each field's expansions over the whole walk of
+                    // one request field (not along one path) and stops at `depth`.
+                    let seen = walk.depths.entry(sub_field.full_name().to_string()).or_insert(0);
+                    if *seen < self.options.depth {
+                        *seen += 1;
+                        let lost_before = walk.lost.len();
+                        for mut sub in self.query_params(&sub_field, walk) {
                             let sub_name = sub.get("name").and_then(Node::as_str).unwrap_or_default().to_string();
                             sub.set("name", Node::str(format!("{name}.{sub_name}")));
                             parameters.push(sub);
                         }
+                        for (lost, _, _) in &mut walk.lost[lost_before..] {
+                            *lost = format!("{name}.{lost}");
+                        }
+                    } else if yields_parameters(&sub_field) {
+                        let lost = format!("{name}.{}", self.format_field_name(&sub_field));
+                        walk.lost.push((lost, sub_field.clone(), recursive));
                     }
                 }
+                walk.stack.pop();
                 parameters
             }
             _ if is_group(field) => Vec::new(),
@@ -924,7 +999,7 @@ impl Generator<'_, '_> {
             let message_description = filter_comment(&self.leading(message.parent_file().name(), message.path()), true);
             let mut properties = Vec::new();
             let mut required = Vec::new();
-            for field in message.fields() {
+            for field in declared_fields(message) {
                 let description = self.field_comment(&field);
                 let behaviors = field_behaviors(&field);
                 let output_only = behaviors.iter().any(|b| b == "OUTPUT_ONLY");
@@ -981,6 +1056,29 @@ const WRAPPER_NAMES: &[&str] = &[
     "google.protobuf.FloatValue",
     "google.protobuf.DoubleValue",
 ];
+
+/// A message's fields in declaration order, as protogen lists them and gnostic
+/// writes properties and parameters (prost-reflect's `fields()` goes by number).
+fn declared_fields(message: &MessageDescriptor) -> Vec<FieldDescriptor> {
+    let numbers = message.descriptor_proto().field.iter().map(|f| f.number());
+    numbers.filter_map(|number| u32::try_from(number).ok().and_then(|n| message.get_field(n))).collect()
+}
+
+/// Whether `_buildQueryParamsV3` gives `field` at least one parameter when it
+/// expands it: not maps, groups or repeated messages (wrappers and `Value`
+/// excepted), nor messages without fields.
+fn yields_parameters(field: &FieldDescriptor) -> bool {
+    if field.is_map() || is_group(field) {
+        return false;
+    }
+    match field.kind() {
+        Kind::Message(message) => {
+            let single = message.full_name() == "google.protobuf.Value" || WRAPPER_NAMES.contains(&message.full_name());
+            single || (!field.is_list() && message.fields().next().is_some())
+        }
+        _ => true,
+    }
+}
 
 fn is_group(field: &FieldDescriptor) -> bool {
     field.field_descriptor_proto().r#type() == prost_types::field_descriptor_proto::Type::Group
@@ -1340,5 +1438,8 @@ mod tests {
         assert!(!path_is_valid("/v1/{x", &[path_param("x")]), "unbalanced");
         assert_eq!(filter_comment(" Gets a book.\n (-- api-linter: x --)\n", false), "Gets a book.");
         assert_eq!(filter_comment(" Line one\n line two.\n", true), "Line one line two.");
+        // `\(-- .* --\)` needs both spaces: "(-- --)" shares one and is kept.
+        assert_eq!(filter_comment(" a (-- --) b", false), "a (-- --) b");
+        assert_eq!(filter_comment(" a (--  --) b", false), "a  b");
     }
 }
