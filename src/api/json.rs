@@ -175,7 +175,15 @@ impl JsonField {
 
 /// The JSON fields of `message`, in declaration order.
 pub fn fields(message: &MessageDescriptor) -> Vec<JsonField> {
-    message.fields().map(|field| json_field(&field)).collect()
+    declared_fields(message).iter().map(json_field).collect()
+}
+
+/// A message's fields in declaration order, as protoc's plugins (protogen) list
+/// them and gnostic writes properties and parameters (prost-reflect's `fields()`
+/// goes by number).
+pub fn declared_fields(message: &MessageDescriptor) -> Vec<FieldDescriptor> {
+    let numbers = message.descriptor_proto().field.iter().map(|f| f.number());
+    numbers.filter_map(|number| u32::try_from(number).ok().and_then(|n| message.get_field(n))).collect()
 }
 
 pub fn json_field(field: &FieldDescriptor) -> JsonField {

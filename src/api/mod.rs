@@ -315,7 +315,8 @@ fn resolve_binding(request: &MessageDescriptor, binding: HttpBinding) -> Binding
 /// path is excluded with everything under it), scalars and enums (repeated or
 /// not) as they are, singular messages expanded, except the well-known types
 /// that have a string form; maps and repeated messages cannot be given in a
-/// query. A message already on `stack` is not expanded again (cycles).
+/// query. In declaration order; a message already on `stack` is not expanded
+/// again (cycles).
 fn query_fields(
     message: &MessageDescriptor,
     bound: &[Vec<String>],
@@ -324,7 +325,7 @@ fn query_fields(
     stack: &mut Vec<String>,
     out: &mut Vec<QueryParam>,
 ) {
-    for field in message.fields() {
+    for field in json::declared_fields(message) {
         names.push(field.name().to_string());
         json_names.push(field.json_name().to_string());
         let is_bound = bound.iter().any(|b| b.as_slice() == names.as_slice());

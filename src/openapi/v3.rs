@@ -22,6 +22,7 @@ use super::node::{Node, from_yaml_text};
 use super::options::{EnumType, Naming, Options};
 use crate::annotations::field_behavior::field_behaviors;
 use crate::annotations::http::{PathTemplate, Segment};
+use crate::api::json::declared_fields;
 use crate::api::{Binding, Method, Model, Service};
 use crate::compile::CompiledFile;
 
@@ -1056,13 +1057,6 @@ const WRAPPER_NAMES: &[&str] = &[
     "google.protobuf.FloatValue",
     "google.protobuf.DoubleValue",
 ];
-
-/// A message's fields in declaration order, as protogen lists them and gnostic
-/// writes properties and parameters (prost-reflect's `fields()` goes by number).
-fn declared_fields(message: &MessageDescriptor) -> Vec<FieldDescriptor> {
-    let numbers = message.descriptor_proto().field.iter().map(|f| f.number());
-    numbers.filter_map(|number| u32::try_from(number).ok().and_then(|n| message.get_field(n))).collect()
-}
 
 /// Whether `_buildQueryParamsV3` gives `field` at least one parameter when it
 /// expands it: not maps, groups or repeated messages (wrappers and `Value`
