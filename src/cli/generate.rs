@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::args::{GenerateArgs, RequestStyleArg};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_workspace};
+use crate::compile::WorkspaceFiles;
 use crate::config::CONFIG_RULE;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::generate::{self, GENERATE_RULE, Options, RequestStyle, config, output, request::CompilerVersion};
@@ -90,16 +91,6 @@ pub(super) fn run(args: &GenerateArgs, reporter: &Reporter, config_path: Option<
         return fail(vec![diag], &sources);
     }
 
-    let compilation = super::compile_until_exit(&workspace);
-    for file in compilation.files.iter().map(|f| &f.source) {
-        sources.insert(file.clone());
-    }
-    let mut diags = workspace.warnings.clone();
-    diags.extend(std::mem::take(&mut compilation.diagnostics));
-    if diags.iter().any(|d| d.severity == Severity::Error) {
-        return fail(diags, &sources);
-    }
-
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let options = Options {
         cwd: cwd.clone(),
@@ -116,6 +107,18 @@ pub(super) fn run(args: &GenerateArgs, reporter: &Reporter, config_path: Option<
             RequestStyleArg::Protoc => RequestStyle::Protoc,
         },
     };
+    // Only the selected files and what they import are compiled (as `idl lint
+    // FILE` compiles one file): a broken file outside `--path` fails nothing.
+    let provider = WorkspaceFiles::selecting(&workspace, |file| generate::selects(file, &options));
+    let compilation = super::compile_from_until_exit(&provider);
+    for file in compilation.files.iter().map(|f| &f.source) {
+        sources.insert(file.clone());
+    }
+    let mut diags = workspace.warnings.clone();
+    diags.extend(std::mem::take(&mut compilation.diagnostics));
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        return fail(diags, &sources);
+    }
     let generated = generate::generate(compilation, &workspace, &template, &options);
     if !generated.diagnostics.is_empty() {
         diags.extend(generated.diagnostics);

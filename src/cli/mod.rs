@@ -331,7 +331,12 @@ fn read_stdin_buffer(shown: &str) -> Result<std::sync::Arc<str>, Box<Diagnostic>
 /// because freeing a whole workspace's descriptors at exit costs up to half a
 /// second (googleapis) and the operating system reclaims it anyway.
 fn compile_until_exit(workspace: &Workspace) -> &'static mut crate::compile::Compilation {
-    Box::leak(Box::new(crate::compile::compile(workspace)))
+    compile_from_until_exit(&crate::compile::WorkspaceFiles::new(workspace))
+}
+
+/// [`compile_until_exit`] from any provider (a selection of the workspace).
+fn compile_from_until_exit(provider: &dyn crate::compile::FileProvider) -> &'static mut crate::compile::Compilation {
+    Box::leak(Box::new(crate::compile::compile_from(provider)))
 }
 
 /// Discovers the workspace of the working directory, or reports why there is

@@ -140,22 +140,42 @@ impl FileEncoder<'_> {
     /// are dropped unless `keep_source_retention` (protoc keeps them only in a
     /// plugin request's `source_file_descriptors`). `None` when the file did not link.
     pub fn encode(&self, f: &CompiledFile, include_source_info: bool, keep_source_retention: bool) -> Option<Vec<u8>> {
+        let info = include_source_info.then(|| encode_source_code_info(f));
+        let (kept, stripped) = self.encode_without_source_info(f, !keep_source_retention)?;
+        let bytes = if keep_source_retention { kept } else { stripped.unwrap_or(kept) };
+        Some(match &info {
+            Some(info) => insert_source_code_info(&bytes, info),
+            None => bytes,
+        })
+    }
+
+    /// Both encodings a plugin request needs, with source info built once: the
+    /// file as it is (`source_file_descriptors`, and `proto_file` for imports),
+    /// and without its source-retention options (`proto_file` for a file to
+    /// generate), `None` when that is the same bytes. `None` when the file did
+    /// not link.
+    pub fn encode_for_request(&self, f: &CompiledFile) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        let (kept, stripped) = self.encode_without_source_info(f, true)?;
+        let info = encode_source_code_info(f);
+        Some((insert_source_code_info(&kept, &info), stripped.map(|s| insert_source_code_info(&s, &info))))
+    }
+
+    /// The file without source info, and (when `strip` and it has any) without
+    /// its source-retention options.
+    fn encode_without_source_info(&self, f: &CompiledFile, strip: bool) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
         use prost::Message;
         let linked = self.pool.get_file_by_name(&f.source.name)?;
+        let bytes = linked.encode_to_vec();
+        let strips = strip && self.stripper.may_strip(linked.file_descriptor_proto()) && self.stripper.changes(&bytes);
         let plain = !matches!(f.syntax, Syntax::Editions(_))
             && f.option_dependency.is_empty()
             && f.visibilities.is_empty()
-            && f.json_names.is_empty()
-            && (keep_source_retention || !self.stripper.may_strip(linked.file_descriptor_proto()));
-        if plain {
-            // The pool's encoding is the output: only source info is added.
-            let bytes = linked.encode_to_vec();
-            if !include_source_info {
-                return Some(bytes);
-            }
-            return Some(insert_source_code_info(bytes, &source_code_info(f)));
+            && f.json_names.is_empty();
+        if plain && !strips {
+            // The pool's encoding is the output.
+            return Some((bytes, None));
         }
-        let mut proto = descriptor::FileDescriptorProto::decode(linked.encode_to_vec().as_slice()).ok()?;
+        let mut proto = descriptor::FileDescriptorProto::decode(bytes.as_slice()).ok()?;
         // The pool saw editions files as proto2; restore what they declare.
         if let Syntax::Editions(edition) = f.syntax {
             proto.syntax = Some("editions".into());
@@ -166,11 +186,12 @@ impl FileEncoder<'_> {
             set_visibility(&mut proto, path, *visibility);
         }
         protoc_checks::restore_json_names(&mut proto, &f.json_names);
-        if !keep_source_retention {
-            self.stripper.strip_file(&mut proto);
+        let kept = if plain { bytes } else { proto.encode_to_vec() };
+        if !strips {
+            return Some((kept, None));
         }
-        proto.source_code_info = include_source_info.then(|| source_code_info(f));
-        Some(proto.encode_to_vec())
+        self.stripper.strip_file(&mut proto);
+        Some((kept, Some(proto.encode_to_vec())))
     }
 }
 
@@ -180,10 +201,9 @@ const SOURCE_CODE_INFO_FIELD: u32 = 9;
 /// Inserts `info` as field 9 of an encoded `FileDescriptorProto`, before the
 /// first field numbered higher, so the bytes keep field-number order as protoc
 /// writes them.
-fn insert_source_code_info(file: Vec<u8>, info: &descriptor::SourceCodeInfo) -> Vec<u8> {
-    use prost::Message;
+fn insert_source_code_info(file: &[u8], encoded: &[u8]) -> Vec<u8> {
     use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_varint};
-    let mut rest = file.as_slice();
+    let mut rest = file;
     let mut at = file.len();
     while !rest.is_empty() {
         let start = file.len() - rest.len();
@@ -205,12 +225,11 @@ fn insert_source_code_info(file: Vec<u8>, info: &descriptor::SourceCodeInfo) -> 
             break;
         }
     }
-    let encoded = info.encode_to_vec();
     let mut out = Vec::with_capacity(file.len() + encoded.len() + 6);
     out.extend_from_slice(&file[..at]);
     encode_key(SOURCE_CODE_INFO_FIELD, WireType::LengthDelimited, &mut out);
     encode_varint(encoded.len() as u64, &mut out);
-    out.extend_from_slice(&encoded);
+    out.extend_from_slice(encoded);
     out.extend_from_slice(&file[at..]);
     out
 }
@@ -247,23 +266,53 @@ fn set_visibility(file: &mut descriptor::FileDescriptorProto, path: &[i32], visi
     message.visibility = Some(visibility);
 }
 
-/// protoc's `SourceCodeInfo` for a file: spans as `[line, col, end_col]` or
-/// `[line, col, end_line, end_col]`, 0-based, columns in bytes with tabs to 8.
-fn source_code_info(f: &CompiledFile) -> descriptor::SourceCodeInfo {
-    let location = f
-        .locations
-        .iter()
-        .map(|l| {
-            let (sl, sc) = f.source.protoc_line_column(l.start as usize);
-            let (el, ec) = f.source.protoc_line_column(l.end as usize);
-            descriptor::Location {
-                path: l.path.clone(),
-                span: if sl == el { vec![sl, sc, ec] } else { vec![sl, sc, el, ec] },
-                leading_comments: l.leading().map(str::to_string),
-                trailing_comments: l.trailing().map(str::to_string),
-                leading_detached_comments: l.detached().to_vec(),
-            }
-        })
-        .collect();
-    descriptor::SourceCodeInfo { location }
+/// protoc's `SourceCodeInfo` for a file, encoded: spans as `[line, col, end_col]`
+/// or `[line, col, end_line, end_col]`, 0-based, columns in bytes with tabs to 8.
+/// Written straight to bytes (the same bytes prost writes for
+/// `descriptor::SourceCodeInfo`): a request encodes every file's locations, and
+/// building the message first cost as much again.
+fn encode_source_code_info(f: &CompiledFile) -> Vec<u8> {
+    use prost::encoding::{WireType, encode_key, encode_varint, encoded_len_varint};
+    fn packed(out: &mut Vec<u8>, number: u32, values: &[i32]) {
+        if values.is_empty() {
+            return;
+        }
+        encode_key(number, WireType::LengthDelimited, out);
+        let len: usize = values.iter().map(|&v| encoded_len_varint(v as i64 as u64)).sum();
+        encode_varint(len as u64, out);
+        for &v in values {
+            encode_varint(v as i64 as u64, out);
+        }
+    }
+    fn string(out: &mut Vec<u8>, number: u32, text: &str) {
+        encode_key(number, WireType::LengthDelimited, out);
+        encode_varint(text.len() as u64, out);
+        out.extend_from_slice(text.as_bytes());
+    }
+    let mut out = Vec::with_capacity(f.locations.len() * 16);
+    let mut location = Vec::with_capacity(64);
+    for l in f.locations.iter() {
+        let (sl, sc) = f.source.protoc_line_column(l.start as usize);
+        let (el, ec) = f.source.protoc_line_column(l.end as usize);
+        location.clear();
+        packed(&mut location, 1, &l.path);
+        if sl == el {
+            packed(&mut location, 2, &[sl, sc, ec]);
+        } else {
+            packed(&mut location, 2, &[sl, sc, el, ec]);
+        }
+        if let Some(text) = l.leading() {
+            string(&mut location, 3, text);
+        }
+        if let Some(text) = l.trailing() {
+            string(&mut location, 4, text);
+        }
+        for text in l.detached() {
+            string(&mut location, 6, text);
+        }
+        encode_key(1, WireType::LengthDelimited, &mut out);
+        encode_varint(location.len() as u64, &mut out);
+        out.extend_from_slice(&location);
+    }
+    out
 }

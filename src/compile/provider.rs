@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::driver::read_text_file;
 use crate::diagnostic::Diagnostic;
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, WorkspaceFile};
 
 /// A file's display path and text, or why it could not be read.
 pub type ReadResult = Result<(String, Arc<str>), Box<Diagnostic>>;
@@ -15,6 +15,13 @@ pub type ReadResult = Result<(String, Arc<str>), Box<Diagnostic>>;
 pub trait FileProvider: Sync {
     /// Import names of the files to check.
     fn targets(&self) -> Vec<String>;
+    /// Import names of the files the workspace itself holds, of which the targets
+    /// are all (by default) or some (a selection, as `generate --path` makes): a
+    /// copy of a well-known type among them is compiled from its text in place of
+    /// the built-in one, as buf compiles a module's own copy.
+    fn own_files(&self) -> Vec<String> {
+        self.targets()
+    }
     /// Reads a file by import name; `None` when no such file exists.
     fn read(&self, name: &str) -> Option<ReadResult>;
     /// Where files are looked up, for "not found" messages.
@@ -25,20 +32,38 @@ pub trait FileProvider: Sync {
 /// roots and import paths.
 pub struct WorkspaceFiles<'a> {
     workspace: &'a Workspace,
-    /// Target index by import name (a linear search per read was quadratic).
+    /// Workspace file index by import name (a linear search per read was quadratic).
     targets: std::collections::HashMap<&'a str, usize>,
+    /// The workspace files compiled as targets, when not all of them are.
+    selected: Option<Vec<usize>>,
     cwd: std::path::PathBuf,
 }
 
 impl<'a> WorkspaceFiles<'a> {
     pub fn new(workspace: &'a Workspace) -> Self {
         let targets = workspace.targets.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
-        WorkspaceFiles { workspace, targets, cwd: std::env::current_dir().unwrap_or_default() }
+        WorkspaceFiles { workspace, targets, selected: None, cwd: std::env::current_dir().unwrap_or_default() }
+    }
+
+    /// The workspace with only the files `keep` accepts as targets; the others
+    /// are read (from the same paths, under the same display paths) only when a
+    /// target imports them, so a broken file nothing selected imports is never
+    /// parsed. `generate --path` compiles this way, as buf does.
+    pub fn selecting(workspace: &'a Workspace, keep: impl Fn(&WorkspaceFile) -> bool) -> Self {
+        let selected = (0..workspace.targets.len()).filter(|&i| keep(&workspace.targets[i])).collect();
+        WorkspaceFiles { selected: Some(selected), ..WorkspaceFiles::new(workspace) }
     }
 }
 
 impl FileProvider for WorkspaceFiles<'_> {
     fn targets(&self) -> Vec<String> {
+        match &self.selected {
+            Some(selected) => selected.iter().map(|&i| self.workspace.targets[i].name.clone()).collect(),
+            None => self.own_files(),
+        }
+    }
+
+    fn own_files(&self) -> Vec<String> {
         self.workspace.targets.iter().map(|t| t.name.clone()).collect()
     }
 
@@ -76,6 +101,10 @@ impl<'a> OverlayFiles<'a> {
 impl FileProvider for OverlayFiles<'_> {
     fn targets(&self) -> Vec<String> {
         self.disk.targets()
+    }
+
+    fn own_files(&self) -> Vec<String> {
+        self.disk.own_files()
     }
 
     fn read(&self, name: &str) -> Option<ReadResult> {

@@ -79,6 +79,47 @@ impl<'a> Stripper<'a> {
             })
     }
 
+    /// Whether stripping changes the encoded file `bytes`: some options message
+    /// in it holds a source-retention value. [`Stripper::may_strip`] answers for
+    /// the types only, and every options type can hold `features`, whose
+    /// FeatureSet has source-retention fields; this reads the values, so a file
+    /// that sets none is written as the pool encoded it.
+    pub fn changes(&self, bytes: &[u8]) -> bool {
+        self.changes_in(bytes, Shape::File).unwrap_or(true)
+    }
+
+    /// `None` when the bytes do not parse (the caller then takes the slow path).
+    fn changes_in(&self, mut bytes: &[u8], shape: Shape) -> Option<bool> {
+        while !bytes.is_empty() {
+            let (number, wire) = decode_key(&mut bytes).ok()?;
+            match wire {
+                WireType::Varint => {
+                    decode_varint(&mut bytes).ok()?;
+                }
+                WireType::SixtyFourBit => bytes = bytes.get(8..)?,
+                WireType::ThirtyTwoBit => bytes = bytes.get(4..)?,
+                WireType::LengthDelimited => {
+                    let n = decode_varint(&mut bytes).ok()? as usize;
+                    let inner = bytes.get(..n)?;
+                    bytes = &bytes[n..];
+                    let changed = match shape.child(number) {
+                        Some(Shape::Options(type_name)) => {
+                            let desc = self.pool.get_message_by_name(type_name)?;
+                            self.strip(inner, &desc).is_some()
+                        }
+                        Some(child) => self.changes_in(inner, child)?,
+                        None => false,
+                    };
+                    if changed {
+                        return Some(true);
+                    }
+                }
+                WireType::StartGroup | WireType::EndGroup => return None,
+            }
+        }
+        Some(false)
+    }
+
     fn strip_message(&self, m: &mut d::DescriptorProto) {
         self.apply(&mut m.options, "google.protobuf.MessageOptions");
         for f in m.field.iter_mut().chain(m.extension.iter_mut()) {
@@ -206,5 +247,48 @@ impl<'a> Stripper<'a> {
             out.extend_from_slice(&bytes[start..end]);
         }
         changed.then_some(out)
+    }
+}
+
+/// The descriptor messages that hold options, for [`Stripper::changes`]: what a
+/// length-delimited field of each holds (descriptor.proto's field numbers; the
+/// same elements [`Stripper::strip_file`] visits).
+#[derive(Clone, Copy)]
+enum Shape {
+    File,
+    Message,
+    Field,
+    Oneof,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+    ExtensionRange,
+    Options(&'static str),
+}
+
+impl Shape {
+    fn child(self, number: u32) -> Option<Shape> {
+        use Shape::*;
+        Some(match (self, number) {
+            (File, 4) | (Message, 3) => Message,
+            (File, 5) | (Message, 4) => Enum,
+            (File, 6) => Service,
+            (File, 7) | (Message, 2 | 6) => Field,
+            (File, 8) => Options("google.protobuf.FileOptions"),
+            (Message, 5) => ExtensionRange,
+            (Message, 7) => Options("google.protobuf.MessageOptions"),
+            (Message, 8) => Oneof,
+            (Field, 8) => Options("google.protobuf.FieldOptions"),
+            (Oneof, 2) => Options("google.protobuf.OneofOptions"),
+            (Enum, 2) => EnumValue,
+            (Enum, 3) => Options("google.protobuf.EnumOptions"),
+            (EnumValue, 3) => Options("google.protobuf.EnumValueOptions"),
+            (Service, 2) => Method,
+            (Service, 3) => Options("google.protobuf.ServiceOptions"),
+            (Method, 4) => Options("google.protobuf.MethodOptions"),
+            (ExtensionRange, 3) => Options("google.protobuf.ExtensionRangeOptions"),
+            _ => return None,
+        })
     }
 }

@@ -25,9 +25,9 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-use crate::compile::{Compilation, Syntax};
+use crate::compile::{Compilation, PhaseTimer, Syntax};
 use crate::diagnostic::Diagnostic;
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, WorkspaceFile};
 use config::{PluginSource, PluginSpec, Strategy, Template};
 use output::OutputFile;
 use plugin::{CodeGeneratorResponse, FEATURE_PROTO3_OPTIONAL, FEATURE_SUPPORTS_EDITIONS, Failure};
@@ -89,6 +89,7 @@ struct Job {
 
 /// Runs every plugin of `template` on the compiled workspace.
 pub fn generate(compilation: &Compilation, workspace: &Workspace, template: &Template, options: &Options) -> Generated {
+    let mut timer = PhaseTimer::from_env();
     let mut generated = Generated::default();
     let failure_at = |plugin: &PluginSpec, failure: Failure| -> Diagnostic {
         let mut diag = Diagnostic::error(GENERATE_RULE, failure.message);
@@ -170,7 +171,9 @@ pub fn generate(compilation: &Compilation, workspace: &Workspace, template: &Tem
     for &i in per_plugin.iter().flatten() {
         may_generate[i] = true;
     }
+    timer.phase("generate: select files");
     let encoded = Encoded::new(compilation, &template.managed, &may_generate, options.style);
+    timer.phase("generate: encode files");
 
     let mut jobs = Vec::new();
     for (p, plugin) in template.plugins.iter().enumerate() {
@@ -232,6 +235,7 @@ pub fn generate(compilation: &Compilation, workspace: &Workspace, template: &Tem
         Ok(pool) => pool.install(|| jobs.par_iter().map(run_job).collect()),
         Err(_) => jobs.iter().map(run_job).collect(),
     };
+    timer.phase("generate: run plugins");
 
     let mut accepted = Vec::new();
     for (job, response) in jobs.iter().zip(responses) {
@@ -255,6 +259,7 @@ pub fn generate(compilation: &Compilation, workspace: &Workspace, template: &Tem
         return generated;
     }
     generated.files = assembly.finish(&options.cwd);
+    timer.phase("generate: check and assemble responses");
     if template.clean {
         let mut dirs: Vec<PathBuf> = outs.clone();
         dirs.sort();
@@ -354,6 +359,12 @@ fn edition_name(edition: i32) -> String {
         1001 => "2024".into(),
         other => other.to_string(),
     }
+}
+
+/// Whether `--path`/`--exclude-path` select a workspace file as a file to
+/// generate (the caller compiles only those and their imports).
+pub fn selects(file: &WorkspaceFile, options: &Options) -> bool {
+    path_selected(&file.name, &file.display_path, &options.paths, &options.exclude_paths)
 }
 
 /// `--path` / `--exclude-path`: a file is selected when it is at or under one

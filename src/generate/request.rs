@@ -95,14 +95,17 @@ impl<'a> Encoded<'a> {
             .par_iter()
             .enumerate()
             .map(|(i, f)| {
-                // protoc strips source-retention options from the files to
-                // generate only; imports go in as they are.
-                let kept = encoder.encode(f, true, true).map(|b| Arc::new(apply(i, b)));
-                if generated.get(i).copied().unwrap_or(false) {
-                    (encoder.encode(f, true, false).map(|b| Arc::new(apply(i, b))), kept)
-                } else {
-                    (kept, None)
+                if !generated.get(i).copied().unwrap_or(false) {
+                    // Imports go in as they are.
+                    return (encoder.encode(f, true, true).map(|b| Arc::new(apply(i, b))), None);
                 }
+                // protoc strips source-retention options from the files to
+                // generate only, and keeps them in `source_file_descriptors`;
+                // most files have none, and both entries share one encoding.
+                let Some((kept, stripped)) = encoder.encode_for_request(f) else { return (None, None) };
+                let kept = Arc::new(apply(i, kept));
+                let stripped = stripped.map_or_else(|| kept.clone(), |b| Arc::new(apply(i, b)));
+                (Some(stripped), Some(kept))
             })
             .unzip();
         Encoded { compilation, index, deps, proto_file, source_file }
