@@ -252,16 +252,7 @@ fn bad_options_exit_2() {
 
 #[test]
 fn bad_bindings_are_reported_and_the_document_stays_valid() {
-    let dir = tempfile::tempdir().unwrap();
-    let api = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/google-api");
-    std::fs::write(
-        dir.path().join("idl.toml"),
-        format!("roots = [\"proto\"]\nimport_paths = [{:?}]\n", api.display().to_string()),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("proto")).unwrap();
-    std::fs::write(
-        dir.path().join("proto/a.proto"),
+    let dir = scratch_workspace(
         r#"syntax = "proto3";
 package a.v1;
 import "google/api/annotations.proto";
@@ -278,8 +269,7 @@ message GetCRequest { A a = 1; }
 // Recursive: its query parameters stop at `depth`, the document stays finite.
 message Tree { string id = 1; Tree left = 2; Tree right = 3; string label = 4; }
 "#,
-    )
-    .unwrap();
+    );
     let out = dir.path().join("openapi.yaml");
     let (code, _, stderr) = idl(dir.path(), &["openapi", "-o", out.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
