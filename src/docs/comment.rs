@@ -200,7 +200,14 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
         let href = links.href(&full_name, "md")?;
         Some((CowStr::from(href), CowStr::from(full_name)))
     };
-    let parser = Parser::new_with_broken_link_callback(markdown, options(), Some(&mut callback));
+    // A cell holds no table: parsed with tables, the cells beyond a table's
+    // column count would be dropped unseen here, and live once the comment is
+    // joined into one cell's line.
+    let options = match context {
+        MarkdownContext::Block => options(),
+        MarkdownContext::Cell => options() - Options::ENABLE_TABLES,
+    };
+    let parser = Parser::new_with_broken_link_callback(markdown, options, Some(&mut callback));
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     // An open resolved reference: its whole range, href, and its text's range.
     let mut open_reference: Option<(Range<usize>, String, Option<Range<usize>>)> = None;
