@@ -5,12 +5,12 @@
 //! even before anything is found.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use idl::compile::{MemoryFiles, compile_from};
-use idl::lsp::transport::{Frame, read_frame, skip};
+use idl::generate::config::check_template_invariants;
+use idl::lsp::transport::check_frame_invariants;
 
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-regressions").join(target);
@@ -82,51 +82,19 @@ fn config_inputs_are_located_errors() {
     }
 }
 
-/// `data` handed out `piece` bytes at a time, as the `lsp_frame` target does.
-struct Pieces<'a> {
-    data: &'a [u8],
-    at: usize,
-    piece: usize,
-}
-
-impl Read for Pieces<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl BufRead for Pieces<'_> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        Ok(&self.data[self.at..(self.at + self.piece).min(self.data.len())])
-    }
-    fn consume(&mut self, n: usize) {
-        self.at += n;
+#[test]
+fn lsp_frame_inputs_are_read_in_step() {
+    for (path, data) in inputs("lsp_frame") {
+        let result = std::panic::catch_unwind(|| check_frame_invariants(&data));
+        assert!(result.is_ok(), "{} breaks an invariant of the frame reader", path.display());
     }
 }
 
 #[test]
-fn lsp_frame_inputs_are_read_in_step() {
-    for (path, data) in inputs("lsp_frame") {
-        let Some((&first, data)) = data.split_first() else { continue };
-        let piece = usize::from(first % 16) + 1;
-        let mut input = Pieces { data, at: 0, piece };
-        loop {
-            let before = input.at;
-            match read_frame(&mut input, 512).unwrap() {
-                Frame::End => break,
-                Frame::Malformed { code, skip: length, .. } => {
-                    assert!(code == -32700 || code == -32600, "{}: code {code}", path.display());
-                    assert!(length == 0 || length > 512, "{}", path.display());
-                    skip(&mut input, length).unwrap();
-                }
-                Frame::Message(_) => {}
-            }
-            assert!(input.at > before, "{}: a frame that consumed nothing", path.display());
-        }
+fn generate_template_inputs_are_templates_or_located_errors() {
+    for (path, data) in inputs("generate_template") {
+        let result = std::panic::catch_unwind(|| check_template_invariants(&data));
+        assert!(result.is_ok(), "{} breaks an invariant of the buf.gen.yaml reader", path.display());
     }
 }
 
@@ -172,5 +140,15 @@ fn docs_markdown_inputs_render_without_markup() {
             );
             assert_eq!(markup(&rendered), None, "{}: {rendered}", path.display());
         }
+        let row = format!(
+            "| a |\n|---|\n| {} |\n",
+            idl::docs::markdown::cell(&to_markdown_in(comment, &links, "acme.library.v1", MarkdownContext::Cell))
+        );
+        let mut rendered = String::new();
+        pulldown_cmark::html::push_html(
+            &mut rendered,
+            pulldown_cmark::Parser::new_ext(&row, pulldown_cmark::Options::ENABLE_TABLES),
+        );
+        assert_eq!(markup(&rendered), None, "{}: a table cell renders as {rendered}", path.display());
     }
 }

@@ -586,6 +586,26 @@ fn every_command_reads_through_the_checked_reader() {
 }
 
 #[test]
+fn buf_gen_yaml_is_read_through_the_checked_reader() {
+    // `idl generate --template` and `idl init --from` read a buf.gen.yaml: as a
+    // FIFO it blocked them, as a link to /dev/zero it filled memory.
+    let dir = tree(&[("a.proto", b"syntax = \"proto3\";\npackage p;\n")]);
+    fs::create_dir_all(dir.path().join("fifo")).unwrap();
+    fs::create_dir_all(dir.path().join("zero")).unwrap();
+    let fifo = dir.path().join("fifo/buf.gen.yaml");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero/buf.gen.yaml")).unwrap();
+    for name in ["fifo/buf.gen.yaml", "zero/buf.gen.yaml"] {
+        let (code, out) = run(dir.path(), &["generate", "--template", name, "--format", "short"]);
+        assert_eq!(code, 2, "{out}");
+        assert_eq!(out.trim(), format!("{name}: [IO] cannot read {name}: not a regular file"));
+        let (code, out) = run(dir.path(), &["init", "--from", name]);
+        assert_eq!(code, 2, "{out}");
+        assert!(out.contains(&format!("cannot read {name}: not a regular file")), "{out}");
+    }
+}
+
+#[test]
 fn temp_files_left_by_a_sigkilled_format_write_are_removed_by_the_next_run() {
     use std::os::unix::process::ExitStatusExt;
     // Many files of some size, so a kill lands between a temporary file's

@@ -1,6 +1,7 @@
 //! Any UTF-8 as a documentation comment of `testdata/docs` (whose elements the
 //! comment can link to): rendering never panics, and neither the site's HTML
-//! nor the Markdown tree, once a host renders it with raw HTML passed through
+//! nor the Markdown tree (a block, or a table cell whose paragraphs are joined
+//! into one line), once a host renders it with raw HTML passed through
 //! (GitLab, static site generators), holds markup a comment must not become: a
 //! tag other than the ones Markdown itself produces, or a link or image whose
 //! target has a scheme other than http, https or mailto.
@@ -11,6 +12,7 @@ use std::sync::OnceLock;
 
 use idl::docs::comment::{MarkdownContext, plain_text_markdown, summary, to_html, to_markdown_in};
 use idl::docs::links::Links;
+use idl::docs::markdown::cell;
 use idl::docs::model;
 use libfuzzer_sys::fuzz_target;
 use pulldown_cmark::{Options, Parser, html};
@@ -109,6 +111,12 @@ fuzz_target!(|data: &[u8]| {
         if let Some(found) = injected_markup(&rendered) {
             panic!("the Markdown ({context:?}) of {comment:?} renders with {found}:\n{markdown}\n---\n{rendered}");
         }
+    }
+    // As the pages use it: one table cell, its paragraphs joined into one line.
+    let row = format!("| a |\n|---|\n| {} |\n", cell(&to_markdown_in(comment, links, PACKAGE, MarkdownContext::Cell)));
+    let rendered = render_like_a_host(&row);
+    if let Some(found) = injected_markup(&rendered) {
+        panic!("the table cell of {comment:?} renders with {found}:\n{row}\n---\n{rendered}");
     }
     let plain = render_like_a_host(&plain_text_markdown(comment));
     if let Some(found) = injected_markup(&plain) {

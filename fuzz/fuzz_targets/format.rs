@@ -15,8 +15,8 @@ use idl::syntax::lexer::lex;
 use libfuzzer_sys::fuzz_target;
 use prost::Message;
 
-/// The file's descriptor without source info, dependencies sorted; None when it
-/// does not compile.
+/// The file's descriptor set without source info, files and dependencies
+/// sorted; None when it does not compile.
 fn descriptor(src: &str) -> Option<Vec<u8>> {
     let memory = MemoryFiles {
         files: BTreeMap::from([("fuzz.proto".to_string(), ("fuzz.proto".to_string(), Arc::from(src)))]),
@@ -29,6 +29,9 @@ fn descriptor(src: &str) -> Option<Vec<u8>> {
         return None;
     }
     let mut set = prost_types::FileDescriptorSet::decode(&compilation.file_descriptor_set(false)[..]).ok()?;
+    // The set lists imports before their importers, in import order: sorted
+    // imports reorder the imported files too.
+    set.file.sort_by(|a, b| a.name.cmp(&b.name));
     for file in &mut set.file {
         let named = |indexes: &[i32], deps: &[String]| -> Vec<String> {
             let mut names: Vec<String> = indexes.iter().map(|&i| deps[i as usize].clone()).collect();

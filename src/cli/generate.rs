@@ -162,7 +162,7 @@ pub(super) fn run(args: &GenerateArgs, reporter: &Reporter, config_path: Option<
 /// Reads a buf.gen.yaml; the `Err` carries the file when it could be read (for snippets).
 pub(super) fn read_yaml(path: &Path, cwd: &Path) -> Result<config::Template, (Vec<Diagnostic>, Option<SourceFile>)> {
     let shown = output::display(path, cwd);
-    let text = std::fs::read_to_string(path).map_err(|error| {
+    let text = crate::checked_read::read_config_text(path).map_err(|error| {
         (vec![Diagnostic::error(IO_RULE, format!("cannot read {shown}: {error}")).with_path(shown.clone())], None)
     })?;
     let file = SourceFile::new(shown.clone(), shown, text.into());

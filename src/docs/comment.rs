@@ -200,7 +200,14 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
         let href = links.href(&full_name, "md")?;
         Some((CowStr::from(href), CowStr::from(full_name)))
     };
-    let parser = Parser::new_with_broken_link_callback(markdown, options(), Some(&mut callback));
+    // A cell holds no table: parsed with tables, the cells beyond a table's
+    // column count would be dropped unseen here, and live once the comment is
+    // joined into one cell's line.
+    let options = match context {
+        MarkdownContext::Block => options(),
+        MarkdownContext::Cell => options() - Options::ENABLE_TABLES,
+    };
+    let parser = Parser::new_with_broken_link_callback(markdown, options, Some(&mut callback));
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     // An open resolved reference: its whole range, href, and its text's range.
     let mut open_reference: Option<(Range<usize>, String, Option<Range<usize>>)> = None;
@@ -256,6 +263,16 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
             Event::Start(Tag::Image { dest_url, .. }) if !external_url(&dest_url) => {
                 edits.push((range.clone(), neutralize(&markdown[range])));
             }
+            // A backtick in the text of a link that stays is literal (it found no
+            // partner here) and must stay so wherever this Markdown is joined.
+            Event::Text(text)
+                if in_link > 0
+                    && open_reference.is_none()
+                    && text.contains('`')
+                    && markdown.get(range.clone()) == Some(&*text) =>
+            {
+                edits.push((range, text.replace('`', "\\`")));
+            }
             _ if in_link > 0 => {
                 if let Some((_, _, text)) = &mut open_reference {
                     *text = Some(match text.take() {
@@ -266,7 +283,7 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
             }
             Event::Text(text) if markdown.get(range.clone()) == Some(&*text) => {
                 let spans = name_spans(&text, links, package);
-                if spans.is_empty() && !text.contains(['[', ']', '<', '>']) {
+                if spans.is_empty() && !text.contains(['[', ']', '<', '>', '`']) {
                     continue;
                 }
                 let mut replaced = String::with_capacity(text.len() + 16);
@@ -304,8 +321,14 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
     apply_edits(markdown, edits)
 }
 
-/// Inline code that survives backticks in the text.
+/// Inline code that survives backticks in the text. Empty text is nothing:
+/// two backticks with nothing between them are no code span but a run that
+/// pairs with the next run of two, turning what lies between into code and the
+/// code after it into live Markdown.
 pub fn inline_code(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     if longest == 0 {
         return format!("`{text}`");
@@ -336,6 +359,7 @@ fn apply_edits(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
 /// first, so an escape already there cannot cancel one added here.
 fn neutralize(text: &str) -> String {
     text.replace('\\', "\\\\")
+        .replace('`', "\\`")
         .replace('[', "\\[")
         .replace(']', "\\]")
         .replace('(', "\\(")
@@ -345,9 +369,12 @@ fn neutralize(text: &str) -> String {
 }
 
 /// Literal text of a comment (its source had no escapes or entities): brackets
-/// escaped and angle brackets as entities.
+/// and backticks escaped, angle brackets as entities. A backtick in text found
+/// no partner in its paragraph; unescaped, it could pair with one of a code
+/// span or a code block once a table cell joins paragraphs into one line, and
+/// turn the code's text into live Markdown.
 fn escape_text(text: &str) -> String {
-    text.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('[', "\\[").replace(']', "\\]").replace('`', "\\`").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Plain text (a summary, a message) as Markdown that reads as that text on any

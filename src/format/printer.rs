@@ -18,6 +18,8 @@ pub struct Printer<'a> {
     pub out: String,
     indent: usize,
     indent_unit: &'a str,
+    /// The last character written (meaningless while `out` is empty: a
+    /// sentinel such as `'\0'` could be the last character of a comment).
     last: char,
     prev: Option<T>,
     pending_space: bool,
@@ -121,7 +123,7 @@ impl<'a> Printer<'a> {
 
     fn p(&mut self, elem: &str) {
         // buf never starts a file with a blank line.
-        if self.last == '\0' && elem.is_empty() && self.pending_indent == 0 {
+        if self.out.is_empty() && elem.is_empty() && self.pending_indent == 0 {
             return;
         }
         if !elem.trim().is_empty() {
@@ -160,8 +162,8 @@ impl<'a> Printer<'a> {
         if self.pending_space {
             self.pending_space = false;
             let first = elem.chars().next().unwrap_or('\u{fffd}');
-            let (prev_block, next_block) = if self.inline { ("\0 \t\n<[{(", "\n;,)]}>") } else { ("\0 \t\n", "\n;,") };
-            if !prev_block.contains(self.last) && !next_block.contains(first) {
+            let (prev_block, next_block) = if self.inline { (" \t\n<[{(", "\n;,)]}>") } else { (" \t\n", "\n;,") };
+            if !self.out.is_empty() && !prev_block.contains(self.last) && !next_block.contains(first) {
                 self.out.push(' ');
             }
         }
@@ -179,7 +181,7 @@ impl<'a> Printer<'a> {
         let eof = (self.toks.len() - 1) as T;
         let comments = self.leading(eof);
         self.write_multiline_comments(comments, false);
-        if self.last != '\0' && self.last != '\n' {
+        if !self.out.is_empty() && self.last != '\n' {
             self.p("");
         }
     }

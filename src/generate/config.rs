@@ -603,9 +603,15 @@ fn read_managed_v1(r: &mut Reader<'_>, node: &Node) -> Managed {
                 }
                 if let Ok(modules) = value.get("except").map(Node::strings).transpose() {
                     for (module, _) in modules.unwrap_or_default() {
-                        let base = option.trim_end_matches("_prefix").to_string();
+                        // A prefix sets the option it names the prefix of; the
+                        // other options are their own (`objc_class_prefix`).
+                        let base = match option {
+                            "java_package_prefix" => "java_package",
+                            "go_package_prefix" => "go_package",
+                            other => other,
+                        };
                         managed.disable.push(ManagedRule {
-                            file_option: Some(base),
+                            file_option: Some(base.to_string()),
                             module: Some(module),
                             ..ManagedRule::default()
                         });
@@ -625,9 +631,18 @@ fn read_managed_v1(r: &mut Reader<'_>, node: &Node) -> Managed {
         }
     }
     // `override: {OPTION: {file: value}}`.
-    for (option, files) in node.get("override").map(Node::entries).unwrap_or_default() {
-        let Some(option) = option.as_str() else { continue };
+    for (option_node, files) in node.get("override").map(Node::entries).unwrap_or_default() {
+        let Some(option) = option_node.as_str() else { continue };
         let option = option.to_ascii_lowercase();
+        // Checked here as v2 checks `file_option`: an unknown one would do
+        // nothing, and `idl init --from` would write a table that fails to load.
+        if !FILE_OPTIONS.iter().any(|(name, _)| *name == option) {
+            r.error(
+                &option_node.span,
+                format!("unknown file option `{}` in `managed.override`", option_node.as_str().unwrap_or("")),
+            );
+            continue;
+        }
         for (path, value) in files.entries() {
             let (Some(path), Some(value)) =
                 (path.as_str(), value.as_str().map(str::to_string).or(value.as_bool().map(|b| b.to_string())))
@@ -747,6 +762,49 @@ pub fn to_toml(template: &Template) -> String {
     toml::to_string(&root).unwrap_or_default()
 }
 
+/// The checks of the `generate_template` fuzz target on one input, shared with
+/// `tests/fuzz_regressions.rs`, which replays the inputs it found: any UTF-8 as
+/// a `buf.gen.yaml`. Panics unless reading it gives a template or errors that
+/// each name the file and point inside it, between characters; and a template must survive what
+/// `idl init --from buf.gen.yaml` does with it: its `[generate]` table is valid
+/// TOML that reads back (no error) into a template with the same table.
+#[doc(hidden)]
+pub fn check_template_invariants(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let file = SourceFile::new("buf.gen.yaml", "buf.gen.yaml", text.into());
+    let template = match parse_buf_gen_yaml(&file) {
+        Ok(template) => template,
+        Err(errors) => {
+            assert!(!errors.is_empty(), "an error without a diagnostic");
+            for error in &errors {
+                assert_eq!(error.path, "buf.gen.yaml", "{error:?}");
+                // An empty file has no line and column: its name is the location.
+                let Some(span) = &error.span else {
+                    assert!(text.is_empty(), "an error without a location: {error:?}");
+                    continue;
+                };
+                let (start, end) = (span.start_offset, span.end_offset);
+                assert!(start <= end && end <= text.len(), "a span outside the file: {error:?}");
+                assert!(
+                    text.is_char_boundary(start) && text.is_char_boundary(end),
+                    "a span inside a character: {error:?}"
+                );
+            }
+            return;
+        }
+    };
+    let converted = to_toml(&template);
+    let mut root: toml::Table =
+        toml::from_str(&converted).unwrap_or_else(|error| panic!("[generate] is not TOML: {error}\n{converted}"));
+    let Some(toml::Value::Table(table)) = root.remove("generate") else {
+        panic!("no [generate] table in\n{converted}");
+    };
+    let idl_toml = SourceFile::new("idl.toml", "idl.toml", converted.as_str().into());
+    let reread = parse_toml(&table, Some(&idl_toml))
+        .unwrap_or_else(|errors| panic!("[generate] does not read back: {errors:?}\n{converted}"));
+    assert_eq!(to_toml(&reread), converted, "[generate] changes when read back");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -788,6 +846,16 @@ mod tests {
     }
 
     #[test]
+    fn v1_override_of_an_unknown_option_is_located() {
+        let error = parse("version: v1\nmanaged:\n  override:\n    FOO:\n      a.proto: x\nplugins: []\n").unwrap_err();
+        assert_eq!(error[0].message, "unknown file option `FOO` in `managed.override`");
+        assert_eq!(error[0].span.as_ref().unwrap().start.line, 4);
+        let t = parse("version: v1\nmanaged:\n  override:\n    JAVA_PACKAGE:\n      a.proto: com.a\nplugins: []\n")
+            .unwrap();
+        assert_eq!(t.managed.overrides[0].file_option.as_deref(), Some("java_package"));
+    }
+
+    #[test]
     fn v1_managed_becomes_rules() {
         let t = parse(
             "version: v1\nmanaged:\n  enabled: true\n  go_package_prefix:\n    default: example.com/gen\n    except: [buf.build/googleapis/googleapis]\nplugins:\n  - plugin: go\n    out: gen\n",
@@ -797,5 +865,9 @@ mod tests {
         assert_eq!(t.managed.overrides[0].value, Some(OptionValue::Text("example.com/gen".into())));
         assert_eq!(t.managed.disable[0].file_option.as_deref(), Some("go_package"));
         assert_eq!(t.plugins[0].source, PluginSource::Local(vec!["protoc-gen-go".into()]));
+        // Only the two prefix options name another option (`objc_class_prefix` is its own).
+        let t =
+            parse("version: v1\nmanaged:\n  objc_class_prefix:\n    except: [buf.build/a/b]\nplugins: []\n").unwrap();
+        assert_eq!(t.managed.disable[0].file_option.as_deref(), Some("objc_class_prefix"));
     }
 }

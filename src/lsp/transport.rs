@@ -197,6 +197,74 @@ fn read_header_line(input: &mut impl BufRead) -> io::Result<Option<HeaderLine>> 
     Ok(Some(HeaderLine::Text(String::from_utf8_lossy(&line).into_owned())))
 }
 
+/// The checks of the `lsp_frame` fuzz target on one input, shared with
+/// `tests/fuzz_regressions.rs`, which replays the inputs it found. The first
+/// byte picks how many bytes (1 to 16) each read hands out, so header lines and
+/// bodies are split at every boundary a pipe can split them; the rest is the
+/// input. Panics when the reader loops (a frame that consumed nothing), answers
+/// a malformed frame with a code other than JSON-RPC's two, skips a body within
+/// the bound, or loses step: the same bytes framed with their true
+/// `Content-Length` must read as exactly one frame that consumes all of them.
+#[doc(hidden)]
+pub fn check_frame_invariants(data: &[u8]) {
+    /// Small, so fuzzed lengths cross it both ways.
+    const MAX_BODY: u64 = 512;
+    let Some((&first, data)) = data.split_first() else { return };
+    let piece = usize::from(first % 16) + 1;
+    read_all_frames(&mut Pieces { data, at: 0, piece }, MAX_BODY);
+
+    let mut framed = format!("Content-Length: {}\r\n\r\n", data.len()).into_bytes();
+    framed.extend_from_slice(data);
+    let mut input = Pieces { data: &framed, at: 0, piece };
+    assert_eq!(read_all_frames(&mut input, MAX_BODY), 1, "a well-framed body was not read as one frame");
+    assert_eq!(input.at, framed.len(), "the reader lost step with a well-framed body");
+}
+
+/// Reads every frame of `input` as the server does; how many there were.
+fn read_all_frames(input: &mut Pieces<'_>, max_body: u64) -> usize {
+    let mut frames = 0;
+    loop {
+        let before = input.at;
+        match read_frame(input, max_body).expect("reading memory never fails") {
+            Frame::End => return frames,
+            Frame::Malformed { code, skip: length, .. } => {
+                assert!(code == PARSE_ERROR || code == INVALID_REQUEST, "error code {code}");
+                assert!(length == 0 || length > max_body, "skipped {length} bytes within the bound");
+                skip(input, length).expect("reading memory never fails");
+            }
+            Frame::Message(_) => {}
+        }
+        assert!(input.at > before, "a frame that consumed no input");
+        frames += 1;
+    }
+}
+
+/// `data` handed out at most `piece` bytes at a time, as a pipe may.
+struct Pieces<'a> {
+    data: &'a [u8],
+    at: usize,
+    piece: usize,
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Pieces<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        Ok(&self.data[self.at..(self.at + self.piece).min(self.data.len())])
+    }
+    fn consume(&mut self, n: usize) {
+        self.at += n;
+    }
+}
+
 /// Writes one message as a frame.
 fn write_frame(output: &mut dyn Write, body: &[u8]) -> io::Result<()> {
     write!(output, "Content-Length: {}\r\n\r\n", body.len())?;

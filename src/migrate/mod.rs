@@ -199,13 +199,15 @@ impl Draft {
     /// The `idl.toml` text. `origin` is named in the header; `dropped` settings are
     /// listed as comments so the written file says what it does not do.
     pub fn render(&self, origin: &str, dropped: &[Dropped]) -> String {
+        let origin = comment_text(origin);
         let mut out = format!("# Converted from {origin} by idl (`idl init --from {origin}`).\n");
         if !dropped.is_empty() {
             out.push_str("# Not carried over:\n");
             for item in dropped {
                 let diagnostic = &item.diagnostic;
                 let at = diagnostic.span.map(|span| format!(":{}:{}", span.start.line, span.start.column));
-                out.push_str(&format!("#   {}{}: {}\n", diagnostic.path, at.unwrap_or_default(), diagnostic.message));
+                let line = format!("{}{}: {}", diagnostic.path, at.unwrap_or_default(), diagnostic.message);
+                out.push_str(&format!("#   {}\n", comment_text(&line)));
             }
         }
         out.push('\n');
@@ -258,6 +260,16 @@ impl Draft {
         }
         out
     }
+}
+
+/// `text` as it can stand in a TOML comment: a dropped key or value from the
+/// original file may hold control characters, which TOML forbids in comments,
+/// and a line break would end the comment and let the rest be read as TOML.
+/// They are written as Rust-style escapes (`\u{b}`, `\n`).
+fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
 }
 
 fn quote(text: &str) -> String {

@@ -58,3 +58,15 @@ fn nothing_known_in_use_falls_back_to_minimal_not_to_the_default_preset() {
     assert!(migrated.toml.contains("preset = \"minimal\""), "{}", migrated.toml);
     assert_eq!(messages(&migrated), ["`lint.use`: idl has no rule or category `SOME_FUTURE_RULE`"]);
 }
+
+#[test]
+fn a_dropped_key_with_a_line_break_cannot_write_toml_into_the_config() {
+    // The key's text is quoted into a comment: a raw line break would end the
+    // comment and make the rest a setting, a control character invalid TOML.
+    let text = "version: v2\nlint:\n  \"x\\nroots = ['/etc']\\u000b\": true\n";
+    let migrated = convert_text("buf.yaml", text);
+    let config =
+        crate::config::Config::parse(&SourceFile::new("idl.toml", "idl.toml", migrated.toml.clone().into())).unwrap();
+    assert_eq!(config.roots.iter().map(|r| r.get_ref().as_str()).collect::<Vec<_>>(), ["."], "{}", migrated.toml);
+    assert!(migrated.toml.contains("`lint.x\\nroots = ['/etc']\\u{b}` is not supported"), "{}", migrated.toml);
+}

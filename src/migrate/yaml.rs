@@ -113,8 +113,11 @@ fn convert(node: &MarkedYaml<'_>, to_byte: &dyn Fn(usize) -> usize) -> Node {
         YamlData::Tagged(_, inner) => return convert(inner, to_byte),
         YamlData::Alias(_) | YamlData::BadValue => Value::Null,
     };
+    // A collection is located at its first character (a whole mapping would
+    // underline the rest of the file); its end is that character's end, which
+    // is not `start + 1` when the character is wider than a byte.
     let span = match value {
-        Value::List(_) | Value::Map(_) => start..(start + 1).min(end.max(start + 1)),
+        Value::List(_) | Value::Map(_) => start..to_byte(node.span.start.index() + 1),
         _ => scalar_span,
     };
     Node { span, value }
@@ -126,6 +129,16 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("buf.yaml", "buf.yaml", text.into())
+    }
+
+    #[test]
+    fn a_mapping_that_starts_with_a_wide_character_is_located_on_that_character() {
+        let text = "é: 1\n";
+        let root = parse(&file(text)).unwrap();
+        assert_eq!(&text[root.span.clone()], "é");
+        let text = "[ü]";
+        let root = parse(&file(text)).unwrap();
+        assert_eq!(&text[root.span.clone()], "[");
     }
 
     #[test]
