@@ -13,7 +13,9 @@ use super::model::{DocModel, Field, Method, Package, TypeRef, relative_name};
 /// Text for a table cell: one line, pipes escaped (public for the
 /// `docs_markdown` fuzz target, which renders comments in a cell as pages do).
 pub fn cell(text: &str) -> String {
-    text.trim().replace('|', "\\|").replace("\n\n", "<br><br>").replace('\n', " ")
+    // A lone carriage return ends a Markdown line (and the table row) too.
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
+    text.replace('|', "\\|").replace("\n\n", "<br><br>").replace('\n', " ")
 }
 
 /// Inline code that survives backticks in the text.
