@@ -362,3 +362,76 @@ pub mod edition {
     pub const EDITION_2023: i32 = 1000;
     pub const EDITION_2024: i32 = 1001;
 }
+
+/// Descriptor field numbers, enough to find every options message in a file.
+mod options_tag {
+    pub const FILE_MESSAGE: u32 = 4;
+    pub const FILE_ENUM: u32 = 5;
+    pub const FILE_SERVICE: u32 = 6;
+    pub const FILE_EXTENSION: u32 = 7;
+    pub const FILE_OPTIONS: u32 = 8;
+    pub const MESSAGE_FIELD: u32 = 2;
+    pub const MESSAGE_NESTED: u32 = 3;
+    pub const MESSAGE_ENUM: u32 = 4;
+    pub const MESSAGE_EXTENSION_RANGE: u32 = 5;
+    pub const MESSAGE_EXTENSION: u32 = 6;
+    pub const MESSAGE_OPTIONS: u32 = 7;
+    pub const MESSAGE_ONEOF: u32 = 8;
+    pub const FIELD_OPTIONS: u32 = 8;
+    pub const ONEOF_OPTIONS: u32 = 2;
+    pub const ENUM_VALUE: u32 = 2;
+    pub const ENUM_OPTIONS: u32 = 3;
+    pub const ENUM_VALUE_OPTIONS: u32 = 3;
+    pub const SERVICE_METHOD: u32 = 2;
+    pub const SERVICE_OPTIONS: u32 = 3;
+    pub const METHOD_OPTIONS: u32 = 4;
+    pub const RANGE_OPTIONS: u32 = 3;
+}
+
+/// What a length-delimited field of a descriptor message holds, enough to find
+/// every options message in an encoded file (source-retention stripping and
+/// buf's option order both walk files this way).
+#[derive(Clone, Copy)]
+pub(crate) enum OptionsShape {
+    File,
+    Message,
+    Field,
+    Oneof,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+    Range,
+    /// An options message of this type.
+    Options(&'static str),
+}
+
+impl OptionsShape {
+    /// What field `number` of this message holds, when it is a message to walk.
+    pub(crate) fn child(self, number: u32) -> Option<OptionsShape> {
+        use OptionsShape::*;
+        Some(match (self, number) {
+            (File, options_tag::FILE_MESSAGE) => Message,
+            (File, options_tag::FILE_ENUM) => Enum,
+            (File, options_tag::FILE_SERVICE) => Service,
+            (File, options_tag::FILE_EXTENSION) => Field,
+            (File, options_tag::FILE_OPTIONS) => Options("google.protobuf.FileOptions"),
+            (Message, options_tag::MESSAGE_FIELD | options_tag::MESSAGE_EXTENSION) => Field,
+            (Message, options_tag::MESSAGE_NESTED) => Message,
+            (Message, options_tag::MESSAGE_ENUM) => Enum,
+            (Message, options_tag::MESSAGE_EXTENSION_RANGE) => Range,
+            (Message, options_tag::MESSAGE_OPTIONS) => Options("google.protobuf.MessageOptions"),
+            (Message, options_tag::MESSAGE_ONEOF) => Oneof,
+            (Field, options_tag::FIELD_OPTIONS) => Options("google.protobuf.FieldOptions"),
+            (Oneof, options_tag::ONEOF_OPTIONS) => Options("google.protobuf.OneofOptions"),
+            (Enum, options_tag::ENUM_VALUE) => EnumValue,
+            (Enum, options_tag::ENUM_OPTIONS) => Options("google.protobuf.EnumOptions"),
+            (EnumValue, options_tag::ENUM_VALUE_OPTIONS) => Options("google.protobuf.EnumValueOptions"),
+            (Service, options_tag::SERVICE_METHOD) => Method,
+            (Service, options_tag::SERVICE_OPTIONS) => Options("google.protobuf.ServiceOptions"),
+            (Method, options_tag::METHOD_OPTIONS) => Options("google.protobuf.MethodOptions"),
+            (Range, options_tag::RANGE_OPTIONS) => Options("google.protobuf.ExtensionRangeOptions"),
+            _ => return None,
+        })
+    }
+}

@@ -9,6 +9,7 @@ use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_va
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, Value};
 
 use super::descriptor as d;
+use super::descriptor::OptionsShape as Shape;
 
 const RETENTION_FIELD: &str = "retention";
 const RETENTION_SOURCE: i32 = 2;
@@ -247,48 +248,5 @@ impl<'a> Stripper<'a> {
             out.extend_from_slice(&bytes[start..end]);
         }
         changed.then_some(out)
-    }
-}
-
-/// The descriptor messages that hold options, for [`Stripper::changes`]: what a
-/// length-delimited field of each holds (descriptor.proto's field numbers; the
-/// same elements [`Stripper::strip_file`] visits).
-#[derive(Clone, Copy)]
-enum Shape {
-    File,
-    Message,
-    Field,
-    Oneof,
-    Enum,
-    EnumValue,
-    Service,
-    Method,
-    ExtensionRange,
-    Options(&'static str),
-}
-
-impl Shape {
-    fn child(self, number: u32) -> Option<Shape> {
-        use Shape::*;
-        Some(match (self, number) {
-            (File, 4) | (Message, 3) => Message,
-            (File, 5) | (Message, 4) => Enum,
-            (File, 6) => Service,
-            (File, 7) | (Message, 2 | 6) => Field,
-            (File, 8) => Options("google.protobuf.FileOptions"),
-            (Message, 5) => ExtensionRange,
-            (Message, 7) => Options("google.protobuf.MessageOptions"),
-            (Message, 8) => Oneof,
-            (Field, 8) => Options("google.protobuf.FieldOptions"),
-            (Oneof, 2) => Options("google.protobuf.OneofOptions"),
-            (Enum, 2) => EnumValue,
-            (Enum, 3) => Options("google.protobuf.EnumOptions"),
-            (EnumValue, 3) => Options("google.protobuf.EnumValueOptions"),
-            (Service, 2) => Method,
-            (Service, 3) => Options("google.protobuf.ServiceOptions"),
-            (Method, 4) => Options("google.protobuf.MethodOptions"),
-            (ExtensionRange, 3) => Options("google.protobuf.ExtensionRangeOptions"),
-            _ => return None,
-        })
     }
 }

@@ -11,73 +11,7 @@
 use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_varint};
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor};
 
-/// Descriptor field numbers, enough to find every options message in a file.
-mod tag {
-    pub const FILE_MESSAGE: u32 = 4;
-    pub const FILE_ENUM: u32 = 5;
-    pub const FILE_SERVICE: u32 = 6;
-    pub const FILE_EXTENSION: u32 = 7;
-    pub const FILE_OPTIONS: u32 = 8;
-    pub const MESSAGE_FIELD: u32 = 2;
-    pub const MESSAGE_NESTED: u32 = 3;
-    pub const MESSAGE_ENUM: u32 = 4;
-    pub const MESSAGE_EXTENSION_RANGE: u32 = 5;
-    pub const MESSAGE_EXTENSION: u32 = 6;
-    pub const MESSAGE_OPTIONS: u32 = 7;
-    pub const MESSAGE_ONEOF: u32 = 8;
-    pub const FIELD_OPTIONS: u32 = 8;
-    pub const ONEOF_OPTIONS: u32 = 2;
-    pub const ENUM_VALUE: u32 = 2;
-    pub const ENUM_OPTIONS: u32 = 3;
-    pub const ENUM_VALUE_OPTIONS: u32 = 3;
-    pub const SERVICE_METHOD: u32 = 2;
-    pub const SERVICE_OPTIONS: u32 = 3;
-    pub const METHOD_OPTIONS: u32 = 4;
-    pub const RANGE_OPTIONS: u32 = 3;
-}
-
-/// What a length-delimited field of a descriptor message holds.
-#[derive(Clone, Copy)]
-enum Shape {
-    File,
-    Message,
-    Field,
-    Oneof,
-    Enum,
-    EnumValue,
-    Service,
-    Method,
-    Range,
-    /// An options message of this type.
-    Options(&'static str),
-}
-
-fn child(shape: Shape, number: u32) -> Option<Shape> {
-    use Shape::*;
-    Some(match (shape, number) {
-        (File, tag::FILE_MESSAGE) => Message,
-        (File, tag::FILE_ENUM) => Enum,
-        (File, tag::FILE_SERVICE) => Service,
-        (File, tag::FILE_EXTENSION) => Field,
-        (File, tag::FILE_OPTIONS) => Options("google.protobuf.FileOptions"),
-        (Message, tag::MESSAGE_FIELD | tag::MESSAGE_EXTENSION) => Field,
-        (Message, tag::MESSAGE_NESTED) => Message,
-        (Message, tag::MESSAGE_ENUM) => Enum,
-        (Message, tag::MESSAGE_EXTENSION_RANGE) => Range,
-        (Message, tag::MESSAGE_OPTIONS) => Options("google.protobuf.MessageOptions"),
-        (Message, tag::MESSAGE_ONEOF) => Oneof,
-        (Field, tag::FIELD_OPTIONS) => Options("google.protobuf.FieldOptions"),
-        (Oneof, tag::ONEOF_OPTIONS) => Options("google.protobuf.OneofOptions"),
-        (Enum, tag::ENUM_VALUE) => EnumValue,
-        (Enum, tag::ENUM_OPTIONS) => Options("google.protobuf.EnumOptions"),
-        (EnumValue, tag::ENUM_VALUE_OPTIONS) => Options("google.protobuf.EnumValueOptions"),
-        (Service, tag::SERVICE_METHOD) => Method,
-        (Service, tag::SERVICE_OPTIONS) => Options("google.protobuf.ServiceOptions"),
-        (Method, tag::METHOD_OPTIONS) => Options("google.protobuf.MethodOptions"),
-        (Range, tag::RANGE_OPTIONS) => Options("google.protobuf.ExtensionRangeOptions"),
-        _ => return None,
-    })
-}
+use crate::compile::descriptor::OptionsShape as Shape;
 
 /// One field of an encoded message: its number, wire type, and its bytes (key included).
 struct Raw<'a> {
@@ -138,7 +72,7 @@ fn rewrite(pool: &DescriptorPool, bytes: &[u8], shape: Shape) -> Option<Vec<u8>>
         if field.wire != WireType::LengthDelimited {
             continue;
         }
-        let Some(inner) = child(shape, field.number) else { continue };
+        let Some(inner) = shape.child(field.number) else { continue };
         if let Some(new) = rewrite(pool, &field.bytes[field.payload_at..], inner) {
             changed.push((i, new));
         }
