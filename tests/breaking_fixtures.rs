@@ -148,13 +148,7 @@ fn directory_base_is_read_with_its_own_buf_yaml() {
         copy_tree(&case.join(side), &scratch.path().join(side));
     }
     let head = scratch.path().join("head");
-    let key = |line: &str| -> (String, u64, u64, u64, u64, String, String) {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let n = |k: &str| v[k].as_u64().unwrap();
-        let rule = v.get("rule").or_else(|| v.get("type")).unwrap().as_str().unwrap().to_string();
-        let path = v["path"].as_str().unwrap().to_string();
-        (path, n("start_line"), n("start_column"), n("end_line"), n("end_column"), rule, v["message"].to_string())
-    };
+    let key = finding_key;
     let output = assert_cmd::cargo::cargo_bin_cmd!("idl")
         .current_dir(&head)
         .args(["breaking", "--against", "../base", "--format", "json"])
@@ -176,6 +170,67 @@ fn directory_base_is_read_with_its_own_buf_yaml() {
     } else {
         eprintln!("buf not installed: compared with the recorded answer only");
     }
+}
+
+/// A proto2/proto3 file and its editions rewrite compare by effective features
+/// (testdata/breaking/_editions-rewrite/README.md): the faithful rewrites change only
+/// the syntax, the careless ones lose each behaviour buf reports. idl differs from
+/// buf in one finding, buf's MESSAGE_SAME_REQUIRED_FIELDS on a LEGACY_REQUIRED field.
+#[test]
+fn editions_rewrites_compare_effective_features() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/breaking/_editions-rewrite");
+    let scratch = tempfile::tempdir().unwrap();
+    for side in ["base", "head"] {
+        copy_tree(&case.join(side), &scratch.path().join(side));
+    }
+    let head = scratch.path().join("head");
+    let read = |name: &str| -> BTreeSet<FindingKey> {
+        let text = std::fs::read_to_string(case.join(name)).unwrap();
+        text.lines().filter(|l| !l.is_empty()).map(finding_key).collect()
+    };
+    let expected_idl = read("expected-idl.jsonl");
+    let expected_buf = read("expected-buf.jsonl");
+    let only_buf: Vec<_> = expected_buf.difference(&expected_idl).collect();
+    assert_eq!(only_buf.len(), 1, "{only_buf:?}");
+    assert_eq!(
+        (only_buf[0].0.as_str(), only_buf[0].5.as_str()),
+        ("acme/v1/legacy.proto", "MESSAGE_SAME_REQUIRED_FIELDS")
+    );
+    assert!(expected_idl.is_subset(&expected_buf));
+
+    let output = assert_cmd::cargo::cargo_bin_cmd!("idl")
+        .current_dir(&head)
+        .args(["breaking", "--against", "../base", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let found: BTreeSet<_> = String::from_utf8(output.stdout).unwrap().lines().map(finding_key).collect();
+    assert_eq!(found, expected_idl);
+
+    let buf = std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/idl-peers/bin/buf");
+    if buf.is_file() {
+        let output = std::process::Command::new(buf)
+            .current_dir(&head)
+            .args(["breaking", "--against", "../base", "--error-format", "json"])
+            .output()
+            .unwrap();
+        let live: BTreeSet<_> = String::from_utf8(output.stdout).unwrap().lines().map(finding_key).collect();
+        assert_eq!(live, expected_buf, "buf's answer changed; re-record expected-buf.jsonl");
+    } else {
+        eprintln!("buf not installed: compared with the recorded answer only");
+    }
+}
+
+/// One finding of idl's or buf's JSON output: path, start line/column, end
+/// line/column, rule (buf calls it `type`) and message.
+type FindingKey = (String, u64, u64, u64, u64, String, String);
+
+fn finding_key(line: &str) -> FindingKey {
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    let n = |k: &str| v[k].as_u64().unwrap();
+    let rule = v.get("rule").or_else(|| v.get("type")).unwrap().as_str().unwrap().to_string();
+    let path = v["path"].as_str().unwrap().to_string();
+    (path, n("start_line"), n("start_column"), n("end_line"), n("end_column"), rule, v["message"].to_string())
 }
 
 fn copy_tree(from: &Path, to: &Path) {
