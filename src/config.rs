@@ -77,6 +77,22 @@ pub struct Config {
     /// `--opt KEY=VALUE` overrides them.
     #[schemars(with = "OpenapiSection")]
     pub openapi: toml::Table,
+    /// The persistent cache (see src/cache/): where it lives and how large it may grow.
+    pub cache: CacheConfig,
+}
+
+/// `[cache]`: the persistent cache `idl breaking` keeps between runs (`--no-cache`
+/// turns it off for one run; `idl cache info|clean`).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, expecting = "a table")]
+pub struct CacheConfig {
+    /// The cache directory, relative to the config's directory; the platform cache
+    /// directory (`~/.cache/idl`) when unset. `IDL_CACHE_DIR` overrides both.
+    #[schemars(with = "Option<String>")]
+    pub dir: Option<Spanned<String>>,
+    /// The largest a cache table may grow, in MiB (default 256); the least
+    /// recently used entries are dropped past it.
+    pub max_size_mb: Option<u64>,
 }
 
 // `[openapi]` is read by `openapi::options`; this is its schema only.
@@ -316,6 +332,7 @@ impl Default for Config {
             generate: toml::Table::new(),
             mock: MockConfig::default(),
             openapi: toml::Table::new(),
+            cache: CacheConfig::default(),
         }
     }
 }

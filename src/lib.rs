@@ -5,6 +5,7 @@
 pub mod annotations;
 pub mod api;
 pub mod breaking;
+pub mod cache;
 pub mod checked_read;
 pub mod cli;
 pub mod compile;

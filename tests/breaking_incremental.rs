@@ -17,10 +17,16 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// (exit code, stdout, stderr)
+/// (exit code, stdout, stderr). The persistent cache lives in the repository's
+/// `.git` (git ignores what it does not know there), so each test has its own.
 fn idl(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_idl")).args(args).env("IDL_TIMINGS", "1").current_dir(dir).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_idl"))
+        .args(args)
+        .env("IDL_TIMINGS", "1")
+        .env("IDL_CACHE_DIR", dir.join(".git/idl-test-cache"))
+        .current_dir(dir)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stdout).to_string(),
@@ -40,7 +46,11 @@ fn same_both_ways(dir: &Path, against: &str, extra: &[&str]) -> (i32, String, St
 fn try_both_ways(dir: &Path, against: &str, extra: &[&str]) -> Option<(i32, String, String)> {
     let mut args = vec!["breaking", "--against", against, "--format", "json"];
     args.extend_from_slice(extra);
+    // With the cache as the last test left it, then without it.
     let (code, out, err) = idl(dir, &args);
+    let mut uncached = args.clone();
+    uncached.push("--no-cache");
+    let (uncached_code, uncached_out, uncached_err) = idl(dir, &uncached);
     args.push("--full");
     let (full_code, full_out, full_err) = idl(dir, &args);
     if full_err.contains("idl: internal error") {
@@ -48,6 +58,8 @@ fn try_both_ways(dir: &Path, against: &str, extra: &[&str]) -> Option<(i32, Stri
     }
     assert_eq!(out, full_out, "incremental vs --full stdout\nincremental stderr:\n{err}\nfull stderr:\n{full_err}");
     assert_eq!(code, full_code, "exit codes; stderr:\n{err}");
+    assert_eq!(uncached_out, out, "--no-cache vs cached stdout\n--no-cache stderr:\n{uncached_err}");
+    assert_eq!(uncached_code, code, "--no-cache vs cached exit code");
     assert!(!full_err.contains("breaking plan"), "--full made a plan: {full_err}");
     let plan = err.lines().find(|l| l.contains("breaking plan")).unwrap_or_default().to_string();
     Some((code, out, plan))
@@ -306,4 +318,46 @@ fn list_protos(root: &Path, dir: &Path, out: &mut Vec<String>) {
             out.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
         }
     }
+}
+
+/// The persistent cache (src/cache/) keeps the headers of unchanged files by blob
+/// id: a warm run, a damaged table and `--no-cache` all print what `--full`
+/// prints; `idl cache info` counts the entries and `idl cache clean` removes them.
+#[test]
+fn cached_headers_never_change_the_answer() {
+    let tmp = base_repo();
+    let d = tmp.path();
+    let types = TYPES.replace("message Tag {\n  string name = 1;\n}", "enum Tag {\n  TAG_UNSPECIFIED = 0;\n}");
+    write(d, "proto/a/v1/types.proto", &types);
+    let (code, first, _) = same_both_ways(d, "base", &[]);
+    assert_eq!(code, 1);
+    let info = |d: &Path| -> serde_json::Value {
+        let (code, out, err) = idl(d, &["cache", "info", "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    // The eight unchanged files' headers (the changed one is scanned each run).
+    assert_eq!(info(d)["header_entries"], 8, "{}", info(d));
+    let (_, warm, _) = same_both_ways(d, "base", &[]);
+    assert_eq!(warm, first);
+
+    let table = d.join(".git/idl-test-cache/v1/headers.bin");
+    let mut bytes = std::fs::read(&table).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&table, &bytes).unwrap();
+    assert_eq!(info(d)["header_entries"], 0, "a damaged table reads as empty");
+    let (_, damaged, _) = same_both_ways(d, "base", &[]);
+    assert_eq!(damaged, first);
+    assert_eq!(info(d)["header_entries"], 8, "rewritten whole");
+
+    let (code, out, err) = idl(d, &["cache", "clean"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("removed "), "{out}");
+    assert!(!table.exists());
+    assert_eq!(info(d)["header_entries"], 0);
+    // --no-cache writes nothing.
+    let (_, uncached, _) = idl(d, &["breaking", "--against", "base", "--format", "json", "--no-cache"]);
+    assert_eq!(uncached, first);
+    assert!(!table.exists());
 }

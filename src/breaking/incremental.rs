@@ -31,6 +31,7 @@ use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 
 use super::git::{TreeBlob, TreeFiles};
+use crate::cache::{CachedHeader, HeaderTable};
 use crate::compile::{FileProvider, IO, ReadResult, WorkspaceFiles};
 use crate::diagnostic::Diagnostic;
 use crate::workspace::Workspace;
@@ -111,7 +112,15 @@ impl FileProvider for SomeTargets<'_> {
 /// Decides which files take part: the changed ones, their dependants and the
 /// files of their packages. `selected` filters base names as the full comparison
 /// does (PATH arguments).
-pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &(dyn Fn(&str) -> bool + Sync)) -> Plan {
+///
+/// The headers of unchanged files come from `headers` (the persistent cache,
+/// keyed by blob id) where it has them; the rest are read, scanned and added.
+pub fn plan(
+    workspace: &Workspace,
+    tree: &TreeFiles,
+    selected: &(dyn Fn(&str) -> bool + Sync),
+    headers: &mut HeaderTable,
+) -> Plan {
     let head_paths: HashMap<&str, (&Path, Option<String>)> = {
         let root_in_repo: Vec<Option<String>> = workspace
             .roots
@@ -143,7 +152,7 @@ pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &(dyn Fn(&str) ->
 
     // 1. Changed: a different blob id, or a file on one side only.
     let base_names: Vec<(&String, &TreeBlob)> = tree.files.iter().collect();
-    let unchanged_head: Vec<Option<PathBuf>> = base_names
+    let unchanged_head: Vec<Option<(PathBuf, Oid)>> = base_names
         .par_iter()
         .map(|(name, blob)| {
             let (path, in_repo) = match head_paths.get(name.as_str()) {
@@ -155,14 +164,14 @@ pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &(dyn Fn(&str) ->
                 None => (workspace.resolve_import(name)?, None),
             };
             let head_oid = in_repo.and_then(|p| index.clean_oid(p, &path)).or_else(|| hash_file(&path))?;
-            (head_oid == blob.oid).then_some(path)
+            (head_oid == blob.oid).then_some((path, head_oid))
         })
         .collect();
     let mut changed: BTreeSet<String> = BTreeSet::new();
-    let mut unchanged: Vec<(&str, PathBuf)> = Vec::new();
+    let mut unchanged: Vec<(&str, PathBuf, Oid)> = Vec::new();
     for ((name, _), same) in base_names.iter().zip(unchanged_head) {
         match same {
-            Some(path) => unchanged.push((name.as_str(), path)),
+            Some((path, oid)) => unchanged.push((name.as_str(), path, oid)),
             None => {
                 changed.insert(name.to_string());
             }
@@ -177,19 +186,38 @@ pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &(dyn Fn(&str) ->
     let changed_count = changed.len();
 
     // 2. The imports and packages of every unchanged file (one side's text is
-    // the other's); a file the scan is unsure of counts as changed.
-    let scanned: Vec<Option<Header>> =
-        unchanged.par_iter().map(|(_, path)| std::fs::read(path).ok().and_then(|bytes| scan(&bytes))).collect();
+    // the other's): from the cache by blob id, else read and scanned. A file the
+    // scan is unsure of counts as changed (and is not cached).
+    let scanned: Vec<Option<(Header, bool)>> = unchanged
+        .par_iter()
+        .map(|(_, path, oid)| match headers.get(&oid_bytes(oid)) {
+            Some(cached) => Some((Header { imports: cached.imports.clone(), packages: cached.packages.clone() }, true)),
+            None => std::fs::read(path).ok().and_then(|bytes| scan(&bytes)).map(|header| (header, false)),
+        })
+        .collect();
     let mut importers: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut headers: Vec<(&str, Header)> = Vec::new();
-    for ((name, _), header) in unchanged.iter().zip(scanned) {
+    let mut file_headers: Vec<(&str, Header)> = Vec::new();
+    let mut hits = Vec::new();
+    for ((name, _, oid), header) in unchanged.iter().zip(scanned) {
         match header {
-            Some(header) => headers.push((name, header)),
+            Some((header, true)) => {
+                hits.push(oid_bytes(oid));
+                file_headers.push((name, header));
+            }
+            Some((header, false)) => {
+                headers.insert(
+                    oid_bytes(oid),
+                    CachedHeader { imports: header.imports.clone(), packages: header.packages.clone() },
+                );
+                file_headers.push((name, header));
+            }
             None => {
                 changed.insert(name.to_string());
             }
         }
     }
+    headers.touch(&hits);
+    let headers = file_headers;
     for (i, (_, header)) in headers.iter().enumerate() {
         for import in &header.imports {
             importers.entry(import.as_str()).or_default().push(i);
@@ -246,6 +274,12 @@ pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &(dyn Fn(&str) ->
     let base_targets: Vec<String> =
         tree.files.keys().filter(|n| compared.contains(*n) && selected(n)).cloned().collect();
     Plan { head_targets, base_targets, changed: changed_count, total }
+}
+
+fn oid_bytes(oid: &Oid) -> [u8; 20] {
+    let mut bytes = [0u8; 20];
+    bytes.copy_from_slice(&oid.as_bytes()[..20]);
+    bytes
 }
 
 /// A file's blob id, hashed as `git hash-object` does (no filters).

@@ -87,6 +87,8 @@ pub enum Command {
     Lsp(LspArgs),
     /// Run protoc plugins (and idl's own generators) from buf.gen.yaml or [generate].
     Generate(GenerateArgs),
+    /// Show or empty the persistent cache (`idl cache info`, `idl cache clean`).
+    Cache(CacheArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -112,6 +114,7 @@ impl Command {
             Command::Call(_) => "call",
             Command::Lsp(_) => "lsp",
             Command::Generate(_) => "generate",
+            Command::Cache(_) => "cache",
             Command::Completions(_) => "completions",
             Command::Man => "man",
         }
@@ -266,10 +269,36 @@ pub struct BreakingArgs {
     /// the findings are the same, only slower.
     #[arg(long)]
     pub full: bool,
+    /// Neither read nor write the persistent cache (the file headers kept by blob
+    /// id); the findings are the same, only slower.
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(flatten)]
     pub report: ReportArgs,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub command: CacheCommand,
+    #[arg(long, value_enum, default_value_t = CacheFormat::Text, global = true)]
+    pub format: CacheFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Print the cache directory, its tables' entries and sizes.
+    Info,
+    /// Remove everything idl keeps in the cache directory.
+    Clean,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CacheFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_w
 use crate::breaking::base::{self, Base};
 use crate::breaking::incremental::{self, GitFiles, SomeTargets};
 use crate::breaking::{Side, SideFile};
+use crate::cache::{CacheDir, HeaderTable};
 use crate::compile::{MemoryFiles, PhaseTimer, WorkspaceFiles, compile_from};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Sources;
@@ -55,7 +56,19 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
         Base::Git(tree, _) if !args.full && tree.files.keys().any(|n| selected(n)) => {
             let (rules, _) = crate::breaking::select_rules(&config, None);
             let errors = rules.iter().any(|r| r.categories.contains(&"ERRORS"));
-            (!errors).then(|| incremental::plan(&workspace, tree, &selected))
+            (!errors).then(|| {
+                let mut headers = match CacheDir::for_workspace(&workspace) {
+                    Some(dir) if !args.no_cache => HeaderTable::load(&dir),
+                    _ => HeaderTable::disabled(),
+                };
+                let plan = incremental::plan(&workspace, tree, &selected, &mut headers);
+                if let Err(message) = headers.save()
+                    && !reporter.quiet
+                {
+                    let _ = writeln!(io::stderr(), "idl: {message}");
+                }
+                plan
+            })
         }
         _ => None,
     };

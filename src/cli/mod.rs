@@ -5,6 +5,7 @@
 mod args;
 mod breaking;
 mod build;
+mod cache;
 mod call;
 mod config_check;
 mod docs;
@@ -134,6 +135,10 @@ pub fn run() -> i32 {
         Command::Generate(args) => {
             let reporter = Reporter::new(&cli.global, command_name, format_chosen);
             generate::run(args, &reporter, cli.global.config.as_deref())
+        }
+        Command::Cache(args) => {
+            let reporter = Reporter::new(&cli.global, command_name, format_chosen);
+            cache::run(args, &reporter, cli.global.config.as_deref())
         }
         Command::Completions(args) => {
             let mut bytes = Vec::new();
