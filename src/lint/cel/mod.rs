@@ -1,0 +1,445 @@
+//! Type checking of CEL expressions, as cel-go's checker does it for buf's
+//! PROTOVALIDATE rule.
+//!
+//! The `cel` crate (cel-rust) parses: its ANTLR grammar is cel-go's, with the same
+//! macro expansion (`has`, `all`, `exists`, `exists_one`, `map`, `filter`) and the
+//! same syntax error texts. No Rust crate type-checks CEL, so the checker is here:
+//! it walks the parsed AST with the variables an [`Environment`] declares (built
+//! from descriptors), CEL's standard declarations and protovalidate's functions
+//! (`decls.rs`), and reports what cel-go reports, in cel-go's words (without the
+//! `ERROR: <input>:1:6:` prefix, which buf drops too).
+//!
+//! One entry point: [`check`].
+
+mod decls;
+mod types;
+
+use std::collections::HashMap;
+
+use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
+use cel::parser::Parser;
+use prost_reflect::{DescriptorPool, MessageDescriptor};
+
+use decls::{Overload, PARAM_A, PARAM_K, PARAM_V, functions};
+use types::Mapping;
+pub use types::Type;
+
+/// One problem in an expression: cel-go's message and where it is (byte offset
+/// into the expression, when known).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CelError {
+    pub offset: Option<usize>,
+    pub message: String,
+}
+
+/// What an expression may refer to: its variables (`this`, `now`, `rules`,
+/// `rule`) and the message types of the pool (for type names and literals).
+pub struct Environment {
+    variables: Vec<(String, Type)>,
+    pool: DescriptorPool,
+}
+
+impl Environment {
+    /// An environment with `now` (protovalidate declares it for every rule).
+    pub fn new(pool: DescriptorPool) -> Environment {
+        Environment { variables: vec![("now".to_string(), Type::Timestamp)], pool }
+    }
+
+    pub fn with_variable(mut self, name: &str, ty: Type) -> Environment {
+        self.variables.retain(|(known, _)| known != name);
+        self.variables.push((name.to_string(), ty));
+        self
+    }
+}
+
+/// The type of `this` in the predefined rules of a `buf.validate.*Rules` message
+/// (`StringRules` apply to strings, `RepeatedRules` to lists, ...).
+pub fn predefined_this(rules: &MessageDescriptor) -> Option<Type> {
+    if rules.package_name() != "buf.validate" {
+        return None;
+    }
+    let pool = rules.parent_pool();
+    let message = |name: &str| pool.get_message_by_name(name).map(|m| Type::of_message(&m)).unwrap_or(Type::Dyn);
+    Some(match rules.name() {
+        "FloatRules" | "DoubleRules" => Type::Double,
+        "Int32Rules" | "Int64Rules" | "SInt32Rules" | "SInt64Rules" | "SFixed32Rules" | "SFixed64Rules"
+        | "EnumRules" => Type::Int,
+        "UInt32Rules" | "UInt64Rules" | "Fixed32Rules" | "Fixed64Rules" => Type::Uint,
+        "BoolRules" => Type::Bool,
+        "StringRules" => Type::String,
+        "BytesRules" => Type::Bytes,
+        "RepeatedRules" => Type::list(Type::Dyn),
+        "MapRules" => Type::map(Type::Dyn, Type::Dyn),
+        "DurationRules" => Type::Duration,
+        "TimestampRules" => Type::Timestamp,
+        "AnyRules" => message("google.protobuf.Any"),
+        "FieldMaskRules" => message("google.protobuf.FieldMask"),
+        _ => return None,
+    })
+}
+
+/// The outcome of checking one expression: its type, or the errors that made
+/// it fail to compile.
+pub type Checked = Result<Type, Vec<CelError>>;
+
+/// Parses and type-checks `expression` in `environment`.
+pub fn check(expression: &str, environment: &Environment) -> Checked {
+    let (ast, info) = match Parser::new().parse_with_source_info(expression) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return Err(errors
+                .errors
+                .iter()
+                .map(|error| CelError {
+                    offset: None,
+                    // buf prints ANTLR's text without cel-go's prefix.
+                    message: error.msg.strip_prefix("Syntax error: ").unwrap_or(&error.msg).to_string(),
+                })
+                .collect());
+        }
+    };
+    let mut checker = Checker {
+        environment,
+        mapping: Mapping::default(),
+        scopes: Vec::new(),
+        errors: Vec::new(),
+        offset_of: &|id| info.offset_for(id).map(|(start, _)| start as usize),
+    };
+    let ty = checker.check(&ast);
+    if checker.errors.is_empty() {
+        Ok(checker.mapping.substitute(&ty, true))
+    } else {
+        let mut errors = checker.errors;
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+struct Checker<'a> {
+    environment: &'a Environment,
+    mapping: Mapping,
+    /// Comprehension variables, innermost last.
+    scopes: Vec<(String, Type)>,
+    errors: Vec<CelError>,
+    offset_of: &'a dyn Fn(u64) -> Option<usize>,
+}
+
+/// The names of CEL's own types, as identifiers.
+fn builtin_type(name: &str) -> Option<Type> {
+    Some(match name {
+        "bool" => Type::Bool,
+        "int" => Type::Int,
+        "uint" => Type::Uint,
+        "double" => Type::Double,
+        "string" => Type::String,
+        "bytes" => Type::Bytes,
+        "null_type" => Type::Null,
+        "list" => Type::list(Type::Dyn),
+        "map" => Type::map(Type::Dyn, Type::Dyn),
+        "type" => Type::Type(Box::new(Type::Dyn)),
+        "dyn" => Type::Dyn,
+        "google.protobuf.Timestamp" => Type::Timestamp,
+        "google.protobuf.Duration" => Type::Duration,
+        _ => return None,
+    })
+}
+
+impl Checker<'_> {
+    fn error(&mut self, id: u64, message: String) {
+        let offset = (self.offset_of)(id);
+        self.errors.push(CelError { offset, message });
+    }
+
+    fn undeclared(&mut self, id: u64, name: &str) {
+        self.error(id, format!("undeclared reference to '{name}' (in container '')"));
+    }
+
+    fn message(&self, name: &str) -> Option<MessageDescriptor> {
+        self.environment.pool.get_message_by_name(name.strip_prefix('.').unwrap_or(name))
+    }
+
+    /// A variable, comprehension variable or type name.
+    fn lookup_ident(&self, name: &str) -> Option<Type> {
+        if let Some((_, ty)) = self.scopes.iter().rev().find(|(known, _)| known == name) {
+            return Some(ty.clone());
+        }
+        if let Some((_, ty)) = self.environment.variables.iter().find(|(known, _)| known == name) {
+            return Some(ty.clone());
+        }
+        let name = name.strip_prefix('.').unwrap_or(name);
+        if let Some(ty) = builtin_type(name) {
+            return Some(Type::Type(Box::new(ty)));
+        }
+        self.message(name).map(|message| Type::Type(Box::new(Type::of_message(&message))))
+    }
+
+    fn check(&mut self, expr: &IdedExpr) -> Type {
+        match &expr.expr {
+            Expr::Unspecified => Type::Error,
+            Expr::Literal(literal) => match literal {
+                LiteralValue::Boolean(_) => Type::Bool,
+                LiteralValue::Bytes(_) => Type::Bytes,
+                LiteralValue::Double(_) => Type::Double,
+                LiteralValue::Int(_) => Type::Int,
+                LiteralValue::Null => Type::Null,
+                LiteralValue::String(_) => Type::String,
+                LiteralValue::UInt(_) => Type::Uint,
+            },
+            Expr::Ident(name) => match self.lookup_ident(name) {
+                Some(ty) => ty,
+                None => {
+                    self.undeclared(expr.id, name);
+                    Type::Error
+                }
+            },
+            Expr::Select(select) => {
+                if !select.test
+                    && let Some(segments) = qualified_name(&expr.expr)
+                    && let Some(ty) = self.lookup_ident(&segments)
+                {
+                    return ty;
+                }
+                let result = self.check_select_field(expr.id, &select.operand, &select.field);
+                if select.test { Type::Bool } else { self.mapping.substitute(&result, false) }
+            }
+            Expr::Call(call) => {
+                let arg_types: Vec<Type> = call.args.iter().map(|arg| self.check(arg)).collect();
+                let Some(target) = &call.target else {
+                    let Some(overloads) = functions().get(call.func_name.as_str()) else {
+                        self.undeclared(expr.id, &call.func_name);
+                        return Type::Error;
+                    };
+                    return self.resolve(expr.id, &call.func_name, overloads, None, arg_types);
+                };
+                if let Some(prefix) = qualified_name(&target.expr) {
+                    let qualified = format!("{prefix}.{}", call.func_name);
+                    if let Some(overloads) = functions().get(qualified.as_str()) {
+                        return self.resolve(expr.id, &qualified, overloads, None, arg_types);
+                    }
+                }
+                let target_type = self.check(target);
+                match functions().get(call.func_name.as_str()) {
+                    Some(overloads) => self.resolve(expr.id, &call.func_name, overloads, Some(target_type), arg_types),
+                    None => {
+                        self.undeclared(expr.id, &call.func_name);
+                        Type::Error
+                    }
+                }
+            }
+            Expr::List(list) => {
+                let mut element: Option<Type> = None;
+                for item in &list.elements {
+                    let ty = self.check(item);
+                    element = Some(self.join(element, ty));
+                }
+                let element = element.unwrap_or_else(|| self.mapping.fresh());
+                Type::list(element)
+            }
+            Expr::Map(map) => {
+                let (mut key, mut value): (Option<Type>, Option<Type>) = (None, None);
+                for entry in &map.entries {
+                    let EntryExpr::MapEntry(entry) = &entry.expr else { continue };
+                    let key_type = self.check(&entry.key);
+                    key = Some(self.join(key, key_type));
+                    let value_type = self.check(&entry.value);
+                    value = Some(self.join(value, value_type));
+                }
+                let key = key.unwrap_or_else(|| self.mapping.fresh());
+                let value = value.unwrap_or_else(|| self.mapping.fresh());
+                Type::map(key, value)
+            }
+            Expr::Struct(literal) => self.check_struct(expr.id, &literal.type_name, &literal.entries),
+            Expr::Comprehension(comprehension) => {
+                let range = self.check(&comprehension.iter_range);
+                let accumulator = self.check(&comprehension.accu_init);
+                let range = self.mapping.substitute(&range, false);
+                let (var, var2) = match &range {
+                    Type::List(element) => (Type::Int, (**element).clone()),
+                    Type::Map(key, value) => ((**key).clone(), (**value).clone()),
+                    Type::Dyn | Type::Error | Type::Var(_) => {
+                        self.mapping.assignable(&Type::Dyn, &range);
+                        (Type::Dyn, Type::Dyn)
+                    }
+                    other => {
+                        self.error(
+                            comprehension.iter_range.id,
+                            format!(
+                                "expression of type '{other}' cannot be range of a comprehension (must be list, map, or dynamic)"
+                            ),
+                        );
+                        (Type::Error, Type::Error)
+                    }
+                };
+                // With one variable a list's is its element, a map's its key.
+                let var = if comprehension.iter_var2.is_none() && matches!(range, Type::List(_)) {
+                    var2.clone()
+                } else {
+                    var
+                };
+                let depth = self.scopes.len();
+                self.scopes.push((comprehension.accu_var.clone(), accumulator.clone()));
+                self.scopes.push((comprehension.iter_var.clone(), var));
+                if let Some(second) = &comprehension.iter_var2 {
+                    self.scopes.push((second.clone(), var2));
+                }
+                let condition = self.check(&comprehension.loop_cond);
+                self.assert_type(comprehension.loop_cond.id, &Type::Bool, &condition);
+                let step = self.check(&comprehension.loop_step);
+                self.assert_type(comprehension.loop_step.id, &accumulator, &step);
+                self.scopes.truncate(depth + 1);
+                let result = self.check(&comprehension.result);
+                self.scopes.truncate(depth);
+                self.mapping.substitute(&result, false)
+            }
+        }
+    }
+
+    fn assert_type(&mut self, id: u64, expected: &Type, actual: &Type) {
+        if !self.mapping.assignable(expected, actual) {
+            let expected = self.mapping.substitute(expected, true);
+            let actual = self.mapping.substitute(actual, true);
+            self.error(id, format!("expected type '{expected}' but found '{actual}'"));
+        }
+    }
+
+    /// The element type of a list or map literal so far, joined with the next
+    /// element's: mixed literals are `dyn`, as cel-go's default allows.
+    fn join(&mut self, previous: Option<Type>, current: Type) -> Type {
+        let Some(previous) = previous else { return current };
+        let mut attempt = self.mapping.clone();
+        if attempt.assignable(&previous, &current) {
+            self.mapping = attempt;
+            if matches!(previous, Type::Dyn) || matches!(current, Type::Dyn) { Type::Dyn } else { previous }
+        } else {
+            Type::Dyn
+        }
+    }
+
+    fn check_select_field(&mut self, id: u64, operand: &IdedExpr, field: &str) -> Type {
+        let operand_type = self.check(operand);
+        let operand_type = self.mapping.substitute(&operand_type, false);
+        match &operand_type {
+            Type::Map(_, value) => (**value).clone(),
+            Type::Message(message) => match message.get_field_by_name(field) {
+                Some(field) => Type::of_field(&field),
+                None => {
+                    self.error(id, format!("undefined field '{field}'"));
+                    Type::Error
+                }
+            },
+            Type::Var(_) => {
+                self.mapping.assignable(&Type::Dyn, &operand_type);
+                Type::Dyn
+            }
+            // protovalidate resolves `google.protobuf.Any` fields itself.
+            Type::Dyn | Type::Error | Type::Any => Type::Dyn,
+            other => {
+                self.error(id, format!("type '{other}' does not support field selection"));
+                Type::Dyn
+            }
+        }
+    }
+
+    fn check_struct(&mut self, id: u64, type_name: &str, entries: &[cel::common::ast::IdedEntryExpr]) -> Type {
+        let message = self.message(type_name);
+        let Some(message) = message else {
+            for entry in entries {
+                if let EntryExpr::StructField(field) = &entry.expr {
+                    self.check(&field.value);
+                }
+            }
+            self.undeclared(id, type_name);
+            return Type::Error;
+        };
+        for entry in entries {
+            let EntryExpr::StructField(field) = &entry.expr else { continue };
+            let value = self.check(&field.value);
+            match message.get_field_by_name(&field.field) {
+                Some(descriptor) => {
+                    let expected = Type::of_field(&descriptor);
+                    if !self.mapping.assignable(&expected, &value) {
+                        self.error(
+                            entry.id,
+                            format!(
+                                "expected type of field '{}' is '{}' but provided type is '{}'",
+                                field.field, expected, value
+                            ),
+                        );
+                    }
+                }
+                None => self.error(entry.id, format!("undefined field '{}'", field.field)),
+            }
+        }
+        Type::of_message(&message)
+    }
+
+    /// Overload resolution (cel-go's `resolveOverload`): the first matching
+    /// overload gives the result type; several with different results give `dyn`.
+    fn resolve(&mut self, id: u64, name: &str, overloads: &[Overload], target: Option<Type>, args: Vec<Type>) -> Type {
+        let member = target.is_some();
+        let arg_types: Vec<Type> = target.into_iter().chain(args).collect();
+        let mut result: Option<Type> = None;
+        for overload in overloads.iter().filter(|overload| overload.member == member) {
+            if overload.params.len() != arg_types.len() {
+                continue;
+            }
+            let mut attempt = self.mapping.clone();
+            let mut params: HashMap<u32, Type> = HashMap::new();
+            let mut instantiate = |ty: &Type, mapping: &mut Mapping| instantiate(ty, &mut params, mapping);
+            let param_types: Vec<Type> = overload.params.iter().map(|ty| instantiate(ty, &mut attempt)).collect();
+            let result_type = instantiate(&overload.result, &mut attempt);
+            if param_types.iter().zip(&arg_types).all(|(param, arg)| attempt.assignable(param, arg)) {
+                self.mapping = attempt;
+                let result_type = self.mapping.substitute(&result_type, false);
+                result = Some(match result {
+                    None => result_type,
+                    Some(Type::Dyn) => Type::Dyn,
+                    Some(previous) if previous == result_type => previous,
+                    Some(_) => Type::Dyn,
+                });
+            }
+        }
+        match result {
+            Some(ty) => ty,
+            None => {
+                let shown: Vec<String> =
+                    arg_types.iter().map(|ty| self.mapping.substitute(ty, true).to_string()).collect();
+                let applied = if member {
+                    format!("{}.({})", shown[0], shown[1..].join(", "))
+                } else {
+                    format!("({})", shown.join(", "))
+                };
+                self.error(id, format!("found no matching overload for '{name}' applied to '{applied}'"));
+                Type::Error
+            }
+        }
+    }
+}
+
+/// The dotted name an identifier, or field selections on one, spell (`a.b.c`).
+fn qualified_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Ident(name) => Some(name.clone()),
+        Expr::Select(select) if !select.test => {
+            qualified_name(&select.operand.expr).map(|prefix| format!("{prefix}.{}", select.field))
+        }
+        _ => None,
+    }
+}
+
+/// `ty` with the declaration's type parameters replaced by fresh variables (the
+/// same variable for each use of one parameter within an overload).
+fn instantiate(ty: &Type, params: &mut HashMap<u32, Type>, mapping: &mut Mapping) -> Type {
+    match ty {
+        Type::Var(n) if [PARAM_A, PARAM_K, PARAM_V].contains(n) => {
+            params.entry(*n).or_insert_with(|| mapping.fresh()).clone()
+        }
+        Type::List(element) => Type::list(instantiate(element, params, mapping)),
+        Type::Map(key, value) => Type::map(instantiate(key, params, mapping), instantiate(value, params, mapping)),
+        Type::Type(of) => Type::Type(Box::new(instantiate(of, params, mapping))),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
