@@ -201,7 +201,9 @@ fn build() -> Functions {
     b.member("isIpPrefix", vec![String, Bool], Bool);
     b.member("isIpPrefix", vec![String, Int, Bool], Bool);
     b.member("isHostAndPort", vec![String, Bool], Bool);
-    b.member("unique", vec![Type::list(a())], Bool);
+    for element in [Bool, Int, Uint, Double, String, Bytes] {
+        b.member("unique", vec![Type::list(element)], Bool);
+    }
     b.global("getField", vec![Dyn, String], Dyn);
     b.0
 }

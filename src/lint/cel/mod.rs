@@ -104,6 +104,7 @@ pub fn check(expression: &str, environment: &Environment) -> Checked {
         scopes: Vec::new(),
         errors: Vec::new(),
         offset_of: &|id| info.offset_for(id).map(|(start, _)| start as usize),
+        types: HashMap::new(),
     };
     let ty = checker.check(&ast);
     if checker.errors.is_empty() {
@@ -122,6 +123,8 @@ struct Checker<'a> {
     scopes: Vec<(String, Type)>,
     errors: Vec<CelError>,
     offset_of: &'a dyn Fn(u64) -> Option<usize>,
+    /// The type found for each expression, by id.
+    types: HashMap<u64, Type>,
 }
 
 /// The names of CEL's own types, as identifiers.
@@ -174,6 +177,12 @@ impl Checker<'_> {
     }
 
     fn check(&mut self, expr: &IdedExpr) -> Type {
+        let ty = self.check_kind(expr);
+        self.types.insert(expr.id, ty.clone());
+        ty
+    }
+
+    fn check_kind(&mut self, expr: &IdedExpr) -> Type {
         match &expr.expr {
             Expr::Unspecified => Type::Error,
             Expr::Literal(literal) => match literal {
@@ -218,6 +227,21 @@ impl Checker<'_> {
                     }
                 }
                 let target_type = self.check(target);
+                if call.func_name == "format"
+                    && let Some(format) = string_literal(target)
+                    && let [argument] = call.args.as_slice()
+                    && let Expr::List(list) = &argument.expr
+                {
+                    let element_types: Vec<Type> = list
+                        .elements
+                        .iter()
+                        .map(|element| self.types.get(&element.id).cloned().unwrap_or(Type::Dyn))
+                        .map(|ty| self.mapping.substitute(&ty, false))
+                        .collect();
+                    if let Some(message) = format_clause_error(&format, &element_types) {
+                        self.error(expr.id, message);
+                    }
+                }
                 match functions().get(call.func_name.as_str()) {
                     Some(overloads) => self.resolve(expr.id, &call.func_name, overloads, Some(target_type), arg_types),
                     None => {
@@ -292,6 +316,20 @@ impl Checker<'_> {
                 self.mapping.substitute(&result, false)
             }
         }
+    }
+
+    /// `&&` and `||` take bools (or dyn): each other argument is a type mismatch,
+    /// as cel-go's checker reports it for the logical operators.
+    fn resolve_logical(&mut self, id: u64, args: &[Type]) -> Type {
+        let mut failed = false;
+        for arg in args {
+            if !self.mapping.assignable(&Type::Bool, arg) {
+                let found = self.mapping.substitute(arg, true);
+                self.error(id, format!("expected type 'bool' but found '{found}'"));
+                failed = true;
+            }
+        }
+        if failed { Type::Error } else { Type::Bool }
     }
 
     fn assert_type(&mut self, id: u64, expected: &Type, actual: &Type) {
@@ -377,6 +415,9 @@ impl Checker<'_> {
     /// overload gives the result type; several with different results give `dyn`.
     fn resolve(&mut self, id: u64, name: &str, overloads: &[Overload], target: Option<Type>, args: Vec<Type>) -> Type {
         let member = target.is_some();
+        if !member && (name == "_&&_" || name == "_||_") {
+            return self.resolve_logical(id, &args);
+        }
         let arg_types: Vec<Type> = target.into_iter().chain(args).collect();
         let mut result: Option<Type> = None;
         for overload in overloads.iter().filter(|overload| overload.member == member) {
@@ -425,6 +466,96 @@ fn qualified_name(expr: &Expr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The string a literal expression spells, if it is one.
+fn string_literal(expr: &IdedExpr) -> Option<String> {
+    match &expr.expr {
+        Expr::Literal(LiteralValue::String(text)) => Some(text.inner().to_string()),
+        _ => None,
+    }
+}
+
+/// The name cel-go's format validation gives a type, and whether it is known
+/// well enough to judge (dyn, type variables and errors are not).
+fn format_type_name(ty: &Type) -> Option<String> {
+    Some(match ty {
+        Type::Wrapper(primitive) => return format_type_name(primitive),
+        Type::Dyn | Type::Var(_) | Type::Error | Type::Any => return None,
+        Type::Null => "null_type".to_string(),
+        Type::List(_) => "list".to_string(),
+        Type::Map(_, _) => "map".to_string(),
+        Type::Timestamp => "google.protobuf.Timestamp".to_string(),
+        Type::Duration => "google.protobuf.Duration".to_string(),
+        Type::Type(_) => "type".to_string(),
+        other => other.to_string(),
+    })
+}
+
+/// cel-go's static check of `'...'.format([...])` with a literal format string
+/// and a list literal: each clause must accept its argument's type (the texts are
+/// those of the string extension's formatter).
+fn format_clause_error(format: &str, args: &[Type]) -> Option<String> {
+    let mut chars = format.chars().peekable();
+    let mut index = 0;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        if chars.peek() == Some(&'%') {
+            chars.next();
+            continue;
+        }
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                chars.next();
+            }
+        }
+        let verb = chars.next()?;
+        if !matches!(verb, 's' | 'd' | 'f' | 'e' | 'b' | 'x' | 'X' | 'o') {
+            return Some(format!(
+                "could not parse formatting clause: unrecognized formatting clause {}",
+                go_quote(&verb.to_string())
+            ));
+        }
+        let Some(arg) = args.get(index) else { return Some(format!("index {index} out of range")) };
+        index += 1;
+        let Some(name) = format_type_name(arg) else { continue };
+        let base = match arg {
+            Type::Wrapper(primitive) => primitive.as_ref(),
+            other => other,
+        };
+        let number = matches!(base, Type::Int | Type::Uint | Type::Double);
+        let accepted = match verb {
+            's' => (
+                !matches!(base, Type::Message(_)),
+                "string clause can only be used on strings, bools, bytes, ints, doubles, maps, lists, types, durations, and timestamps",
+            ),
+            'd' => (number, "decimal clause can only be used on ints, uints, and doubles"),
+            'f' => (number, "fixed-point clause can only be used on ints, uints, and doubles"),
+            'e' => (number, "scientific clause can only be used on ints, uints, and doubles"),
+            'b' => (
+                matches!(base, Type::Int | Type::Uint | Type::Bool),
+                "only ints, uints, and bools can be formatted as binary",
+            ),
+            'x' | 'X' => (
+                matches!(base, Type::Int | Type::Uint | Type::Bytes | Type::String),
+                "only ints, uints, bytes, and strings can be formatted as hex",
+            ),
+            'o' => (matches!(base, Type::Int | Type::Uint), "octal clause can only be used on ints and uints"),
+            _ => unreachable!("verbs are checked above"),
+        };
+        if !accepted.0 {
+            return Some(format!("error during formatting: {}, was given {name}", accepted.1));
+        }
+    }
+    None
+}
+
+/// Go's `%q` of a short text.
+fn go_quote(text: &str) -> String {
+    format!("{text:?}")
 }
 
 /// `ty` with the declaration's type parameters replaced by fresh variables (the

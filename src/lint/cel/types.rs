@@ -178,7 +178,8 @@ impl Mapping {
                 self.bound.insert(*var, other.clone());
                 true
             }
-            (Type::Dyn | Type::Error, _) | (_, Type::Dyn | Type::Error) => true,
+            // protovalidate-go declares `google.protobuf.Any` fields as dyn values.
+            (Type::Dyn | Type::Error | Type::Any, _) | (_, Type::Dyn | Type::Error | Type::Any) => true,
             (Type::Null, other) | (other, Type::Null) => other.nullable(),
             (Type::Wrapper(a), Type::Wrapper(b)) => self.assignable(a, b),
             (Type::Wrapper(primitive), other) | (other, Type::Wrapper(primitive)) => self.assignable(primitive, other),

@@ -89,9 +89,9 @@ pub(super) fn check_rules(
             );
             continue;
         }
-        match cel::check(&expression, environment) {
-            Ok(Type::Bool) => {}
-            Ok(Type::String) => {
+        match cel::check(&expression, environment).map(|ty| Outcome::of(&ty)) {
+            Ok(Outcome::Bool) => {}
+            Ok(Outcome::String) => {
                 if !message.is_empty() {
                     report(
                         cx,
@@ -101,7 +101,7 @@ pub(super) fn check_rules(
                     );
                 }
             }
-            Ok(other) => report(
+            Ok(Outcome::Other(other)) => report(
                 cx,
                 format!(
                     "{cel_name}.expression on {parent} evaluates to a {other}, only string and boolean are allowed."
@@ -136,9 +136,9 @@ pub(super) fn check_rules(
             report(cx, format!("{parent_capitalized} has an empty {name}. Expressions should always be specified."));
             continue;
         }
-        match cel::check(expression, environment) {
-            Ok(Type::Bool | Type::String) => {}
-            Ok(other) => {
+        match cel::check(expression, environment).map(|ty| Outcome::of(&ty)) {
+            Ok(Outcome::Bool | Outcome::String) => {}
+            Ok(Outcome::Other(other)) => {
                 report(cx, format!("{name} on {parent} evaluates to a {other}, only string and boolean are allowed."))
             }
             Err(errors) => {
@@ -146,6 +146,26 @@ pub(super) fn check_rules(
                     report(cx, format!("{name} on {parent} fails to compile: {}", error.message));
                 }
             }
+        }
+    }
+}
+
+/// How buf sorts a result type: a bool (a `dyn` or `wrapper(bool)` result may be
+/// one), a string, or anything else.
+enum Outcome {
+    Bool,
+    String,
+    Other(Type),
+}
+
+impl Outcome {
+    fn of(ty: &Type) -> Outcome {
+        match ty {
+            Type::Bool | Type::Dyn => Outcome::Bool,
+            Type::Wrapper(primitive) if **primitive == Type::Bool => Outcome::Bool,
+            Type::String => Outcome::String,
+            Type::Wrapper(primitive) if **primitive == Type::String => Outcome::String,
+            other => Outcome::Other(other.clone()),
         }
     }
 }
