@@ -84,20 +84,24 @@ pub type Checked = Result<Type, Vec<CelError>>;
 
 /// Parses and type-checks `expression` in `environment`.
 pub fn check(expression: &str, environment: &Environment) -> Checked {
-    let (ast, info) = match Parser::new().parse_with_source_info(expression) {
+    let size = expression.chars().count();
+    if size > MAX_CODE_POINTS {
+        let message = format!("expression code point size exceeds limit: size: {size}, limit {MAX_CODE_POINTS}");
+        return Err(vec![CelError { offset: None, message }]);
+    }
+    // The parser recurses once per operator of a chain like `1 + 1 + ...`, deeper
+    // than any stack for long ones; cel-go refuses them past its limit anyway.
+    if nesting_bound(expression) > NESTING_BOUND_LIMIT {
+        return Err(vec![CelError { offset: None, message: "max recursion depth exceeded".to_string() }]);
+    }
+    let parser = Parser::new().max_recursion_depth(MAX_RECURSION_DEPTH).enable_ident_escape_syntax(true);
+    let (ast, info) = match parser.parse_with_source_info(expression) {
         Ok(parsed) => parsed,
-        Err(errors) => {
-            return Err(errors
-                .errors
-                .iter()
-                .map(|error| CelError {
-                    offset: None,
-                    // buf prints ANTLR's text without cel-go's prefix.
-                    message: error.msg.strip_prefix("Syntax error: ").unwrap_or(&error.msg).to_string(),
-                })
-                .collect());
-        }
+        Err(errors) => return Err(syntax_errors(&errors.errors)),
     };
+    if deeper_than(&ast, usize::from(MAX_RECURSION_DEPTH)) {
+        return Err(vec![CelError { offset: None, message: "max recursion depth exceeded".to_string() }]);
+    }
     let mut checker = Checker {
         environment,
         mapping: Mapping::default(),
@@ -113,6 +117,137 @@ pub fn check(expression: &str, environment: &Environment) -> Checked {
         let mut errors = checker.errors;
         errors.dedup();
         Err(errors)
+    }
+}
+
+/// cel-go's default limit on an expression's length.
+const MAX_CODE_POINTS: usize = 100_000;
+
+/// cel-go's default limit on nesting, which protovalidate keeps.
+const MAX_RECURSION_DEPTH: u16 = 250;
+
+/// Past this [`nesting_bound`] an expression is refused unparsed: twice cel-go's
+/// limit, so that only expressions cel-go refuses too are refused here.
+const NESTING_BOUND_LIMIT: usize = 2 * MAX_RECURSION_DEPTH as usize;
+
+/// A cheap bound, from the text, on how deeply an expression's tree nests:
+/// brackets open, plus the operators chained within the innermost group (each
+/// nests the chain one level; `&&` and `||` are left out, cel-go balances them).
+fn nesting_bound(expression: &str) -> usize {
+    let bytes = expression.as_bytes();
+    let mut groups: Vec<usize> = vec![0];
+    let mut bound = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'"' | b'\'') => {
+                let triple = bytes[i..].starts_with(&[quote; 3]);
+                let close: &[u8] = if triple { &bytes[i..i + 3] } else { &bytes[i..i + 1] };
+                i += close.len();
+                while i < bytes.len() && !bytes[i..].starts_with(close) {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += close.len();
+                continue;
+            }
+            b'(' | b'[' | b'{' => groups.push(0),
+            b')' | b']' | b'}' if groups.len() > 1 => {
+                groups.pop();
+            }
+            // Each operand of a list, call, `&&` or `||` nests on its own.
+            b',' => *groups.last_mut().unwrap() = 0,
+            b'&' | b'|' => *groups.last_mut().unwrap() = 0,
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'<' | b'>' | b'=' | b'!' | b'.' | b'?' => {
+                *groups.last_mut().unwrap() += 1;
+            }
+            b'i' if bytes[i..].starts_with(b"in ") => *groups.last_mut().unwrap() += 1,
+            _ => {}
+        }
+        bound = bound.max(groups.len() + groups.last().copied().unwrap_or(0));
+        i += 1;
+    }
+    bound
+}
+
+/// The parser's errors as cel-go words them: ANTLR's texts without the
+/// `Syntax error: ` prefix (buf drops it), one error for a nesting that is too
+/// deep (cel-go stops there), and none of the parser's notes on the incomplete
+/// trees a syntax error leaves (`No `ExprContextAll`!`), which cel-go has not.
+fn syntax_errors(errors: &[cel::parser::ParseError]) -> Vec<CelError> {
+    if errors.iter().any(|error| error.msg.contains("Recursion limit of")) {
+        let message = format!("expression recursion limit exceeded: {MAX_RECURSION_DEPTH}");
+        return vec![CelError { offset: None, message }];
+    }
+    errors
+        .iter()
+        .filter(|error| !error.msg.starts_with("No `") && !error.msg.starts_with("Incomplete `"))
+        .map(|error| CelError {
+            offset: None,
+            message: error.msg.strip_prefix("Syntax error: ").unwrap_or(&error.msg).to_string(),
+        })
+        .collect()
+}
+
+fn is_logical(call: &cel::common::ast::CallExpr) -> bool {
+    call.target.is_none() && call.args.len() == 2 && (call.func_name == "_&&_" || call.func_name == "_||_")
+}
+
+/// The operands of a chain of one logical operator (`a && b && c`), left to
+/// right, found without recursion (the parser nests long chains deeply).
+fn logical_operands<'e>(expr: &'e IdedExpr, operator: &str) -> Vec<&'e IdedExpr> {
+    let mut operands = Vec::new();
+    let mut pending = vec![expr];
+    while let Some(next) = pending.pop() {
+        match &next.expr {
+            Expr::Call(call) if is_logical(call) && call.func_name == operator => {
+                pending.push(&call.args[1]);
+                pending.push(&call.args[0]);
+            }
+            _ => operands.push(next),
+        }
+    }
+    operands
+}
+
+/// Whether `expr` nests more than `limit` levels (looking no deeper than that).
+fn deeper_than(expr: &IdedExpr, limit: usize) -> bool {
+    if let Expr::Call(call) = &expr.expr
+        && is_logical(call)
+    {
+        // cel-go balances `a && b && c ...`: the chain is log2(n) deep.
+        let operands = logical_operands(expr, &call.func_name);
+        let levels = operands.len().next_power_of_two().trailing_zeros() as usize;
+        return match limit.checked_sub(levels) {
+            None | Some(0) => true,
+            Some(below) => operands.into_iter().any(|operand| deeper_than(operand, below)),
+        };
+    }
+    let children: Vec<&IdedExpr> = match &expr.expr {
+        Expr::Call(call) => call.target.iter().map(|t| t.as_ref()).chain(&call.args).collect(),
+        Expr::Select(select) => vec![&select.operand],
+        Expr::List(list) => list.elements.iter().collect(),
+        Expr::Map(map) => map
+            .entries
+            .iter()
+            .flat_map(|entry| match &entry.expr {
+                EntryExpr::MapEntry(entry) => vec![&entry.key, &entry.value],
+                EntryExpr::StructField(field) => vec![&field.value],
+            })
+            .collect(),
+        Expr::Struct(literal) => literal
+            .entries
+            .iter()
+            .filter_map(|entry| match &entry.expr {
+                EntryExpr::StructField(field) => Some(&field.value),
+                EntryExpr::MapEntry(_) => None,
+            })
+            .collect(),
+        Expr::Comprehension(comprehension) => vec![&comprehension.iter_range, &comprehension.loop_step],
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => Vec::new(),
+    };
+    match limit.checked_sub(1) {
+        None => true,
+        Some(below) => children.into_iter().any(|child| deeper_than(child, below)),
     }
 }
 
@@ -210,6 +345,11 @@ impl Checker<'_> {
                 }
                 let result = self.check_select_field(expr.id, &select.operand, &select.field);
                 if select.test { Type::Bool } else { self.mapping.substitute(&result, false) }
+            }
+            Expr::Call(call) if is_logical(call) => {
+                let operands = logical_operands(expr, &call.func_name);
+                let types: Vec<Type> = operands.iter().map(|operand| self.check(operand)).collect();
+                self.resolve_logical(expr.id, &types)
             }
             Expr::Call(call) => {
                 let arg_types: Vec<Type> = call.args.iter().map(|arg| self.check(arg)).collect();

@@ -162,3 +162,27 @@ fn protovalidate_standard_rules_check_clean() {
     }
     assert!(checked > 300, "only {checked} standard rules found");
 }
+
+/// Inputs at cel-go's limits end in its errors, never in a stack overflow: long
+/// chains of one operator, balanced `&&`/`||` chains, and the length limit.
+#[test]
+fn limits_are_cel_gos_and_deep_input_is_safe() {
+    let env = user_env(&pool());
+    let chain = format!("1{} > 0", " + 1".repeat(20_000));
+    assert_eq!(messages(check(&chain, &env)), vec!["max recursion depth exceeded"]);
+    let logical = vec!["this.name == 'a'"; 5_000].join(" || ");
+    assert_eq!(messages(check(&logical, &env)), vec!["ok: bool"]);
+    let mixed = ["this.name"; 3].join(" || ");
+    assert_eq!(
+        messages(check(&mixed, &env)),
+        vec!["expected type 'bool' but found 'string'"],
+        "one error per operand, deduplicated"
+    );
+    let nested = format!("{}true{}", "(".repeat(300), ")".repeat(300));
+    assert_eq!(messages(check(&nested, &env)), vec!["expression recursion limit exceeded: 250"]);
+    let long = format!("'{}' == this.name", "a".repeat(100_000));
+    assert_eq!(
+        messages(check(&long, &env)),
+        vec!["expression code point size exceeds limit: size: 100015, limit 100000"]
+    );
+}
