@@ -14,7 +14,7 @@
 mod decls;
 mod types;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
 use cel::parser::Parser;
@@ -37,12 +37,28 @@ pub struct CelError {
 pub struct Environment {
     variables: Vec<(String, Type)>,
     pool: DescriptorPool,
+    /// The files whose messages and enum values expressions may name: those of
+    /// the registered types and their imports, as cel-go registers a type.
+    visible_files: HashSet<String>,
 }
 
 impl Environment {
-    /// An environment with `now` (protovalidate declares it for every rule).
+    /// An environment with `now` (protovalidate declares it for every rule) and
+    /// no message types registered.
     pub fn new(pool: DescriptorPool) -> Environment {
-        Environment { variables: vec![("now".to_string(), Type::Timestamp)], pool }
+        Environment { variables: vec![("now".to_string(), Type::Timestamp)], pool, visible_files: HashSet::new() }
+    }
+
+    /// Registers `message`'s type: the messages and enums of its file and of the
+    /// files that file imports become nameable.
+    pub fn with_types_of(mut self, message: &MessageDescriptor) -> Environment {
+        let mut pending = vec![message.parent_file()];
+        while let Some(file) = pending.pop() {
+            if self.visible_files.insert(file.name().to_string()) {
+                pending.extend(file.dependencies());
+            }
+        }
+        self
     }
 
     pub fn with_variable(mut self, name: &str, ty: Type) -> Environment {
@@ -292,8 +308,19 @@ impl Checker<'_> {
         self.error(id, format!("undeclared reference to '{name}' (in container '')"));
     }
 
+    /// A registered message type by full name.
     fn message(&self, name: &str) -> Option<MessageDescriptor> {
-        self.environment.pool.get_message_by_name(name.strip_prefix('.').unwrap_or(name))
+        let message = self.environment.pool.get_message_by_name(name.strip_prefix('.').unwrap_or(name))?;
+        self.environment.visible_files.contains(message.parent_file().name()).then_some(message)
+    }
+
+    /// A value of a registered enum (`acme.v1.Kind.KIND_BOOK`) is an int constant.
+    fn enum_value(&self, name: &str) -> Option<Type> {
+        let (enum_name, value) = name.rsplit_once('.')?;
+        let enum_ = self.environment.pool.get_enum_by_name(enum_name)?;
+        (self.environment.visible_files.contains(enum_.parent_file().name())
+            && enum_.get_value_by_name(value).is_some())
+        .then_some(Type::Int)
     }
 
     /// A variable, comprehension variable or type name.
@@ -307,6 +334,9 @@ impl Checker<'_> {
         let name = name.strip_prefix('.').unwrap_or(name);
         if let Some(ty) = builtin_type(name) {
             return Some(Type::Type(Box::new(ty)));
+        }
+        if let Some(value) = self.enum_value(name) {
+            return Some(value);
         }
         self.message(name).map(|message| Type::Type(Box::new(Type::of_message(&message))))
     }

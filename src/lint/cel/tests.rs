@@ -38,7 +38,7 @@ fn pool() -> DescriptorPool {
 
 fn user_env(pool: &DescriptorPool) -> Environment {
     let user = pool.get_message_by_name("acme.v1.User").unwrap();
-    Environment::new(pool.clone()).with_variable("this", Type::Message(user))
+    Environment::new(pool.clone()).with_types_of(&user).with_variable("this", Type::Message(user))
 }
 
 fn messages(checked: Checked) -> Vec<String> {

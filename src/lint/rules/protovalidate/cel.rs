@@ -209,12 +209,28 @@ fn entry_range(file: &CompiledFile, rules_path: &[i32], number: u32, index: usiz
 
 /// `this` of a field's rules: the field's value (a list or map for the field's
 /// own rules; the element, key or value for nested ones).
+/// The message types of `this` are registered (a map's value type, a list's or
+/// a singular field's message), as protovalidate-go registers them.
 pub(super) fn field_environment(field: &FieldDescriptor, this: Type) -> Environment {
-    Environment::new(field.parent_pool().clone()).with_variable("this", this)
+    let mut environment = Environment::new(field.parent_pool().clone());
+    let registered = match field.kind() {
+        Kind::Message(entry) if field.is_map() => match entry.map_entry_value_field().kind() {
+            Kind::Message(value) => Some(value),
+            _ => None,
+        },
+        Kind::Message(message) => Some(message),
+        _ => None,
+    };
+    if let Some(message) = registered {
+        environment = environment.with_types_of(&message);
+    }
+    environment.with_variable("this", this)
 }
 
 pub(super) fn message_environment(message: &MessageDescriptor) -> Environment {
-    Environment::new(message.parent_pool().clone()).with_variable("this", Type::Message(message.clone()))
+    Environment::new(message.parent_pool().clone())
+        .with_types_of(message)
+        .with_variable("this", Type::Message(message.clone()))
 }
 
 /// A predefined rule on an extension of `buf.validate.<Kind>Rules`: `this` is the
@@ -225,6 +241,7 @@ pub(super) fn predefined_environment(extension: &ExtensionDescriptor) -> Option<
     let this = cel::predefined_this(&rules)?;
     Some(
         Environment::new(extension.parent_pool().clone())
+            .with_types_of(&rules)
             .with_variable("this", this)
             .with_variable("rules", Type::Message(rules))
             .with_variable("rule", extension_type(extension)),
