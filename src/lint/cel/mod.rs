@@ -113,7 +113,7 @@ pub fn check(expression: &str, environment: &Environment) -> Checked {
     let parser = Parser::new().max_recursion_depth(MAX_RECURSION_DEPTH).enable_ident_escape_syntax(true);
     let (ast, info) = match parser.parse_with_source_info(expression) {
         Ok(parsed) => parsed,
-        Err(errors) => return Err(syntax_errors(&errors.errors)),
+        Err(errors) => return Err(syntax_errors(expression, &errors.errors)),
     };
     if deeper_than(&ast, usize::from(MAX_RECURSION_DEPTH)) {
         return Err(vec![CelError { offset: None, message: "max recursion depth exceeded".to_string() }]);
@@ -189,7 +189,7 @@ fn nesting_bound(expression: &str) -> usize {
 /// `Syntax error: ` prefix (buf drops it), one error for a nesting that is too
 /// deep (cel-go stops there), and none of the parser's notes on the incomplete
 /// trees a syntax error leaves (`No `ExprContextAll`!`), which cel-go has not.
-fn syntax_errors(errors: &[cel::parser::ParseError]) -> Vec<CelError> {
+fn syntax_errors(expression: &str, errors: &[cel::parser::ParseError]) -> Vec<CelError> {
     if errors.iter().any(|error| error.msg.contains("Recursion limit of")) {
         let message = format!("expression recursion limit exceeded: {MAX_RECURSION_DEPTH}");
         return vec![CelError { offset: None, message }];
@@ -198,10 +198,21 @@ fn syntax_errors(errors: &[cel::parser::ParseError]) -> Vec<CelError> {
         .iter()
         .filter(|error| !error.msg.starts_with("No `") && !error.msg.starts_with("Incomplete `"))
         .map(|error| CelError {
-            offset: None,
+            offset: offset_of_position(expression, error.pos),
             message: error.msg.strip_prefix("Syntax error: ").unwrap_or(&error.msg).to_string(),
         })
         .collect()
+}
+
+/// The byte offset of a parser position (line from 1, column in characters from 1).
+fn offset_of_position(expression: &str, (line, column): (isize, isize)) -> Option<usize> {
+    let line_start = match usize::try_from(line).ok()?.checked_sub(1)? {
+        0 => 0,
+        n => expression.match_indices('\n').nth(n - 1)?.0 + 1,
+    };
+    let column = usize::try_from(column).ok()?.checked_sub(1)?;
+    let rest = &expression[line_start..];
+    Some(line_start + rest.char_indices().nth(column).map_or(rest.len(), |(i, _)| i))
 }
 
 fn is_logical(call: &cel::common::ast::CallExpr) -> bool {

@@ -122,6 +122,19 @@ fn syntax_errors_are_antlrs() {
     );
 }
 
+/// Errors say where they are: the parser's position, the checker's expression.
+#[test]
+fn errors_carry_offsets() {
+    let env = user_env(&pool());
+    let offsets = |expression: &str| match check(expression, &env) {
+        Err(errors) => errors.into_iter().map(|e| e.offset).collect::<Vec<_>>(),
+        Ok(ty) => panic!("{expression} checks as {ty}"),
+    };
+    assert_eq!(offsets("this.name == 1"), vec![Some(10)]);
+    assert_eq!(offsets("this.name =="), vec![Some(12)]);
+    assert_eq!(offsets("true &&\n  x"), vec![Some(10)]);
+}
+
 /// Every standard rule of protovalidate (the `predefined` CEL of validate.proto's
 /// `*Rules` messages) checks clean, with `this`, `rules` and `rule` as protovalidate
 /// declares them: a checker that rejected any of them would be wrong.
