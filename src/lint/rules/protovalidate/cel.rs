@@ -48,12 +48,17 @@ pub(super) fn check_rules(
     rules: &DynamicMessage,
     cel_number: u32,
     expression_number: Option<u32>,
-    environment: &Environment,
+    environment: impl FnOnce() -> Environment,
 ) {
+    let expressions = expression_number.map(|number| list(rules, number)).unwrap_or_default();
+    let entries = list(rules, cel_number);
+    if entries.is_empty() && expressions.is_empty() {
+        return;
+    }
+    let environment = &environment();
     let cel_name = format!("{}.cel", site.rules_name);
     let parent = &site.parent;
     let parent_capitalized = site.parent_capitalized();
-    let entries = list(rules, cel_number);
     let mut ids: Vec<(String, Vec<usize>)> = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let Value::Message(rule) = entry else { continue };
@@ -126,7 +131,7 @@ pub(super) fn check_rules(
     }
     let Some(expression_number) = expression_number else { return };
     let name = format!("{}.cel_expression", site.rules_name);
-    for (index, entry) in list(rules, expression_number).iter().enumerate() {
+    for (index, entry) in expressions.iter().enumerate() {
         let Value::String(expression) = entry else { continue };
         let report = |cx: &mut Context<'_>, text: String| {
             let range = entry_range(cx.file(), &site.rules_path, expression_number, index, "cel_expression");

@@ -195,8 +195,8 @@ impl Rule for Protovalidate {
             rules_name: "(buf.validate.message)".to_string(),
             parent: format!("message {}", go_quote(message.name())),
         };
-        let environment = message_environment(message);
-        check_rules(cx, &site, &rules, MESSAGE_CEL, Some(MESSAGE_CEL_EXPRESSION), &environment);
+        let environment = || message_environment(message);
+        check_rules(cx, &site, &rules, MESSAGE_CEL, Some(MESSAGE_CEL_EXPRESSION), environment);
     }
 
     fn check_extension(&self, cx: &mut Context<'_>, extension: &prost_reflect::ExtensionDescriptor) {
@@ -215,7 +215,7 @@ impl Rule for Protovalidate {
             rules_name: "(buf.validate.predefined)".to_string(),
             parent: "extension field".to_string(),
         };
-        check_rules(cx, &site, &rules, PREDEFINED_CEL, None, &environment);
+        check_rules(cx, &site, &rules, PREDEFINED_CEL, None, || environment);
     }
 
     fn check_field(&self, cx: &mut Context<'_>, field: &FieldDescriptor) {
@@ -252,8 +252,8 @@ fn check_field_cel(cx: &mut Context<'_>, field: &FieldDescriptor, rules: &Dynami
         rules_name: format!("(buf.validate.field){name}"),
         parent: parent.clone(),
     };
-    let environment = field_environment(field, Type::of_field(field));
-    check_rules(cx, &site(&[], ""), rules, FIELD_CEL, Some(FIELD_CEL_EXPRESSION), &environment);
+    let environment = || field_environment(field, Type::of_field(field));
+    check_rules(cx, &site(&[], ""), rules, FIELD_CEL, Some(FIELD_CEL_EXPRESSION), environment);
     let (item, key, value) = element_types(field);
     let nested: [(&[u32], &str, Type); 3] = [
         (&[REPEATED, REPEATED_ITEMS], ".repeated.items", item),
@@ -264,8 +264,8 @@ fn check_field_cel(cx: &mut Context<'_>, field: &FieldDescriptor, rules: &Dynami
         let Some(nested_rules) = get_message(rules, path[0]).and_then(|outer| get_message(&outer, path[1])) else {
             continue;
         };
-        let environment = field_environment(field, this);
-        check_rules(cx, &site(path, name), &nested_rules, FIELD_CEL, Some(FIELD_CEL_EXPRESSION), &environment);
+        let environment = || field_environment(field, this);
+        check_rules(cx, &site(path, name), &nested_rules, FIELD_CEL, Some(FIELD_CEL_EXPRESSION), environment);
     }
 }
 
