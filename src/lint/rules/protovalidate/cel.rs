@@ -214,16 +214,73 @@ fn entry_range(file: &CompiledFile, rules_path: &[i32], number: u32, index: usiz
 
 /// `this` of a field's rules: the field's value (a list or map for the field's
 /// own rules; the element, key or value for nested ones).
+/// What the CEL checks need of a field or an extension field.
+pub(super) struct FieldShape {
+    pub name: String,
+    pub path: Vec<i32>,
+    pool: prost_reflect::DescriptorPool,
+    kind: Kind,
+    is_list: bool,
+    is_map: bool,
+}
+
+impl FieldShape {
+    pub fn of_field(field: &FieldDescriptor) -> FieldShape {
+        FieldShape {
+            name: field.name().to_string(),
+            path: field.path().to_vec(),
+            pool: field.parent_pool().clone(),
+            kind: field.kind(),
+            is_list: field.is_list(),
+            is_map: field.is_map(),
+        }
+    }
+
+    pub fn of_extension(extension: &ExtensionDescriptor) -> FieldShape {
+        FieldShape {
+            name: extension.name().to_string(),
+            path: extension.path().to_vec(),
+            pool: extension.parent_pool().clone(),
+            kind: extension.kind(),
+            is_list: extension.is_list(),
+            is_map: extension.is_map(),
+        }
+    }
+
+    /// The type of the field's whole value: a list or map for repeated fields.
+    pub fn value_type(&self) -> Type {
+        if self.is_map {
+            let (_, key, value) = self.element_types();
+            return Type::map(key, value);
+        }
+        let element = Type::of_kind(&self.kind);
+        if self.is_list { Type::list(element) } else { element }
+    }
+
+    /// The element type for `repeated.items`, and the key and value types for
+    /// `map.keys` / `map.values`.
+    pub fn element_types(&self) -> (Type, Type, Type) {
+        match &self.kind {
+            Kind::Message(entry) if self.is_map => (
+                Type::Dyn,
+                Type::of_kind(&entry.map_entry_key_field().kind()),
+                Type::of_kind(&entry.map_entry_value_field().kind()),
+            ),
+            kind => (Type::of_kind(kind), Type::Dyn, Type::Dyn),
+        }
+    }
+}
+
 /// The message types of `this` are registered (a map's value type, a list's or
 /// a singular field's message), as protovalidate-go registers them.
-pub(super) fn field_environment(field: &FieldDescriptor, this: Type) -> Environment {
-    let mut environment = Environment::new(field.parent_pool().clone());
-    let registered = match field.kind() {
-        Kind::Message(entry) if field.is_map() => match entry.map_entry_value_field().kind() {
+pub(super) fn field_environment(field: &FieldShape, this: Type) -> Environment {
+    let mut environment = Environment::new(field.pool.clone());
+    let registered = match &field.kind {
+        Kind::Message(entry) if field.is_map => match entry.map_entry_value_field().kind() {
             Kind::Message(value) => Some(value),
             _ => None,
         },
-        Kind::Message(message) => Some(message),
+        Kind::Message(message) => Some(message.clone()),
         _ => None,
     };
     if let Some(message) = registered {
@@ -262,19 +319,4 @@ fn extension_type(extension: &ExtensionDescriptor) -> Type {
     } else {
         element
     }
-}
-
-/// The element type for `repeated.items`, and the key and value types for
-/// `map.keys` / `map.values`.
-pub(super) fn element_types(field: &FieldDescriptor) -> (Type, Type, Type) {
-    let Kind::Message(entry) = field.kind() else {
-        let element = Type::of_kind(&field.kind());
-        return (element, Type::Dyn, Type::Dyn);
-    };
-    if field.is_map() {
-        let key = Type::of_kind(&entry.map_entry_key_field().kind());
-        let value = Type::of_kind(&entry.map_entry_value_field().kind());
-        return (Type::Dyn, key, value);
-    }
-    (Type::of_message(&entry), Type::Dyn, Type::Dyn)
 }

@@ -11,7 +11,7 @@ use crate::lint::support::option_value;
 mod cel;
 
 use crate::lint::cel::Type;
-use cel::{Site, check_rules, element_types, field_environment, message_environment, predefined_environment};
+use cel::{FieldShape, Site, check_rules, field_environment, message_environment, predefined_environment};
 
 /// `FieldDescriptorProto.options` and the `buf.validate.field` extension number.
 const FIELD_OPTIONS: i32 = 8;
@@ -140,7 +140,8 @@ declare_rule! {
     /// - `(buf.validate.message).oneof` entries name at least one field, each once,
     ///   only fields of the message, and no field in two entries;
     /// - CEL: every `cel` rule and `cel_expression` of `(buf.validate.field)` (and of
-    ///   its `repeated.items`, `map.keys`, `map.values`), `(buf.validate.message)` and
+    ///   its `repeated.items`, `map.keys`, `map.values`; on fields and extension
+    ///   fields), `(buf.validate.message)` and
     ///   `(buf.validate.predefined)` (on extensions of the `buf.validate.*Rules`
     ///   messages) is parsed and type-checked as cel-go does for buf: syntax errors,
     ///   undeclared identifiers and functions, undefined fields, overloads that do not
@@ -152,9 +153,9 @@ declare_rule! {
     ///   and are unique within their field or message; expressions are not empty.
     ///
     /// Not checked (buf does): `example` values are not evaluated against the rules,
-    /// `pattern` regular expressions are not compiled, rules on extension fields
-    /// are not checked, and timestamp `within` and the validity of duration and
-    /// timestamp values are not checked either. The CEL checker is idl's own
+    /// `pattern` regular expressions are not compiled, the field rules of extension
+    /// fields are checked for their CEL only, and timestamp `within` and the
+    /// validity of duration and timestamp values are not checked either. The CEL checker is idl's own
     /// (`src/lint/cel/`): on rare constructs (optional syntax, `format` verbs, type
     /// parameters left unbound) its types can differ from cel-go's.
     ///
@@ -201,6 +202,14 @@ impl Rule for Protovalidate {
 
     fn check_extension(&self, cx: &mut Context<'_>, extension: &prost_reflect::ExtensionDescriptor) {
         let options = extension.options();
+        // Field rules on an extension field: only their CEL is checked so far.
+        if let Some(Value::Message(rules)) = options
+            .extensions()
+            .find(|(ext, _)| ext.full_name() == FIELD_RULES_EXTENSION_NAME || ext.number() == FIELD_RULES_EXTENSION)
+            .map(|(_, value)| value.clone())
+        {
+            check_field_cel(cx, &FieldShape::of_extension(extension), &rules);
+        }
         let Some(Value::Message(rules)) = options
             .extensions()
             .find(|(ext, _)| ext.full_name() == PREDEFINED_EXTENSION_NAME || ext.number() == PREDEFINED_EXTENSION)
@@ -238,23 +247,23 @@ impl Rule for Protovalidate {
             base: Vec::new(),
         };
         checker.check(&rules, field, field.is_list() || field.is_map(), true);
-        check_field_cel(cx, field, &rules);
+        check_field_cel(cx, &FieldShape::of_field(field), &rules);
     }
 }
 
 /// The CEL rules of a field, and of its `repeated.items`, `map.keys` and `map.values`.
-fn check_field_cel(cx: &mut Context<'_>, field: &FieldDescriptor, rules: &DynamicMessage) {
-    let option = child_path(field.path(), &[FIELD_OPTIONS, FIELD_RULES_EXTENSION as i32]);
-    let parent = format!("field {}", go_quote(field.name()));
+fn check_field_cel(cx: &mut Context<'_>, field: &FieldShape, rules: &DynamicMessage) {
+    let option = child_path(&field.path, &[FIELD_OPTIONS, FIELD_RULES_EXTENSION as i32]);
+    let parent = format!("field {}", go_quote(&field.name));
     let site = |path: &[u32], name: &str| Site {
-        owner: field.path(),
+        owner: &field.path,
         rules_path: child_path(&option, &path.iter().map(|n| *n as i32).collect::<Vec<_>>()),
         rules_name: format!("(buf.validate.field){name}"),
         parent: parent.clone(),
     };
-    let environment = || field_environment(field, Type::of_field(field));
+    let environment = || field_environment(field, field.value_type());
     check_rules(cx, &site(&[], ""), rules, FIELD_CEL, Some(FIELD_CEL_EXPRESSION), environment);
-    let (item, key, value) = element_types(field);
+    let (item, key, value) = field.element_types();
     let nested: [(&[u32], &str, Type); 3] = [
         (&[REPEATED, REPEATED_ITEMS], ".repeated.items", item),
         (&[MAP, MAP_KEYS], ".map.keys", key),
