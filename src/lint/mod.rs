@@ -7,6 +7,7 @@
 //! their stable order.
 
 pub mod casing;
+pub mod cel;
 pub mod docs;
 pub mod fix;
 pub mod http;

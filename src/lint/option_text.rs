@@ -24,6 +24,16 @@ pub fn entry_span(text: &str, names: &[&str]) -> Option<Range<usize>> {
 /// message literal in `text`; in the list form (`name: [{...}, {...}]`) each element
 /// counts and its span is the element's.
 pub fn nth_entry_span(text: &str, name: &str, n: usize) -> Option<Range<usize>> {
+    nth_entry(text, name, n, false)
+}
+
+/// [`nth_entry_span`], except that an element of the list form is located as the
+/// whole `name: [...]` entry (where buf locates a `cel` rule written that way).
+pub fn nth_entry_or_list_span(text: &str, name: &str, n: usize) -> Option<Range<usize>> {
+    nth_entry(text, name, n, true)
+}
+
+fn nth_entry(text: &str, name: &str, n: usize, whole_list: bool) -> Option<Range<usize>> {
     let mut scanner = Scanner { bytes: text.as_bytes(), pos: 0 };
     scanner.skip_to_value();
     scanner.skip_trivia();
@@ -57,10 +67,13 @@ pub fn nth_entry_span(text: &str, name: &str, n: usize) -> Option<Range<usize>> 
                 }
                 let element = scanner.pos;
                 scanner.skip_value();
-                if seen == n {
+                if seen == n && !whole_list {
                     return Some(element..scanner.pos);
                 }
                 seen += 1;
+            }
+            if whole_list && seen > n {
+                return Some(start..scanner.pos);
             }
             continue;
         }

@@ -8,6 +8,11 @@ use crate::lint::option_text::{entry_span, nth_entry_span};
 use crate::lint::rule::{Context, Rule, child_path};
 use crate::lint::support::option_value;
 
+mod cel;
+
+use crate::lint::cel::Type;
+use cel::{FieldShape, Site, check_rules, field_environment, message_environment, predefined_environment};
+
 /// `FieldDescriptorProto.options` and the `buf.validate.field` extension number.
 const FIELD_OPTIONS: i32 = 8;
 const FIELD_RULES_EXTENSION: u32 = 1159;
@@ -17,6 +22,20 @@ const FIELD_RULES_EXTENSION_NAME: &str = "buf.validate.field";
 const MESSAGE_OPTIONS: i32 = 7;
 const MESSAGE_RULES_EXTENSION_NAME: &str = "buf.validate.message";
 const MESSAGE_ONEOF: u32 = 4;
+/// `FieldDescriptorProto.options` of an extension, the `buf.validate.predefined`
+/// extension and `PredefinedRules.cel`.
+const PREDEFINED_EXTENSION: u32 = 1160;
+const PREDEFINED_EXTENSION_NAME: &str = "buf.validate.predefined";
+const PREDEFINED_CEL: u32 = 1;
+// `cel` and `cel_expression` of `MessageRules` and `FieldRules`; `RepeatedRules.items`,
+// `MapRules.keys` and `MapRules.values`.
+const MESSAGE_CEL: u32 = 3;
+const MESSAGE_CEL_EXPRESSION: u32 = 5;
+const FIELD_CEL: u32 = 23;
+const FIELD_CEL_EXPRESSION: u32 = 29;
+const REPEATED_ITEMS: u32 = 4;
+const MAP_KEYS: u32 = 4;
+const MAP_VALUES: u32 = 5;
 
 // Field numbers of `buf.validate.FieldRules`.
 const REQUIRED: u32 = 25;
@@ -119,13 +138,26 @@ declare_rule! {
     /// - `repeated.unique` only on scalar and wrapper elements; a field mask path not in
     ///   both `in` and `not_in`;
     /// - `(buf.validate.message).oneof` entries name at least one field, each once,
-    ///   only fields of the message, and no field in two entries.
+    ///   only fields of the message, and no field in two entries;
+    /// - CEL: every `cel` rule and `cel_expression` of `(buf.validate.field)` (and of
+    ///   its `repeated.items`, `map.keys`, `map.values`; on fields and extension
+    ///   fields), `(buf.validate.message)` and
+    ///   `(buf.validate.predefined)` (on extensions of the `buf.validate.*Rules`
+    ///   messages) is parsed and type-checked as cel-go does for buf: syntax errors,
+    ///   undeclared identifiers and functions, undefined fields, overloads that do not
+    ///   apply (`this.size() > "a"`), macros over non-collections; `this` is the
+    ///   field's value (the message for message rules; the element, key or value for
+    ///   nested rules), `now` a timestamp, and `rules` and `rule` exist only in
+    ///   predefined rules. The result must be a bool or a string (a string result
+    ///   with a `message` makes the message redundant); ids use only `a-z A-Z 0-9 . _ -`
+    ///   and are unique within their field or message; expressions are not empty.
     ///
-    /// Not checked (buf does): CEL expressions are not compiled, `example` values are
-    /// not evaluated against the rules, `pattern` regular expressions are not
-    /// compiled, predefined rules (`buf.validate.predefined`) and rules on extension
-    /// fields are not checked, and timestamp `within` and the validity of duration
-    /// and timestamp values are not checked either.
+    /// Not checked (buf does): `example` values are not evaluated against the rules,
+    /// `pattern` regular expressions are not compiled, the field rules of extension
+    /// fields are checked for their CEL only, and timestamp `within` and the
+    /// validity of duration and timestamp values are not checked either. The CEL checker is idl's own
+    /// (`src/lint/cel/`): on rare constructs (optional syntax, `format` verbs, type
+    /// parameters left unbound) its types can differ from cel-go's.
     ///
     /// ```proto
     /// // Invalid
@@ -141,7 +173,7 @@ declare_rule! {
     /// ```
     pub struct Protovalidate {
         id: "PROTOVALIDATE",
-        summary: "protovalidate annotations are well-formed (CEL is not compiled).",
+        summary: "protovalidate annotations are well-formed, CEL expressions included.",
         severity: Error,
         fixable: false,
     }
@@ -158,6 +190,41 @@ impl Rule for Protovalidate {
             return;
         };
         check_message_oneofs(cx, message, &rules);
+        let site = Site {
+            owner: message.path(),
+            rules_path: child_path(message.path(), &[MESSAGE_OPTIONS, FIELD_RULES_EXTENSION as i32]),
+            rules_name: "(buf.validate.message)".to_string(),
+            parent: format!("message {}", go_quote(message.name())),
+        };
+        let environment = || message_environment(message);
+        check_rules(cx, &site, &rules, MESSAGE_CEL, Some(MESSAGE_CEL_EXPRESSION), environment);
+    }
+
+    fn check_extension(&self, cx: &mut Context<'_>, extension: &prost_reflect::ExtensionDescriptor) {
+        let options = extension.options();
+        // Field rules on an extension field: only their CEL is checked so far.
+        if let Some(Value::Message(rules)) = options
+            .extensions()
+            .find(|(ext, _)| ext.full_name() == FIELD_RULES_EXTENSION_NAME || ext.number() == FIELD_RULES_EXTENSION)
+            .map(|(_, value)| value.clone())
+        {
+            check_field_cel(cx, &FieldShape::of_extension(extension), &rules);
+        }
+        let Some(Value::Message(rules)) = options
+            .extensions()
+            .find(|(ext, _)| ext.full_name() == PREDEFINED_EXTENSION_NAME || ext.number() == PREDEFINED_EXTENSION)
+            .map(|(_, value)| value.clone())
+        else {
+            return;
+        };
+        let Some(environment) = predefined_environment(extension) else { return };
+        let site = Site {
+            owner: extension.path(),
+            rules_path: child_path(extension.path(), &[FIELD_OPTIONS, PREDEFINED_EXTENSION as i32]),
+            rules_name: "(buf.validate.predefined)".to_string(),
+            parent: "extension field".to_string(),
+        };
+        check_rules(cx, &site, &rules, PREDEFINED_CEL, None, || environment);
     }
 
     fn check_field(&self, cx: &mut Context<'_>, field: &FieldDescriptor) {
@@ -180,6 +247,34 @@ impl Rule for Protovalidate {
             base: Vec::new(),
         };
         checker.check(&rules, field, field.is_list() || field.is_map(), true);
+        check_field_cel(cx, &FieldShape::of_field(field), &rules);
+    }
+}
+
+/// The CEL rules of a field, and of its `repeated.items`, `map.keys` and `map.values`.
+fn check_field_cel(cx: &mut Context<'_>, field: &FieldShape, rules: &DynamicMessage) {
+    let option = child_path(&field.path, &[FIELD_OPTIONS, FIELD_RULES_EXTENSION as i32]);
+    let parent = format!("field {}", go_quote(&field.name));
+    let site = |path: &[u32], name: &str| Site {
+        owner: &field.path,
+        rules_path: child_path(&option, &path.iter().map(|n| *n as i32).collect::<Vec<_>>()),
+        rules_name: format!("(buf.validate.field){name}"),
+        parent: parent.clone(),
+    };
+    let environment = || field_environment(field, field.value_type());
+    check_rules(cx, &site(&[], ""), rules, FIELD_CEL, Some(FIELD_CEL_EXPRESSION), environment);
+    let (item, key, value) = field.element_types();
+    let nested: [(&[u32], &str, Type); 3] = [
+        (&[REPEATED, REPEATED_ITEMS], ".repeated.items", item),
+        (&[MAP, MAP_KEYS], ".map.keys", key),
+        (&[MAP, MAP_VALUES], ".map.values", value),
+    ];
+    for (path, name, this) in nested {
+        let Some(nested_rules) = get_message(rules, path[0]).and_then(|outer| get_message(&outer, path[1])) else {
+            continue;
+        };
+        let environment = || field_environment(field, this);
+        check_rules(cx, &site(path, name), &nested_rules, FIELD_CEL, Some(FIELD_CEL_EXPRESSION), environment);
     }
 }
 
