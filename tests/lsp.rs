@@ -1212,3 +1212,208 @@ fn lsp_navigation_positions_are_utf16_after_cjk_and_emoji() {
         ])
     );
 }
+
+/// A finding as the server publishes it and as `idl lint --format json` prints
+/// it, in the LSP's terms: (rule, severity, start line, start UTF-16 column, end
+/// line, end UTF-16 column, message with its notes).
+type Published = (String, u64, u64, u64, u64, u64, String);
+
+fn published(diagnostics: &[Value]) -> Vec<Published> {
+    let mut found: Vec<Published> = diagnostics
+        .iter()
+        .map(|d| {
+            let at = |end: &str, field: &str| d["range"][end][field].as_u64().unwrap();
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_u64().unwrap(),
+                at("start", "line"),
+                at("start", "character"),
+                at("end", "line"),
+                at("end", "character"),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// What `idl lint --stdin-filename PATH` finds in `text` (run from `root`), as
+/// the server would publish it on the document.
+fn fresh_lint(root: &Path, relative: &str, text: &str) -> Vec<Published> {
+    let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_idl"))
+        .current_dir(root)
+        .args(["lint", "--format", "json", "--stdin-filename", relative])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(
+        // 1 for lint findings, 2 when the text does not compile.
+        output.status.code().is_some_and(|code| code <= 2),
+        "idl lint: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut found: Vec<Published> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let d: Value = serde_json::from_str(line).unwrap();
+            assert_eq!(d["path"], relative, "a finding in another file: {d}");
+            let severity = match d["severity"].as_str().unwrap() {
+                "error" => 1,
+                "warn" | "warning" => 2,
+                _ => 3,
+            };
+            // 1-based in the report, 0-based in LSP; a finding about the whole file has no position.
+            let at = |field: &str| d[field].as_u64().map_or(0, |n| n - 1);
+            let mut message = d["message"].as_str().unwrap().to_string();
+            for note in d["notes"].as_array().into_iter().flatten() {
+                message.push_str("\nnote: ");
+                message.push_str(note.as_str().unwrap());
+            }
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                severity,
+                at("start_line"),
+                at("start_utf16"),
+                at("end_line"),
+                at("end_utf16"),
+                message,
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A file with findings in every kind of element, spread over more top-level
+/// declarations than one lint task takes, with used and unused ignore comments.
+fn many_findings() -> String {
+    let mut text = String::from(
+        "syntax = \"proto3\";\n\npackage shop.v1;\n\nimport \"shop/v1/money.proto\";\nimport \"google/protobuf/timestamp.proto\";\n\n",
+    );
+    for i in 0..120 {
+        match i % 4 {
+            0 => text.push_str(&format!(
+                "// Item {i}.\nmessage item_{i} {{\n  // idl:lint:ignore FIELD_LOWER_SNAKE_CASE\n  string BadName = 1;\n  Money price = 2;\n  int32 Count{i} = 3;\n}}\n\n"
+            )),
+            1 => text.push_str(&format!("enum state_{i} {{\n  ON_{i} = 0;\n  OFF_{i} = 1;\n}}\n\n")),
+            2 => text.push_str(&format!(
+                "// idl:lint:ignore ENUM_PASCAL_CASE\nmessage Holder{i} {{\n  oneof Choice {{\n    string a = 1;\n    int64 b = 2;\n  }}\n}}\n\n"
+            )),
+            _ => text.push_str(&format!(
+                "service shop_{i} {{\n  rpc get(Holder{}) returns (Holder{});\n}}\n\n",
+                i - 1,
+                i - 1
+            )),
+        }
+    }
+    text
+}
+
+/// Whatever the server keeps between analyses, the diagnostics it publishes
+/// after each edit are those of a fresh `idl lint` of the same text: full-text
+/// and incremental changes, a syntax error and its repair, a link error, an
+/// ignore comment added, and an import that changes on disk.
+#[test]
+fn lsp_diagnostics_after_edits_equal_a_fresh_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(root.join("idl.toml"), "roots = [\"proto\"]\n").unwrap();
+    std::fs::create_dir_all(root.join("proto/shop/v1")).unwrap();
+    std::fs::write(root.join("proto/shop/v1/money.proto"), MONEY).unwrap();
+    let relative = "proto/shop/v1/items.proto";
+    let path = root.join(relative);
+    let uri = file_uri(&path);
+    let mut text = many_findings();
+    std::fs::write(&path, &text).unwrap();
+
+    let mut client = Client::spawn(&root);
+    client.request(
+        "initialize",
+        json!({"processId": null, "capabilities": {}, "workspaceFolders": [{"uri": file_uri(&root), "name": "ws"}]}),
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "proto", "version": 1, "text": text}}),
+    );
+    let check = |client: &mut Client, version: i64, text: &str, what: &str| {
+        let from_server = published(&client.diagnostics(&uri, version));
+        let from_lint = fresh_lint(&root, relative, text);
+        assert!(
+            from_lint.iter().any(|d| d.0 != "COMPILE"),
+            "{what}: the text compiles and has lint findings: {from_lint:?}"
+        );
+        assert_eq!(from_server, from_lint, "{what}: the server's diagnostics (left) are not a fresh lint's (right)");
+        from_server
+    };
+    check(&mut client, 1, &text, "opened");
+
+    // 1. Full-text change: a field renamed, an enum value renamed.
+    text = text.replacen("int32 Count0 = 3;", "int32 count_0 = 3;", 1).replacen("OFF_1 = 1;", "STATE_1_OFF = 1;", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    check(&mut client, 2, &text, "full-text change");
+
+    // 2. Incremental change: an ignore comment inserted above a message's field.
+    let line = text.lines().position(|l| l.contains("int32 Count4 = 3;")).unwrap() as u64;
+    let comment = "  // idl:lint:ignore FIELD_LOWER_SNAKE_CASE\n";
+    let start: usize = text.split_inclusive('\n').take(line as usize).map(str::len).sum();
+    text.insert_str(start, comment);
+    let at = json!({"line": line, "character": 0});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"range": {"start": at, "end": at}, "text": comment}]}),
+    );
+    check(&mut client, 3, &text, "ignore comment inserted");
+
+    // 3. A syntax error, then its repair (two changes in one message).
+    let broken = text.replacen("message Holder2 {", "message Holder2 {{", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": broken}]}),
+    );
+    let broken_diagnostics = published(&client.diagnostics(&uri, 4));
+    assert!(broken_diagnostics.iter().any(|d| d.0 == "COMPILE"), "{broken_diagnostics:?}");
+    assert_eq!(broken_diagnostics, fresh_lint(&root, relative, &broken), "syntax error");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": broken}, {"text": text}]}),
+    );
+    check(&mut client, 5, &text, "syntax error repaired");
+
+    // 4. A link error: a type that does not exist.
+    let unlinked = text.replacen("Money price = 2;", "Cost price = 2;", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 6}, "contentChanges": [{"text": unlinked}]}),
+    );
+    let unlinked_diagnostics = published(&client.diagnostics(&uri, 6));
+    assert!(unlinked_diagnostics.iter().any(|d| d.0 == "COMPILE"), "{unlinked_diagnostics:?}");
+    assert_eq!(unlinked_diagnostics, fresh_lint(&root, relative, &unlinked), "link error");
+
+    // 5. The import changes on disk (saved elsewhere): now it declares `Cost`,
+    // so the same text links.
+    let money = MONEY.replace("message Money {", "message Cost {\n  int64 cents = 1;\n}\n\nmessage Money {");
+    std::fs::write(root.join("proto/shop/v1/money.proto"), money).unwrap();
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 7}, "contentChanges": [{"text": unlinked}]}),
+    );
+    let linked = check(&mut client, 7, &unlinked, "after the import changed on disk");
+    assert!(linked.iter().all(|d| d.0 != "COMPILE"), "the import's new text is seen: {linked:?}");
+    let removed = text.replacen("import \"google/protobuf/timestamp.proto\";\n", "", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 8}, "contentChanges": [{"text": removed}]}),
+    );
+    check(&mut client, 8, &removed, "unused import removed");
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    wait_with_timeout(&mut client.child);
+}

@@ -54,11 +54,20 @@ impl SourceLocations {
 
     fn index(&self) -> &[u32] {
         self.index.get_or_init(|| {
-            let mut idx: Vec<u32> = (0..self.list.len() as u32).collect();
-            // Stable sort: among equal paths the first recorded stays first.
-            idx.sort_by(|a, b| self.list[*a as usize].path.cmp(&self.list[*b as usize].path));
-            idx
+            // Sorted by (path, position): among equal paths the first recorded
+            // stays first. The paths sit beside their positions so comparisons
+            // do not go through the list (a huge file has hundreds of thousands).
+            let mut keyed: Vec<(&[i32], u32)> =
+                self.list.iter().enumerate().map(|(i, loc)| (loc.path.as_slice(), i as u32)).collect();
+            keyed.sort_unstable();
+            keyed.into_iter().map(|(_, i)| i).collect()
         })
+    }
+
+    /// Builds the lookup now (it is otherwise built by the first `get`), so
+    /// threads that look locations up later do not wait for each other.
+    pub fn prepare_lookup(&self) {
+        self.index();
     }
 
     pub fn get(&self, path: &[i32]) -> Option<&SourceLocation> {

@@ -416,9 +416,39 @@ fn walk_file(
     let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) else {
         return Vec::new();
     };
-    let mut walker = Walker { compilation, file, selected, errors, findings: Vec::new() };
-    walker.walk(&descriptor);
-    walker.findings
+    // The file's top-level elements are walked in parallel (one huge file is
+    // most of what an editor's change costs), each into its own list; the lists
+    // are joined in walk order, so the findings are the serial walk's.
+    file.locations.prepare_lookup();
+    let items: Vec<TopLevel> = std::iter::once(TopLevel::File)
+        .chain(descriptor.messages().map(TopLevel::Message))
+        .chain(descriptor.enums().map(TopLevel::Enum))
+        .chain(descriptor.services().map(TopLevel::Service))
+        .chain(descriptor.extensions().map(TopLevel::Extension))
+        .collect();
+    let lists: Vec<Vec<Finding>> = items
+        .par_iter()
+        .with_min_len(TOP_LEVEL_PER_TASK)
+        .map(|item| {
+            let mut walker = Walker { compilation, file, selected, errors, findings: Vec::new() };
+            walker.walk_top_level(&descriptor, item);
+            walker.findings
+        })
+        .collect();
+    lists.into_iter().flatten().collect()
+}
+
+/// Top-level elements walked per parallel task: enough that a small file is one
+/// task, few enough that a file of thousands of messages keeps every core busy.
+const TOP_LEVEL_PER_TASK: usize = 32;
+
+/// One top-level element of a file (or the file itself), in walk order.
+enum TopLevel {
+    File,
+    Message(MessageDescriptor),
+    Enum(prost_reflect::EnumDescriptor),
+    Service(prost_reflect::ServiceDescriptor),
+    Extension(prost_reflect::ExtensionDescriptor),
 }
 
 struct Walker<'a> {
@@ -437,22 +467,20 @@ impl Walker<'_> {
         }
     }
 
-    fn walk(&mut self, file: &FileDescriptor) {
-        self.each(|rule, cx| rule.check_file(cx, file));
-        for message in file.messages() {
-            self.walk_message(&message);
-        }
-        for enum_ in file.enums() {
-            self.walk_enum(&enum_);
-        }
-        for service in file.services() {
-            self.each(|rule, cx| rule.check_service(cx, &service));
-            for method in service.methods() {
-                self.each(|rule, cx| rule.check_method(cx, &method));
+    /// Walks the file in the order rules see it: the file, its messages, enums,
+    /// services (with their methods) and extensions.
+    fn walk_top_level(&mut self, file: &FileDescriptor, item: &TopLevel) {
+        match item {
+            TopLevel::File => self.each(|rule, cx| rule.check_file(cx, file)),
+            TopLevel::Message(message) => self.walk_message(message),
+            TopLevel::Enum(enum_) => self.walk_enum(enum_),
+            TopLevel::Service(service) => {
+                self.each(|rule, cx| rule.check_service(cx, service));
+                for method in service.methods() {
+                    self.each(|rule, cx| rule.check_method(cx, &method));
+                }
             }
-        }
-        for extension in file.extensions() {
-            self.each(|rule, cx| rule.check_extension(cx, &extension));
+            TopLevel::Extension(extension) => self.each(|rule, cx| rule.check_extension(cx, extension)),
         }
     }
 

@@ -43,11 +43,12 @@ use index::{FileIndex, Index};
 /// At most this many `workspace/symbol` results (googleapis has ~400,000 declarations).
 const WORKSPACE_SYMBOL_LIMIT: usize = 1000;
 
-/// How long after the last change a document is checked again: long enough to
-/// take a burst of edits (a paste, a multi-cursor change) as one, short enough
-/// that diagnostics follow typing (a compile of one file and its imports takes
-/// milliseconds; changes that arrive during one are taken together after it).
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long after the last change a document is checked again: no time. A
+/// burst of edits is still taken as one: the messages the client has already
+/// sent are read before any document is analysed (`main_loop`), and changes
+/// that arrive during an analysis are taken together after it. A fixed delay
+/// only added itself to every round trip.
+const DEBOUNCE: Duration = Duration::ZERO;
 
 /// Exit codes: the LSP specification wants 0 after `shutdown` then `exit`, and 1
 /// when the client exits (or goes away) without asking for a shutdown first.
@@ -269,22 +270,10 @@ impl Server<'_> {
             let next_due = self.due.values().min().copied();
             let timer = next_due.map_or_else(crossbeam_channel::never, crossbeam_channel::at);
             crossbeam_channel::select! {
-                recv(self.connection.receiver) -> message => match message {
-                    // The client went away without `exit`.
-                    Err(_) => return Ok(EXIT_WITHOUT_SHUTDOWN),
-                    Ok(Message::Request(request)) => {
-                        if self.connection.handle_shutdown(&request).map_err(|error| error.to_string())? {
-                            return Ok(EXIT_AFTER_SHUTDOWN);
-                        }
-                        self.handle_request(request);
+                recv(self.connection.receiver) -> message => {
+                    if let Some(code) = self.handle_message(message)? {
+                        return Ok(code);
                     }
-                    Ok(Message::Notification(notification)) => {
-                        if notification.method == lsp::notification::Exit::METHOD {
-                            return Ok(EXIT_WITHOUT_SHUTDOWN);
-                        }
-                        self.handle_notification(notification);
-                    }
-                    Ok(Message::Response(_)) => {}
                 },
                 recv(self.index_built) -> built => {
                     self.index_built = crossbeam_channel::never();
@@ -293,9 +282,43 @@ impl Server<'_> {
                         self.end_progress(summary);
                     }
                 },
-                recv(timer) -> _ => self.analyse_due(Instant::now()),
+                recv(timer) -> _ => {
+                    // Messages the client has already sent go first: a burst of
+                    // changes is analysed once, at its last version.
+                    while let Ok(message) = self.connection.receiver.try_recv() {
+                        if let Some(code) = self.handle_message(Ok(message))? {
+                            return Ok(code);
+                        }
+                    }
+                    self.analyse_due(Instant::now());
+                },
             }
         }
+    }
+
+    /// Handles one message from the client; the exit code once the server is to stop.
+    fn handle_message(
+        &mut self,
+        message: Result<Message, crossbeam_channel::RecvError>,
+    ) -> Result<Option<i32>, String> {
+        match message {
+            // The client went away without `exit`.
+            Err(_) => return Ok(Some(EXIT_WITHOUT_SHUTDOWN)),
+            Ok(Message::Request(request)) => {
+                if self.connection.handle_shutdown(&request).map_err(|error| error.to_string())? {
+                    return Ok(Some(EXIT_AFTER_SHUTDOWN));
+                }
+                self.handle_request(request);
+            }
+            Ok(Message::Notification(notification)) => {
+                if notification.method == lsp::notification::Exit::METHOD {
+                    return Ok(Some(EXIT_WITHOUT_SHUTDOWN));
+                }
+                self.handle_notification(notification);
+            }
+            Ok(Message::Response(_)) => {}
+        }
+        Ok(None)
     }
 
     /// Adds the background index's entries, except where an open document's own
@@ -507,15 +530,19 @@ impl Server<'_> {
                 };
                 let key = params.text_document.uri.as_str().to_string();
                 let Some(document) = self.documents.get_mut(&key) else { return };
-                let mut text = document.text.to_string();
-                for change in params.content_changes {
-                    match change.range {
-                        Some(range) => {
-                            let start = convert::offset(&text, range.start);
-                            let end = convert::offset(&text, range.end).max(start);
-                            text.replace_range(start..end, &change.text);
-                        }
-                        None => text = change.text,
+                // A full-text change (the last one without a range) replaces what
+                // came before it, so the old text is not copied just to be dropped.
+                let last_full = params.content_changes.iter().rposition(|change| change.range.is_none());
+                let mut changes = params.content_changes.into_iter();
+                let mut text = match last_full {
+                    Some(index) => changes.nth(index).map(|change| change.text).unwrap_or_default(),
+                    None => document.text.to_string(),
+                };
+                for change in changes {
+                    if let Some(range) = change.range {
+                        let start = convert::offset(&text, range.start);
+                        let end = convert::offset(&text, range.end).max(start);
+                        text.replace_range(start..end, &change.text);
                     }
                 }
                 document.text = text.into();
@@ -625,7 +652,10 @@ impl Server<'_> {
                 .map_or_else(lsp::Range::default, |anchor| convert::range(&analysis.source, anchor.start, anchor.end));
             diagnostics.push(convert::foreign_diagnostic(diag, range));
         }
-        document.analysis = Some(analysis);
+        // The previous analysis (and below, its compile) is dropped on another
+        // thread: freeing a huge file's descriptors takes milliseconds the
+        // diagnostics need not wait for.
+        drop_elsewhere(document.analysis.replace(analysis));
         document.ignore_edits.clear();
         let (uri, version) = (document.uri.clone(), document.version);
         self.publish(uri, diagnostics, Some(version));
@@ -633,7 +663,7 @@ impl Server<'_> {
         // wait for no indexing, and a document edited faster than it can be
         // indexed is indexed once, at the next request.
         if let Some(to_index) = to_index {
-            self.pending_index.insert(key.to_string(), to_index);
+            drop_elsewhere(self.pending_index.insert(key.to_string(), to_index));
         }
     }
 
@@ -853,6 +883,14 @@ impl Server<'_> {
         let silenced = after.get(&key).copied().unwrap_or(0) < before[&key];
         let added = after.iter().any(|(key, n)| *n > before.get(key).copied().unwrap_or(0));
         silenced && !added
+    }
+}
+
+/// Drops `value` on a short-lived thread of its own.
+fn drop_elsewhere<T: Send + 'static>(value: Option<T>) {
+    if let Some(value) = value {
+        // Should no thread start, the closure, and the value with it, is dropped here.
+        let _ = std::thread::Builder::new().name("idl-lsp-drop".into()).spawn(move || drop(value));
     }
 }
 

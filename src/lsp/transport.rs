@@ -306,7 +306,7 @@ pub fn connect(
         .name("idl-lsp-writer".into())
         .spawn(move || {
             for message in writer_receiver {
-                let body = serde_json::to_vec(&with_version(&message))?;
+                let body = with_version(&message)?;
                 let mut output = writer_output.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 write_frame(&mut **output, &body)?;
             }
@@ -344,13 +344,22 @@ pub fn connect(
     (Connection { sender: writer_sender, receiver: reader_receiver }, IoThreads { reader, writer })
 }
 
-/// The message with JSON-RPC's `"jsonrpc": "2.0"`, which `Message` leaves out.
-fn with_version(message: &Message) -> Value {
-    let mut value = serde_json::to_value(message).unwrap_or(Value::Null);
-    if let Value::Object(object) = &mut value {
-        object.insert("jsonrpc".into(), Value::String("2.0".into()));
+/// The message's JSON with JSON-RPC's `"jsonrpc": "2.0"`, which `Message` leaves
+/// out. Written in front of the message's own fields instead of inserted into a
+/// copy of it as a `Value`: a publishDiagnostics of thousands of findings is
+/// serialised once, not copied, serialised and dropped twice.
+fn with_version(message: &Message) -> io::Result<Vec<u8>> {
+    let body = serde_json::to_vec(message)?;
+    let Some(fields) = body.strip_prefix(b"{") else {
+        return Err(io::Error::other("an LSP message is not a JSON object"));
+    };
+    let mut versioned = Vec::with_capacity(body.len() + 20);
+    versioned.extend_from_slice(br#"{"jsonrpc":"2.0""#);
+    if fields != b"}" {
+        versioned.push(b',');
     }
-    value
+    versioned.extend_from_slice(fields);
+    Ok(versioned)
 }
 
 #[cfg(test)]
@@ -391,6 +400,21 @@ mod tests {
         match frame {
             Frame::Malformed { code, message, .. } => (*code, message.as_str()),
             other => panic!("not an error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn written_messages_carry_the_jsonrpc_version_and_their_own_fields() {
+        let notification = Message::Notification(lsp_server::Notification::new(
+            "textDocument/publishDiagnostics".into(),
+            json!({"uri": "file:///a.proto", "diagnostics": [{"message": "x \"quoted\" {"}]}),
+        ));
+        let response = Message::Response(lsp_server::Response::new_ok(lsp_server::RequestId::from(7), Value::Null));
+        for message in [notification, response] {
+            let written: Value = serde_json::from_slice(&with_version(&message).unwrap()).unwrap();
+            let mut expected = serde_json::to_value(&message).unwrap();
+            expected.as_object_mut().unwrap().insert("jsonrpc".into(), "2.0".into());
+            assert_eq!(written, expected);
         }
     }
 

@@ -105,8 +105,8 @@ fn referenced_files(file: &FileDescriptor) -> HashSet<String> {
     for service in file.services() {
         note_options(&service.options(), &mut used);
         for method in service.methods() {
-            used.insert(method.input().parent_file().name().to_string());
-            used.insert(method.output().parent_file().name().to_string());
+            note_file(&method.input().parent_file(), &mut used);
+            note_file(&method.output().parent_file(), &mut used);
             note_options(&method.options(), &mut used);
         }
     }
@@ -120,7 +120,10 @@ fn note_message(message: &MessageDescriptor, used: &mut HashSet<String>) {
     note_options(&message.options(), used);
     for field in message.fields() {
         note_kind(&field.kind(), used);
-        note_options(&field.options(), used);
+        // Most fields have no options: nothing to decode then.
+        if field.field_descriptor_proto().options.is_some() {
+            note_options(&field.options(), used);
+        }
     }
     for oneof in message.oneofs() {
         note_options(&oneof.options(), used);
@@ -140,18 +143,26 @@ fn note_message(message: &MessageDescriptor, used: &mut HashSet<String>) {
 }
 
 fn note_extension(extension: &prost_reflect::ExtensionDescriptor, used: &mut HashSet<String>) {
-    used.insert(extension.containing_message().parent_file().name().to_string());
+    note_file(&extension.containing_message().parent_file(), used);
     note_kind(&extension.kind(), used);
     note_options(&extension.options(), used);
+}
+
+/// Notes `file` as used (without allocating when it already is: most of a file's
+/// references go to a few files).
+fn note_file(file: &FileDescriptor, used: &mut HashSet<String>) {
+    if !used.contains(file.name()) {
+        used.insert(file.name().to_string());
+    }
 }
 
 fn note_kind(kind: &Kind, used: &mut HashSet<String>) {
     match kind {
         Kind::Message(message) => {
-            used.insert(message.parent_file().name().to_string());
+            note_file(&message.parent_file(), used);
         }
         Kind::Enum(enum_) => {
-            used.insert(enum_.parent_file().name().to_string());
+            note_file(&enum_.parent_file(), used);
         }
         _ => {}
     }
@@ -160,7 +171,7 @@ fn note_kind(kind: &Kind, used: &mut HashSet<String>) {
 /// Custom options (extensions) set in an options message, at any depth.
 fn note_options(options: &DynamicMessage, used: &mut HashSet<String>) {
     for (extension, value) in options.extensions() {
-        used.insert(extension.parent_file().name().to_string());
+        note_file(&extension.parent_file(), used);
         note_value(value, used);
     }
     for (_, value) in options.fields() {
