@@ -754,7 +754,7 @@ prefix = "E"
         assert_eq!(
             message,
             "unknown key `rots` in idl.toml; expected one of: \
-             roots, import_paths, excludes, lint, breaking, format, docs, errors, config, generate, mock, openapi"
+             roots, import_paths, excludes, lint, breaking, format, docs, errors, config, generate, mock, openapi, cache"
         );
         let errors = parse("rots = []").unwrap_err();
         assert_eq!(errors[0].notes, ["did you mean `roots`?"]);
