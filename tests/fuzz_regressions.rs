@@ -51,6 +51,24 @@ fn format_inputs_round_trip_and_format_to_a_fixed_point() {
         if let Ok(once) = idl::format::format(text) {
             let twice = idl::format::format(&once).expect("formatted output parses");
             assert_eq!(twice, once, "{}: not idempotent", path.display());
+            // A file that compiles compiles formatted, to the same descriptor (the
+            // inputs here import nothing, so sorted imports cannot reorder it).
+            let before = compile_from(&memory(text));
+            if !before.has_errors() {
+                let after = compile_from(&memory(&once));
+                assert!(
+                    !after.has_errors(),
+                    "{}: compiles, but not formatted: {:?}",
+                    path.display(),
+                    after.diagnostics
+                );
+                assert_eq!(
+                    after.file_descriptor_set(false),
+                    before.file_descriptor_set(false),
+                    "{}: formatting changed the descriptor",
+                    path.display()
+                );
+            }
         }
     }
 }

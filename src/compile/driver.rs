@@ -14,7 +14,7 @@ use super::descriptor as d;
 use super::lower::{self, Lowered, OptionRecord};
 use super::protoc_checks;
 use super::{Compilation, CompiledFile, SourceLocations, Syntax, wkt};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
 use crate::syntax;
 use crate::syntax::statements::{self, TopDecl};
@@ -88,13 +88,15 @@ pub(super) fn load(
         ));
         failed = true;
     }
-    if parsed.file.decls.is_empty() && parsed.errors.is_empty() {
-        // protoc accepts it as an empty proto2 file, but it is always a mistake:
-        // a truncated write, a placeholder, a bad merge.
+    if parsed.errors.is_empty() && parsed.file.decls.iter().all(|decl| matches!(decl, syntax::ast::Decl::Empty(_))) {
+        // protoc and buf compile a file of nothing but whitespace, comments and
+        // stray `;` as an empty proto2 file, and `idl format` turns a file of
+        // `;` and comments into one of comments only, so refusing either would
+        // fail a file that compiled before formatting. It is usually a mistake
+        // (a truncated write, a placeholder), so it gets protoc's warning.
         diags.push(
-            Diagnostic::error(COMPILE, "empty file: no syntax, package or definitions").with_path(&source.display_path),
+            Diagnostic::new(COMPILE, Severity::Warn, no_syntax_warning(&source.name)).with_path(&source.display_path),
         );
-        failed = true;
     }
     let lowered = lower::lower(name, &source.text, &parsed.file);
     note_rss("lowered");
@@ -113,7 +115,7 @@ pub(super) fn load(
     note_rss("tree dropped");
     let mut lowered = lowered;
     let checked = protoc_checks::pre_link(&lowered.proto, lowered.syntax, &lowered.locations, &source);
-    failed |= checked.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error);
+    failed |= checked.diagnostics.iter().any(|d| d.severity == Severity::Error);
     diags.extend(checked.diagnostics);
     let json_names = checked.json_names;
     note_rss("pre_link");
@@ -144,6 +146,14 @@ pub(super) fn load(
 
 /// Reads a file from disk as UTF-8 text, refusing what is not a .proto file
 /// (through [`crate::checked_read`], as every command reads its inputs).
+/// protoc's warning for a file without `syntax` or `edition` (parser.cc), word
+/// for word, with `name` as protoc names the file: relative to its import path.
+fn no_syntax_warning(name: &str) -> String {
+    format!(
+        "No edition or syntax specified for the proto file: {name}. Please use 'edition = \"YYYY\";'  to specify a valid edition version. (Defaulted to \"syntax = \"proto2\";\".)"
+    )
+}
+
 pub fn read_text_file(path: &Path, display: &str) -> ReadResult {
     crate::checked_read::read_proto_text(path, display).map(|text| (display.to_string(), text))
 }
