@@ -232,6 +232,11 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
                 }
             }
             _ if code_block.is_some() => {}
+            // Neutralized, an HTML block is paragraph text, and a paragraph takes
+            // in the next line: an indented code block after it, kept raw here,
+            // would be read as that paragraph's text and its markup go live. A
+            // blank line keeps the two blocks apart.
+            Event::End(TagEnd::HtmlBlock) => edits.push((range.end..range.end, "\n".to_string())),
             // Raw HTML reads as the text it is written as: tags, entities, and the
             // Markdown inside an HTML block (which the block kept from being parsed).
             Event::Html(_) | Event::InlineHtml(_) => {
@@ -337,9 +342,10 @@ pub fn inline_code(text: &str) -> String {
     format!("{fence} {text} {fence}")
 }
 
-/// Applies non-overlapping edits; an edit inside an earlier one is skipped.
+/// Applies non-overlapping edits; an edit inside an earlier one is skipped. An
+/// insertion (an empty range) goes before an edit that starts where it is.
 fn apply_edits(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
-    edits.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+    edits.sort_by_key(|(range, _)| (range.start, !range.is_empty(), std::cmp::Reverse(range.end)));
     let mut out = String::with_capacity(text.len() + edits.len() * 32);
     let mut last = 0;
     for (range, replacement) in edits {
