@@ -179,7 +179,7 @@ pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &(dyn Fn(&str) ->
     // 2. The imports and packages of every unchanged file (one side's text is
     // the other's); a file the scan is unsure of counts as changed.
     let scanned: Vec<Option<Header>> =
-        unchanged.par_iter().map(|(_, path)| std::fs::read(path).ok().and_then(|bytes| scan(&bytes))).collect();
+        unchanged.par_iter().map(|(_, path)| read_source(path).and_then(|bytes| scan(&bytes))).collect();
     let mut importers: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut headers: Vec<(&str, Header)> = Vec::new();
     for ((name, _), header) in unchanged.iter().zip(scanned) {
@@ -212,7 +212,7 @@ pub fn plan(workspace: &Workspace, tree: &TreeFiles, selected: &(dyn Fn(&str) ->
     let mut packages: HashSet<String> = HashSet::new();
     let mut unsure_package = false;
     for name in &changed {
-        let head = head_paths.get(name.as_str()).and_then(|(path, _)| std::fs::read(path).ok());
+        let head = head_paths.get(name.as_str()).and_then(|(path, _)| read_source(path));
         let base = tree
             .files
             .get(name)
@@ -478,6 +478,13 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+}
+
+/// A head file's bytes through the checked reader (a FIFO or a link to
+/// `/dev/zero` is no text); a file it refuses counts as changed, and the
+/// compile then reports it.
+fn read_source(path: &std::path::Path) -> Option<Vec<u8>> {
+    crate::checked_read::read_regular_file(path, crate::checked_read::MAX_PROTO_BYTES, ".proto files").ok()
 }
 
 #[cfg(test)]
