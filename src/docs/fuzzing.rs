@@ -61,6 +61,9 @@ fn injected_markup(html: &str) -> Option<String> {
         if !MARKDOWN_TAGS.contains(&name) {
             return Some(format!("tag <{tag}>"));
         }
+        if !tag.starts_with('/') && !attributes_markdown_makes(&tag[name.len()..]) {
+            return Some(format!("attributes in <{tag}>"));
+        }
         for attribute in ["href=\"", "src=\""] {
             let Some(at) = tag.find(attribute) else { continue };
             let value = &tag[at + attribute.len()..];
@@ -79,6 +82,27 @@ fn injected_markup(html: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The attributes Markdown writes (a link's `href` and `title`, an image's
+/// `src`, `alt` and `title`, a list's `start`, a code block's `class`, a table
+/// cell's alignment `style`), each as `name="value"`. Anything else, an event
+/// handler or an unquoted value, came from raw HTML.
+fn attributes_markdown_makes(attributes: &str) -> bool {
+    const ATTRIBUTES: [&str; 7] = ["href", "title", "src", "alt", "start", "class", "style"];
+    let mut rest = attributes.trim_end_matches('/').trim();
+    while !rest.is_empty() {
+        let Some((name, after)) = rest.split_once("=\"") else { return false };
+        if !ATTRIBUTES.contains(&name) {
+            return false;
+        }
+        let Some((_, after)) = after.split_once('"') else { return false };
+        if !after.is_empty() && !after.starts_with(' ') {
+            return false;
+        }
+        rest = after.trim_start();
+    }
+    true
 }
 
 /// Renders `comment` every way the docs do and panics with the rendering when
