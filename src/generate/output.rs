@@ -253,6 +253,11 @@ pub fn check(files: &[OutputFile], clean_dirs: &[PathBuf], cwd: &Path) -> Vec<St
                 message: format!("{} is out of date: `idl generate` would change it", file.display),
                 diff: diff(&existing, &file.content, &file.display),
             }),
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => stale.push(Stale {
+                display: file.display.clone(),
+                message: format!("cannot read {}: {error}; `idl generate` would write it", file.display),
+                diff: diff(b"", &file.content, &file.display),
+            }),
             Err(_) => stale.push(Stale {
                 display: file.display.clone(),
                 message: format!("{} is missing: `idl generate` would write it", file.display),
