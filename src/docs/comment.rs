@@ -235,8 +235,12 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
             // Neutralized, an HTML block is paragraph text, and a paragraph takes
             // in the next line: an indented code block after it, kept raw here,
             // would be read as that paragraph's text and its markup go live. A
-            // blank line keeps the two blocks apart.
-            Event::End(TagEnd::HtmlBlock) => edits.push((range.end..range.end, "\n".to_string())),
+            // blank line keeps the two blocks apart (unless one is there).
+            Event::End(TagEnd::HtmlBlock)
+                if !markdown[range.end..].split('\n').next().unwrap_or("").trim().is_empty() =>
+            {
+                edits.push((range.end..range.end, "\n".to_string()))
+            }
             // Raw HTML reads as the text it is written as: tags, entities, and the
             // Markdown inside an HTML block (which the block kept from being parsed).
             Event::Html(_) | Event::InlineHtml(_) => {
