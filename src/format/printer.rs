@@ -568,7 +568,11 @@ impl<'a> Printer<'a> {
     }
 
     fn write_type_body(&mut self, body: &Body) {
-        let elems = if body.decls.is_empty() { None } else { Some(Elems::Decls(&body.decls)) };
+        // Stray `;` without comments print nothing, so a body of only those is
+        // empty (`{}`), as buf prints it and as the output formats again.
+        let bare_semicolon =
+            |d: &Decl| matches!(d, Decl::Empty(t) if self.leading(*t).is_empty() && !self.has_trailing(*t));
+        let elems = if body.decls.iter().all(bare_semicolon) { None } else { Some(Elems::Decls(&body.decls)) };
         self.write_body(body.open, body.close, elems, OpenWriter::Prefix, CloseWriter::BodyEnd);
     }
 
