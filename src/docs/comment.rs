@@ -321,13 +321,42 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
     }
     // Definitions (`[r]: javascript:…`) are page-wide where the page is
     // rendered: one without a web address becomes text.
-    for (_, definition) in iter.reference_definitions().iter() {
+    let definitions = script_definitions(markdown, iter.reference_definitions());
+    let has_definitions = !definitions.is_empty();
+    edits.extend(definitions);
+    let rewritten = apply_edits(markdown, edits);
+    if has_definitions { without_script_definitions(rewritten, options) } else { rewritten }
+}
+
+/// Edits that make text of each definition without a web address. A blank
+/// line follows it: as text it is a paragraph, which would take in the next
+/// line, and a definition there would be text with its markup live.
+fn script_definitions(text: &str, definitions: &pulldown_cmark::RefDefs<'_>) -> Vec<(Range<usize>, String)> {
+    let mut edits = Vec::new();
+    for (_, definition) in definitions.iter() {
         if !external_url(&definition.dest) {
             let span = definition.span.clone();
-            edits.push((span.clone(), neutralize(&markdown[span])));
+            edits.push((span.clone(), neutralize(&text[span]) + "\n"));
         }
     }
-    apply_edits(markdown, edits)
+    edits
+}
+
+/// A label's second definition is no definition while the first is one
+/// (pulldown-cmark reports the first only); once the first is text, the
+/// second is the label's definition on the page. So the text is parsed again
+/// until no definition without a web address is left: each round makes at
+/// least one text, and text never becomes a definition again.
+fn without_script_definitions(mut text: String, options: Options) -> String {
+    loop {
+        let mut iter = Parser::new_ext(&text, options).into_offset_iter();
+        iter.by_ref().for_each(drop);
+        let edits = script_definitions(&text, iter.reference_definitions());
+        if edits.is_empty() {
+            return text;
+        }
+        text = apply_edits(&text, edits);
+    }
 }
 
 /// Inline code that survives backticks in the text. Empty text is nothing:
