@@ -297,7 +297,21 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
                 }
                 let mut replaced = String::with_capacity(text.len() + 16);
                 let mut last = 0;
+                // A text that starts at a backslash escape (`\[`) starts after
+                // the backslash, which stays in the output: escaped again, its
+                // first character would follow `\\`, a literal backslash, and be
+                // live. It is escaped already.
+                let backslashes = markdown[..range.start].bytes().rev().take_while(|&b| b == b'\\').count();
+                if backslashes % 2 == 1
+                    && let Some(first) = text.chars().next()
+                {
+                    replaced.push(first);
+                    last = first.len_utf8();
+                }
                 for (span, full_name) in spans {
+                    if span.start < last {
+                        continue;
+                    }
                     if let Some(href) = links.href(&full_name, "md") {
                         replaced.push_str(&escape_text(&text[last..span.start]));
                         let _ = write!(replaced, "[{}]({href})", &text[span.clone()]);
