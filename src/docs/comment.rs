@@ -243,9 +243,16 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
             }
             // Raw HTML reads as the text it is written as: tags, entities, and the
             // Markdown inside an HTML block (which the block kept from being parsed).
-            Event::Html(_) | Event::InlineHtml(_) => {
-                edits.push((range.clone(), neutralize(&markdown[range].replace('&', "&amp;"))))
-            }
+            Event::InlineHtml(_) => edits.push((range.clone(), neutralize(&markdown[range].replace('&', "&amp;")))),
+            // A line of an HTML block made text must not start a block of its
+            // own (`* >` a list, whose item would take in what follows).
+            Event::Html(_) => edits.push((
+                range.clone(),
+                escape_block_markers(
+                    &neutralize(&markdown[range.clone()].replace('&', "&amp;")),
+                    range.start == 0 || markdown[..range.start].ends_with('\n'),
+                ),
+            )),
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 in_link += 1;
                 let fragment_href = fragment_target(&dest_url, links, package).and_then(|name| links.href(&name, "md"));
@@ -419,6 +426,34 @@ fn neutralize(text: &str) -> String {
         .replace(')', "\\)")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// `text` with a backslash before what would open a block at the start of a
+/// line (`*`, `-`, `+`, `#`, `=`, `_`, `~`, `|`, `1.`, `1)`); `at_line_start`
+/// says whether `text` itself starts a line.
+fn escape_block_markers(text: &str, at_line_start: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i == 0 && !at_line_start {
+            out.push_str(line);
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let rest = &line[indent..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = rest[digits..].chars().next();
+        let escape = match marker {
+            Some('.' | ')') => digits > 0,
+            Some('*' | '-' | '+' | '#' | '=' | '_' | '~' | '|') => digits == 0,
+            _ => false,
+        };
+        out.push_str(&line[..indent + digits]);
+        if escape {
+            out.push('\\');
+        }
+        out.push_str(&rest[digits..]);
+    }
+    out
 }
 
 /// Literal text of a comment (its source had no escapes or entities): brackets
