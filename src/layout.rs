@@ -43,7 +43,8 @@ pub fn detect(dir: &Path) -> Layout {
     let mut layout = Layout::default();
     let mut from_build_files: Vec<(String, String)> = Vec::new();
     for name in BUILD_FILES {
-        let Ok(text) = std::fs::read_to_string(dir.join(name)) else { continue };
+        // Through the checked reader: a FIFO named Makefile would block `idl init`.
+        let Ok(text) = crate::checked_read::read_config_text(&dir.join(name)) else { continue };
         for (line, path) in proto_paths(&text) {
             let Some(relative) = normalize(&path) else { continue };
             if !dir.join(&relative).is_dir() || from_build_files.iter().any(|(p, _)| *p == relative) {

@@ -118,12 +118,38 @@ fn ten_thousand_deep_nesting() {
     assert_eq!(err.trim(), "deep.proto:102:14: [COMPILE] Declarations are nested too deeply (more than 100 levels).");
 }
 
+/// protoc's warning for a file without `syntax` or `edition`.
+fn no_syntax_warning(name: &str) -> String {
+    format!(
+        "{name}: [COMPILE] No edition or syntax specified for the proto file: {name}. Please use 'edition = \"YYYY\";'  to specify a valid edition version. (Defaulted to \"syntax = \"proto2\";\".)"
+    )
+}
+
 #[test]
 fn empty_file() {
+    // protoc and buf compile an empty file as an empty proto2 file, and so does
+    // idl (formatting a file of `;` and comments leaves only the comments, so
+    // refusing them would fail a file that compiled before formatting); protoc
+    // warns, and idl gives its warning.
     let dir = tree(&[("empty.proto", b"")]);
     let (code, err) = build(dir.path(), &[]);
-    assert_eq!(code, 2);
-    assert_eq!(err.trim(), "empty.proto: [COMPILE] empty file: no syntax, package or definitions");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.trim(), no_syntax_warning("empty.proto"));
+}
+
+#[test]
+fn comment_only_whitespace_only_and_semicolon_only_files_compile_with_protocs_warning() {
+    let files: [(&str, &[u8]); 3] = [
+        ("comment.proto", b"// nothing yet\n/* at all */\n"),
+        ("blank.proto", b" \n\t\n\r\n"),
+        ("semi.proto", b";\n;\n"),
+    ];
+    for (name, text) in files {
+        let dir = tree(&[(name, text)]);
+        let (code, err) = build(dir.path(), &[]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(err.trim(), no_syntax_warning(name));
+    }
 }
 
 #[test]

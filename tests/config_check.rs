@@ -545,7 +545,7 @@ fn bad_input_is_reported_with_exit_2() {
     std::fs::write(&not_yaml, "server:\n  http: [addr\n").unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["missing.yaml".into()], "[IO] cannot read missing.yaml: No such file or directory (os error 2)\n"),
-        (vec![not_utf8.display().to_string()], "stream did not contain valid UTF-8"),
+        (vec![not_utf8.display().to_string()], "latin1.yaml: invalid UTF-8 at byte 29; config files must be UTF-8"),
         (vec![not_yaml.display().to_string()], "broken.yaml:3:1: [CONFIG_SYNTAX] invalid YAML: "),
     ];
     for (files, expected) in cases {

@@ -664,3 +664,114 @@ fn temp_files_left_by_a_sigkilled_format_write_are_removed_by_the_next_run() {
         assert_eq!(fs::read_to_string(dir.path().join(name)).unwrap(), formatted, "{name}");
     }
 }
+
+/// A FIFO and a symlink to `/dev/zero` at `dir/fifo_path` and `dir/zero_path`.
+fn fifo_and_zero(dir: &Path, fifo_path: &str, zero_path: &str) {
+    for path in [fifo_path, zero_path] {
+        fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+    }
+    assert!(std::process::Command::new("mkfifo").arg(dir.join(fifo_path)).status().unwrap().success());
+    std::os::unix::fs::symlink("/dev/zero", dir.join(zero_path)).unwrap();
+}
+
+const SERVICE_PROTO: &[u8] =
+    b"syntax = \"proto3\";\npackage p;\nservice S { rpc M(R) returns (R); }\nmessage R { string s = 1; }\n";
+
+#[test]
+fn errors_init_reads_an_existing_errors_proto_through_the_checked_reader() {
+    for kind in ["fifo", "zero"] {
+        let dir = tree(&[("a.proto", SERVICE_PROTO)]);
+        match kind {
+            "fifo" => fifo_and_zero(dir.path(), "idl/errors.proto", "unused"),
+            _ => fifo_and_zero(dir.path(), "unused", "idl/errors.proto"),
+        }
+        let (code, out) = run(dir.path(), &["errors", "--init", "--error-format", "short", "a.proto"]);
+        assert_eq!(code, 2, "{kind}: {out}");
+        assert_eq!(out.trim(), "[IO] cannot read idl/errors.proto: not a regular file", "{kind}");
+    }
+}
+
+#[test]
+fn config_check_reads_its_files_through_the_checked_reader() {
+    let dir = tree(&[("a.proto", SERVICE_PROTO)]);
+    fifo_and_zero(dir.path(), "fifo.yaml", "zero.yaml");
+    for name in ["fifo.yaml", "zero.yaml"] {
+        let (code, out) = run(dir.path(), &["config", "check", "--message", "p.R", "--format", "short", name]);
+        assert_eq!(code, 2, "{out}");
+        assert_eq!(out.trim(), format!("{name}: [IO] cannot read {name}: not a regular file"));
+    }
+}
+
+#[test]
+fn call_reads_its_request_file_and_stdin_through_the_checked_reader() {
+    // The request is read before any connection is made: port 1 is never dialled.
+    let dir = tree(&[("a.proto", SERVICE_PROTO)]);
+    fifo_and_zero(dir.path(), "fifo.json", "zero.json");
+    for name in ["fifo.json", "zero.json"] {
+        let data = format!("@{name}");
+        let (code, out) = run(dir.path(), &["call", "http://127.0.0.1:1", "p.S/M", "-d", &data]);
+        assert_eq!(code, 2, "{out}");
+        assert_eq!(out.trim(), format!("[CALL] cannot read {name}: not a regular file"));
+    }
+    // An endless stdin (assert_cmd would read all of it first, so std's Command).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_idl"))
+        .current_dir(dir.path())
+        .args(["call", "http://127.0.0.1:1", "p.S/M", "-d", "@-"])
+        .stdin(fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "[CALL] cannot read stdin: it is 64 MiB; idl refuses request bodies over 64 MiB"
+    );
+}
+
+#[test]
+fn init_reads_an_existing_idl_toml_through_the_checked_reader() {
+    let dir = tree(&[("buf.gen.yaml", b"version: v2\nplugins:\n  - local: protoc-gen-go\n    out: gen\n")]);
+    fifo_and_zero(dir.path(), "fifo.toml", "zero.toml");
+    for name in ["fifo.toml", "zero.toml"] {
+        let (code, out) = run(dir.path(), &["init", "--from", "buf.gen.yaml", "-o", name]);
+        assert_eq!(code, 2, "{out}");
+        assert_eq!(out.trim(), format!("[IO] cannot read {name}: not a regular file"));
+    }
+}
+
+#[test]
+fn init_skips_a_build_file_it_cannot_read_safely() {
+    // `idl init` scans Makefiles for --proto_path; a FIFO named Makefile blocked it.
+    let dir = tree(&[("api/a.proto", b"syntax = \"proto3\";\npackage a;\n")]);
+    fifo_and_zero(dir.path(), "Makefile", "GNUmakefile");
+    let (code, out) = run(dir.path(), &["init", "-o", "-"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("idl init: roots = [\".\"]: no Makefile names a proto path"), "{out}");
+}
+
+#[test]
+fn generate_check_reads_existing_outputs_through_the_checked_reader() {
+    // `generate --check` compares what it would write with the out directory; a
+    // FIFO there blocked it, a link to /dev/zero filled memory. The plugin
+    // writes gen/a.txt (a CodeGeneratorResponse of one file, by hand).
+    let plugin = "#!/bin/sh\ncat >/dev/null\nprintf '\\172\\013\\012\\005a.txt\\172\\002hi'\n";
+    for kind in ["fifo", "zero"] {
+        let dir = tree(&[
+            ("a.proto", b"syntax = \"proto3\";\npackage p;\n"),
+            ("plugin.sh", plugin.as_bytes()),
+            ("buf.gen.yaml", b"version: v2\nplugins:\n  - local: ./plugin.sh\n    out: gen\n"),
+        ]);
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir.path().join("plugin.sh"), fs::Permissions::from_mode(0o755)).unwrap();
+        match kind {
+            "fifo" => fifo_and_zero(dir.path(), "gen/a.txt", "unused"),
+            _ => fifo_and_zero(dir.path(), "unused", "gen/a.txt"),
+        }
+        let (code, out) = run(dir.path(), &["generate", "--check", "--template", "buf.gen.yaml", "--format", "short"]);
+        assert_eq!(code, 1, "{kind}: {out}");
+        assert_eq!(
+            out.trim(),
+            "gen/a.txt: [GENERATE] cannot read gen/a.txt: not a regular file; `idl generate` would write it",
+            "{kind}"
+        );
+    }
+}

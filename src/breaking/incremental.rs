@@ -192,7 +192,7 @@ pub fn plan(
         .par_iter()
         .map(|(_, path, oid)| match headers.get(&oid_bytes(oid)) {
             Some(cached) => Some((Header { imports: cached.imports.clone(), packages: cached.packages.clone() }, true)),
-            None => std::fs::read(path).ok().and_then(|bytes| scan(&bytes)).map(|header| (header, false)),
+            None => read_source(path).and_then(|bytes| scan(&bytes)).map(|header| (header, false)),
         })
         .collect();
     let mut importers: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -240,7 +240,7 @@ pub fn plan(
     let mut packages: HashSet<String> = HashSet::new();
     let mut unsure_package = false;
     for name in &changed {
-        let head = head_paths.get(name.as_str()).and_then(|(path, _)| std::fs::read(path).ok());
+        let head = head_paths.get(name.as_str()).and_then(|(path, _)| read_source(path));
         let base = tree
             .files
             .get(name)
@@ -512,6 +512,13 @@ fn memchr_newline(bytes: &[u8], from: usize) -> usize {
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+}
+
+/// A head file's bytes through the checked reader (a FIFO or a link to
+/// `/dev/zero` is no text); a file it refuses counts as changed, and the
+/// compile then reports it.
+fn read_source(path: &std::path::Path) -> Option<Vec<u8>> {
+    crate::checked_read::read_regular_file(path, crate::checked_read::MAX_PROTO_BYTES, ".proto files").ok()
 }
 
 #[cfg(test)]

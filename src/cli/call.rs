@@ -1,7 +1,7 @@
 //! `idl call TARGET METHOD`: the method's schema from the workspace, the request
 //! from `-d`, the answer as proto3 JSON on stdout, a non-OK status on stderr.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use prost_reflect::{DynamicMessage, MethodDescriptor};
 
 use super::args::{CallArgs, CallProtocolArg};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Reporter, discover_workspace};
+use crate::checked_read;
 use crate::diagnostic::Diagnostic;
 use crate::report::OutputFormat;
 use crate::serve::call::{Call, CallProtocol, call};
@@ -117,17 +118,31 @@ fn find_method(pool: &prost_reflect::DescriptorPool, name: &str) -> Option<Metho
     pool.get_service_by_name(service)?.methods().find(|m| m.name() == method)
 }
 
+/// Request bodies (`-d @FILE`, `-d @-`) larger than this are refused: a link to
+/// `/dev/zero` or an endless pipe would otherwise fill memory.
+const MAX_REQUEST_BYTES: u64 = 64 << 20;
+
+/// A request body as text: JSON is UTF-8.
+fn request_text(bytes: Vec<u8>) -> io::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        io::Error::new(io::ErrorKind::InvalidData, format!("invalid UTF-8 at byte {at}; a JSON request must be UTF-8"))
+    })
+}
+
 /// The request messages of `-d`: one JSON object, or several for a client stream.
 fn requests(method: &MethodDescriptor, data: Option<&str>) -> Result<Vec<DynamicMessage>, String> {
     let text = match data {
         None => "{}".to_string(),
         Some("@-") => {
-            let mut text = String::new();
-            io::stdin().read_to_string(&mut text).map_err(|error| format!("cannot read stdin: {error}"))?;
-            text
+            let bytes = checked_read::read_bounded(io::stdin(), MAX_REQUEST_BYTES, "request bodies")
+                .map_err(|error| format!("cannot read stdin: {error}"))?;
+            request_text(bytes).map_err(|error| format!("cannot read stdin: {error}"))?
         }
         Some(data) => match data.strip_prefix('@') {
-            Some(path) => std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?,
+            Some(path) => checked_read::read_regular_file(Path::new(path), MAX_REQUEST_BYTES, "request bodies")
+                .and_then(request_text)
+                .map_err(|error| format!("cannot read {path}: {error}"))?,
             None => data.to_string(),
         },
     };

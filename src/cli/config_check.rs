@@ -51,7 +51,7 @@ fn check(args: &ConfigCheckArgs, reporter: &Reporter, config: Option<&Path>) -> 
     let mut diags = Vec::new();
     let mut input_error = false;
     for (path, shown) in files {
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::checked_read::read_config_text(&path) {
             Ok(text) => text,
             Err(error) => {
                 diags.push(Diagnostic::error(IO_RULE, format!("cannot read {shown}: {error}")).with_path(&shown));

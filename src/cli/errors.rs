@@ -92,8 +92,9 @@ fn init(workspace: &Workspace, args: &ErrorsArgs, reporter: &Reporter) -> i32 {
     };
     let path = root.join(options::IMPORT_NAME);
     let shown = path.strip_prefix(&workspace.base_dir).unwrap_or(&path).display().to_string();
-    let problem = match std::fs::read_to_string(&path) {
-        Ok(existing) if existing == options::ERRORS_PROTO => {
+    let existing = crate::checked_read::read_regular_file(&path, crate::checked_read::MAX_PROTO_BYTES, ".proto files");
+    let problem = match existing {
+        Ok(existing) if existing == options::ERRORS_PROTO.as_bytes() => {
             let _ = writeln!(io::stderr(), "idl errors: {shown} is up to date");
             return super::EXIT_CLEAN;
         }

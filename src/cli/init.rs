@@ -168,7 +168,7 @@ fn from_buf_gen(args: &InitArgs, from: &Path, reporter: &Reporter, cwd: &Path) -
         };
     }
     let output = cwd.join(&shown_output);
-    let existing = match std::fs::read_to_string(&output) {
+    let existing = match crate::checked_read::read_config_text(&output) {
         Ok(text) => text,
         Err(error) if error.kind() == io::ErrorKind::NotFound => String::new(),
         Err(error) => return fail(reporter, args, format!("cannot read {}: {error}", shown_output.display())),

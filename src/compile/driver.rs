@@ -14,7 +14,7 @@ use super::descriptor as d;
 use super::lower::{self, Lowered, OptionRecord};
 use super::protoc_checks;
 use super::{Compilation, CompiledFile, SourceLocations, Syntax, wkt};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
 use crate::syntax;
 use crate::syntax::statements::{self, TopDecl};
@@ -88,13 +88,15 @@ pub(super) fn load(
         ));
         failed = true;
     }
-    if parsed.file.decls.is_empty() && parsed.errors.is_empty() {
-        // protoc accepts it as an empty proto2 file, but it is always a mistake:
-        // a truncated write, a placeholder, a bad merge.
+    if parsed.errors.is_empty() && parsed.file.decls.iter().all(|decl| matches!(decl, syntax::ast::Decl::Empty(_))) {
+        // protoc and buf compile a file of nothing but whitespace, comments and
+        // stray `;` as an empty proto2 file, and `idl format` turns a file of
+        // `;` and comments into one of comments only, so refusing either would
+        // fail a file that compiled before formatting. It is usually a mistake
+        // (a truncated write, a placeholder), so it gets protoc's warning.
         diags.push(
-            Diagnostic::error(COMPILE, "empty file: no syntax, package or definitions").with_path(&source.display_path),
+            Diagnostic::new(COMPILE, Severity::Warn, no_syntax_warning(&source.name)).with_path(&source.display_path),
         );
-        failed = true;
     }
     let lowered = lower::lower(name, &source.text, &parsed.file);
     note_rss("lowered");
@@ -113,7 +115,7 @@ pub(super) fn load(
     note_rss("tree dropped");
     let mut lowered = lowered;
     let checked = protoc_checks::pre_link(&lowered.proto, lowered.syntax, &lowered.locations, &source);
-    failed |= checked.diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error);
+    failed |= checked.diagnostics.iter().any(|d| d.severity == Severity::Error);
     diags.extend(checked.diagnostics);
     let json_names = checked.json_names;
     note_rss("pre_link");
@@ -144,6 +146,14 @@ pub(super) fn load(
 
 /// Reads a file from disk as UTF-8 text, refusing what is not a .proto file
 /// (through [`crate::checked_read`], as every command reads its inputs).
+/// protoc's warning for a file without `syntax` or `edition` (parser.cc), word
+/// for word, with `name` as protoc names the file: relative to its import path.
+fn no_syntax_warning(name: &str) -> String {
+    format!(
+        "No edition or syntax specified for the proto file: {name}. Please use 'edition = \"YYYY\";'  to specify a valid edition version. (Defaulted to \"syntax = \"proto2\";\".)"
+    )
+}
+
 pub fn read_text_file(path: &Path, display: &str) -> ReadResult {
     crate::checked_read::read_proto_text(path, display).map(|text| (display.to_string(), text))
 }
@@ -222,7 +232,10 @@ pub fn compile_with_cache(provider: &dyn FileProvider, cache: Option<&LoadCache>
     let (sender, chunks) = std::sync::mpsc::channel::<Vec<LoadedUnit>>();
     let mut units: Vec<Unit> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut pool = DescriptorPool::new();
+    // Unless the workspace has its own descriptor.proto, the built-in one is
+    // what gets linked first; it starts out linked.
+    let mut pool =
+        if own.contains(DESCRIPTOR_PROTO) { DescriptorPool::new() } else { pool_with_descriptor_proto().clone() };
     let missing: HashSet<String> = std::thread::scope(|scope| {
         let loader = scope.spawn(|| load_in_chunks(provider, &fetch, cache, sender));
         let mut linker = Linker::default();
@@ -518,6 +531,9 @@ fn load_in_chunks(
             .map(|name| {
                 let (text, builtin) = fetch(name)?;
                 let is_target = target_set.contains(name.as_str());
+                // Without a cache of the caller's, the well-known types still
+                // come from the process's own: their text never changes.
+                let cache = cache.or_else(|| builtin.then(builtin_units));
                 if let (Some(cache), false, Ok((display, text))) = (cache, is_target, &text)
                     && let Some(hit) = cache.get(name, display, text, builtin)
                 {
@@ -553,6 +569,41 @@ fn load_in_chunks(
         }
     }
     missing
+}
+
+/// The well-known types as loaded (parsed, lowered, encoded) once per process,
+/// for compiles without a [`LoadCache`]: a one-file compile (`idl lint FILE`, a
+/// test, a fuzz input) would otherwise parse descriptor.proto's 1,300 lines
+/// every time, most of what it costs.
+fn builtin_units() -> &'static LoadCache {
+    static UNITS: std::sync::OnceLock<LoadCache> = std::sync::OnceLock::new();
+    UNITS.get_or_init(LoadCache::default)
+}
+
+/// A pool holding the built-in descriptor.proto, linked once per process. Every
+/// compile links descriptor.proto first (options are interpreted against it),
+/// and linking it, options and all, costs more than cloning the linked pool;
+/// the language server pays it on every change.
+fn pool_with_descriptor_proto() -> &'static DescriptorPool {
+    static POOL: std::sync::OnceLock<DescriptorPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let mut pool = DescriptorPool::new();
+        let text = wkt::source(DESCRIPTOR_PROTO).expect("descriptor.proto is a well-known type");
+        let mut diags = Vec::new();
+        let unit = load(DESCRIPTOR_PROTO, Ok((DESCRIPTOR_PROTO.to_string(), Arc::from(text))), true, false, &mut diags);
+        if let Some(bytes) = unit.encoded {
+            let mut set = Vec::new();
+            prost::encoding::encode_key(1, prost::encoding::WireType::LengthDelimited, &mut set);
+            prost::encoding::encode_varint(bytes.len() as u64, &mut set);
+            set.extend_from_slice(&bytes);
+            // Should the built-in file ever fail to link, the pool stays empty
+            // and each compile links (and reports) it as any other file.
+            if pool.decode_file_descriptor_set(set.as_slice()).is_err() {
+                pool = DescriptorPool::new();
+            }
+        }
+        pool
+    })
 }
 
 /// Links files as soon as everything they import is linked.
@@ -643,6 +694,13 @@ fn link_batch(
     pool: &mut DescriptorPool,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // The built-in descriptor.proto a compile starts with is linked already.
+    for &i in batch {
+        if !units[i].failed && units[i].is_builtin && pool.get_file_by_name(&units[i].source.name).is_some() {
+            units[i].linked = true;
+            units[i].encoded = None;
+        }
+    }
     loop {
         let mut set = Vec::new();
         for &i in batch {

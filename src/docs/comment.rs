@@ -232,11 +232,27 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
                 }
             }
             _ if code_block.is_some() => {}
+            // Neutralized, an HTML block is paragraph text, and a paragraph takes
+            // in the next line: an indented code block after it, kept raw here,
+            // would be read as that paragraph's text and its markup go live. A
+            // blank line keeps the two blocks apart (unless one is there).
+            Event::End(TagEnd::HtmlBlock)
+                if !markdown[range.end..].split('\n').next().unwrap_or("").trim().is_empty() =>
+            {
+                edits.push((range.end..range.end, "\n".to_string()))
+            }
             // Raw HTML reads as the text it is written as: tags, entities, and the
             // Markdown inside an HTML block (which the block kept from being parsed).
-            Event::Html(_) | Event::InlineHtml(_) => {
-                edits.push((range.clone(), neutralize(&markdown[range].replace('&', "&amp;"))))
-            }
+            Event::InlineHtml(_) => edits.push((range.clone(), neutralize(&markdown[range].replace('&', "&amp;")))),
+            // A line of an HTML block made text must not start a block of its
+            // own (`* >` a list, whose item would take in what follows).
+            Event::Html(_) => edits.push((
+                range.clone(),
+                escape_block_markers(
+                    &neutralize(&markdown[range.clone()].replace('&', "&amp;")),
+                    range.start == 0 || markdown[..range.start].ends_with('\n'),
+                ),
+            )),
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 in_link += 1;
                 let fragment_href = fragment_target(&dest_url, links, package).and_then(|name| links.href(&name, "md"));
@@ -288,7 +304,21 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
                 }
                 let mut replaced = String::with_capacity(text.len() + 16);
                 let mut last = 0;
+                // A text that starts at a backslash escape (`\[`) starts after
+                // the backslash, which stays in the output: escaped again, its
+                // first character would follow `\\`, a literal backslash, and be
+                // live. It is escaped already.
+                let backslashes = markdown[..range.start].bytes().rev().take_while(|&b| b == b'\\').count();
+                if backslashes % 2 == 1
+                    && let Some(first) = text.chars().next()
+                {
+                    replaced.push(first);
+                    last = first.len_utf8();
+                }
                 for (span, full_name) in spans {
+                    if span.start < last {
+                        continue;
+                    }
                     if let Some(href) = links.href(&full_name, "md") {
                         replaced.push_str(&escape_text(&text[last..span.start]));
                         let _ = write!(replaced, "[{}]({href})", &text[span.clone()]);
@@ -312,13 +342,42 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
     }
     // Definitions (`[r]: javascript:…`) are page-wide where the page is
     // rendered: one without a web address becomes text.
-    for (_, definition) in iter.reference_definitions().iter() {
+    let definitions = script_definitions(markdown, iter.reference_definitions());
+    let has_definitions = !definitions.is_empty();
+    edits.extend(definitions);
+    let rewritten = apply_edits(markdown, edits);
+    if has_definitions { without_script_definitions(rewritten, options) } else { rewritten }
+}
+
+/// Edits that make text of each definition without a web address. A blank
+/// line follows it: as text it is a paragraph, which would take in the next
+/// line, and a definition there would be text with its markup live.
+fn script_definitions(text: &str, definitions: &pulldown_cmark::RefDefs<'_>) -> Vec<(Range<usize>, String)> {
+    let mut edits = Vec::new();
+    for (_, definition) in definitions.iter() {
         if !external_url(&definition.dest) {
             let span = definition.span.clone();
-            edits.push((span.clone(), neutralize(&markdown[span])));
+            edits.push((span.clone(), neutralize(&text[span]) + "\n"));
         }
     }
-    apply_edits(markdown, edits)
+    edits
+}
+
+/// A label's second definition is no definition while the first is one
+/// (pulldown-cmark reports the first only); once the first is text, the
+/// second is the label's definition on the page. So the text is parsed again
+/// until no definition without a web address is left: each round makes at
+/// least one text, and text never becomes a definition again.
+fn without_script_definitions(mut text: String, options: Options) -> String {
+    loop {
+        let mut iter = Parser::new_ext(&text, options).into_offset_iter();
+        iter.by_ref().for_each(drop);
+        let edits = script_definitions(&text, iter.reference_definitions());
+        if edits.is_empty() {
+            return text;
+        }
+        text = apply_edits(&text, edits);
+    }
 }
 
 /// Inline code that survives backticks in the text. Empty text is nothing:
@@ -337,9 +396,10 @@ pub fn inline_code(text: &str) -> String {
     format!("{fence} {text} {fence}")
 }
 
-/// Applies non-overlapping edits; an edit inside an earlier one is skipped.
+/// Applies non-overlapping edits; an edit inside an earlier one is skipped. An
+/// insertion (an empty range) goes before an edit that starts where it is.
 fn apply_edits(text: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
-    edits.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+    edits.sort_by_key(|(range, _)| (range.start, !range.is_empty(), std::cmp::Reverse(range.end)));
     let mut out = String::with_capacity(text.len() + edits.len() * 32);
     let mut last = 0;
     for (range, replacement) in edits {
@@ -366,6 +426,34 @@ fn neutralize(text: &str) -> String {
         .replace(')', "\\)")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// `text` with a backslash before what would open a block at the start of a
+/// line (`*`, `-`, `+`, `#`, `=`, `_`, `~`, `|`, `1.`, `1)`); `at_line_start`
+/// says whether `text` itself starts a line.
+fn escape_block_markers(text: &str, at_line_start: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i == 0 && !at_line_start {
+            out.push_str(line);
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let rest = &line[indent..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = rest[digits..].chars().next();
+        let escape = match marker {
+            Some('.' | ')') => digits > 0,
+            Some('*' | '-' | '+' | '#' | '=' | '_' | '~' | '|') => digits == 0,
+            _ => false,
+        };
+        out.push_str(&line[..indent + digits]);
+        if escape {
+            out.push('\\');
+        }
+        out.push_str(&rest[digits..]);
+    }
+    out
 }
 
 /// Literal text of a comment (its source had no escapes or entities): brackets

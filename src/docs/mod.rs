@@ -4,6 +4,8 @@
 
 pub mod comment;
 mod errors_table;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod html;
 pub mod links;
 pub mod markdown;

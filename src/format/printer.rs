@@ -325,10 +325,26 @@ impl<'a> Printer<'a> {
     }
 
     fn write_file_types(&mut self, tree: &FileTree) {
-        let decls = tree.decls.iter().filter(|d| !matches!(d, Decl::Syntax { .. }));
-        for (i, d) in decls.enumerate() {
+        // A bare `;` prints nothing, so it does not count: the declaration after
+        // it is the first one when it is printed again.
+        let decls: Vec<&Decl> = tree
+            .decls
+            .iter()
+            .filter(|d| match d {
+                Decl::Syntax { .. } => false,
+                Decl::Empty(t) => !self.leading(*t).is_empty() || self.has_trailing(*t),
+                _ => true,
+            })
+            .collect();
+        for (i, &d) in decls.iter().enumerate() {
             let first = match d {
-                Decl::Empty(_) => {
+                // A `;` with comments prints its comments, which the next
+                // formatting attaches to the declaration after them: they get
+                // the blank line that declaration would.
+                Decl::Empty(t) => {
+                    if self.prev.is_some() && i == 0 && !self.leading_comments_contain_blank_line(*t) {
+                        self.p("");
+                    }
                     self.write_decl(d);
                     continue;
                 }
@@ -568,7 +584,11 @@ impl<'a> Printer<'a> {
     }
 
     fn write_type_body(&mut self, body: &Body) {
-        let elems = if body.decls.is_empty() { None } else { Some(Elems::Decls(&body.decls)) };
+        // Stray `;` without comments print nothing, so a body of only those is
+        // empty (`{}`), as buf prints it and as the output formats again.
+        let bare_semicolon =
+            |d: &Decl| matches!(d, Decl::Empty(t) if self.leading(*t).is_empty() && !self.has_trailing(*t));
+        let elems = if body.decls.iter().all(bare_semicolon) { None } else { Some(Elems::Decls(&body.decls)) };
         self.write_body(body.open, body.close, elems, OpenWriter::Prefix, CloseWriter::BodyEnd);
     }
 

@@ -96,7 +96,7 @@ impl Assembly {
                     None => {
                         // An insertion into a file already on disk (from an earlier run
                         // of another tool), as protoc and buf allow.
-                        let existing = std::fs::read(&path).map_err(|_| {
+                        let existing = read_existing(&path).map_err(|_| {
                             format!(
                                 "plugin `{plugin}` inserts into {name} at `{insertion}`, but no plugin wrote {name}"
                             )
@@ -246,12 +246,17 @@ pub struct Stale {
 pub fn check(files: &[OutputFile], clean_dirs: &[PathBuf], cwd: &Path) -> Vec<Stale> {
     let mut stale = Vec::new();
     for file in files {
-        match std::fs::read(&file.path) {
+        match read_existing(&file.path) {
             Ok(existing) if existing == file.content => {}
             Ok(existing) => stale.push(Stale {
                 display: file.display.clone(),
                 message: format!("{} is out of date: `idl generate` would change it", file.display),
                 diff: diff(&existing, &file.content, &file.display),
+            }),
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => stale.push(Stale {
+                display: file.display.clone(),
+                message: format!("cannot read {}: {error}; `idl generate` would write it", file.display),
+                diff: diff(b"", &file.content, &file.display),
             }),
             Err(_) => stale.push(Stale {
                 display: file.display.clone(),
@@ -302,6 +307,15 @@ fn diff(old: &[u8], new: &[u8], name: &str) -> String {
         out.push_str(&format!("\n... ({} more lines)\n", lines - MAX_LINES));
     }
     out
+}
+
+/// Generated files larger than this are not read back (`--check`, insertions).
+const MAX_GENERATED_BYTES: u64 = 1 << 30;
+
+/// A file already in an out directory, through the checked reader: a FIFO or a
+/// link to `/dev/zero` there must not block or fill memory.
+fn read_existing(path: &Path) -> std::io::Result<Vec<u8>> {
+    crate::checked_read::read_regular_file(path, MAX_GENERATED_BYTES, "generated files")
 }
 
 #[cfg(test)]

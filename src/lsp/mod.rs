@@ -743,8 +743,9 @@ impl Server<'_> {
                 continue;
             }
             let mut buffers = buffers.clone();
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
-            buffers.insert(path.clone(), text.into());
+            // Through the checked reader: a FIFO would block the server for good.
+            let Ok(text) = crate::checked_read::read_proto_text(&path, &path.to_string_lossy()) else { continue };
+            buffers.insert(path.clone(), text);
             let cwd = analysis::working_dir(&self.folders, &path);
             let config = self.config.as_deref();
             let (index, cache) = (&self.index, &self.load_cache);
