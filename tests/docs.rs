@@ -799,7 +799,7 @@ fn markdown_output_is_safe_when_rendered() {
         "\\[click\\]\\(javascript:alert\\(7\\)\\), \\[ref\\]\\[bad\\], &lt;javascript:alert\\(8\\)&gt;, \\[y\\]\\(&lt;javascript:alert\\(9\\)&gt;\\).",
         "\\[bad\\]: javascript:alert\\(10\\)",
         // A code block inside a table cell becomes inline code.
-        "<br><br>    `<script>alert(14)</script>` `<img src=x onerror=alert(15)>` |",
+        "<br><br>     `<script>alert(14)</script>`   `<img src=x onerror=alert(15)>` |",
         // An HTML block keeps its Markdown from being read too.
         "| &lt;script&gt;alert\\(16\\)&lt;/script&gt; \\[w\\]\\(javascript:alert\\(17\\)\\) &amp;#x3C;script&amp;#x3E;alert\\(18\\)&amp;#x3C;/script&amp;#x3E; &lt;img src=x onerror=alert\\(19\\)&gt; |",
     ] {

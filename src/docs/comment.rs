@@ -238,7 +238,9 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
                     && context == MarkdownContext::Cell
                 {
                     let lines: Vec<String> = text.lines().map(inline_code).collect();
-                    edits.push((whole, lines.join("<br>")));
+                    // Spaced, so a code span next to another block's (an indented
+                    // block right before a fence) cannot merge their backtick runs.
+                    edits.push((whole, format!(" {} ", lines.join("<br>"))));
                 }
             }
             Event::Text(text) if code_block.is_some() => {
