@@ -143,32 +143,12 @@ fn fixtures_agree_with_buf() {
 #[test]
 fn directory_base_is_read_with_its_own_buf_yaml() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/breaking/_dir-base");
-    let scratch = tempfile::tempdir().unwrap();
-    for side in ["base", "head"] {
-        copy_tree(&case.join(side), &scratch.path().join(side));
-    }
-    let head = scratch.path().join("head");
-    let key = finding_key;
-    let output = assert_cmd::cargo::cargo_bin_cmd!("idl")
-        .current_dir(&head)
-        .args(["breaking", "--against", "../base", "--format", "json"])
-        .output()
-        .unwrap();
-    let found: BTreeSet<_> = String::from_utf8(output.stdout).unwrap().lines().map(key).collect();
-    let recorded = std::fs::read_to_string(case.join("expected-buf.jsonl")).unwrap();
-    let expected: BTreeSet<_> = recorded.lines().filter(|l| !l.is_empty()).map(key).collect();
-    assert_eq!(found, expected, "{}", String::from_utf8_lossy(&output.stderr));
-    let buf = std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/idl-peers/bin/buf");
-    if buf.is_file() {
-        let output = std::process::Command::new(buf)
-            .current_dir(&head)
-            .args(["breaking", "--against", "../base", "--error-format", "json"])
-            .output()
-            .unwrap();
-        let live: BTreeSet<_> = String::from_utf8(output.stdout).unwrap().lines().map(key).collect();
-        assert_eq!(live, expected, "buf's answer changed; re-record expected-buf.jsonl");
-    } else {
-        eprintln!("buf not installed: compared with the recorded answer only");
+    let (_, found, live, stderr) = run_dir_fixture(&case);
+    let expected = read_findings(&case.join("expected-buf.jsonl"));
+    assert_eq!(found, expected, "{stderr}");
+    match live {
+        Some(live) => assert_eq!(live, expected, "buf's answer changed; re-record expected-buf.jsonl"),
+        None => eprintln!("buf not installed: compared with the recorded answer only"),
     }
 }
 
@@ -179,17 +159,8 @@ fn directory_base_is_read_with_its_own_buf_yaml() {
 #[test]
 fn editions_rewrites_compare_effective_features() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/breaking/_editions-rewrite");
-    let scratch = tempfile::tempdir().unwrap();
-    for side in ["base", "head"] {
-        copy_tree(&case.join(side), &scratch.path().join(side));
-    }
-    let head = scratch.path().join("head");
-    let read = |name: &str| -> BTreeSet<FindingKey> {
-        let text = std::fs::read_to_string(case.join(name)).unwrap();
-        text.lines().filter(|l| !l.is_empty()).map(finding_key).collect()
-    };
-    let expected_idl = read("expected-idl.jsonl");
-    let expected_buf = read("expected-buf.jsonl");
+    let expected_idl = read_findings(&case.join("expected-idl.jsonl"));
+    let expected_buf = read_findings(&case.join("expected-buf.jsonl"));
     let only_buf: Vec<_> = expected_buf.difference(&expected_idl).collect();
     assert_eq!(only_buf.len(), 1, "{only_buf:?}");
     assert_eq!(
@@ -198,27 +169,45 @@ fn editions_rewrites_compare_effective_features() {
     );
     assert!(expected_idl.is_subset(&expected_buf));
 
+    let (code, found, live, stderr) = run_dir_fixture(&case);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(found, expected_idl);
+    match live {
+        Some(live) => assert_eq!(live, expected_buf, "buf's answer changed; re-record expected-buf.jsonl"),
+        None => eprintln!("buf not installed: compared with the recorded answer only"),
+    }
+}
+
+/// Runs `idl breaking --against ../base` in a scratch copy of a fixture's `head/`
+/// (beside its `base/`), and `buf breaking` the same way where buf is installed:
+/// (idl's exit code, idl's findings, buf's findings, idl's stderr).
+fn run_dir_fixture(case: &Path) -> (Option<i32>, BTreeSet<FindingKey>, Option<BTreeSet<FindingKey>>, String) {
+    let scratch = tempfile::tempdir().unwrap();
+    for side in ["base", "head"] {
+        copy_tree(&case.join(side), &scratch.path().join(side));
+    }
+    let head = scratch.path().join("head");
     let output = assert_cmd::cargo::cargo_bin_cmd!("idl")
         .current_dir(&head)
         .args(["breaking", "--against", "../base", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
-    let found: BTreeSet<_> = String::from_utf8(output.stdout).unwrap().lines().map(finding_key).collect();
-    assert_eq!(found, expected_idl);
-
+    let found = String::from_utf8(output.stdout).unwrap().lines().map(finding_key).collect();
     let buf = std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/idl-peers/bin/buf");
-    if buf.is_file() {
+    let live = buf.is_file().then(|| {
         let output = std::process::Command::new(buf)
             .current_dir(&head)
             .args(["breaking", "--against", "../base", "--error-format", "json"])
             .output()
             .unwrap();
-        let live: BTreeSet<_> = String::from_utf8(output.stdout).unwrap().lines().map(finding_key).collect();
-        assert_eq!(live, expected_buf, "buf's answer changed; re-record expected-buf.jsonl");
-    } else {
-        eprintln!("buf not installed: compared with the recorded answer only");
-    }
+        String::from_utf8(output.stdout).unwrap().lines().map(finding_key).collect()
+    });
+    (output.status.code(), found, live, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+fn read_findings(path: &Path) -> BTreeSet<FindingKey> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().filter(|l| !l.is_empty()).map(finding_key).collect()
 }
 
 /// One finding of idl's or buf's JSON output: path, start line/column, end

@@ -31,7 +31,7 @@ use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 
 use super::git::{TreeBlob, TreeFiles};
-use crate::cache::{CachedHeader, HeaderTable};
+use crate::cache::HeaderTable;
 use crate::compile::{FileProvider, IO, ReadResult, WorkspaceFiles};
 use crate::diagnostic::Diagnostic;
 use crate::workspace::Workspace;
@@ -191,7 +191,7 @@ pub fn plan(
     let scanned: Vec<Option<(Header, bool)>> = unchanged
         .par_iter()
         .map(|(_, path, oid)| match headers.get(&oid_bytes(oid)) {
-            Some(cached) => Some((Header { imports: cached.imports.clone(), packages: cached.packages.clone() }, true)),
+            Some(cached) => Some((cached.clone(), true)),
             None => read_source(path).and_then(|bytes| scan(&bytes)).map(|header| (header, false)),
         })
         .collect();
@@ -205,10 +205,7 @@ pub fn plan(
                 file_headers.push((name, header));
             }
             Some((header, false)) => {
-                headers.insert(
-                    oid_bytes(oid),
-                    CachedHeader { imports: header.imports.clone(), packages: header.packages.clone() },
-                );
+                headers.insert(oid_bytes(oid), header.clone());
                 file_headers.push((name, header));
             }
             None => {
@@ -340,15 +337,9 @@ impl IndexStat {
     }
 }
 
-/// What the comparison needs to know of a file without compiling it.
-#[derive(Debug, Default, PartialEq)]
-pub struct Header {
-    /// Every name an `import` statement may name (`import option` included).
-    pub imports: Vec<String>,
-    /// Every name a `package` statement may declare (normally one; none for the
-    /// root package).
-    pub packages: Vec<String>,
-}
+/// What the comparison needs to know of a file without compiling it; the
+/// persistent cache keeps it by blob id.
+pub use crate::cache::FileHeader as Header;
 
 impl Header {
     /// The packages the file may be in: the root package (`""`) when it declares none.

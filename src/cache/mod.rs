@@ -127,18 +127,21 @@ fn dir_bytes(dir: &Path) -> u64 {
         .sum()
 }
 
-/// The imports and packages of one file content (see
-/// `breaking::incremental::Header`, which this stores).
+/// The imports and packages of one file content, as `breaking::incremental::scan`
+/// finds them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CachedHeader {
+pub struct FileHeader {
+    /// Every name an `import` statement may name (`import option` included).
     pub imports: Vec<String>,
+    /// Every name a `package` statement may declare (normally one; none for the
+    /// root package).
     pub packages: Vec<String>,
 }
 
 /// The headers table: blob id → header, with the day each entry was last used.
 pub struct HeaderTable {
     dir: Option<CacheDir>,
-    entries: HashMap<[u8; 20], (CachedHeader, u32)>,
+    entries: HashMap<[u8; 20], (FileHeader, u32)>,
     /// New entries or refreshed use days since the table was read.
     changed: bool,
 }
@@ -159,7 +162,7 @@ impl HeaderTable {
         self.dir.is_some()
     }
 
-    pub fn get(&self, oid: &[u8; 20]) -> Option<&CachedHeader> {
+    pub fn get(&self, oid: &[u8; 20]) -> Option<&FileHeader> {
         self.entries.get(oid).map(|(header, _)| header)
     }
 
@@ -176,7 +179,7 @@ impl HeaderTable {
         }
     }
 
-    pub fn insert(&mut self, oid: [u8; 20], header: CachedHeader) {
+    pub fn insert(&mut self, oid: [u8; 20], header: FileHeader) {
         if self.dir.is_some() {
             self.entries.insert(oid, (header, today()));
             self.changed = true;
@@ -236,7 +239,7 @@ struct HeaderEntryProto {
 
 const PREAMBLE: usize = MAGIC.len() + 4 + 8 + 32;
 
-fn decode(bytes: &[u8]) -> Option<HashMap<[u8; 20], (CachedHeader, u32)>> {
+fn decode(bytes: &[u8]) -> Option<HashMap<[u8; 20], (FileHeader, u32)>> {
     if bytes.len() < PREAMBLE || &bytes[..8] != MAGIC {
         return None;
     }
@@ -250,14 +253,14 @@ fn decode(bytes: &[u8]) -> Option<HashMap<[u8; 20], (CachedHeader, u32)>> {
     let mut entries = HashMap::with_capacity(table.entries.len());
     for entry in table.entries {
         let oid: [u8; 20] = entry.oid.as_slice().try_into().ok()?;
-        entries.insert(oid, (CachedHeader { imports: entry.imports, packages: entry.packages }, entry.last_used_day));
+        entries.insert(oid, (FileHeader { imports: entry.imports, packages: entry.packages }, entry.last_used_day));
     }
     Some(entries)
 }
 
 /// Encodes the most recently used entries that fit in `max_bytes` (ties broken
 /// by blob id, so the output depends only on the entries).
-fn encode(entries: HashMap<[u8; 20], (CachedHeader, u32)>, max_bytes: u64) -> Vec<u8> {
+fn encode(entries: HashMap<[u8; 20], (FileHeader, u32)>, max_bytes: u64) -> Vec<u8> {
     let mut entries: Vec<HeaderEntryProto> = entries
         .into_iter()
         .map(|(oid, (header, day))| HeaderEntryProto {
@@ -313,8 +316,8 @@ mod tests {
         CacheDir { path: root.join("v1"), max_bytes: max_size_mb * 1024 * 1024 }
     }
 
-    fn header(import: &str) -> CachedHeader {
-        CachedHeader { imports: vec![import.to_string()], packages: vec!["a.v1".into()] }
+    fn header(import: &str) -> FileHeader {
+        FileHeader { imports: vec![import.to_string()], packages: vec!["a.v1".into()] }
     }
 
     #[test]

@@ -435,3 +435,28 @@ impl OptionsShape {
         })
     }
 }
+
+/// The `.proto` name of a field kind (`int32`, `bytes`, `message`, `enum`): what
+/// protoc and buf print, and Go's `protoreflect.Kind` names.
+pub fn kind_name(kind: &prost_reflect::Kind) -> &'static str {
+    use prost_reflect::Kind;
+    match kind {
+        Kind::Double => "double",
+        Kind::Float => "float",
+        Kind::Int32 => "int32",
+        Kind::Int64 => "int64",
+        Kind::Uint32 => "uint32",
+        Kind::Uint64 => "uint64",
+        Kind::Sint32 => "sint32",
+        Kind::Sint64 => "sint64",
+        Kind::Fixed32 => "fixed32",
+        Kind::Fixed64 => "fixed64",
+        Kind::Sfixed32 => "sfixed32",
+        Kind::Sfixed64 => "sfixed64",
+        Kind::Bool => "bool",
+        Kind::String => "string",
+        Kind::Bytes => "bytes",
+        Kind::Message(_) => "message",
+        Kind::Enum(_) => "enum",
+    }
+}

@@ -552,27 +552,7 @@ fn wrapped_kind(name: &str, desc: &MessageDescriptor) -> Option<Kind> {
     .flatten()
 }
 
-pub(super) fn kind_name(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::Double => "double",
-        Kind::Float => "float",
-        Kind::Int32 => "int32",
-        Kind::Int64 => "int64",
-        Kind::Uint32 => "uint32",
-        Kind::Uint64 => "uint64",
-        Kind::Sint32 => "sint32",
-        Kind::Sint64 => "sint64",
-        Kind::Fixed32 => "fixed32",
-        Kind::Fixed64 => "fixed64",
-        Kind::Sfixed32 => "sfixed32",
-        Kind::Sfixed64 => "sfixed64",
-        Kind::Bool => "bool",
-        Kind::String => "string",
-        Kind::Bytes => "bytes",
-        Kind::Message(_) => "message",
-        Kind::Enum(_) => "enum",
-    }
-}
+pub(super) use crate::compile::descriptor::kind_name;
 
 /// What a value of `kind` looks like, for messages.
 pub(super) fn expected(kind: &Kind) -> String {

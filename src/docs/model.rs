@@ -580,29 +580,7 @@ fn type_ref(kind: &Kind) -> TypeRef {
     match kind {
         Kind::Message(message) => TypeRef { name: message.full_name().to_string(), kind: "message" },
         Kind::Enum(enum_type) => TypeRef { name: enum_type.full_name().to_string(), kind: "enum" },
-        scalar => TypeRef { name: scalar_name(scalar).to_string(), kind: "scalar" },
-    }
-}
-
-fn scalar_name(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::Double => "double",
-        Kind::Float => "float",
-        Kind::Int32 => "int32",
-        Kind::Int64 => "int64",
-        Kind::Uint32 => "uint32",
-        Kind::Uint64 => "uint64",
-        Kind::Sint32 => "sint32",
-        Kind::Sint64 => "sint64",
-        Kind::Fixed32 => "fixed32",
-        Kind::Fixed64 => "fixed64",
-        Kind::Sfixed32 => "sfixed32",
-        Kind::Sfixed64 => "sfixed64",
-        Kind::Bool => "bool",
-        Kind::String => "string",
-        Kind::Bytes => "bytes",
-        Kind::Message(_) => "message",
-        Kind::Enum(_) => "enum",
+        scalar => TypeRef { name: crate::compile::descriptor::kind_name(scalar).to_string(), kind: "scalar" },
     }
 }
 

@@ -33,25 +33,7 @@ pub fn kind_name(field: &FieldDescriptor, syntax: Syntax) -> &'static str {
     {
         return "group";
     }
-    match field.kind() {
-        Kind::Double => "double",
-        Kind::Float => "float",
-        Kind::Int32 => "int32",
-        Kind::Int64 => "int64",
-        Kind::Uint32 => "uint32",
-        Kind::Uint64 => "uint64",
-        Kind::Sint32 => "sint32",
-        Kind::Sint64 => "sint64",
-        Kind::Fixed32 => "fixed32",
-        Kind::Fixed64 => "fixed64",
-        Kind::Sfixed32 => "sfixed32",
-        Kind::Sfixed64 => "sfixed64",
-        Kind::Bool => "bool",
-        Kind::String => "string",
-        Kind::Bytes => "bytes",
-        Kind::Message(_) => "message",
-        Kind::Enum(_) => "enum",
-    }
+    crate::compile::descriptor::kind_name(&field.kind())
 }
 
 /// The kind as buf prints it in a type change: a delimited message outside proto2

@@ -419,28 +419,8 @@ fn pretty_type(field: &FieldDescriptor) -> String {
     }
 }
 
-/// Go's `protoreflect.Kind` names, which buf prints.
-fn kind_name(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::Double => "double",
-        Kind::Float => "float",
-        Kind::Int32 => "int32",
-        Kind::Int64 => "int64",
-        Kind::Uint32 => "uint32",
-        Kind::Uint64 => "uint64",
-        Kind::Sint32 => "sint32",
-        Kind::Sint64 => "sint64",
-        Kind::Fixed32 => "fixed32",
-        Kind::Fixed64 => "fixed64",
-        Kind::Sfixed32 => "sfixed32",
-        Kind::Sfixed64 => "sfixed64",
-        Kind::Bool => "bool",
-        Kind::String => "string",
-        Kind::Bytes => "bytes",
-        Kind::Enum(_) => "enum",
-        Kind::Message(_) => "message",
-    }
-}
+// Go's `protoreflect.Kind` names, which buf prints, are the `.proto` names.
+use crate::compile::descriptor::kind_name;
 
 /// One field's rules being checked. `base` is the rule path of the rules checked
 /// now inside the field's `FieldRules` (`[18, 4]` for `repeated.items`).
