@@ -63,6 +63,7 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
     let lint = |compilation: &Compilation| {
         crate::lint::lint_with_paths(compilation, &lint_config, workspace.config_file.as_ref(), &by_name)
     };
+    let mut timer = crate::compile::PhaseTimer::from_env();
     let mut fix_summary = None;
     let findings = if args.fix && !compilation.has_errors() {
         let (fixed, findings, summary) =
@@ -73,6 +74,7 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
     } else {
         lint(compilation)
     };
+    timer.phase("lint");
     let mut sources = Sources::default();
     for file in workspace.config_file.iter().chain(compilation.files.iter().map(|f| &f.source)) {
         sources.insert(file.clone());
@@ -112,7 +114,9 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
             let _ = writeln!(io::stderr(), "{}", summary.text);
         }
     }
+    let mut timer = crate::compile::PhaseTimer::from_env();
     reporter.report(args.format, diags, &sources, deny_warnings);
+    timer.phase("report");
     if fix_failed { EXIT_ERROR } else { code }
 }
 

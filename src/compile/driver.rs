@@ -295,21 +295,24 @@ pub fn compile_with_cache(provider: &dyn FileProvider, cache: Option<&LoadCache>
     // descriptors are dropped here: the pool has its own linked copy.
     let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
     let ordered: Vec<Unit> = order.iter().filter_map(|&i| slots[i].take()).collect();
-    let files: Vec<CompiledFile> = ordered
+    let checked: Vec<(CompiledFile, bool)> = ordered
         .into_par_iter()
         .filter(|u| !implicit.contains(&u.source.name))
         .map(|u| {
-            let (locations, syntax, option_dependency, visibilities) = match u.lowered {
+            let (locations, syntax, option_dependency, visibilities, sets_features) = match u.lowered {
                 Some(l) => {
                     let mut locs = l.locations;
                     if !u.failed {
                         remap_option_locations(&pool, l.proto.package.as_deref().unwrap_or(""), &l.options, &mut locs);
                     }
-                    (locs, l.syntax, l.proto.option_dependency, l.visibilities)
+                    let sets_features = l.options.iter().any(|record| {
+                        record.name.first().is_some_and(|part| !part.is_extension && part.name_part == "features")
+                    });
+                    (locs, l.syntax, l.proto.option_dependency, l.visibilities, sets_features)
                 }
-                None => (SourceLocations::default(), Syntax::Proto2, Vec::new(), Vec::new()),
+                None => (SourceLocations::default(), Syntax::Proto2, Vec::new(), Vec::new(), false),
             };
-            CompiledFile {
+            let file = CompiledFile {
                 source: u.source,
                 top_level: u.top_level,
                 syntax,
@@ -319,14 +322,18 @@ pub fn compile_with_cache(provider: &dyn FileProvider, cache: Option<&LoadCache>
                 option_dependency,
                 visibilities,
                 json_names: u.json_names,
-            }
+            };
+            (file, sets_features)
         })
         .collect();
-    for file in &files {
-        diagnostics.extend(protoc_checks::post_link(&pool, file));
-    }
-
     timer.phase("option locations");
+    // Each file is checked on its own against the finished pool; the diagnostics
+    // are sorted below, so their order does not depend on the threads'.
+    let post_link: Vec<Vec<Diagnostic>> =
+        checked.par_iter().map(|(file, sets_features)| protoc_checks::post_link(&pool, file, *sets_features)).collect();
+    diagnostics.extend(post_link.into_iter().flatten());
+    let files: Vec<CompiledFile> = checked.into_iter().map(|(file, _)| file).collect();
+    timer.phase("post-link checks");
 
     crate::diagnostic::sort_and_dedup(&mut diagnostics);
     Compilation { pool, files, diagnostics }

@@ -350,15 +350,19 @@ const TARGETS: [(i32, &str); 9] = [
 /// cannot be set on an entity of type `message`."), features outside editions,
 /// `packed` on a field that cannot be packed, and two extensions of one message
 /// with the same number. protoc names no line for the feature errors; idl
-/// locates them at the element.
-pub(super) fn post_link(pool: &DescriptorPool, file: &CompiledFile) -> Vec<Diagnostic> {
+/// locates them at the element. `sets_features` says whether any option of the
+/// file, as written, is `features` or one of its fields: without one, decoding
+/// every element's options to look for features would find none, and that
+/// decoding is most of what this costs on a large workspace.
+pub(super) fn post_link(pool: &DescriptorPool, file: &CompiledFile, sets_features: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let Some(fd) = pool.get_file_by_name(&file.source.name) else { return out };
     let editions = matches!(file.syntax, Syntax::Editions(_));
     let mut error = |text: String, path: &[i32]| {
         out.push(located(Diagnostic::error(super::driver::COMPILE, text), &file.locations, path, &file.source));
     };
-    let mut check = |options: DynamicMessage, target: i32, path: &[i32]| {
+    let mut check = |options: Option<DynamicMessage>, target: i32, path: &[i32]| {
+        let Some(options) = options else { return };
         if !options.has_field_by_name("features") {
             return;
         }
@@ -397,14 +401,14 @@ pub(super) fn post_link(pool: &DescriptorPool, file: &CompiledFile) -> Vec<Diagn
             .has_field_by_name("field_presence")
             .then(|| features.get_field_by_name("field_presence")?.as_enum_number())?
     };
-    let file_presence = presence(&fd.options());
-    check(fd.options(), 1, &[]);
+    let file_presence = if sets_features { presence(&fd.options()) } else { None };
+    check(sets_features.then(|| fd.options()), 1, &[]);
     let mut packed_errors = Vec::new();
     let mut default_errors = Vec::new();
     for message in fd.messages().flat_map(|m| std::iter::once(m.clone()).chain(all_nested(&m))) {
-        check(message.options(), 3, message.path());
+        check(sets_features.then(|| message.options()), 3, message.path());
         for field in message.fields() {
-            check(field.options(), 4, field.path());
+            check(sets_features.then(|| field.options()), 4, field.path());
             let packed = field.field_descriptor_proto().options.as_ref().and_then(|o| o.packed) == Some(true);
             let packable = field.is_list() && !matches!(field.kind(), Kind::String | Kind::Bytes | Kind::Message(_));
             if packed && !packable {
@@ -419,19 +423,19 @@ pub(super) fn post_link(pool: &DescriptorPool, file: &CompiledFile) -> Vec<Diagn
             }
         }
         for oneof in message.oneofs() {
-            check(oneof.options(), 5, oneof.path());
+            check(sets_features.then(|| oneof.options()), 5, oneof.path());
         }
         for e in message.child_enums() {
-            check_enum(&e, &mut check);
+            check_enum(&e, sets_features, &mut check);
         }
     }
     for e in fd.enums() {
-        check_enum(&e, &mut check);
+        check_enum(&e, sets_features, &mut check);
     }
     for service in fd.services() {
-        check(service.options(), 8, service.path());
+        check(sets_features.then(|| service.options()), 8, service.path());
         for method in service.methods() {
-            check(method.options(), 9, method.path());
+            check(sets_features.then(|| method.options()), 9, method.path());
         }
     }
     for path in default_errors {
@@ -461,10 +465,14 @@ pub(super) fn post_link(pool: &DescriptorPool, file: &CompiledFile) -> Vec<Diagn
     out
 }
 
-fn check_enum(e: &prost_reflect::EnumDescriptor, check: &mut impl FnMut(DynamicMessage, i32, &[i32])) {
-    check(e.options(), 6, e.path());
+fn check_enum(
+    e: &prost_reflect::EnumDescriptor,
+    sets_features: bool,
+    check: &mut impl FnMut(Option<DynamicMessage>, i32, &[i32]),
+) {
+    check(sets_features.then(|| e.options()), 6, e.path());
     for value in e.values() {
-        check(value.options(), 7, value.path());
+        check(sets_features.then(|| value.options()), 7, value.path());
     }
 }
 

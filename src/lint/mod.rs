@@ -310,9 +310,11 @@ fn run_with_ignores(
     relative_paths: &HashMap<String, String>,
     errors: &ErrorsLint,
 ) -> Vec<Diagnostic> {
+    let mut timer = crate::compile::PhaseTimer::from_env();
     let targets: Vec<&CompiledFile> = compilation.targets().collect();
     let mut findings: Vec<Finding> =
         targets.par_iter().flat_map_iter(|file| walk_file(compilation, file, selected, errors)).collect();
+    timer.phase("lint: file rules");
 
     let mut by_package: BTreeMap<String, Vec<&CompiledFile>> = BTreeMap::new();
     for file in &targets {
@@ -320,13 +322,22 @@ fn run_with_ignores(
             by_package.entry(descriptor.package_name().to_string()).or_default().push(file);
         }
     }
-    for selected_rule in selected {
-        let mut cx = context(compilation, None, selected_rule, errors, &mut findings);
-        for (package, files) in &by_package {
-            selected_rule.rule.check_package(&mut cx, package, files);
-        }
-        selected_rule.rule.check_workspace(&mut cx, &targets);
-    }
+    // Package and workspace rules run side by side, each into its own list; the
+    // lists are joined in rule order, so the findings are the serial loop's.
+    let rule_findings: Vec<Vec<Finding>> = selected
+        .par_iter()
+        .map(|selected_rule| {
+            let mut found = Vec::new();
+            let mut cx = context(compilation, None, selected_rule, errors, &mut found);
+            for (package, files) in &by_package {
+                selected_rule.rule.check_package(&mut cx, package, files);
+            }
+            selected_rule.rule.check_workspace(&mut cx, &targets);
+            found
+        })
+        .collect();
+    findings.extend(rule_findings.into_iter().flatten());
+    timer.phase("lint: package and workspace rules");
 
     // Comment ignores, remembering which directives suppressed something.
     let mut directives: HashMap<&str, FileDirectives<'_>> = targets
@@ -377,6 +388,7 @@ fn run_with_ignores(
         }
     }
 
+    timer.phase("lint: comment ignores");
     // Config path ignores.
     if !path_ignores.is_empty() {
         findings.retain(|finding| {

@@ -140,10 +140,25 @@ pub fn check_package_same_option(
             let Some(descriptor) = descriptor(cx, file) else {
                 return String::new();
             };
-            match option_value(&descriptor.options(), option_name) {
-                Some(Value::String(text)) => text,
-                Some(Value::Bool(flag)) => flag.to_string(),
-                _ => String::new(),
+            // The typed copy of the file's options answers without decoding
+            // them again (every PACKAGE_SAME_* rule reads every file).
+            let typed = descriptor.file_descriptor_proto().options.as_ref();
+            let text = |value: Option<&String>| value.cloned().unwrap_or_default();
+            match option_name {
+                "go_package" => text(typed.and_then(|o| o.go_package.as_ref())),
+                "java_package" => text(typed.and_then(|o| o.java_package.as_ref())),
+                "ruby_package" => text(typed.and_then(|o| o.ruby_package.as_ref())),
+                "swift_prefix" => text(typed.and_then(|o| o.swift_prefix.as_ref())),
+                "php_namespace" => text(typed.and_then(|o| o.php_namespace.as_ref())),
+                "csharp_namespace" => text(typed.and_then(|o| o.csharp_namespace.as_ref())),
+                "java_multiple_files" => {
+                    typed.and_then(|o| o.java_multiple_files).map(|flag| flag.to_string()).unwrap_or_default()
+                }
+                _ => match option_value(&descriptor.options(), option_name) {
+                    Some(Value::String(text)) => text,
+                    Some(Value::Bool(flag)) => flag.to_string(),
+                    _ => String::new(),
+                },
             }
         })
         .collect();

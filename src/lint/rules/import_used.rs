@@ -92,22 +92,25 @@ fn provides_any(file: &FileDescriptor, used: &HashSet<String>) -> bool {
 /// The files declaring every type and extension `file` refers to.
 fn referenced_files(file: &FileDescriptor) -> HashSet<String> {
     let mut used = HashSet::new();
-    note_options(&file.options(), &mut used);
+    if file.file_descriptor_proto().options.is_some() {
+        note_options(&file.options(), &mut used);
+    }
     for message in file.messages() {
         note_message(&message, &mut used);
     }
     for enum_ in file.enums() {
-        note_options(&enum_.options(), &mut used);
-        for value in enum_.values() {
-            note_options(&value.options(), &mut used);
-        }
+        note_enum(&enum_, &mut used);
     }
     for service in file.services() {
-        note_options(&service.options(), &mut used);
+        if service.service_descriptor_proto().options.is_some() {
+            note_options(&service.options(), &mut used);
+        }
         for method in service.methods() {
             note_file(&method.input().parent_file(), &mut used);
             note_file(&method.output().parent_file(), &mut used);
-            note_options(&method.options(), &mut used);
+            if method.method_descriptor_proto().options.is_some() {
+                note_options(&method.options(), &mut used);
+            }
         }
     }
     for extension in file.extensions() {
@@ -116,36 +119,51 @@ fn referenced_files(file: &FileDescriptor) -> HashSet<String> {
     used
 }
 
+// Most elements have no options: their typed descriptor says so without
+// decoding the options message, which is most of what this rule costs.
 fn note_message(message: &MessageDescriptor, used: &mut HashSet<String>) {
-    note_options(&message.options(), used);
+    if message.descriptor_proto().options.is_some() {
+        note_options(&message.options(), used);
+    }
     for field in message.fields() {
         note_kind(&field.kind(), used);
-        // Most fields have no options: nothing to decode then.
         if field.field_descriptor_proto().options.is_some() {
             note_options(&field.options(), used);
         }
     }
     for oneof in message.oneofs() {
-        note_options(&oneof.options(), used);
+        if oneof.oneof_descriptor_proto().options.is_some() {
+            note_options(&oneof.options(), used);
+        }
     }
     for nested in message.child_messages() {
         note_message(&nested, used);
     }
     for enum_ in message.child_enums() {
-        note_options(&enum_.options(), used);
-        for value in enum_.values() {
-            note_options(&value.options(), used);
-        }
+        note_enum(&enum_, used);
     }
     for extension in message.child_extensions() {
         note_extension(&extension, used);
     }
 }
 
+fn note_enum(enum_: &prost_reflect::EnumDescriptor, used: &mut HashSet<String>) {
+    if enum_.enum_descriptor_proto().options.is_some() {
+        note_options(&enum_.options(), used);
+    }
+    for value in enum_.values() {
+        if value.enum_value_descriptor_proto().options.is_some() {
+            note_options(&value.options(), used);
+        }
+    }
+}
+
 fn note_extension(extension: &prost_reflect::ExtensionDescriptor, used: &mut HashSet<String>) {
     note_file(&extension.containing_message().parent_file(), used);
     note_kind(&extension.kind(), used);
-    note_options(&extension.options(), used);
+    if extension.field_descriptor_proto().options.is_some() {
+        note_options(&extension.options(), used);
+    }
 }
 
 /// Notes `file` as used (without allocating when it already is: most of a file's
