@@ -236,21 +236,32 @@ pub fn compile_with_cache(provider: &dyn FileProvider, cache: Option<&LoadCache>
     // what gets linked first; it starts out linked.
     let mut pool =
         if own.contains(DESCRIPTOR_PROTO) { DescriptorPool::new() } else { pool_with_descriptor_proto().clone() };
-    let missing: HashSet<String> = std::thread::scope(|scope| {
-        let loader = scope.spawn(|| load_in_chunks(provider, &fetch, cache, sender));
-        let mut linker = Linker::default();
-        for chunk in chunks {
-            for (unit, d) in chunk {
-                diagnostics.extend(d);
-                let i = units.len();
-                index.insert(unit.source.name.clone(), i);
-                units.push(unit);
-                linker.arrived(&units, &index, i);
-            }
-            linker.link_ready(&mut units, &index, &mut pool, &mut diagnostics);
+    let mut linker = Linker::default();
+    let mut link_chunk = |chunk: Vec<LoadedUnit>| {
+        for (unit, d) in chunk {
+            diagnostics.extend(d);
+            let i = units.len();
+            index.insert(unit.source.name.clone(), i);
+            units.push(unit);
+            linker.arrived(&units, &index, i);
         }
-        loader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
+        linker.link_ready(&mut units, &index, &mut pool, &mut diagnostics);
+    };
+    let missing: HashSet<String> = if provider.targets().len() <= SMALL_COMPILE {
+        // A few files (one-file lint, a test, an editor's buffer) load in less
+        // time than handing chunks between threads costs; on a busy machine each
+        // hand-off is a wake-up of a sleeping thread. So they load, then link,
+        // on this thread.
+        let missing = load_in_chunks(provider, &fetch, cache, sender);
+        chunks.try_iter().for_each(&mut link_chunk);
+        missing
+    } else {
+        std::thread::scope(|scope| {
+            let loader = scope.spawn(|| load_in_chunks(provider, &fetch, cache, sender));
+            chunks.iter().for_each(&mut link_chunk);
+            loader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    };
     timer.phase("load and link");
 
     // descriptor.proto is loaded first even when nothing imports it (options are
@@ -295,42 +306,46 @@ pub fn compile_with_cache(provider: &dyn FileProvider, cache: Option<&LoadCache>
     // descriptors are dropped here: the pool has its own linked copy.
     let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
     let ordered: Vec<Unit> = order.iter().filter_map(|&i| slots[i].take()).collect();
-    let checked: Vec<(CompiledFile, bool)> = ordered
-        .into_par_iter()
-        .filter(|u| !implicit.contains(&u.source.name))
-        .map(|u| {
-            let (locations, syntax, option_dependency, visibilities, sets_features) = match u.lowered {
-                Some(l) => {
-                    let mut locs = l.locations;
-                    if !u.failed {
-                        remap_option_locations(&pool, l.proto.package.as_deref().unwrap_or(""), &l.options, &mut locs);
-                    }
-                    let sets_features = l.options.iter().any(|record| {
-                        record.name.first().is_some_and(|part| !part.is_extension && part.name_part == "features")
-                    });
-                    (locs, l.syntax, l.proto.option_dependency, l.visibilities, sets_features)
+    let ordered: Vec<Unit> = ordered.into_iter().filter(|u| !implicit.contains(&u.source.name)).collect();
+    let finish = |u: Unit| {
+        let (locations, syntax, option_dependency, visibilities, sets_features) = match u.lowered {
+            Some(l) => {
+                let mut locs = l.locations;
+                if !u.failed {
+                    remap_option_locations(&pool, l.proto.package.as_deref().unwrap_or(""), &l.options, &mut locs);
                 }
-                None => (SourceLocations::default(), Syntax::Proto2, Vec::new(), Vec::new(), false),
-            };
-            let file = CompiledFile {
-                source: u.source,
-                top_level: u.top_level,
-                syntax,
-                locations,
-                is_target: u.is_target,
-                is_builtin: u.is_builtin,
-                option_dependency,
-                visibilities,
-                json_names: u.json_names,
-            };
-            (file, sets_features)
-        })
-        .collect();
+                let sets_features = l.options.iter().any(|record| {
+                    record.name.first().is_some_and(|part| !part.is_extension && part.name_part == "features")
+                });
+                (locs, l.syntax, l.proto.option_dependency, l.visibilities, sets_features)
+            }
+            None => (SourceLocations::default(), Syntax::Proto2, Vec::new(), Vec::new(), false),
+        };
+        let file = CompiledFile {
+            source: u.source,
+            top_level: u.top_level,
+            syntax,
+            locations,
+            is_target: u.is_target,
+            is_builtin: u.is_builtin,
+            option_dependency,
+            visibilities,
+            json_names: u.json_names,
+        };
+        (file, sets_features)
+    };
+    let parallel = ordered.len() >= PARALLEL_MIN_FILES;
+    let checked: Vec<(CompiledFile, bool)> = if parallel {
+        ordered.into_par_iter().map(finish).collect()
+    } else {
+        ordered.into_iter().map(finish).collect()
+    };
     timer.phase("option locations");
     // Each file is checked on its own against the finished pool; the diagnostics
     // are sorted below, so their order does not depend on the threads'.
+    let check = |(file, sets_features): &(CompiledFile, bool)| protoc_checks::post_link(&pool, file, *sets_features);
     let post_link: Vec<Vec<Diagnostic>> =
-        checked.par_iter().map(|(file, sets_features)| protoc_checks::post_link(&pool, file, *sets_features)).collect();
+        if parallel { checked.par_iter().map(check).collect() } else { checked.iter().map(check).collect() };
     diagnostics.extend(post_link.into_iter().flatten());
     let files: Vec<CompiledFile> = checked.into_iter().map(|(file, _)| file).collect();
     timer.phase("post-link checks");
@@ -497,6 +512,17 @@ fn pool_copy(l: &Lowered) -> d::FileDescriptorProto {
 /// copies prost-reflect makes while building, and confine a retry after an error.
 const LINK_BATCH: usize = 64;
 
+/// Per-file steps after the link (option locations, post-link checks, lint's
+/// file and package rules) run in parallel from this many files on: each file's
+/// share is tens of microseconds, and waking the other threads costs about a
+/// millisecond on a busy machine.
+pub(crate) const PARALLEL_MIN_FILES: usize = 64;
+
+/// Compiles of at most this many targets load and link on the calling thread,
+/// and their chunks load serially: below it, waking other threads costs more
+/// than the work they would share (a one-file lint).
+pub(crate) const SMALL_COMPILE: usize = 8;
+
 /// Targets loaded per chunk (plus the imports the previous chunk named): small
 /// enough that linking starts early, large enough to keep the pool's threads busy.
 const LOAD_CHUNK: usize = 128;
@@ -533,31 +559,33 @@ fn load_in_chunks(
         if names.is_empty() {
             break;
         }
-        let loaded: Vec<Option<LoadedUnit>> = names
-            .par_iter()
-            .map(|name| {
-                let (text, builtin) = fetch(name)?;
-                let is_target = target_set.contains(name.as_str());
-                // Without a cache of the caller's, the well-known types still
-                // come from the process's own: their text never changes.
-                let cache = cache.or_else(|| builtin.then(builtin_units));
-                if let (Some(cache), false, Ok((display, text))) = (cache, is_target, &text)
-                    && let Some(hit) = cache.get(name, display, text, builtin)
-                {
-                    return Some(hit);
+        let load_one = |name: &String| {
+            let (text, builtin) = fetch(name)?;
+            let is_target = target_set.contains(name.as_str());
+            // Without a cache of the caller's, the well-known types still
+            // come from the process's own: their text never changes.
+            let cache = cache.or_else(|| builtin.then(builtin_units));
+            if let (Some(cache), false, Ok((display, text))) = (cache, is_target, &text)
+                && let Some(hit) = cache.get(name, display, text, builtin)
+            {
+                return Some(hit);
+            }
+            let mut d = Vec::new();
+            let unit = load(name, text, builtin, is_target, &mut d);
+            if let Some(cache) = cache {
+                cache.parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                // A file that could not be read is read again next time.
+                if !is_target && unit.lowered.is_some() {
+                    cache.put(&unit, &d);
                 }
-                let mut d = Vec::new();
-                let unit = load(name, text, builtin, is_target, &mut d);
-                if let Some(cache) = cache {
-                    cache.parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    // A file that could not be read is read again next time.
-                    if !is_target && unit.lowered.is_some() {
-                        cache.put(&unit, &d);
-                    }
-                }
-                Some((unit, d))
-            })
-            .collect();
+            }
+            Some((unit, d))
+        };
+        let loaded: Vec<Option<LoadedUnit>> = if names.len() <= SMALL_COMPILE {
+            names.iter().map(load_one).collect()
+        } else {
+            names.par_iter().map(load_one).collect()
+        };
         let mut chunk = Vec::with_capacity(loaded.len());
         for (name, unit) in names.into_iter().zip(loaded) {
             let Some((unit, d)) = unit else {

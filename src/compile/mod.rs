@@ -12,6 +12,7 @@ mod provider;
 mod retention;
 mod wkt;
 
+pub(crate) use driver::PARALLEL_MIN_FILES;
 pub use driver::PhaseTimer;
 pub use driver::{COMPILE, IO, LoadCache, compile, compile_from, compile_with_cache, read_text_file};
 pub use provider::{FileProvider, MemoryFiles, OverlayFiles, ReadResult, WorkspaceFiles};

@@ -303,8 +303,8 @@ pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnost
 /// A target file and its ignore directives, each with whether it suppressed a finding.
 type FileDirectives<'a> = (&'a CompiledFile, Vec<(ignore::Directive, bool)>);
 
-fn run_with_ignores(
-    compilation: &Compilation,
+fn run_with_ignores<'a>(
+    compilation: &'a Compilation,
     selected: &[SelectedRule],
     path_ignores: &ignore::PathIgnores,
     relative_paths: &HashMap<String, String>,
@@ -312,8 +312,13 @@ fn run_with_ignores(
 ) -> Vec<Diagnostic> {
     let mut timer = crate::compile::PhaseTimer::from_env();
     let targets: Vec<&CompiledFile> = compilation.targets().collect();
-    let mut findings: Vec<Finding> =
-        targets.par_iter().flat_map_iter(|file| walk_file(compilation, file, selected, errors)).collect();
+    let parallel = targets.len() >= crate::compile::PARALLEL_MIN_FILES;
+    let walk = |file: &&CompiledFile| walk_file(compilation, file, selected, errors);
+    let mut findings: Vec<Finding> = if parallel {
+        targets.par_iter().flat_map_iter(walk).collect()
+    } else {
+        targets.iter().flat_map(walk).collect()
+    };
     timer.phase("lint: file rules");
 
     let mut by_package: BTreeMap<String, Vec<&CompiledFile>> = BTreeMap::new();
@@ -324,31 +329,32 @@ fn run_with_ignores(
     }
     // Package and workspace rules run side by side, each into its own list; the
     // lists are joined in rule order, so the findings are the serial loop's.
-    let rule_findings: Vec<Vec<Finding>> = selected
-        .par_iter()
-        .map(|selected_rule| {
-            let mut found = Vec::new();
-            let mut cx = context(compilation, None, selected_rule, errors, &mut found);
-            for (package, files) in &by_package {
-                selected_rule.rule.check_package(&mut cx, package, files);
-            }
-            selected_rule.rule.check_workspace(&mut cx, &targets);
-            found
-        })
-        .collect();
+    let check = |selected_rule: &SelectedRule| {
+        let mut found = Vec::new();
+        let mut cx = context(compilation, None, selected_rule, errors, &mut found);
+        for (package, files) in &by_package {
+            selected_rule.rule.check_package(&mut cx, package, files);
+        }
+        selected_rule.rule.check_workspace(&mut cx, &targets);
+        found
+    };
+    let rule_findings: Vec<Vec<Finding>> =
+        if parallel { selected.par_iter().map(check).collect() } else { selected.iter().map(check).collect() };
     findings.extend(rule_findings.into_iter().flatten());
     timer.phase("lint: package and workspace rules");
 
     // Comment ignores, remembering which directives suppressed something.
-    let mut directives: HashMap<&str, FileDirectives<'_>> = targets
-        .par_iter()
-        .map(|file| {
-            // With comment ignores off (buf v1's default) directives are plain comments.
-            let found = if path_ignores.comments_off { Vec::new() } else { ignore::directives(file) };
-            let found = found.into_iter().map(|directive| (directive, false)).collect();
-            (file.source.name.as_str(), (*file, found))
-        })
-        .collect();
+    let file_directives = |file: &&'a CompiledFile| -> (&'a str, FileDirectives<'a>) {
+        // With comment ignores off (buf v1's default) directives are plain comments.
+        let found = if path_ignores.comments_off { Vec::new() } else { ignore::directives(file) };
+        let found = found.into_iter().map(|directive| (directive, false)).collect();
+        (file.source.name.as_str(), (*file, found))
+    };
+    let mut directives: HashMap<&str, FileDirectives<'a>> = if parallel {
+        targets.par_iter().map(file_directives).collect()
+    } else {
+        targets.iter().map(file_directives).collect()
+    };
     findings.retain(|finding| {
         let Some((_, file_directives)) = finding.file_name.as_deref().and_then(|name| directives.get_mut(name)) else {
             return true;
@@ -438,15 +444,18 @@ fn walk_file(
         .chain(descriptor.services().map(TopLevel::Service))
         .chain(descriptor.extensions().map(TopLevel::Extension))
         .collect();
-    let lists: Vec<Vec<Finding>> = items
-        .par_iter()
-        .with_min_len(TOP_LEVEL_PER_TASK)
-        .map(|item| {
-            let mut walker = Walker { compilation, file, selected, errors, findings: Vec::new() };
-            walker.walk_top_level(&descriptor, item);
-            walker.findings
-        })
-        .collect();
+    let walk = |item: &TopLevel| {
+        let mut walker = Walker { compilation, file, selected, errors, findings: Vec::new() };
+        walker.walk_top_level(&descriptor, item);
+        walker.findings
+    };
+    // A file that would be one task is walked here: handing it to the pool
+    // would only add a wake-up.
+    let lists: Vec<Vec<Finding>> = if items.len() > TOP_LEVEL_PER_TASK {
+        items.par_iter().with_min_len(TOP_LEVEL_PER_TASK).map(walk).collect()
+    } else {
+        items.iter().map(walk).collect()
+    };
     lists.into_iter().flatten().collect()
 }
 
