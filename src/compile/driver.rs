@@ -521,7 +521,7 @@ pub(crate) const PARALLEL_MIN_FILES: usize = 64;
 /// Compiles of at most this many targets load and link on the calling thread,
 /// and their chunks load serially: below it, waking other threads costs more
 /// than the work they would share (a one-file lint).
-pub(crate) const SMALL_COMPILE: usize = 8;
+const SMALL_COMPILE: usize = 8;
 
 /// Targets loaded per chunk (plus the imports the previous chunk named): small
 /// enough that linking starts early, large enough to keep the pool's threads busy.
