@@ -157,6 +157,26 @@ mod tests {
     }
 
     #[test]
+    fn aliases_read_as_the_anchored_value() {
+        // buf.yaml files share rule lists through anchors; an alias must carry
+        // the list over, not read as nothing.
+        let text = "lint:\n  except: &shared [ENUM_VALUE_PREFIX, FIELD_LOWER_SNAKE_CASE]\nbreaking:\n  except: *shared\n";
+        let root = parse(&file(text)).unwrap();
+        let names = |section: &str| -> Vec<String> {
+            root.get(section).unwrap().get("except").unwrap().strings().unwrap().into_iter().map(|(n, _)| n).collect()
+        };
+        assert_eq!(names("lint"), ["ENUM_VALUE_PREFIX", "FIELD_LOWER_SNAKE_CASE"]);
+        assert_eq!(names("breaking"), names("lint"));
+    }
+
+    #[test]
+    fn an_alias_of_an_unknown_anchor_is_an_error_not_a_null() {
+        let source = file("lint:\n  except: *nowhere\n");
+        let result = parse(&source);
+        assert!(result.is_err(), "{:?}", result.map(|root| root.value));
+    }
+
+    #[test]
     fn syntax_errors_have_a_location() {
         let source = file("lint:\n  use: [A\n");
         let error = parse(&source).unwrap_err().remove(0);
