@@ -160,7 +160,8 @@ mod tests {
     fn aliases_read_as_the_anchored_value() {
         // buf.yaml files share rule lists through anchors; an alias must carry
         // the list over, not read as nothing.
-        let text = "lint:\n  except: &shared [ENUM_VALUE_PREFIX, FIELD_LOWER_SNAKE_CASE]\nbreaking:\n  except: *shared\n";
+        let text =
+            "lint:\n  except: &shared [ENUM_VALUE_PREFIX, FIELD_LOWER_SNAKE_CASE]\nbreaking:\n  except: *shared\n";
         let root = parse(&file(text)).unwrap();
         let names = |section: &str| -> Vec<String> {
             root.get(section).unwrap().get("except").unwrap().strings().unwrap().into_iter().map(|(n, _)| n).collect()
