@@ -72,11 +72,29 @@ fn name_spans(text: &str, links: &Links, package: &str) -> Vec<(Range<usize>, St
     spans
 }
 
+/// A lone CR is a line ending to CommonMark and to the hosts that render the
+/// pages, but pulldown-cmark drops what follows one after an indented code
+/// block (the site lost that text; the Markdown pages left it raw, a tag in it
+/// live). As a LF (same length, so offsets hold) it parses as the hosts read
+/// it; both renderers read comments through this.
+fn lone_cr_as_lf(markdown: &str) -> std::borrow::Cow<'_, str> {
+    if !markdown.contains('\r') {
+        return std::borrow::Cow::Borrowed(markdown);
+    }
+    let bytes = markdown.as_bytes();
+    markdown
+        .char_indices()
+        .map(|(i, c)| if c == '\r' && bytes.get(i + 1) != Some(&b'\n') { '\n' } else { c })
+        .collect::<String>()
+        .into()
+}
+
 /// The comment as an HTML fragment; hrefs end in `.html`.
 pub fn to_html(markdown: &str, links: &Links, package: &str) -> String {
     if markdown.is_empty() {
         return String::new();
     }
+    let markdown = &*lone_cr_as_lf(markdown);
     let mut callback = |link: BrokenLink<'_>| {
         let full_name = links.resolve(&link.reference, package)?;
         let href = links.href(&full_name, "html")?;
@@ -195,21 +213,7 @@ pub fn to_markdown_in(markdown: &str, links: &Links, package: &str, context: Mar
     if markdown.is_empty() {
         return String::new();
     }
-    // A lone CR is a line ending to CommonMark and to the hosts that render the
-    // page, but pulldown-cmark drops what follows one after an indented code
-    // block, which then stayed raw (and a tag in it live). As a LF (same length,
-    // so offsets hold) it parses as the hosts read it.
-    let lone_cr_as_lf;
-    let markdown = if markdown.contains('\r') {
-        let bytes = markdown.as_bytes();
-        lone_cr_as_lf = markdown
-            .char_indices()
-            .map(|(i, c)| if c == '\r' && bytes.get(i + 1) != Some(&b'\n') { '\n' } else { c })
-            .collect::<String>();
-        lone_cr_as_lf.as_str()
-    } else {
-        markdown
-    };
+    let markdown = &*lone_cr_as_lf(markdown);
     let mut callback = |link: BrokenLink<'_>| {
         let full_name = links.resolve(&link.reference, package)?;
         let href = links.href(&full_name, "md")?;

@@ -131,6 +131,27 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_cr_ends_a_line_in_both_renderers() {
+        // After an indented code block, pulldown-cmark drops what follows a lone
+        // CR unless it reads as a line ending; both the site and the Markdown
+        // pages keep the text, as the hosts that render them would.
+        let model = fixture_model();
+        let links = Links::new(&model);
+        let package = "acme.library.v1";
+        let comment = "\ts\n\r<r>";
+        // `<r>` opens an HTML block, which the site shows as text.
+        assert_eq!(to_html(comment, &links, package), "<pre><code>s\n</code></pre>\n&lt;r&gt;");
+        assert_eq!(to_markdown(comment, &links, package), "\ts\n\n&lt;r&gt;");
+        // Text after the CR is a paragraph in both, not more of the code block.
+        let comment = "Intro.\n\n    code\rafter the block";
+        assert_eq!(
+            to_html(comment, &links, package),
+            "<p>Intro.</p>\n<pre><code>code\n</code></pre>\n<p>after the block</p>\n"
+        );
+        assert_eq!(to_markdown(comment, &links, package), "Intro.\n\n    code\nafter the block");
+    }
+
+    #[test]
     fn comments_render_safely_and_link_names() {
         let model = fixture_model();
         let links = Links::new(&model);
