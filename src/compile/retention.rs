@@ -3,7 +3,7 @@
 //! `ExtensionRangeOptions.declaration`) exists for tools reading the source,
 //! not for generated code or runtime descriptors.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_varint};
 use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, Value};
@@ -161,30 +161,38 @@ impl<'a> Stripper<'a> {
     }
 
     /// Whether `msg` or any message reachable through its fields and
-    /// extensions has a source-retention field.
+    /// extensions has a source-retention field. Answers are cached per type
+    /// only once complete: the encoder runs on several threads at once, and a
+    /// provisional answer seen by another thread (or by a type on a cycle
+    /// through `msg`) would be wrong for it.
     fn needs_strip(&self, msg: &MessageDescriptor) -> bool {
         if let Some(&known) = self.needs.lock().unwrap().get(msg.full_name()) {
             return known;
         }
-        // Assume no while exploring, which ends recursion through cycles.
-        self.needs.lock().unwrap().insert(msg.full_name().to_string(), false);
-        let mut result = false;
-        for f in msg.fields() {
-            if Self::is_source_retention(&f.options()) {
-                result = true;
-            } else if let Kind::Message(m) = f.kind() {
-                result |= self.needs_strip(&m);
-            }
-        }
-        for x in msg.extensions() {
-            if Self::is_source_retention(&x.options()) {
-                result = true;
-            } else if let Kind::Message(m) = x.kind() {
-                result |= self.needs_strip(&m);
-            }
-        }
+        let result = Self::reaches_source_retention(msg, &mut HashSet::new());
         self.needs.lock().unwrap().insert(msg.full_name().to_string(), result);
         result
+    }
+
+    /// A depth-first search from `msg` for a source-retention field; `seen`
+    /// ends the search through cycles (a type already on the way was searched).
+    fn reaches_source_retention(msg: &MessageDescriptor, seen: &mut HashSet<String>) -> bool {
+        if !seen.insert(msg.full_name().to_string()) {
+            return false;
+        }
+        let fields = msg.fields().map(|f| (f.options(), f.kind()));
+        let extensions = msg.extensions().map(|x| (x.options(), x.kind()));
+        for (options, kind) in fields.chain(extensions) {
+            if Self::is_source_retention(&options) {
+                return true;
+            }
+            if let Kind::Message(m) = kind
+                && Self::reaches_source_retention(&m, seen)
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// Re-encodes `bytes` (a message of type `msg`) without source-retention
@@ -248,5 +256,39 @@ impl<'a> Stripper<'a> {
             out.extend_from_slice(&bytes[start..end]);
         }
         changed.then_some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Outer` reaches the source-retention field only through `Inner`, which
+    /// reaches it only back through `Outer`: asked about `Outer` first, the old
+    /// search cached `Inner` as "no" because `Outer` was still being explored.
+    #[test]
+    fn a_type_on_a_cycle_sees_the_source_retention_field_beyond_it() {
+        let compilation = super::super::compile_with_google_api(
+            r#"syntax = "proto3";
+package cyc;
+import "google/protobuf/descriptor.proto";
+message Outer {
+  Inner inner = 1;
+  string secret = 2 [retention = RETENTION_SOURCE];
+}
+message Inner {
+  Outer outer = 1;
+}
+"#,
+        );
+        let pool = &compilation.pool;
+        let stripper = Stripper::new(pool);
+        let inner = pool.get_message_by_name("cyc.Inner").unwrap();
+        let outer = pool.get_message_by_name("cyc.Outer").unwrap();
+        assert!(stripper.needs_strip(&inner));
+        assert!(stripper.needs_strip(&outer));
+        let fresh = Stripper::new(pool);
+        assert!(fresh.needs_strip(&outer));
+        assert!(fresh.needs_strip(&inner));
     }
 }
