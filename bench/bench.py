@@ -97,6 +97,10 @@ class Scenario:
     default: bool = True  # run when --only is not given
     count_findings: bool = False  # record how many JSON findings each side printed (same work done?)
     edit_before_run: str | None = None  # a file (relative to cwd) given one more comment line before each run
+    # idl's persistent cache starts empty for every run (a first run: compile everything,
+    # write the cache). Otherwise the scenario's runs share one cache directory under
+    # the workdir (warm after the warm-up run), never the user's own.
+    fresh_cache: bool = False
 
 
 # Placeholders: {idl} {buf} {corpus} (the corpus copy, with buf.yaml) {repo} (git repo, head
@@ -120,11 +124,12 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "lint",
-        "lint the corpus with buf's STANDARD rules, JSON output",
+        "lint the corpus with buf's STANDARD rules, JSON output (idl: an empty cache each run, which it fills)",
         idl=("{idl}", "lint", ".", "--preset", "buf-standard", "--format", "json"),
         buf=("{buf}", "lint", ".", "--error-format", "json"),
         idl_ok=frozenset({0, 1}),
         buf_ok=frozenset({0, 100}),
+        fresh_cache=True,
     ),
     Scenario(
         "format",
@@ -232,13 +237,13 @@ class Run:
         return {"wall_s": round(self.wall_s, 6), "maxrss_kib": self.maxrss_kib, "cpu_s": round(self.cpu_s, 4), "rc": self.rc}
 
 
-def run_once(argv: list[str], cwd: Path, log: Path) -> tuple[Run, str]:
+def run_once(argv: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None) -> tuple[Run, str]:
     """Run argv once; stdout to log.stdout, stderr to log.stderr. Returns the Run and stderr's tail."""
     out_path, err_path = log.with_suffix(".stdout"), log.with_suffix(".stderr")
     with open(out_path, "wb") as so, open(err_path, "wb") as se:
         try:
             t0 = time.perf_counter()
-            p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=so, stderr=se)
+            p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=so, stderr=se, env=env)
             _, status, ru = os.wait4(p.pid, 0)
             t1 = time.perf_counter()
         except OSError as e:
@@ -394,10 +399,17 @@ def run_scenario(sc: Scenario, args, ctx: dict[str, str], logdir: Path) -> dict:
     edited = cwd / sc.edit_before_run if sc.edit_before_run else None
     original = edited.read_bytes() if edited else None
 
+    cache_root = logdir / f"{sc.name}.idl-cache"
+    shutil.rmtree(cache_root, ignore_errors=True)
+
     def one(side: str, label: str) -> Run:
         if edited:
             edit_one_file(edited, f"{side} {label}")
-        run, err = run_once(argvs[side], cwd, logdir / f"{sc.name}.{side}.{label}")
+        env = None
+        if side == "idl":
+            cache = cache_root / label if sc.fresh_cache else cache_root
+            env = dict(os.environ, IDL_CACHE_DIR=str(cache))
+        run, err = run_once(argvs[side], cwd, logdir / f"{sc.name}.{side}.{label}", env)
         if run.rc not in ok[side]:
             if side == "idl" and run.rc == 2 and MISSING_RE.search(err):
                 raise Missing(err.strip().splitlines()[-1] if err.strip() else "not yet available")

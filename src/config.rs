@@ -91,7 +91,8 @@ pub struct CacheConfig {
     #[schemars(with = "Option<String>")]
     pub dir: Option<Spanned<String>>,
     /// The largest a cache table may grow, in MiB (default 256); the least
-    /// recently used entries are dropped past it.
+    /// recently used entries are dropped past it, and the oldest lint tables
+    /// (one per idl build and config) once they hold more than this together.
     pub max_size_mb: Option<u64>,
 }
 

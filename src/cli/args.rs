@@ -167,6 +167,11 @@ pub struct LintArgs {
     /// name come from PATH, which need not exist; the other files are read from disk.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["paths", "write_baseline"])]
     pub stdin_filename: Option<PathBuf>,
+    /// Neither read nor write the persistent cache (each file's findings, kept by
+    /// the content of the file and its imports); the findings are the same, only
+    /// slower.
+    #[arg(long)]
+    pub no_cache: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }

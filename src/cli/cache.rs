@@ -35,10 +35,12 @@ pub(super) fn run(args: &CacheArgs, reporter: &Reporter, config: Option<&Path>) 
             let text = match args.format {
                 CacheFormat::Json => format!("{}\n", serde_json::to_string(&info).unwrap_or_default()),
                 CacheFormat::Text => format!(
-                    "cache directory: {}\nfile headers:    {} entries, {} bytes\nother files:     {} bytes\nbound per table: {} MiB\n",
+                    "cache directory: {}\nfile headers:    {} entries, {} bytes\nlint results:    {} entries, {} bytes\nother files:     {} bytes\nbound per table: {} MiB\n",
                     info.dir.display(),
                     info.header_entries,
                     info.header_bytes,
+                    info.lint_entries,
+                    info.lint_bytes,
                     info.other_bytes,
                     info.max_bytes / (1024 * 1024)
                 ),

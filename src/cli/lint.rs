@@ -47,6 +47,21 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         lint_config.preset = Some(Spanned::new(0..0, preset.clone()));
     }
 
+    let relative = relative_paths(&workspace);
+    let by_name: HashMap<String, String> =
+        workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect();
+    // The cached run (src/lint/incremental.rs) knows the findings of files that did
+    // not change; it declines what it cannot cache, which then runs as below.
+    let cache_dir = (!args.no_cache && !args.fix && args.stdin_filename.is_none())
+        .then(|| crate::cache::CacheDir::for_workspace(&workspace))
+        .flatten();
+    if let Some(dir) = &cache_dir
+        && let Some(cached) =
+            crate::lint::incremental::lint(&workspace, &lint_config, args.preset.as_deref(), &by_name, dir)
+    {
+        return report_cached(args, reporter, workspace, &lint_config, cached, &relative);
+    }
+
     let mut compilation = match &args.stdin_filename {
         Some(path) => match compile_stdin_buffer(&workspace, path) {
             Ok(compilation) => compilation,
@@ -57,9 +72,6 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         },
         None => super::compile_until_exit(&workspace),
     };
-    let relative = relative_paths(&workspace);
-    let by_name: HashMap<String, String> =
-        workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect();
     let lint = |compilation: &Compilation| {
         crate::lint::lint_with_paths(compilation, &lint_config, workspace.config_file.as_ref(), &by_name)
     };
@@ -76,22 +88,84 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
     };
     timer.phase("lint");
     let mut sources = Sources::default();
-    for file in workspace.config_file.iter().chain(compilation.files.iter().map(|f| &f.source)) {
+    for file in compilation.files.iter().map(|f| &f.source) {
         sources.insert(file.clone());
     }
-
-    let config_failed = findings.iter().any(|d| d.rule == CONFIG_RULE);
     let compile_failed = compilation.has_errors();
+    let outcome = Outcome {
+        findings,
+        compile_diagnostics: std::mem::take(&mut compilation.diagnostics),
+        compile_failed,
+        fix_summary,
+    };
+    report_outcome(args, reporter, workspace, &lint_config, outcome, sources, &relative)
+}
+
+/// What a lint run found, cached or not.
+struct Outcome {
+    findings: Vec<Diagnostic>,
+    compile_diagnostics: Vec<Diagnostic>,
+    compile_failed: bool,
+    fix_summary: Option<FixSummary>,
+}
+
+fn report_cached(
+    args: &LintArgs,
+    reporter: &Reporter,
+    workspace: Workspace,
+    lint_config: &crate::config::LintConfig,
+    mut cached: crate::lint::incremental::CachedLint,
+    relative: &HashMap<String, String>,
+) -> i32 {
+    if std::env::var_os("IDL_TIMINGS").is_some() {
+        eprintln!("idl: lint cache: {} of {} target files compiled", cached.compiled, cached.targets);
+    }
+    // Text snippets and SARIF fingerprints read the source; the other formats
+    // only locate fixes.
+    let formats = std::iter::once(args.format).chain(reporter.reports.iter().map(|r| r.format));
+    let snippets = formats.into_iter().any(|f| matches!(f, OutputFormat::Text | OutputFormat::Sarif));
+    let mut sources = Sources::default();
+    for file in cached.sources(snippets) {
+        sources.insert(file);
+    }
+    let outcome = Outcome {
+        findings: std::mem::take(&mut cached.findings),
+        compile_diagnostics: std::mem::take(&mut cached.compile_diagnostics),
+        compile_failed: false,
+        fix_summary: None,
+    };
+    let code = report_outcome(args, reporter, workspace, lint_config, outcome, sources, relative);
+    if let Some(notice) = cached.finish_saving() {
+        let _ = writeln!(io::stderr(), "idl lint: {notice}");
+    }
+    code
+}
+
+/// Reports a run's findings (or writes the baseline) and gives the exit code.
+fn report_outcome(
+    args: &LintArgs,
+    reporter: &Reporter,
+    workspace: Workspace,
+    lint_config: &crate::config::LintConfig,
+    outcome: Outcome,
+    mut sources: Sources,
+    relative: &HashMap<String, String>,
+) -> i32 {
+    let Outcome { findings, compile_diagnostics, compile_failed, fix_summary } = outcome;
+    if let Some(file) = &workspace.config_file {
+        sources.insert(file.clone());
+    }
+    let config_failed = findings.iter().any(|d| d.rule == CONFIG_RULE);
     let deny_warnings = args.deny.is_some() || lint_config.deny_warnings;
     let mut code =
         if compile_failed || config_failed { EXIT_ERROR } else { report::exit_code(&findings, deny_warnings) };
 
     let mut diags = workspace.warnings;
-    diags.extend(std::mem::take(&mut compilation.diagnostics));
+    diags.extend(compile_diagnostics);
     match &args.write_baseline {
         // A baseline of a run that did not see every file would drop ignores later.
         Some(path) if code != EXIT_ERROR => {
-            let (text, summary) = baseline(&findings, &relative);
+            let (text, summary) = baseline(&findings, relative);
             match write_file(path, &text) {
                 Ok(()) => {
                     let _ = writeln!(io::stderr(), "idl lint: wrote {} ({summary})", path.display());

@@ -15,7 +15,14 @@ mod wkt;
 pub(crate) use driver::PARALLEL_MIN_FILES;
 pub use driver::PhaseTimer;
 pub use driver::{COMPILE, IO, LoadCache, compile, compile_from, compile_with_cache, read_text_file};
+pub(crate) use provider::display_path;
 pub use provider::{FileProvider, MemoryFiles, OverlayFiles, ReadResult, WorkspaceFiles};
+
+/// The compiler's built-in copy of `name` (a well-known type), which it uses for
+/// an import unless the file is one of the workspace's own.
+pub fn builtin_source(name: &str) -> Option<&'static str> {
+    wkt::source(name)
+}
 
 pub use locations::{SourceLocation, SourceLocations};
 
@@ -87,6 +94,11 @@ pub struct Compilation {
 }
 
 impl Compilation {
+    /// A compilation of nothing.
+    pub fn empty() -> Compilation {
+        Compilation { pool: DescriptorPool::new(), files: Vec::new(), diagnostics: Vec::new() }
+    }
+
     pub fn file(&self, name: &str) -> Option<&CompiledFile> {
         self.files.iter().find(|f| f.source.name == name)
     }

@@ -129,7 +129,7 @@ impl FileProvider for OverlayFiles<'_> {
     }
 }
 
-fn display_path(path: &Path, cwd: &Path) -> String {
+pub(crate) fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);
     p.to_string_lossy().replace('\\', "/")
 }

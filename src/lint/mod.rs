@@ -9,9 +9,11 @@
 pub mod casing;
 pub mod cel;
 pub mod docs;
+pub mod facts;
 pub mod fix;
 pub mod http;
 pub mod ignore;
+pub mod incremental;
 mod option_text;
 pub mod presets;
 pub mod rule;
@@ -300,83 +302,176 @@ pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnost
     run_with_ignores(compilation, selected, &ignore::PathIgnores::default(), &HashMap::new(), &errors)
 }
 
-/// A target file and its ignore directives, each with whether it suppressed a finding.
-type FileDirectives<'a> = (&'a CompiledFile, Vec<(ignore::Directive, bool)>);
-
-fn run_with_ignores<'a>(
-    compilation: &'a Compilation,
+fn run_with_ignores(
+    compilation: &Compilation,
     selected: &[SelectedRule],
     path_ignores: &ignore::PathIgnores,
     relative_paths: &HashMap<String, String>,
     errors: &ErrorsLint,
 ) -> Vec<Diagnostic> {
+    let files = lint_files(compilation, selected, errors, path_ignores.comments_off);
+    let packages = lint_packages(compilation, selected, errors, None);
+    let facts = facts::WorkspaceFacts::of_compilation(compilation);
+    let parts = LintParts { files, packages: packages.into_values().collect(), facts };
+    finish(compilation, true, parts, selected, errors, path_ignores, relative_paths)
+}
+
+/// What the file rules found in one target file, before any ignore, and the
+/// file's ignore directives: what the lint cache keeps per file.
+#[derive(Debug, Clone)]
+pub struct FileLint {
+    pub name: String,
+    pub display_path: String,
+    pub findings: Vec<Finding>,
+    /// Each directive with its span in the file.
+    pub directives: Vec<(ignore::Directive, Span)>,
+}
+
+/// A run's findings before ignores, from one compilation or from the cache and
+/// a compilation of what changed.
+pub struct LintParts {
+    /// The target files, in target order.
+    pub files: Vec<FileLint>,
+    /// The package rules' findings, one list per package.
+    pub packages: Vec<Vec<Finding>>,
+    /// The facts of every target and import, for the workspace rules.
+    pub facts: facts::WorkspaceFacts,
+}
+
+/// The file rules over every target of `compilation`, each file on its own.
+pub fn lint_files(
+    compilation: &Compilation,
+    selected: &[SelectedRule],
+    errors: &ErrorsLint,
+    comments_off: bool,
+) -> Vec<FileLint> {
     let mut timer = crate::compile::PhaseTimer::from_env();
     let targets: Vec<&CompiledFile> = compilation.targets().collect();
-    let parallel = targets.len() >= crate::compile::PARALLEL_MIN_FILES;
-    let walk = |file: &&CompiledFile| walk_file(compilation, file, selected, errors);
-    let mut findings: Vec<Finding> = if parallel {
-        targets.par_iter().flat_map_iter(walk).collect()
+    let one = |file: &&CompiledFile| {
+        // With comment ignores off (buf v1's default) directives are plain comments.
+        let directives = if comments_off { Vec::new() } else { ignore::directives(file) };
+        let directives = directives
+            .into_iter()
+            .map(|directive| {
+                let span = Span::new(&file.source, directive.span.start, directive.span.end);
+                (directive, span)
+            })
+            .collect();
+        FileLint {
+            name: file.source.name.clone(),
+            display_path: file.source.display_path.clone(),
+            findings: walk_file(compilation, file, selected, errors),
+            directives,
+        }
+    };
+    let files = if targets.len() >= crate::compile::PARALLEL_MIN_FILES {
+        targets.par_iter().map(one).collect()
     } else {
-        targets.iter().flat_map(walk).collect()
+        targets.iter().map(one).collect()
     };
     timer.phase("lint: file rules");
+    files
+}
 
+/// The package rules over the target files of `compilation` by package, for
+/// every package or only those `only` names. Within a package the findings are
+/// in rule order.
+pub fn lint_packages(
+    compilation: &Compilation,
+    selected: &[SelectedRule],
+    errors: &ErrorsLint,
+    only: Option<&std::collections::HashSet<String>>,
+) -> BTreeMap<String, Vec<Finding>> {
+    let mut timer = crate::compile::PhaseTimer::from_env();
     let mut by_package: BTreeMap<String, Vec<&CompiledFile>> = BTreeMap::new();
-    for file in &targets {
+    for file in compilation.targets() {
         if let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) {
-            by_package.entry(descriptor.package_name().to_string()).or_default().push(file);
+            let package = descriptor.package_name();
+            if only.is_none_or(|only| only.contains(package)) {
+                by_package.entry(package.to_string()).or_default().push(file);
+            }
         }
     }
-    // Package and workspace rules run side by side, each into its own list; the
-    // lists are joined in rule order, so the findings are the serial loop's.
+    let check = |(package, files): (&String, &Vec<&CompiledFile>)| {
+        let mut found = Vec::new();
+        for selected_rule in selected {
+            let mut cx = context(compilation, None, selected_rule, errors, &mut found);
+            selected_rule.rule.check_package(&mut cx, package, files);
+        }
+        (package.clone(), found)
+    };
+    let found = if by_package.len() >= crate::compile::PARALLEL_MIN_FILES {
+        by_package.par_iter().map(check).collect()
+    } else {
+        by_package.iter().map(check).collect()
+    };
+    timer.phase("lint: package rules");
+    found
+}
+
+/// The workspace rules, then comment ignores (with unused ones reported) and
+/// config path ignores over all of a run's findings. `whole` says `compilation`
+/// holds every target, so rules that need the compiled workspace can run.
+pub fn finish(
+    compilation: &Compilation,
+    whole: bool,
+    parts: LintParts,
+    selected: &[SelectedRule],
+    errors: &ErrorsLint,
+    path_ignores: &ignore::PathIgnores,
+    relative_paths: &HashMap<String, String>,
+) -> Vec<Diagnostic> {
+    let mut timer = crate::compile::PhaseTimer::from_env();
+    let targets: Vec<&CompiledFile> = if whole { compilation.targets().collect() } else { Vec::new() };
     let check = |selected_rule: &SelectedRule| {
         let mut found = Vec::new();
         let mut cx = context(compilation, None, selected_rule, errors, &mut found);
-        for (package, files) in &by_package {
-            selected_rule.rule.check_package(&mut cx, package, files);
+        selected_rule.rule.check_facts(&mut cx, &parts.facts);
+        if whole {
+            selected_rule.rule.check_workspace(&mut cx, &targets);
         }
-        selected_rule.rule.check_workspace(&mut cx, &targets);
         found
     };
-    let rule_findings: Vec<Vec<Finding>> =
-        if parallel { selected.par_iter().map(check).collect() } else { selected.iter().map(check).collect() };
-    findings.extend(rule_findings.into_iter().flatten());
-    timer.phase("lint: package and workspace rules");
-
-    // Comment ignores, remembering which directives suppressed something.
-    let file_directives = |file: &&'a CompiledFile| -> (&'a str, FileDirectives<'a>) {
-        // With comment ignores off (buf v1's default) directives are plain comments.
-        let found = if path_ignores.comments_off { Vec::new() } else { ignore::directives(file) };
-        let found = found.into_iter().map(|directive| (directive, false)).collect();
-        (file.source.name.as_str(), (*file, found))
-    };
-    let mut directives: HashMap<&str, FileDirectives<'a>> = if parallel {
-        targets.par_iter().map(file_directives).collect()
+    let workspace_findings: Vec<Vec<Finding>> = if parts.files.len() >= crate::compile::PARALLEL_MIN_FILES {
+        selected.par_iter().map(check).collect()
     } else {
-        targets.iter().map(file_directives).collect()
+        selected.iter().map(check).collect()
     };
-    findings.retain(|finding| {
-        let Some((_, file_directives)) = finding.file_name.as_deref().and_then(|name| directives.get_mut(name)) else {
-            return true;
+    timer.phase("lint: workspace rules");
+
+    let mut directives: HashMap<&str, (&FileLint, Vec<bool>)> =
+        parts.files.iter().map(|file| (file.name.as_str(), (file, vec![false; file.directives.len()]))).collect();
+    let mut kept: Vec<&Finding> = Vec::new();
+    let all = parts
+        .files
+        .iter()
+        .flat_map(|file| &file.findings)
+        .chain(parts.packages.iter().flatten())
+        .chain(workspace_findings.iter().flatten());
+    for finding in all {
+        let Some((file, used)) = finding.file_name.as_deref().and_then(|name| directives.get_mut(name)) else {
+            kept.push(finding);
+            continue;
         };
         // The innermost covering directives get the credit, so an outer ignore
         // made redundant by inner ones is reported as unused.
         let rule = finding.diagnostic.rule.as_str();
-        let covering = file_directives.iter().filter(|(directive, _)| directive.covers(&finding.path, rule));
+        let covering = file.directives.iter().filter(|(directive, _)| directive.covers(&finding.path, rule));
         let Some(depth) = covering.map(|(directive, _)| directive.path.len()).max() else {
-            return true;
+            kept.push(finding);
+            continue;
         };
-        for (directive, used) in file_directives.iter_mut() {
+        for ((directive, _), used) in file.directives.iter().zip(used.iter_mut()) {
             if directive.path.len() == depth && directive.covers(&finding.path, rule) {
                 *used = true;
             }
         }
-        false
-    });
+    }
+    let mut unused = Vec::new();
     if let Some(unused_rule) = selected.iter().find(|rule| rule.id() == rules::UNUSED_IGNORE) {
         let enabled: BTreeSet<&str> = selected.iter().map(SelectedRule::id).collect();
-        for (file, file_directives) in directives.values() {
-            for (directive, used) in file_directives {
+        for (file, used) in directives.values() {
+            for ((directive, span), used) in file.directives.iter().zip(used) {
                 let (severity, message) = if *used {
                     continue;
                 } else if !directive.names_known_rule() {
@@ -387,23 +482,23 @@ fn run_with_ignores<'a>(
                     continue;
                 };
                 let mut diagnostic = Diagnostic::new(rules::UNUSED_IGNORE, severity, message);
-                diagnostic.path = file.source.display_path.clone();
-                diagnostic.span = Some(Span::new(&file.source, directive.span.start, directive.span.end));
-                findings.push(Finding { diagnostic, file_name: Some(file.source.name.clone()), path: Vec::new() });
+                diagnostic.path = file.display_path.clone();
+                diagnostic.span = Some(*span);
+                unused.push(Finding { diagnostic, file_name: Some(file.name.clone()), path: Vec::new() });
             }
         }
     }
-
     timer.phase("lint: comment ignores");
-    // Config path ignores.
-    if !path_ignores.is_empty() {
-        findings.retain(|finding| {
-            let Some(name) = finding.file_name.as_deref() else { return true };
+    kept.into_iter()
+        .chain(&unused)
+        .filter(|finding| {
+            // Config path ignores.
+            let Some(name) = finding.file_name.as_deref().filter(|_| !path_ignores.is_empty()) else { return true };
             let relative = relative_paths.get(name).map_or(name, String::as_str);
             !path_ignores.is_ignored(relative, &finding.diagnostic.rule)
-        });
-    }
-    findings.into_iter().map(|finding| finding.diagnostic).collect()
+        })
+        .map(|finding| finding.diagnostic.clone())
+        .collect()
 }
 
 fn context<'a>(

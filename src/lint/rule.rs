@@ -10,6 +10,7 @@ use prost_reflect::{
 
 use crate::compile::{Compilation, CompiledFile, SourceLocation};
 use crate::diagnostic::{Diagnostic, Fix, Severity, Span};
+use crate::lint::facts::{FileFacts, Site, WorkspaceFacts};
 
 /// The type and default of one option a rule accepts in `[lint.rules.<ID>]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +73,18 @@ pub trait Rule: RuleMetadata + Sync {
     /// Called once per package with the target files declaring it (`""` for files
     /// without a package).
     fn check_package(&self, cx: &mut Context<'_>, package: &str, files: &[&CompiledFile]) {}
-    /// Called once per run with every target file.
+    /// Called once per run with every target file, compiled. A run that selects a
+    /// rule with this hook compiles every file and is not cached, so the rule must
+    /// say so in [`Rule::needs_compiled_workspace`]; rules that can look across
+    /// files through [`WorkspaceFacts`] use [`Rule::check_facts`] instead.
     fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {}
+    /// Called once per run with the facts of every target and import, which a
+    /// cached run has without compiling the files that did not change.
+    fn check_facts(&self, cx: &mut Context<'_>, facts: &WorkspaceFacts) {}
+    /// Whether the rule implements [`Rule::check_workspace`].
+    fn needs_compiled_workspace(&self) -> bool {
+        false
+    }
     /// Checks an option's value beyond its type (ranges, table keys) when the config
     /// is read, so a bad value is a CONFIG error before any file is linted.
     fn validate_option(&self, name: &str, value: &toml::Value) -> Result<(), String> {
@@ -325,6 +336,14 @@ impl<'a> Context<'a> {
     pub fn report_range(&mut self, path: &[i32], range: std::ops::Range<usize>, message: impl Into<String>) {
         let file = self.file();
         self.report_range_in(file, Some(path), range, message);
+    }
+
+    /// Reports at a site of a file known by its facts (workspace rules).
+    pub fn report_at(&mut self, file: &FileFacts, site: &Site, message: impl Into<String>) {
+        let mut diagnostic = Diagnostic::new(self.rule.id, self.severity, message);
+        diagnostic.path = file.display_path.clone();
+        diagnostic.span = Some(site.span);
+        self.findings.push(Finding { diagnostic, file_name: Some(file.name.clone()), path: site.path.clone() });
     }
 
     /// [`Context::report_range`] in any file.

@@ -703,3 +703,100 @@ fn corpus_matches_golden() {
         .collect();
     assert_eq!(actual, expected, "idl's findings on googleapis differ from the golden");
 }
+
+/// The lint cache (src/lint/incremental.rs) never changes an answer: on every
+/// fixture, a cold cached run, a warm one, and a warm one after one file was
+/// edited give exactly the findings of the uncached run (the edit's too). Runs
+/// the cache declines (rules that need every file compiled) are counted, not
+/// compared, and must be the ERRORS and HTTP_ROUTE_UNIQUE fixtures only.
+#[test]
+fn every_fixture_lints_the_same_through_the_cache() {
+    let uncached = |workspace: &Workspace| {
+        let compilation = compile(workspace);
+        let mut found = lint(&compilation, &workspace.config.lint, workspace.config_file.as_ref());
+        crate::diagnostic::sort_and_dedup(&mut found);
+        found
+    };
+    let cached = |workspace: &Workspace, dir: &crate::cache::CacheDir| {
+        let mut run = incremental::lint(workspace, &workspace.config.lint, None, &HashMap::new(), dir)?;
+        let mut found = std::mem::take(&mut run.findings);
+        crate::diagnostic::sort_and_dedup(&mut found);
+        Some((found, run.compiled))
+    };
+    let mut declined = Vec::new();
+    let mut partial_runs = 0;
+    for (dir_name, fixture) in fixture_dirs() {
+        let rule_id = dir_name.split('.').next().unwrap().to_string();
+        let scratch = tempfile::tempdir().unwrap();
+        let root = scratch.path().join("fixture");
+        copy_tree(&fixture, &root);
+        let cache = crate::cache::CacheDir { path: scratch.path().join("cache"), max_bytes: 64 << 20 };
+        let (config, config_file) = fixture_config(&root, &rule_id);
+        let workspace = fixture_workspace(&root, config, config_file);
+        let expected = uncached(&workspace);
+        let Some((cold, _)) = cached(&workspace, &cache) else {
+            declined.push(rule_id);
+            continue;
+        };
+        assert_eq!(cold, expected, "{dir_name}: cold cached run");
+        let (warm, compiled) = cached(&workspace, &cache).unwrap();
+        assert_eq!(warm, expected, "{dir_name}: warm cached run");
+        assert_eq!(compiled, 0, "{dir_name}: a warm run with nothing changed compiles nothing");
+        // Edit the first file: a comment line at its end.
+        let first = &workspace.targets[0].path;
+        let mut text = std::fs::read_to_string(first).unwrap();
+        text.push_str("// edited\n");
+        std::fs::write(first, text).unwrap();
+        let expected = uncached(&workspace);
+        let (edited, compiled) = cached(&workspace, &cache).unwrap();
+        assert_eq!(edited, expected, "{dir_name}: cached run after an edit");
+        if compiled < workspace.targets.len() {
+            partial_runs += 1;
+        }
+        // Move the last file to another package: package and workspace rules
+        // see other files change without compiling them.
+        let last = &workspace.targets[workspace.targets.len() - 1].path;
+        let text = std::fs::read_to_string(last).unwrap();
+        std::fs::write(last, text.replacen("package ", "package moved.", 1)).unwrap();
+        let expected = uncached(&workspace);
+        if let Some((moved, _)) = cached(&workspace, &cache) {
+            assert_eq!(moved, expected, "{dir_name}: cached run after a package moved");
+        }
+    }
+    declined.sort();
+    declined.dedup();
+    assert!(
+        declined.iter().all(|id| id.starts_with("ERRORS_") || id == "HTTP_ROUTE_UNIQUE"),
+        "the cache declined {declined:?}"
+    );
+    assert!(partial_runs > 10, "only {partial_runs} fixtures ran a partial compile after an edit");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// A rule with a `check_workspace` hook needs every file compiled, so the lint
+/// cache must decline runs that select it: the rule has to say so.
+#[test]
+fn rules_with_a_compiled_workspace_hook_say_so() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lint/rules");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+        if text.contains("fn check_workspace(") && !text.contains("fn needs_compiled_workspace(") {
+            missing.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    assert!(missing.is_empty(), "check_workspace without needs_compiled_workspace: {missing:?}");
+    let declared = rules::RULES.iter().filter(|rule| rule.needs_compiled_workspace()).count();
+    assert_eq!(declared, 14, "HTTP_ROUTE_UNIQUE and the 13 ERRORS_* rules");
+}

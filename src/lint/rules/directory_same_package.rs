@@ -1,9 +1,9 @@
 use std::collections::BTreeMap;
 
-use crate::compile::CompiledFile;
 use crate::declare_rule;
+use crate::lint::facts::{FileFacts, WorkspaceFacts};
 use crate::lint::rule::{Context, Rule};
-use crate::lint::support::{PACKAGE_PATH, descriptor, directory};
+use crate::lint::support::directory;
 
 declare_rule! {
     /// All files in one directory must declare the same package (files without a
@@ -35,15 +35,13 @@ declare_rule! {
 }
 
 impl Rule for DirectorySamePackage {
-    fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
-        let mut by_directory: BTreeMap<&str, Vec<(&CompiledFile, String)>> = BTreeMap::new();
-        for file in files {
-            let package =
-                descriptor(cx, file).map(|descriptor| descriptor.package_name().to_string()).unwrap_or_default();
-            by_directory.entry(directory(&file.source.name)).or_default().push((file, package));
+    fn check_facts(&self, cx: &mut Context<'_>, facts: &WorkspaceFacts) {
+        let mut by_directory: BTreeMap<&str, Vec<&FileFacts>> = BTreeMap::new();
+        for file in facts.targets() {
+            by_directory.entry(directory(&file.name)).or_default().push(file);
         }
         for (directory, entries) in by_directory {
-            let mut packages: Vec<&str> = entries.iter().map(|(_, package)| package.as_str()).collect();
+            let mut packages: Vec<&str> = entries.iter().map(|file| file.package.as_str()).collect();
             packages.sort_unstable();
             packages.dedup();
             if packages.len() < 2 {
@@ -58,8 +56,10 @@ impl Rule for DirectorySamePackage {
                 (false, _) => format!("Multiple packages {joined:?}"),
             };
             let message = format!("{prefix} detected within directory {directory:?}.");
-            for (file, _) in entries {
-                cx.report_in(file, Some(&PACKAGE_PATH), message.clone());
+            for file in entries {
+                if let Some(site) = &file.package_site {
+                    cx.report_at(file, site, message.clone());
+                }
             }
         }
     }

@@ -61,6 +61,10 @@ declare_rule! {
 }
 
 impl Rule for ErrorsDuplicateValue {
+    fn needs_compiled_workspace(&self) -> bool {
+        true
+    }
+
     fn check_workspace(&self, cx: &mut Context<'_>, _files: &[&CompiledFile]) {
         crate::errors::lint::report(cx);
     }

@@ -72,6 +72,10 @@ struct FirstBinding {
 }
 
 impl Rule for HttpRouteUnique {
+    fn needs_compiled_workspace(&self) -> bool {
+        true
+    }
+
     fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
         let mut files: Vec<&CompiledFile> = files.to_vec();
         files.sort_by(|a, b| a.source.display_path.cmp(&b.source.display_path));

@@ -1,15 +1,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use crate::compile::CompiledFile;
 use crate::declare_rule;
+use crate::lint::facts::WorkspaceFacts;
 use crate::lint::rule::{Context, Rule};
-
-/// `FileDescriptorProto.dependency`.
-const DEPENDENCY_FIELD: i32 = 3;
 
 /// Package → directly imported package → the imports (file name, import index)
 /// that create the edge. Ordered maps make the reported cycle deterministic.
-type PackageGraph = BTreeMap<String, BTreeMap<String, Vec<(String, i32)>>>;
+type PackageGraph = BTreeMap<String, BTreeMap<String, Vec<(String, usize)>>>;
 
 declare_rule! {
     /// Packages must not import each other in a cycle: file imports may be
@@ -49,26 +46,26 @@ declare_rule! {
 }
 
 impl Rule for PackageNoImportCycle {
-    fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
-        let targets: HashSet<&str> = files.iter().map(|file| file.source.name.as_str()).collect();
+    fn check_facts(&self, cx: &mut Context<'_>, facts: &WorkspaceFacts) {
         let mut graph = PackageGraph::new();
-        for file in cx.pool().files() {
-            let package = file.package_name();
-            for (index, import) in file.file_descriptor_proto().dependency.iter().enumerate() {
-                let Some(imported) = cx.pool().get_file_by_name(import) else {
+        for file in facts.files() {
+            let package = &file.package;
+            for (index, import) in file.dependencies.iter().enumerate() {
+                let Some(imported) = facts.get(import) else {
                     continue;
                 };
-                if imported.package_name() == package {
+                if &imported.package == package {
                     continue;
                 }
                 graph
                     .entry(package.to_string())
                     .or_default()
-                    .entry(imported.package_name().to_string())
+                    .entry(imported.package.clone())
                     .or_default()
-                    .push((file.name().to_string(), index as i32));
+                    .push((file.name.clone(), index));
             }
         }
+        let targets: HashSet<&str> = facts.targets().iter().map(|file| file.name.as_str()).collect();
         for (package, imported_packages) in &graph {
             if package.is_empty() {
                 continue;
@@ -86,8 +83,10 @@ impl Rule for PackageNoImportCycle {
                     if !targets.contains(file_name.as_str()) {
                         continue;
                     }
-                    if let Some(file) = files.iter().find(|file| &file.source.name == file_name) {
-                        cx.report_in(file, Some(&[DEPENDENCY_FIELD, *index]), message.clone());
+                    if let Some(file) = facts.get(file_name)
+                        && let Some(site) = file.dependency_sites.get(*index)
+                    {
+                        cx.report_at(file, site, message.clone());
                     }
                 }
             }
@@ -95,8 +94,6 @@ impl Rule for PackageNoImportCycle {
     }
 }
 
-/// Depth-first search from `package` for a path back to the first package of
-/// `path`; cycles that do not return to the start are found from their own start.
 fn find_cycle<'g>(
     package: &'g str,
     graph: &'g PackageGraph,

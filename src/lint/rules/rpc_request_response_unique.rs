@@ -1,11 +1,8 @@
 use std::collections::BTreeMap;
 
-use prost_reflect::MethodDescriptor;
-
-use crate::compile::CompiledFile;
 use crate::declare_rule;
+use crate::lint::facts::{FileFacts, MethodFacts, WorkspaceFacts};
 use crate::lint::rule::{Context, OptionDefault, Rule, RuleOption};
-use crate::lint::support::descriptor;
 
 const EMPTY: &str = "google.protobuf.Empty";
 
@@ -66,46 +63,34 @@ declare_rule! {
 }
 
 impl Rule for RpcRequestResponseUnique {
-    fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
+    fn check_facts(&self, cx: &mut Context<'_>, facts: &WorkspaceFacts) {
         let allow_same = cx.option_bool("allow_same_request_response");
         let allow_empty_requests = cx.option_bool("allow_google_protobuf_empty_requests");
         let allow_empty_responses = cx.option_bool("allow_google_protobuf_empty_responses");
         // prototool reports a shared message from its second use on; buf at every use.
         let skip_first = usize::from(!cx.option_bool("report_first_use"));
-        let mut methods: Vec<(&CompiledFile, MethodDescriptor)> = Vec::new();
-        for file in files {
-            let Some(descriptor) = descriptor(cx, file) else {
-                continue;
-            };
-            for service in descriptor.services() {
-                methods.extend(service.methods().map(|method| (*file, method)));
-            }
-        }
+        let methods: Vec<(&FileFacts, &MethodFacts)> =
+            facts.targets().iter().flat_map(|file| file.methods.iter().map(move |method| (file, method))).collect();
         if !allow_same {
             for (file, method) in &methods {
-                let request = method.input();
-                if request.full_name() != method.output().full_name() {
+                if method.input != method.output {
                     continue;
                 }
-                if request.full_name() == EMPTY && allow_empty_requests && allow_empty_responses {
+                if method.input == EMPTY && allow_empty_requests && allow_empty_responses {
                     continue;
                 }
-                cx.report_in(
+                cx.report_at(
                     file,
-                    Some(method.path()),
-                    format!(
-                        "RPC {:?} has the same type {:?} for the request and response.",
-                        method.name(),
-                        request.full_name()
-                    ),
+                    &method.site,
+                    format!("RPC {:?} has the same type {:?} for the request and response.", method.name, method.input),
                 );
             }
         }
         // Message → the methods using it either way (a method counts once).
         let mut users: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (index, (_, method)) in methods.iter().enumerate() {
-            for message in [method.input(), method.output()] {
-                let entry = users.entry(message.full_name().to_string()).or_default();
+            for message in [&method.input, &method.output] {
+                let entry = users.entry(message.clone()).or_default();
                 if entry.last() != Some(&index) {
                     entry.push(index);
                 }
@@ -121,20 +106,18 @@ impl Rule for RpcRequestResponseUnique {
                 }
                 // Exactly one direction is allowed to share Empty: check the other.
                 let (direction, using): (&str, Vec<usize>) = if allow_empty_requests {
-                    let using =
-                        indices.iter().copied().filter(|&i| methods[i].1.output().full_name() == EMPTY).collect();
+                    let using = indices.iter().copied().filter(|&i| methods[i].1.output == EMPTY).collect();
                     ("response", using)
                 } else {
-                    let using =
-                        indices.iter().copied().filter(|&i| methods[i].1.input().full_name() == EMPTY).collect();
+                    let using = indices.iter().copied().filter(|&i| methods[i].1.input == EMPTY).collect();
                     ("request", using)
                 };
                 if using.len() > 1 {
                     for i in using.into_iter().skip(skip_first) {
                         let (file, method) = &methods[i];
-                        cx.report_in(
+                        cx.report_at(
                             file,
-                            Some(method.path()),
+                            &method.site,
                             format!("{message:?} is used as the {direction} for multiple RPCs."),
                         );
                     }
@@ -143,9 +126,9 @@ impl Rule for RpcRequestResponseUnique {
             }
             for i in indices.into_iter().skip(skip_first) {
                 let (file, method) = &methods[i];
-                cx.report_in(
+                cx.report_at(
                     file,
-                    Some(method.path()),
+                    &method.site,
                     format!("{message:?} is used as the request or response type for multiple RPCs."),
                 );
             }

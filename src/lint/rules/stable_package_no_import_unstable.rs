@@ -1,12 +1,9 @@
 use std::collections::HashMap;
 
-use crate::compile::CompiledFile;
 use crate::declare_rule;
+use crate::lint::facts::WorkspaceFacts;
 use crate::lint::rule::{Context, Rule};
-use crate::lint::support::{Stability, descriptor, package_version_stability};
-
-/// `FileDescriptorProto.dependency`.
-const DEPENDENCY_FIELD: i32 = 3;
+use crate::lint::support::{Stability, package_version_stability};
 
 declare_rule! {
     /// A file in a stable versioned package (`acme.user.v1`) must not import a file
@@ -41,34 +38,25 @@ declare_rule! {
 }
 
 impl Rule for StablePackageNoImportUnstable {
-    fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
-        let packages: HashMap<&str, String> = files
-            .iter()
-            .filter_map(|file| {
-                let package = descriptor(cx, file)?.package_name().to_string();
-                Some((file.source.name.as_str(), package))
-            })
-            .collect();
-        for file in files {
-            let Some(package) = packages.get(file.source.name.as_str()) else {
-                continue;
-            };
+    fn check_facts(&self, cx: &mut Context<'_>, facts: &WorkspaceFacts) {
+        // Only the target files' packages count, as buf sees the module's files.
+        let packages: HashMap<&str, &str> =
+            facts.targets().iter().map(|file| (file.name.as_str(), file.package.as_str())).collect();
+        for file in facts.targets() {
+            let package = file.package.as_str();
             if package_version_stability(package) != Some(Stability::Stable) {
                 continue;
             }
-            let Some(descriptor) = descriptor(cx, file) else {
-                continue;
-            };
-            for (index, import) in descriptor.file_descriptor_proto().dependency.iter().enumerate() {
-                let Some(imported_package) = packages.get(import.as_str()) else {
+            for (index, import) in file.dependencies.iter().enumerate() {
+                let Some(&imported_package) = packages.get(import.as_str()) else {
                     continue;
                 };
                 let unstable =
                     package_version_stability(imported_package).is_some_and(|stability| stability != Stability::Stable);
-                if unstable {
-                    cx.report_in(
+                if unstable && let Some(site) = file.dependency_sites.get(index) {
+                    cx.report_at(
                         file,
-                        Some(&[DEPENDENCY_FIELD, index as i32]),
+                        site,
                         format!(
                             "This file is in stable package {package:?}, so it should not depend on {import:?} from unstable package {imported_package:?}."
                         ),

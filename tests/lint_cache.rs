@@ -1,0 +1,215 @@
+//! `idl lint` with its persistent cache (src/lint/incremental.rs) prints exactly
+//! what `--no-cache` prints: on random edits of a googleapis slice (each run
+//! warm from the previous one), in every report format that reads the source,
+//! and with a damaged table. `idl cache info|clean` see the lint tables. The
+//! per-fixture comparison is `lint::tests::every_fixture_lints_the_same_through_the_cache`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// (exit code, stdout, stderr), the cache in `cache`.
+fn idl(dir: &Path, cache: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_idl"))
+        .args(args)
+        .env("IDL_TIMINGS", "1")
+        .env("IDL_CACHE_DIR", cache)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// Lints cached and uncached, asserts the same exit code and stdout, and
+/// returns how many target files the cached run compiled (`None`: it declined).
+fn same_both_ways(dir: &Path, cache: &Path, args: &[&str]) -> Option<(usize, usize)> {
+    let mut uncached_args = args.to_vec();
+    uncached_args.push("--no-cache");
+    let (code, out, err) = idl(dir, cache, args);
+    let (uncached_code, uncached_out, _) = idl(dir, cache, &uncached_args);
+    assert_eq!((code, &out), (uncached_code, &uncached_out), "cached and uncached differ for {args:?}\n{err}");
+    if let Some(reason) = err.lines().find(|line| line.starts_with("idl: lint cache: not used")) {
+        eprintln!("{reason}");
+    }
+    let line =
+        err.lines().find(|line| line.starts_with("idl: lint cache: ") && line.contains(" target files compiled"))?;
+    let mut numbers = line.split_whitespace().filter_map(|word| word.parse::<usize>().ok());
+    Some((numbers.next()?, numbers.next()?))
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+fn corpus() -> Option<PathBuf> {
+    let peers = std::env::var_os("IDL_PEERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/idl-peers"));
+    let corpus = peers.join("googleapis");
+    if corpus.join("google/pubsub").is_dir() {
+        Some(corpus)
+    } else {
+        eprintln!("skipping: no googleapis corpus at {} (run /work/shared/scripts/peers.sh)", corpus.display());
+        None
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else if path.extension().is_some_and(|e| e == "proto") {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+fn list_protos(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            list_protos(root, &path, out);
+        } else if path.extension().is_some_and(|e| e == "proto") {
+            out.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+        }
+    }
+}
+
+/// Sixteen rounds of one to three random edits each (a comment, a renamed
+/// message, a changed field type, a shared request, a moved package, a deleted
+/// file, an ignore comment), every round linted warm from the one before (the
+/// previous round's edits undone), cached and uncached. Edits that break the
+/// compile make the cache decline, which must also print the same.
+#[test]
+fn random_edits_of_a_googleapis_slice_lint_the_same_cached() {
+    let Some(corpus) = corpus() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ws");
+    for dir in ["google/api", "google/pubsub", "google/type", "google/rpc", "google/longrunning", "google/logging/type"]
+    {
+        copy_dir(&corpus.join(dir), &d.join(dir));
+    }
+    for dir in ["google/api/servicecontrol", "google/api/servicemanagement"] {
+        let _ = std::fs::remove_dir_all(d.join(dir));
+    }
+    write(&d, "buf.yaml", "version: v2\n");
+    let cache = tmp.path().join("cache");
+    let args = ["lint", ".", "--preset", "buf-standard", "--format", "json"];
+    let (compiled, targets) = same_both_ways(&d, &cache, &args).expect("the cold run is cached");
+    assert_eq!(compiled, targets, "a cold run compiles everything");
+    assert_eq!(same_both_ways(&d, &cache, &args), Some((0, targets)), "a warm run compiles nothing");
+    let mut files: Vec<String> = Vec::new();
+    list_protos(&d, &d, &mut files);
+    files.sort();
+    let mut partial = 0;
+    let rpc = regex::Regex::new(r"rpc (\w+)\(\s*([\w.]+)\s*\)\s*returns\s*\(\s*([\w.]+)\s*\)").unwrap();
+    let mut edits: Vec<String> = Vec::new();
+    for seed in 1..=16u64 {
+        // Undo the last round's edits (so a broken compile does not pile up),
+        // keeping the cache warm from the last run.
+        for name in edits.drain(..) {
+            std::fs::copy(corpus.join(&name), d.join(&name)).unwrap();
+        }
+        let mut rng = Lcg(seed);
+        for _ in 0..1 + rng.next(3) {
+            let name = &files[rng.next(files.len())];
+            let path = d.join(name);
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            // Seven of ten edits keep the files compiling; the other three (a
+            // deletion, a renamed message, a moved package) often do not.
+            let edited = match rng.next(10) {
+                0 => None,
+                1 | 2 => Some(format!("{text}\n// edited {seed}\n")),
+                3 => Some(text.replacen("message ", "message lower_", 1)),
+                4 => Some(text.replacen("string ", "bytes ", 1)),
+                // The first RPC returns its request (RPC_REQUEST_RESPONSE_UNIQUE).
+                5 => Some(rpc.replacen(&text, 1, "rpc $1($2) returns ($2)").into_owned()),
+                6 => Some(text.replacen("package google.", "package moved.", 1)),
+                7 => Some(text.replacen("_UNSPECIFIED = 0", "_UNKNOWN = 0", 1)),
+                8 => Some(text.replacen("  string name = 1", "  string Name = 1", 1)),
+                _ => Some(text.replacen("  // ", "  // buf:lint:ignore FIELD_LOWER_SNAKE_CASE\n  // ", 1)),
+            };
+            match &edited {
+                None => std::fs::remove_file(&path).unwrap(),
+                Some(edited) => std::fs::write(&path, edited).unwrap(),
+            }
+            edits.push(name.clone());
+        }
+        let outcome = same_both_ways(&d, &cache, &args);
+        eprintln!("seed {seed}: edited {edits:?}: compiled {outcome:?}");
+        if outcome.is_some_and(|(compiled, targets)| compiled < targets) {
+            partial += 1;
+        }
+    }
+    assert!(partial >= 6, "only {partial} of 16 edited runs compiled less than everything");
+    // The formats that read the source (snippets, fingerprints).
+    for format in ["text", "sarif"] {
+        let args = ["lint", ".", "--preset", "buf-standard", "--format", format];
+        same_both_ways(&d, &cache, &args);
+        same_both_ways(&d, &cache, &args);
+    }
+}
+
+/// A damaged table is a miss, not a wrong answer; `--no-cache` writes nothing;
+/// `idl cache info` counts lint entries and `idl cache clean` removes them.
+#[test]
+fn the_lint_cache_is_safe_to_damage_and_to_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ws");
+    write(&d, "idl.toml", "[lint]\npreset = \"buf-standard\"\n");
+    write(
+        &d,
+        "acme/user/v1/user.proto",
+        "syntax = \"proto3\";\npackage acme.user.v1;\nmessage user { string Name = 1; }\n",
+    );
+    write(
+        &d,
+        "acme/user/v1/api.proto",
+        "syntax = \"proto3\";\npackage acme.user.v1;\nimport \"acme/user/v1/user.proto\";\nservice Users { rpc Get(user) returns (user); }\n",
+    );
+    let cache = tmp.path().join("cache");
+    let (code, out, _) = idl(&d, &cache, &["lint", "--no-cache", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!cache.exists(), "--no-cache wrote {}", cache.display());
+    assert_eq!(same_both_ways(&d, &cache, &["lint", "--format", "json"]), Some((2, 2)));
+    let (_, info, _) = idl(&d, &cache, &["cache", "info", "--format", "json"]);
+    let info: serde_json::Value = serde_json::from_str(&info).unwrap();
+    assert!(info["lint_entries"].as_u64().unwrap() >= 3, "{info}");
+    let table = std::fs::read_dir(cache.join("v1"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("lint-"))
+        .expect("a lint table");
+    let mut bytes = std::fs::read(&table).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&table, &bytes).unwrap();
+    assert_eq!(
+        same_both_ways(&d, &cache, &["lint", "--format", "json"]),
+        Some((2, 2)),
+        "a damaged table is all misses"
+    );
+    assert_eq!(same_both_ways(&d, &cache, &["lint", "--format", "json"]), Some((0, 2)));
+    let (code, _, _) = idl(&d, &cache, &["cache", "clean"]);
+    assert_eq!(code, 0);
+    let (_, info, _) = idl(&d, &cache, &["cache", "info", "--format", "json"]);
+    let info: serde_json::Value = serde_json::from_str(&info).unwrap();
+    assert_eq!(info["lint_entries"], 0, "{info}");
+}
