@@ -51,6 +51,9 @@ use crate::workspace::Workspace;
 
 type Key = [u8; 32];
 
+/// Up to this many targets, a run's table is its own (see `cached_lint`).
+const FEW_TARGETS: usize = 8;
+
 /// What a cached run gives the command: the lint findings, the compile's own
 /// diagnostics (warnings: a run with compile errors is not cached), and the
 /// texts of the files, for the report.
@@ -133,7 +136,15 @@ fn cached_lint(
     let run_key = run_key(workspace, preset);
     // One table per run key: a run reads only entries it can use, and the tables
     // of older builds and configs are what the size bound removes first.
-    let table_name = format!("{TABLE_PREFIX}{}.bin", hex(&run_key[..8]));
+    // A run of a few files (a pre-commit hook, an editor's save) gets a table of
+    // its own per file set: loading the whole workspace's table (26 MB for
+    // googleapis) would cost it more than compiling its files.
+    let table_name = if workspace.targets.len() <= FEW_TARGETS {
+        let names: Vec<&[u8]> = workspace.targets.iter().map(|t| t.name.as_bytes()).collect();
+        format!("{TABLE_PREFIX}{}-{}.bin", hex(&run_key[..8]), hex(&tagged(b"targets", &names)[..4]))
+    } else {
+        format!("{TABLE_PREFIX}{}.bin", hex(&run_key[..8]))
+    };
     let mut table = EntryTable::load(dir, &table_name);
     timer.phase("lint cache: load");
     // 1. Every file of the closure, read once and hashed, with its imports and
