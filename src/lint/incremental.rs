@@ -129,7 +129,7 @@ fn cached_lint(
     let (path_ignores, ignore_errors) = ignore::PathIgnores::new(config);
     let cacheable = config_errors.is_empty()
         && ignore_errors.is_empty()
-        && selected.iter().all(|rule| !rule.rule.needs_compiled_workspace() && !rule.id().starts_with("ERRORS_"));
+        && selected.iter().all(|rule| !rule.rule.needs_compiled_workspace());
     if !cacheable {
         return Err("a selected rule needs every file compiled, or the config has errors");
     }
@@ -201,17 +201,18 @@ fn cached_lint(
     // 4. Compile what missed (with the texts already read) and lint it.
     let names: HashSet<&str> = missed.iter().map(|&i| closure.files[i].name.as_str()).collect();
     let whole = missed.len() == target_count;
-    let provider = ReadOnce {
-        disk: if whole {
+    // Nothing to compile: the parts are all cached (the workspace rules still
+    // get a compilation, an empty one).
+    let compilation = if missed.is_empty() {
+        Compilation::empty()
+    } else {
+        let disk = if whole {
             WorkspaceFiles::new(workspace)
         } else {
             WorkspaceFiles::selecting(workspace, |t| names.contains(t.name.as_str()))
-        },
-        texts: closure.texts(),
+        };
+        crate::compile::compile_from(&ReadOnce { disk, texts: closure.texts() })
     };
-    // Nothing to compile: the parts are all cached (the workspace rules still
-    // get a compilation, an empty one).
-    let compilation = if missed.is_empty() { Compilation::empty() } else { crate::compile::compile_from(&provider) };
     if compilation.has_errors() {
         return Err("the files to compile have errors");
     }
@@ -221,7 +222,7 @@ fn cached_lint(
             .into_iter()
             .map(|file| (file.name.clone(), file))
             .collect();
-    let fresh_packages = super::lint_packages(&compilation, &selected, &errors, None);
+    let fresh_packages = super::lint_packages(&compilation, &selected, &errors);
     let fresh_facts: HashMap<String, FileFacts> = compilation
         .files
         .iter()
@@ -235,12 +236,15 @@ fn cached_lint(
             return Err("a changed file moved to a package its scan did not show");
         }
     }
-    let warnings_of = |display: &str| -> Vec<Diagnostic> {
-        compilation.diagnostics.iter().filter(|d| d.path == display).cloned().collect()
-    };
-    if compilation.diagnostics.iter().any(|d| !closure.by_display.contains_key(d.path.as_str())) {
-        return Err("a compile diagnostic belongs to no file");
+    // The compile's warnings (it had no errors), by the file they are in.
+    let mut warnings: HashMap<&str, Vec<Diagnostic>> = HashMap::new();
+    for diagnostic in &compilation.diagnostics {
+        if !closure.by_display.contains_key(diagnostic.path.as_str()) {
+            return Err("a compile diagnostic belongs to no file");
+        }
+        warnings.entry(diagnostic.path.as_str()).or_default().push(diagnostic.clone());
     }
+    let warnings_of = |display: &str| warnings.get(display).map(Vec::as_slice).unwrap_or_default();
 
     // 5. The run's parts, target order; imports from the facts' dependencies.
     let mut files = Vec::with_capacity(target_count);
@@ -256,7 +260,7 @@ fn cached_lint(
             let file = &closure.files[i];
             let lint = fresh_files.get(&file.name)?;
             let facts = fresh_facts.get(&file.name)?;
-            Some((i, file_entry(Some(lint), facts, &warnings_of(&file.display_path)).encode_to_vec()))
+            Some((i, file_entry(Some(lint), facts, warnings_of(&file.display_path)).encode_to_vec()))
         })
         .collect::<Option<_>>()
         .ok_or("a target did not link")?;
@@ -265,9 +269,8 @@ fn cached_lint(
         if missed.contains(&i) {
             let lint = fresh_files.remove(&file.name).ok_or("a target was not linted")?;
             let facts = fresh_facts.get(&file.name).ok_or("a target did not link")?.clone();
-            let warnings = warnings_of(&file.display_path);
             new_entries.push((keys[i], encoded.remove(&i).unwrap_or_default()));
-            compile_diagnostics.extend(warnings);
+            compile_diagnostics.extend_from_slice(warnings_of(&file.display_path));
             files.push(lint);
             facts_list.push(facts);
         } else {
@@ -295,8 +298,8 @@ fn cached_lint(
         let facts = match fresh_facts.get(&name) {
             Some(facts) => {
                 let warnings = warnings_of(&file.display_path);
-                new_entries.push((keys[index], file_entry(None, facts, &warnings).encode_to_vec()));
-                compile_diagnostics.extend(warnings);
+                new_entries.push((keys[index], file_entry(None, facts, warnings).encode_to_vec()));
+                compile_diagnostics.extend_from_slice(warnings);
                 facts.clone()
             }
             None => {
@@ -786,10 +789,7 @@ fn file_entry(lint: Option<&FileLint>, facts: &FileFacts, warnings: &[Diagnostic
         facts: Some(facts_proto(facts)),
         findings: lint.map(|l| l.findings.iter().map(finding_proto).collect()).unwrap_or_default(),
         directives: lint.map(|l| l.directives.iter().map(directive_proto).collect()).unwrap_or_default(),
-        warnings: warnings
-            .iter()
-            .map(|w| finding_proto(&Finding { diagnostic: w.clone(), file_name: None, path: Vec::new() }))
-            .collect(),
+        warnings: warnings.iter().map(|w| diagnostic_proto(w, None, &[])).collect(),
     }
 }
 
@@ -826,7 +826,11 @@ fn severity_number(severity: Severity) -> u32 {
 }
 
 fn finding_proto(finding: &Finding) -> FindingProto {
-    let d = &finding.diagnostic;
+    diagnostic_proto(&finding.diagnostic, finding.file_name.as_ref(), &finding.path)
+}
+
+/// A diagnostic with what ignores need of it (the file it is in, the element).
+fn diagnostic_proto(d: &Diagnostic, file_name: Option<&String>, path: &[i32]) -> FindingProto {
     FindingProto {
         rule: d.rule.clone(),
         severity: severity_number(d.severity),
@@ -843,8 +847,8 @@ fn finding_proto(finding: &Finding) -> FindingProto {
                 .map(|e| EditProto { start: e.start as u64, end: e.end as u64, replacement: e.replacement.clone() })
                 .collect(),
         }),
-        file_name: finding.file_name.clone(),
-        element_path: finding.path.clone(),
+        file_name: file_name.cloned(),
+        element_path: path.to_vec(),
     }
 }
 

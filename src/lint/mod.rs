@@ -310,7 +310,7 @@ fn run_with_ignores(
     errors: &ErrorsLint,
 ) -> Vec<Diagnostic> {
     let files = lint_files(compilation, selected, errors, path_ignores.comments_off);
-    let packages = lint_packages(compilation, selected, errors, None);
+    let packages = lint_packages(compilation, selected, errors);
     let facts = facts::WorkspaceFacts::of_compilation(compilation);
     let parts = LintParts { files, packages: packages.into_values().collect(), facts };
     finish(compilation, true, parts, selected, errors, path_ignores, relative_paths)
@@ -373,23 +373,18 @@ pub fn lint_files(
     files
 }
 
-/// The package rules over the target files of `compilation` by package, for
-/// every package or only those `only` names. Within a package the findings are
-/// in rule order.
+/// The package rules over the target files of `compilation`, by package; within
+/// a package the findings are in rule order.
 pub fn lint_packages(
     compilation: &Compilation,
     selected: &[SelectedRule],
     errors: &ErrorsLint,
-    only: Option<&std::collections::HashSet<String>>,
 ) -> BTreeMap<String, Vec<Finding>> {
     let mut timer = crate::compile::PhaseTimer::from_env();
     let mut by_package: BTreeMap<String, Vec<&CompiledFile>> = BTreeMap::new();
     for file in compilation.targets() {
         if let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) {
-            let package = descriptor.package_name();
-            if only.is_none_or(|only| only.contains(package)) {
-                by_package.entry(package.to_string()).or_default().push(file);
-            }
+            by_package.entry(descriptor.package_name().to_string()).or_default().push(file);
         }
     }
     let check = |(package, files): (&String, &Vec<&CompiledFile>)| {
@@ -415,7 +410,7 @@ pub fn lint_packages(
 pub fn finish(
     compilation: &Compilation,
     whole: bool,
-    parts: LintParts,
+    mut parts: LintParts,
     selected: &[SelectedRule],
     errors: &ErrorsLint,
     path_ignores: &ignore::PathIgnores,
@@ -439,15 +434,12 @@ pub fn finish(
     };
     timer.phase("lint: workspace rules");
 
+    let mut all: Vec<Finding> = parts.files.iter_mut().flat_map(|file| std::mem::take(&mut file.findings)).collect();
+    all.extend(parts.packages.into_iter().flatten());
+    all.extend(workspace_findings.into_iter().flatten());
     let mut directives: HashMap<&str, (&FileLint, Vec<bool>)> =
         parts.files.iter().map(|file| (file.name.as_str(), (file, vec![false; file.directives.len()]))).collect();
-    let mut kept: Vec<&Finding> = Vec::new();
-    let all = parts
-        .files
-        .iter()
-        .flat_map(|file| &file.findings)
-        .chain(parts.packages.iter().flatten())
-        .chain(workspace_findings.iter().flatten());
+    let mut kept: Vec<Finding> = Vec::with_capacity(all.len());
     for finding in all {
         let Some((file, used)) = finding.file_name.as_deref().and_then(|name| directives.get_mut(name)) else {
             kept.push(finding);
@@ -490,14 +482,14 @@ pub fn finish(
     }
     timer.phase("lint: comment ignores");
     kept.into_iter()
-        .chain(&unused)
+        .chain(unused)
         .filter(|finding| {
             // Config path ignores.
             let Some(name) = finding.file_name.as_deref().filter(|_| !path_ignores.is_empty()) else { return true };
             let relative = relative_paths.get(name).map_or(name, String::as_str);
             !path_ignores.is_ignored(relative, &finding.diagnostic.rule)
         })
-        .map(|finding| finding.diagnostic.clone())
+        .map(|finding| finding.diagnostic)
         .collect()
 }
 
