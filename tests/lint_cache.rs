@@ -1,4 +1,4 @@
-//! `idl lint` with its persistent cache (src/lint/incremental.rs) prints exactly
+//! `idl lint` with its persistent cache (src/lint/incremental/) prints exactly
 //! what `--no-cache` prints: on random edits of a googleapis slice (each run
 //! warm from the previous one), in every report format that reads the source,
 //! and with a damaged table. `idl cache info|clean` see the lint tables. The
@@ -31,7 +31,7 @@ fn same_both_ways(dir: &Path, cache: &Path, args: &[&str]) -> Option<(usize, usi
     let (code, out, err) = idl(dir, cache, args);
     let (uncached_code, uncached_out, _) = idl(dir, cache, &uncached_args);
     assert_eq!((code, &out), (uncached_code, &uncached_out), "cached and uncached differ for {args:?}\n{err}");
-    if let Some(reason) = err.lines().find(|line| line.starts_with("idl: lint cache: not used")) {
+    for reason in err.lines().filter(|line| line.contains("lint cache: not used") || line.contains("warm path")) {
         eprintln!("{reason}");
     }
     let line =
@@ -159,7 +159,7 @@ fn random_edits_of_a_googleapis_slice_lint_the_same_cached() {
     }
     assert!(partial >= 6, "only {partial} of 16 edited runs compiled less than everything");
     // The formats that read the source (snippets, fingerprints).
-    for format in ["text", "sarif"] {
+    for format in ["text", "sarif", "short", "github"] {
         let args = ["lint", ".", "--preset", "buf-standard", "--format", format];
         same_both_ways(&d, &cache, &args);
         same_both_ways(&d, &cache, &args);
@@ -191,25 +191,109 @@ fn the_lint_cache_is_safe_to_damage_and_to_clean() {
     let (_, info, _) = idl(&d, &cache, &["cache", "info", "--format", "json"]);
     let info: serde_json::Value = serde_json::from_str(&info).unwrap();
     assert!(info["lint_entries"].as_u64().unwrap() >= 3, "{info}");
-    let table = std::fs::read_dir(cache.join("v1"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("lint-"))
-        .expect("a lint table");
-    let mut bytes = std::fs::read(&table).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x55;
-    std::fs::write(&table, &bytes).unwrap();
-    assert_eq!(
-        same_both_ways(&d, &cache, &["lint", "--format", "json"]),
-        Some((2, 2)),
-        "a damaged table is all misses"
-    );
+    let cache_files = |suffix: &str| -> Vec<PathBuf> {
+        std::fs::read_dir(cache.join("v1"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("lint-"))
+            .filter(|p| p.to_string_lossy().ends_with(suffix))
+            .collect()
+    };
+    let damage = |path: &Path| {
+        let mut bytes = std::fs::read(path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x55;
+        std::fs::write(path, &bytes).unwrap();
+    };
+    let json = ["lint", "--format", "json"];
+    // The warm path answers from the snapshot and the log of renderings
+    // without the table; a damaged log or snapshot is a decline.
+    let (_, expected, _) = idl(&d, &cache, &["lint", "--format", "json", "--no-cache"]);
+    let warm = |why: &str| {
+        let (_, out, err) = idl(&d, &cache, &json);
+        assert_eq!(out, expected, "{why}");
+        err.lines().find(|line| line.contains("the warm path declined")).map(str::to_string)
+    };
+    assert_eq!(warm("the warm path"), None, "the warm path answers");
+    for log in cache_files(".log") {
+        damage(&log);
+    }
+    assert!(warm("a damaged log").is_some_and(|line| line.contains("log")), "a damaged log declines");
+    assert_eq!(warm("the log rewritten"), None, "the declined run wrote a new log");
+    for snapshot in cache_files(".snap") {
+        damage(&snapshot);
+    }
+    assert!(warm("a damaged snapshot").is_some_and(|line| line.contains("snapshot")), "a damaged snapshot declines");
+    for file in cache_files(".snap").into_iter().chain(cache_files(".bin")) {
+        damage(&file);
+    }
+    assert_eq!(same_both_ways(&d, &cache, &json), Some((2, 2)), "a damaged table and snapshot are all misses");
     assert_eq!(same_both_ways(&d, &cache, &["lint", "--format", "json"]), Some((0, 2)));
     let (code, _, _) = idl(&d, &cache, &["cache", "clean"]);
     assert_eq!(code, 0);
     let (_, info, _) = idl(&d, &cache, &["cache", "info", "--format", "json"]);
     let info: serde_json::Value = serde_json::from_str(&info).unwrap();
     assert_eq!(info["lint_entries"], 0, "{info}");
+}
+
+/// How many files the warm path read (the rest it trusted by their stat), or
+/// `None` when it did not answer.
+fn warm_reads(err: &str) -> Option<usize> {
+    let line = err.lines().find(|line| line.starts_with("idl: lint cache: the warm path read "))?;
+    line.split_whitespace().filter_map(|word| word.parse().ok()).next()
+}
+
+/// The warm path trusts a file whose stat is what the last run saw, but only
+/// a stat taken well after the file last changed; an edit that keeps the size
+/// and puts the modification time back still changes the ctime, and is seen.
+#[test]
+fn the_warm_path_trusts_only_settled_unchanged_stats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ws");
+    write(&d, "idl.toml", "[lint]\npreset = \"buf-standard\"\n");
+    let first = "syntax = \"proto3\";\npackage acme.user.v1;\nmessage User { string name = 1; }\n";
+    write(&d, "acme/user/v1/user.proto", first);
+    write(
+        &d,
+        "acme/user/v1/api.proto",
+        "syntax = \"proto3\";\npackage acme.user.v1;\nimport \"acme/user/v1/user.proto\";\nservice UserService { rpc GetUser(User) returns (User); }\n",
+    );
+    let cache = tmp.path().join("cache");
+    let args = ["lint", "--format", "json"];
+    let run = |why: &str| {
+        let (code, out, err) = idl(&d, &cache, &args);
+        let (uncached_code, uncached, _) = idl(&d, &cache, &["lint", "--format", "json", "--no-cache"]);
+        assert_eq!((code, &out), (uncached_code, &uncached), "{why}\n{err}");
+        (out, warm_reads(&err))
+    };
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
+    // Written just now: the first runs read every file.
+    let (_, reads) = run("cold");
+    assert_eq!(reads, None, "no snapshot yet");
+    settle();
+    let (_, reads) = run("the files have settled since the snapshot was taken");
+    assert_eq!(reads, Some(2), "stats taken too soon after a change are not trusted");
+    let (clean, reads) = run("warm, nothing changed");
+    assert_eq!(reads, Some(0), "settled, unchanged stats are trusted");
+    assert!(!clean.contains("FIELD_LOWER_SNAKE_CASE"), "{clean}");
+
+    // The same size, the old modification time: the ctime still moves.
+    let path = d.join("acme/user/v1/user.proto");
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let edited = first.replace("string name = 1", "string Nam_ = 1");
+    assert_eq!(edited.len(), first.len());
+    std::fs::write(&path, &edited).unwrap();
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(modified).unwrap();
+    let (out, reads) = run("an edit that keeps the size and the mtime");
+    assert_eq!(reads, Some(1), "the edited file is read");
+    assert!(out.contains("FIELD_LOWER_SNAKE_CASE"), "the edit is seen: {out}");
+    // Edited again right away: a stat this recent is never trusted later.
+    std::fs::write(&path, first).unwrap();
+    let (out, _) = run("edited back right away");
+    assert_eq!(out, clean);
+    std::fs::write(&path, &edited).unwrap();
+    let (out, reads) = run("and again");
+    assert_eq!(reads, Some(1));
+    assert!(out.contains("FIELD_LOWER_SNAKE_CASE"), "{out}");
 }

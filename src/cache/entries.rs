@@ -105,12 +105,17 @@ impl EntryTable {
 }
 
 /// The lint tables (one per idl build, config and working directory, so a run
-/// reads only its own): `lint-<key>.bin`.
+/// reads only its own): `lint-<key>.bin`, with the snapshots and logs of
+/// rendered findings beside them (`.snap`, `.log`: src/cache/rendered.rs).
 pub fn table_files(dir: &CacheDir) -> Vec<(std::path::PathBuf, std::fs::Metadata)> {
     let Ok(entries) = std::fs::read_dir(&dir.path) else { return Vec::new() };
     entries
         .flatten()
-        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(TABLE_PREFIX) && n.ends_with(".bin")))
+        .filter(|e| {
+            e.file_name().to_str().is_some_and(|n| {
+                n.starts_with(TABLE_PREFIX) && [".bin", ".snap", ".log"].iter().any(|end| n.ends_with(end))
+            })
+        })
         .filter_map(|e| Some((e.path(), e.metadata().ok()?)))
         .collect()
 }
@@ -119,7 +124,7 @@ pub fn table_files(dir: &CacheDir) -> Vec<(std::path::PathBuf, std::fs::Metadata
 pub const TABLE_PREFIX: &str = "lint-";
 
 /// Past the bound, removes the least recently written tables other than `keep`.
-fn evict_tables(dir: &CacheDir, keep: &str) {
+pub(super) fn evict_tables(dir: &CacheDir, keep: &str) {
     let mut tables = table_files(dir);
     tables.sort_by_key(|(_, meta)| std::cmp::Reverse(meta.modified().ok()));
     let mut total = 0u64;

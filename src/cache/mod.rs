@@ -43,6 +43,7 @@ const MAGIC: &[u8; 8] = b"idlcache";
 const FORMAT_VERSION: u32 = 1;
 const HEADERS_FILE: &str = "headers.bin";
 mod entries;
+pub mod rendered;
 pub use entries::{EntryTable, TABLE_PREFIX};
 
 /// A resolved cache directory and its bound.
@@ -88,6 +89,7 @@ impl CacheDir {
         let lint: u64 = tables.iter().map(|(_, meta)| meta.len()).sum();
         let lint_entries = tables
             .iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "bin"))
             .filter_map(|(path, _)| path.file_name()?.to_str().map(|name| EntryTable::load(self, name).len()))
             .sum();
         let other_bytes = dir_bytes(&self.path).saturating_sub(headers + lint);

@@ -7,7 +7,7 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::args::LintArgs;
-use super::{EXIT_CLEAN, EXIT_ERROR, IO_RULE, Reporter, discover_buffer_workspace, discover_workspace};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_buffer_workspace, discover_workspace};
 use crate::compile::{Compilation, OverlayFiles, WorkspaceFiles};
 use crate::config::CONFIG_RULE;
 use crate::diagnostic::Diagnostic;
@@ -47,17 +47,36 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
         lint_config.preset = Some(Spanned::new(0..0, preset.clone()));
     }
 
-    let relative = relative_paths(&workspace);
-    let by_name: HashMap<String, String> =
-        workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect();
+    // Paths relative to the config: what path ignores and a baseline name (two
+    // maps of every target, a few milliseconds of a warm run that needs neither).
+    let path_ignores = !crate::lint::ignore::PathIgnores::new(&lint_config).0.is_empty();
+    let relative =
+        if path_ignores || args.write_baseline.is_some() { relative_paths(&workspace) } else { HashMap::new() };
+    let by_name: HashMap<String, String> = if path_ignores {
+        workspace.targets.iter().map(|t| (t.name.clone(), relative[&t.display_path].clone())).collect()
+    } else {
+        HashMap::new()
+    };
     // The cached run (src/lint/incremental.rs) knows the findings of files that did
     // not change; it declines what it cannot cache, which then runs as below.
     let cache_dir = (!args.no_cache && !args.fix && args.stdin_filename.is_none())
         .then(|| crate::cache::CacheDir::for_workspace(&workspace))
         .flatten();
+    // A report the cache may keep by path (src/lint/incremental/warm.rs): not a
+    // baseline, and not with workspace warnings (which belong to no file).
+    let deny_warnings = args.deny.is_some() || lint_config.deny_warnings;
+    let renderer = (args.write_baseline.is_none() && workspace.warnings.is_empty())
+        .then(|| reporter.path_renderer(args.format, deny_warnings))
+        .flatten();
     if let Some(dir) = &cache_dir
-        && let Some(cached) =
-            crate::lint::incremental::lint(&workspace, &lint_config, args.preset.as_deref(), &by_name, dir)
+        && let Some(cached) = crate::lint::incremental::lint(
+            &workspace,
+            &lint_config,
+            args.preset.as_deref(),
+            &by_name,
+            dir,
+            renderer.as_ref(),
+        )
     {
         return report_cached(args, reporter, workspace, &lint_config, cached, &relative);
     }
@@ -119,6 +138,15 @@ fn report_cached(
 ) -> i32 {
     if std::env::var_os("IDL_TIMINGS").is_some() {
         eprintln!("idl: lint cache: {} of {} target files compiled", cached.compiled, cached.targets);
+    }
+    if let Some(rendered) = cached.rendered.take() {
+        let mut timer = crate::compile::PhaseTimer::from_env();
+        reporter.write_rendered(rendered.pieces());
+        timer.phase("report (rendered by path)");
+        if let Some(notice) = cached.finish_saving() {
+            let _ = writeln!(io::stderr(), "idl lint: {notice}");
+        }
+        return if rendered.fails { EXIT_FINDINGS } else { EXIT_CLEAN };
     }
     // Text snippets and SARIF fingerprints read the source; the other formats
     // only locate fixes.

@@ -410,35 +410,64 @@ pub fn lint_packages(
 pub fn finish(
     compilation: &Compilation,
     whole: bool,
-    mut parts: LintParts,
+    parts: LintParts,
     selected: &[SelectedRule],
     errors: &ErrorsLint,
     path_ignores: &ignore::PathIgnores,
     relative_paths: &HashMap<String, String>,
 ) -> Vec<Diagnostic> {
+    let workspace = workspace_findings(compilation, whole, &parts.facts, selected, errors);
+    let LintParts { files, packages, .. } = parts;
+    let others = packages.into_iter().flatten().chain(workspace).collect();
+    apply_ignores(files, others, selected, path_ignores, relative_paths)
+}
+
+/// The workspace rules' findings: from the facts of every file, and from the
+/// compiled targets when `whole` (`compilation` holds them all).
+pub fn workspace_findings(
+    compilation: &Compilation,
+    whole: bool,
+    facts: &facts::WorkspaceFacts,
+    selected: &[SelectedRule],
+    errors: &ErrorsLint,
+) -> Vec<Finding> {
     let mut timer = crate::compile::PhaseTimer::from_env();
     let targets: Vec<&CompiledFile> = if whole { compilation.targets().collect() } else { Vec::new() };
     let check = |selected_rule: &SelectedRule| {
         let mut found = Vec::new();
         let mut cx = context(compilation, None, selected_rule, errors, &mut found);
-        selected_rule.rule.check_facts(&mut cx, &parts.facts);
+        selected_rule.rule.check_facts(&mut cx, facts);
         if whole {
             selected_rule.rule.check_workspace(&mut cx, &targets);
         }
         found
     };
-    let workspace_findings: Vec<Vec<Finding>> = if parts.files.len() >= crate::compile::PARALLEL_MIN_FILES {
+    let found: Vec<Vec<Finding>> = if facts.targets().len() >= crate::compile::PARALLEL_MIN_FILES {
         selected.par_iter().map(check).collect()
     } else {
         selected.iter().map(check).collect()
     };
     timer.phase("lint: workspace rules");
+    found.into_iter().flatten().collect()
+}
 
-    let mut all: Vec<Finding> = parts.files.iter_mut().flat_map(|file| std::mem::take(&mut file.findings)).collect();
-    all.extend(parts.packages.into_iter().flatten());
-    all.extend(workspace_findings.into_iter().flatten());
+/// Comment ignores (unused ones reported as `UNUSED_IGNORE`) and config path
+/// ignores over the findings of `files` and `others` (package and workspace
+/// rules' findings). A finding in a file not among `files` passes the comment
+/// ignores untouched, so a subset of files can be finished on its own as long
+/// as every finding in them is given.
+pub fn apply_ignores(
+    mut files: Vec<FileLint>,
+    others: Vec<Finding>,
+    selected: &[SelectedRule],
+    path_ignores: &ignore::PathIgnores,
+    relative_paths: &HashMap<String, String>,
+) -> Vec<Diagnostic> {
+    let mut timer = crate::compile::PhaseTimer::from_env();
+    let mut all: Vec<Finding> = files.iter_mut().flat_map(|file| std::mem::take(&mut file.findings)).collect();
+    all.extend(others);
     let mut directives: HashMap<&str, (&FileLint, Vec<bool>)> =
-        parts.files.iter().map(|file| (file.name.as_str(), (file, vec![false; file.directives.len()]))).collect();
+        files.iter().map(|file| (file.name.as_str(), (file, vec![false; file.directives.len()]))).collect();
     let mut kept: Vec<Finding> = Vec::with_capacity(all.len());
     for finding in all {
         let Some((file, used)) = finding.file_name.as_deref().and_then(|name| directives.get_mut(name)) else {

@@ -12,6 +12,7 @@ use toml::Spanned;
 use super::*;
 use crate::compile::compile;
 use crate::config::Config;
+use crate::report;
 use crate::workspace::{Workspace, WorkspaceFile};
 
 fn fixtures_root() -> PathBuf {
@@ -718,10 +719,49 @@ fn every_fixture_lints_the_same_through_the_cache() {
         found
     };
     let cached = |workspace: &Workspace, dir: &crate::cache::CacheDir| {
-        let mut run = incremental::lint(workspace, &workspace.config.lint, None, &HashMap::new(), dir)?;
+        let mut run = incremental::lint(workspace, &workspace.config.lint, None, &HashMap::new(), dir, None)?;
         let mut found = std::mem::take(&mut run.findings);
         crate::diagnostic::sort_and_dedup(&mut found);
         Some((found, run.compiled))
+    };
+    // The report as `idl lint --format json|text` writes it, and whether it fails.
+    let renderers: Vec<report::PathRenderer> = [report::OutputFormat::Json, report::OutputFormat::Text]
+        .into_iter()
+        .map(|format| report::PathRenderer::new(format, false, false, false).unwrap())
+        .collect();
+    let rendered_uncached = |workspace: &Workspace, renderer: &report::PathRenderer| {
+        let compilation = compile(workspace);
+        let findings = lint(&compilation, &workspace.config.lint, workspace.config_file.as_ref());
+        let mut sources = crate::source::Sources::default();
+        for file in &compilation.files {
+            sources.insert(file.source.clone());
+        }
+        let fails = report::exit_code(&findings, false) != 0;
+        let mut all = findings;
+        all.extend(compilation.diagnostics.iter().cloned());
+        let rendered = renderer.render(all, Vec::new(), &sources);
+        let mut bytes = rendered.bytes;
+        bytes.extend(renderer.tail(rendered.counts));
+        (String::from_utf8(bytes).unwrap(), fails)
+    };
+    let rendered_cached = |workspace: &Workspace, dir: &crate::cache::CacheDir, renderer: &report::PathRenderer| {
+        let mut run = incremental::lint(workspace, &workspace.config.lint, None, &HashMap::new(), dir, Some(renderer))?;
+        let rendered = run.rendered.take()?;
+        let bytes: Vec<u8> = rendered.pieces().flatten().copied().collect();
+        Some((String::from_utf8(bytes).unwrap(), rendered.fails))
+    };
+    // Each renderer's run twice (the second from the snapshot of the first).
+    let rendered_runs = std::cell::Cell::new(0);
+    let same_rendered = |workspace: &Workspace, dir: &crate::cache::CacheDir, what: &str| {
+        for renderer in &renderers {
+            let expected = rendered_uncached(workspace, renderer);
+            for attempt in ["first", "second"] {
+                if let Some(got) = rendered_cached(workspace, dir, renderer) {
+                    assert_eq!(got, expected, "{what}: {attempt} run rendered by path ({})", renderer.variant());
+                    rendered_runs.set(rendered_runs.get() + 1);
+                }
+            }
+        }
     };
     let mut declined = Vec::new();
     let mut partial_runs = 0;
@@ -742,6 +782,7 @@ fn every_fixture_lints_the_same_through_the_cache() {
         let (warm, compiled) = cached(&workspace, &cache).unwrap();
         assert_eq!(warm, expected, "{dir_name}: warm cached run");
         assert_eq!(compiled, 0, "{dir_name}: a warm run with nothing changed compiles nothing");
+        same_rendered(&workspace, &cache, &dir_name);
         // Edit the first file: a comment line at its end.
         let first = &workspace.targets[0].path;
         let mut text = std::fs::read_to_string(first).unwrap();
@@ -750,6 +791,7 @@ fn every_fixture_lints_the_same_through_the_cache() {
         let expected = uncached(&workspace);
         let (edited, compiled) = cached(&workspace, &cache).unwrap();
         assert_eq!(edited, expected, "{dir_name}: cached run after an edit");
+        same_rendered(&workspace, &cache, &format!("{dir_name} after an edit"));
         if compiled < workspace.targets.len() {
             partial_runs += 1;
         }
@@ -762,6 +804,7 @@ fn every_fixture_lints_the_same_through_the_cache() {
         if let Some((moved, _)) = cached(&workspace, &cache) {
             assert_eq!(moved, expected, "{dir_name}: cached run after a package moved");
         }
+        same_rendered(&workspace, &cache, &format!("{dir_name} after a package moved"));
     }
     declined.sort();
     declined.dedup();
@@ -770,6 +813,8 @@ fn every_fixture_lints_the_same_through_the_cache() {
         "the cache declined {declined:?}"
     );
     assert!(partial_runs > 10, "only {partial_runs} fixtures ran a partial compile after an edit");
+    eprintln!("rendered runs: {}", rendered_runs.get());
+    assert!(rendered_runs.get() > 10 * partial_runs, "only {} runs rendered by path", rendered_runs.get());
 }
 
 fn copy_tree(from: &Path, to: &Path) {

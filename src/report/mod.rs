@@ -65,6 +65,100 @@ pub fn write_report(
     }
 }
 
+/// Renders a report one path at a time, for the lint cache, which keeps each
+/// path's rendering and writes the report as their concatenation
+/// (src/lint/incremental/warm.rs). Only the formats whose report is the
+/// concatenation of its findings' renderings in sorted order qualify; `text`
+/// adds its summary line after them ([`PathRenderer::tail`]).
+#[derive(Debug, Clone)]
+pub struct PathRenderer {
+    format: OutputFormat,
+    color: bool,
+    /// `--quiet`: only findings that fail the run are shown.
+    quiet: bool,
+    deny_warnings: bool,
+}
+
+/// One path's rendering, and what the whole report needs of it.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedPath {
+    pub bytes: Vec<u8>,
+    /// A lint finding (not a compile warning) here fails the run.
+    pub fails: bool,
+    /// Rendered diagnostics by severity (error, warning, info), for `text`'s summary.
+    pub counts: [u32; 3],
+}
+
+impl PathRenderer {
+    /// `None` for the formats that write one document (SARIF, JUnit, GitLab).
+    pub fn new(format: OutputFormat, color: bool, quiet: bool, deny_warnings: bool) -> Option<PathRenderer> {
+        matches!(format, OutputFormat::Text | OutputFormat::Short | OutputFormat::Json | OutputFormat::Github)
+            .then_some(PathRenderer { format, color: color && format == OutputFormat::Text, quiet, deny_warnings })
+    }
+
+    /// What makes two renderings of the same diagnostics differ.
+    pub fn variant(&self) -> String {
+        format!("{:?} color={} quiet={} deny={}", self.format, self.color, self.quiet, self.deny_warnings)
+    }
+
+    /// Whether rendering `diags` reads their file's text: `text` shows snippets,
+    /// `json` locates the edits of fixes.
+    pub fn needs_source(&self, diags: &[Diagnostic]) -> bool {
+        match self.format {
+            OutputFormat::Text => !diags.is_empty(),
+            OutputFormat::Json => diags.iter().any(|d| d.fix.is_some()),
+            _ => false,
+        }
+    }
+
+    /// Renders the diagnostics of one path: `findings` (lint findings, which
+    /// decide the exit code) and `others` (compile warnings), sorted and
+    /// deduplicated as a whole report would be.
+    pub fn render(&self, findings: Vec<Diagnostic>, others: Vec<Diagnostic>, sources: &Sources) -> RenderedPath {
+        let fails = exit_code(&findings, self.deny_warnings) != 0;
+        let mut diags = findings;
+        diags.extend(others);
+        if self.quiet {
+            diags.retain(|d| exit_code(std::slice::from_ref(d), self.deny_warnings) != 0);
+        }
+        crate::diagnostic::sort_and_dedup(&mut diags);
+        let mut counts = [0u32; 3];
+        for d in &diags {
+            counts[severity_index(d.severity)] += 1;
+        }
+        let mut bytes = Vec::new();
+        let rendered = match self.format {
+            OutputFormat::Text => text::write_text_findings(&mut bytes, &diags, sources, self.color),
+            format => {
+                let options = ReportOptions { color: false, tool_version: "", command: "", rule_summary: &|_| None };
+                write_report(&mut bytes, format, &diags, sources, &options)
+            }
+        };
+        // Writing to memory fails only when miette cannot render; the whole
+        // report would have failed the same way.
+        if rendered.is_err() {
+            bytes.clear();
+        }
+        RenderedPath { bytes, fails, counts }
+    }
+
+    /// What follows the paths: `text`'s summary line of the counts summed.
+    pub fn tail(&self, counts: [u32; 3]) -> Vec<u8> {
+        match (self.format, text::summary_of_counts(counts)) {
+            (OutputFormat::Text, Some(summary)) => format!("{summary}\n").into_bytes(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn severity_index(severity: Severity) -> usize {
+    match severity {
+        Severity::Error => 0,
+        Severity::Warn => 1,
+        Severity::Info => 2,
+    }
+}
+
 /// The process exit code for a set of findings: 1 if any is an error (or a
 /// warning, with `deny_warnings`), else 0. Info findings never fail a run.
 pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> i32 {

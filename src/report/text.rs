@@ -92,6 +92,20 @@ impl miette::Diagnostic for Report<'_> {
 
 /// Renders every finding with miette, then a summary line when there are any.
 pub(super) fn write_text(out: &mut dyn Write, diags: &[Diagnostic], sources: &Sources, color: bool) -> io::Result<()> {
+    write_text_findings(out, diags, sources, color)?;
+    if let Some(summary) = summary(diags) {
+        writeln!(out, "{summary}")?;
+    }
+    Ok(())
+}
+
+/// The findings of [`write_text`] without its summary line.
+pub(super) fn write_text_findings(
+    out: &mut dyn Write,
+    diags: &[Diagnostic],
+    sources: &Sources,
+    color: bool,
+) -> io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).without_primary_span_start();
     for diag in diags {
@@ -102,24 +116,22 @@ pub(super) fn write_text(out: &mut dyn Write, diags: &[Diagnostic], sources: &So
         writeln!(out, "{}", rendered.trim_end())?;
         writeln!(out)?;
     }
-    if let Some(summary) = summary(diags) {
-        writeln!(out, "{summary}")?;
-    }
     Ok(())
 }
 
 /// `3 errors, 1 warning, 2 info`, leaving out severities with no findings.
 fn summary(diags: &[Diagnostic]) -> Option<String> {
-    let count = |severity| diags.iter().filter(|d| d.severity == severity).count();
-    let parts: Vec<String> = [
-        (count(Severity::Error), "error", "errors"),
-        (count(Severity::Warn), "warning", "warnings"),
-        (count(Severity::Info), "info", "info"),
-    ]
-    .into_iter()
-    .filter(|&(n, _, _)| n > 0)
-    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
-    .collect();
+    let count = |severity| diags.iter().filter(|d| d.severity == severity).count() as u32;
+    summary_of_counts([count(Severity::Error), count(Severity::Warn), count(Severity::Info)])
+}
+
+/// The summary of this many errors, warnings and info findings.
+pub(super) fn summary_of_counts([errors, warnings, info]: [u32; 3]) -> Option<String> {
+    let parts: Vec<String> = [(errors, "error", "errors"), (warnings, "warning", "warnings"), (info, "info", "info")]
+        .into_iter()
+        .filter(|&(n, _, _)| n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 

@@ -403,15 +403,33 @@ impl Walker<'_> {
                 };
                 entry.depth() == 0 || !(skipped_dir || excludes.is_match(glob_path(&base_dir, entry.path())))
             })
-            .build();
-        for entry in walk {
-            match entry {
-                Ok(entry) if entry.file_type().is_some_and(|kind| kind.is_file()) && is_proto(entry.path()) => {
-                    self.add(entry.path());
+            .build_parallel();
+        // Walked on every core (googleapis' 1,063 directories: 20 ms on two
+        // cores, 25 ms on one, a fifth of a warm lint), then taken in sorted
+        // order, so the outcome does not depend on which thread saw what first.
+        let found: std::sync::Mutex<(Vec<PathBuf>, Vec<ignore::Error>)> = Default::default();
+        walk.run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let mut found = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match entry {
+                    Ok(entry) if entry.file_type().is_some_and(|kind| kind.is_file()) && is_proto(entry.path()) => {
+                        found.0.push(entry.into_path());
+                    }
+                    Ok(_) => {}
+                    Err(error) => found.1.push(error),
                 }
-                Ok(_) => {}
-                Err(error) => self.walk_error(error),
-            }
+                ignore::WalkState::Continue
+            })
+        });
+        let (mut paths, mut errors) = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        paths.sort();
+        errors.sort_by_cached_key(ToString::to_string);
+        for path in paths {
+            self.add(&path);
+        }
+        for error in errors {
+            self.walk_error(error);
         }
     }
 
