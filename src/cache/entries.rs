@@ -1,5 +1,5 @@
 //! A table of opaque values by 32-byte content key: what `idl lint` remembers
-//! per file and per package (src/lint/incremental.rs). The same guarantees as the
+//! per file and per package (src/lint/incremental/mod.rs). The same guarantees as the
 //! headers table: one file, read whole, checked by length and SHA-256 (a damaged
 //! table reads as empty), written by atomic rename after merging what concurrent
 //! runs wrote, cut to the size bound by last use.

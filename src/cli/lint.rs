@@ -57,7 +57,7 @@ pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -
     } else {
         HashMap::new()
     };
-    // The cached run (src/lint/incremental.rs) knows the findings of files that did
+    // The cached run (src/lint/incremental/mod.rs) knows the findings of files that did
     // not change; it declines what it cannot cache, which then runs as below.
     let cache_dir = (!args.no_cache && !args.fix && args.stdin_filename.is_none())
         .then(|| crate::cache::CacheDir::for_workspace(&workspace))

@@ -6,7 +6,7 @@
 //! `STABLE_PACKAGE_NO_IMPORT_UNSTABLE`): an edit to one file can add or remove
 //! their findings in files that did not change, so their findings cannot be
 //! remembered per file. They run on every run from these facts instead, which
-//! the lint cache keeps per file (src/lint/incremental.rs): a warm run then
+//! the lint cache keeps per file (src/lint/incremental/mod.rs): a warm run then
 //! compiles only what changed and still sees the whole workspace. A cold run
 //! takes the same path (facts from its compilation), so the two cannot differ.
 

@@ -705,7 +705,7 @@ fn corpus_matches_golden() {
     assert_eq!(actual, expected, "idl's findings on googleapis differ from the golden");
 }
 
-/// The lint cache (src/lint/incremental.rs) never changes an answer: on every
+/// The lint cache (src/lint/incremental/mod.rs) never changes an answer: on every
 /// fixture, a cold cached run, a warm one, and a warm one after one file was
 /// edited give exactly the findings of the uncached run (the edit's too). Runs
 /// the cache declines (rules that need every file compiled) are counted, not

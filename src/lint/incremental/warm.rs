@@ -430,6 +430,11 @@ impl Assembly {
     }
 }
 
+/// The snapshot's field of files, encoded on its own.
+fn encode_files(files: Vec<SnapFileProto>) -> Vec<u8> {
+    SnapshotProto { files, ..Default::default() }.encode_to_vec()
+}
+
 /// Where a path's rendering comes from when the snapshot is written.
 enum Source {
     Empty,
@@ -453,7 +458,8 @@ pub(super) struct Save {
     dir: CacheDir,
     names: Names,
     variant: String,
-    files: Vec<SnapFileProto>,
+    /// The snapshot's file list, encoded ([`encode_files`]).
+    files: Vec<u8>,
     facts_id: Vec<u8>,
     /// Every file's encoded facts, when they are to be written.
     facts: Option<Vec<Option<Vec<u8>>>>,
@@ -540,8 +546,12 @@ impl Save {
                 workspace: p.workspace,
             })
             .collect();
-        let snapshot = SnapshotProto { variant: self.variant, files: self.files, paths, facts_id: self.facts_id };
-        save_snapshot(&self.dir, &self.names.snapshot, &snapshot.encode_to_vec())
+        // A protobuf message's encoding is the concatenation of its fields', so
+        // the file list encoded apart and the rest decode as one snapshot.
+        let rest = SnapshotProto { variant: self.variant, files: Vec::new(), paths, facts_id: self.facts_id };
+        let mut payload = self.files;
+        rest.encode(&mut payload).map_err(|e| format!("cannot encode the lint cache's snapshot: {e}"))?;
+        save_snapshot(&self.dir, &self.names.snapshot, &payload)
     }
 }
 
@@ -633,7 +643,7 @@ pub(super) fn render_all(
             dir: dir.clone(),
             names: names.clone(),
             variant: view.renderer.variant(),
-            files: view.snapshot_files(&facts_digests),
+            files: encode_files(view.snapshot_files(&facts_digests)),
             facts_id: facts_id(&facts_digests),
             facts: Some(facts),
             paths: saves,
@@ -870,83 +880,98 @@ pub(super) fn run(
     digests.extend(view.digests(&blobs, Some(&suspects)));
     timer.phase("lint warm: workspace rules, digests");
 
-    // 5. The paths whose digest changed are rendered; each must be a path
-    // whose files were all compiled.
-    let changed: BTreeSet<&str> = digests
-        .iter()
-        .filter(|(path, digest)| last_by_path.get(path.as_str()).is_none_or(|last| last.digest != digest.as_slice()))
-        .map(|(path, _)| path.as_str())
-        .collect();
-    let mut files = Vec::new();
-    let mut others = Vec::new();
-    for &path in &changed {
-        if let Some(&i) = closure.by_display.get(path) {
-            let name = &closure.files[i].name;
-            // A target linted this run, or an import compiled this run.
-            let fresh = if i < target_count { missed.contains(&i) } else { compiled.contains(name) };
-            if !fresh {
-                return Err("a path to render has a file that was not compiled");
-            }
-            files.extend(fresh_files.remove(name));
-        }
-        others.extend(workspace_findings_of(blobs.get(path).map(Vec::as_slice).unwrap_or_default())?);
-    }
-    others.extend(
-        fresh_packages
-            .into_iter()
-            .flat_map(|(_, found)| found)
-            .filter(|found| changed.contains(found.diagnostic.path.as_str())),
-    );
-    let findings = crate::lint::apply_ignores(files, others, selected, path_ignores, relative_paths);
-    warnings.retain(|w| changed.contains(w.path.as_str()));
-    let mut rendered = view.render(&changed, findings, warnings)?;
-    timer.phase("lint warm: render what changed");
-
-    // 6. The report: every path in order, fresh or from the log.
-    let needs_log = digests.keys().any(|path| !changed.contains(path.as_str()));
-    let log = Arc::new(if needs_log { RecordLog::read(dir, &names.log) } else { RecordLog::empty() });
-    let mut assembly = Assembly::default();
-    let mut saves = Vec::with_capacity(digests.len());
-    let mut blobs = blobs;
-    for (path, digest) in &digests {
-        let (source, fails, counts) = match rendered.remove(path.as_str()) {
-            Some(rendering) => {
-                let (fails, counts) = (rendering.fails, rendering.counts);
-                (assembly.fresh(rendering), fails, counts)
-            }
-            None => {
-                let last = last_by_path.get(path.as_str()).ok_or("a path has no record")?;
-                let counts: [u32; 3] =
-                    last.counts.as_slice().try_into().map_err(|_| "a record's counts are damaged")?;
-                let source = if last.offset == NO_RECORD {
-                    Source::Empty
-                } else {
-                    let range = log.locate(last.offset, last.len).ok_or("a record of the log does not check out")?;
-                    if log.bytes().get(range.start..range.start + DIGEST_LEN) != Some(digest.as_slice()) {
-                        return Err("a record of the log is of another rendering");
-                    }
-                    assembly.order.push(Piece::Log(range.start + DIGEST_LEN..range.end));
-                    Source::Old(last.offset, last.len)
-                };
-                assembly.total(last.fails, counts);
-                (source, last.fails, counts)
-            }
-        };
-        let workspace = blobs.remove(path).unwrap_or_default();
-        saves.push(PathSave { path: path.clone(), digest: *digest, source, fails, counts, workspace });
-    }
-    timer.phase("lint warm: assemble the report");
-
-    // 7. Saved when anything differs from the snapshot: a rendering, a key, a
-    // stat (a file read this run, or one that settled since).
+    // Saved when anything differs from the snapshot: a rendering or a key (so
+    // a target was compiled), a stat (a file read this run, or one that settled
+    // since).
     let stats_changed =
         closure.files.iter().zip(&last).any(|(file, last)| file.stat.as_ref().map(stat_proto) != last.stat);
+    let will_save = !missed.is_empty() || stats_changed;
+    let (assembled, files_encoded) = std::thread::scope(|scope| {
+        // The snapshot's file list (most of its 6 MB for googleapis) is encoded
+        // on another core while the paths are rendered and put together.
+        let encoding = will_save.then(|| scope.spawn(|| encode_files(view.snapshot_files(&facts_digests))));
+        let assembled = (|| -> Result<_, &'static str> {
+            // 5. The paths whose digest changed are rendered; each must be a path
+            // whose files were all compiled.
+            let changed: BTreeSet<&str> = digests
+                .iter()
+                .filter(|(path, digest)| {
+                    last_by_path.get(path.as_str()).is_none_or(|last| last.digest != digest.as_slice())
+                })
+                .map(|(path, _)| path.as_str())
+                .collect();
+            let mut files = Vec::new();
+            let mut others = Vec::new();
+            for &path in &changed {
+                if let Some(&i) = closure.by_display.get(path) {
+                    let name = &closure.files[i].name;
+                    // A target linted this run, or an import compiled this run.
+                    let fresh = if i < target_count { missed.contains(&i) } else { compiled.contains(name) };
+                    if !fresh {
+                        return Err("a path to render has a file that was not compiled");
+                    }
+                    files.extend(fresh_files.remove(name));
+                }
+                others.extend(workspace_findings_of(blobs.get(path).map(Vec::as_slice).unwrap_or_default())?);
+            }
+            others.extend(
+                fresh_packages
+                    .into_iter()
+                    .flat_map(|(_, found)| found)
+                    .filter(|found| changed.contains(found.diagnostic.path.as_str())),
+            );
+            let findings = crate::lint::apply_ignores(files, others, selected, path_ignores, relative_paths);
+            warnings.retain(|w| changed.contains(w.path.as_str()));
+            let mut rendered = view.render(&changed, findings, warnings)?;
+            timer.phase("lint warm: render what changed");
+
+            // 6. The report: every path in order, fresh or from the log.
+            let needs_log = digests.keys().any(|path| !changed.contains(path.as_str()));
+            let log = Arc::new(if needs_log { RecordLog::read(dir, &names.log) } else { RecordLog::empty() });
+            let mut assembly = Assembly::default();
+            let mut saves = Vec::with_capacity(digests.len());
+            let mut blobs = blobs;
+            for (path, digest) in &digests {
+                let (source, fails, counts) = match rendered.remove(path.as_str()) {
+                    Some(rendering) => {
+                        let (fails, counts) = (rendering.fails, rendering.counts);
+                        (assembly.fresh(rendering), fails, counts)
+                    }
+                    None => {
+                        let last = last_by_path.get(path.as_str()).ok_or("a path has no record")?;
+                        let counts: [u32; 3] =
+                            last.counts.as_slice().try_into().map_err(|_| "a record's counts are damaged")?;
+                        let source = if last.offset == NO_RECORD {
+                            Source::Empty
+                        } else {
+                            let range =
+                                log.locate(last.offset, last.len).ok_or("a record of the log does not check out")?;
+                            if log.bytes().get(range.start..range.start + DIGEST_LEN) != Some(digest.as_slice()) {
+                                return Err("a record of the log is of another rendering");
+                            }
+                            assembly.order.push(Piece::Log(range.start + DIGEST_LEN..range.end));
+                            Source::Old(last.offset, last.len)
+                        };
+                        assembly.total(last.fails, counts);
+                        (source, last.fails, counts)
+                    }
+                };
+                let workspace = blobs.remove(path).unwrap_or_default();
+                saves.push(PathSave { path: path.clone(), digest: *digest, source, fails, counts, workspace });
+            }
+            timer.phase("lint warm: assemble the report");
+            Ok((assembly, saves, log))
+        })();
+        (assembled, encoding.and_then(|handle| handle.join().ok()))
+    });
+    let (assembly, saves, log) = assembled?;
+
     let rendered = assembly.finish(log, renderer);
-    let save = (!changed.is_empty() || !missed.is_empty() || stats_changed).then(|| Save {
+    let save = files_encoded.map(|files| Save {
         dir: dir.clone(),
         names: names.clone(),
         variant: renderer.variant(),
-        files: view.snapshot_files(&facts_digests),
+        files,
         facts_id: new_facts_id,
         facts: facts_to_save,
         paths: saves,
