@@ -252,36 +252,10 @@ fn cached_lint(
     timer.phase("lint cache: plan");
 
     // 4. Compile what missed (with the texts already read) and lint it.
-    let names: HashSet<&str> = missed.iter().map(|&i| closure.files[i].name.as_str()).collect();
     let whole = missed.len() == target_count;
-    // Nothing to compile: the parts are all cached (the workspace rules still
-    // get a compilation, an empty one).
-    let compilation = if missed.is_empty() {
-        Compilation::empty()
-    } else {
-        let disk = if whole {
-            WorkspaceFiles::new(workspace)
-        } else {
-            WorkspaceFiles::selecting(workspace, |t| names.contains(t.name.as_str()))
-        };
-        crate::compile::compile_from(&ReadOnce { disk, texts: closure.texts() })
-    };
-    if compilation.has_errors() {
-        return Err("the files to compile have errors");
-    }
     let errors = ErrorsLint::default();
-    let mut fresh_files: HashMap<String, FileLint> =
-        super::lint_files(&compilation, &selected, &errors, path_ignores.comments_off)
-            .into_iter()
-            .map(|file| (file.name.clone(), file))
-            .collect();
-    let fresh_packages = super::lint_packages(&compilation, &selected, &errors);
-    let fresh_facts: HashMap<String, FileFacts> = compilation
-        .files
-        .iter()
-        .filter_map(|file| FileFacts::of(&compilation, file))
-        .map(|facts| (facts.name.clone(), facts))
-        .collect();
+    let Fresh { compilation, files: mut fresh_files, packages: fresh_packages, facts: fresh_facts } =
+        closure.compile_and_lint(workspace, &missed, &selected, &path_ignores, &errors)?;
     // A cached target in a package that was compiled means a scan did not
     // foresee a changed file's package: its package findings are unknown.
     for (package, files) in &members {
@@ -748,6 +722,45 @@ impl Closure {
         Ok(())
     }
 
+    /// Compiles the targets `missed` (with the texts already read; nothing when
+    /// none missed) and runs the file and package rules on them; the facts of
+    /// every file the compile linked. A compile error is a decline.
+    fn compile_and_lint(
+        &self,
+        workspace: &Workspace,
+        missed: &BTreeSet<usize>,
+        selected: &[super::SelectedRule],
+        path_ignores: &ignore::PathIgnores,
+        errors: &ErrorsLint,
+    ) -> Result<Fresh, &'static str> {
+        if missed.is_empty() {
+            let compilation = Compilation::empty();
+            return Ok(Fresh { compilation, files: HashMap::new(), packages: BTreeMap::new(), facts: HashMap::new() });
+        }
+        let names: HashSet<&str> = missed.iter().map(|&i| self.files[i].name.as_str()).collect();
+        let disk = if missed.len() == self.target_count {
+            WorkspaceFiles::new(workspace)
+        } else {
+            WorkspaceFiles::selecting(workspace, |t| names.contains(t.name.as_str()))
+        };
+        let compilation = crate::compile::compile_from(&ReadOnce { disk, texts: self.texts() });
+        if compilation.has_errors() {
+            return Err("the files to compile have errors");
+        }
+        let files = super::lint_files(&compilation, selected, errors, path_ignores.comments_off)
+            .into_iter()
+            .map(|file| (file.name.clone(), file))
+            .collect();
+        let packages = super::lint_packages(&compilation, selected, errors);
+        let facts = compilation
+            .files
+            .iter()
+            .filter_map(|file| FileFacts::of(&compilation, file))
+            .map(|facts| (facts.name.clone(), facts))
+            .collect();
+        Ok(Fresh { compilation, files, packages, facts })
+    }
+
     /// Every file's key, from its content and its imports' keys.
     fn keys(&self, headers: &[&Header], run_key: &Key) -> Option<Vec<Key>> {
         let mut keys: Vec<Option<Key>> = vec![None; self.files.len()];
@@ -822,6 +835,18 @@ impl Closure {
             })
             .collect()
     }
+}
+
+/// What a compile of the targets that missed gives (`Closure::compile_and_lint`).
+struct Fresh {
+    /// Empty when nothing missed.
+    compilation: Compilation,
+    /// The file rules' findings, by import name.
+    files: HashMap<String, FileLint>,
+    /// The package rules' findings, by package.
+    packages: BTreeMap<String, Vec<Finding>>,
+    /// The facts of every file the compile linked, by import name.
+    facts: HashMap<String, FileFacts>,
 }
 
 /// The workspace's files, with the texts this run already read served from memory.

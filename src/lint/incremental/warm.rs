@@ -37,12 +37,11 @@ use prost::Message;
 use rayon::prelude::*;
 
 use super::{
-    Closure, Content, FactsProto, FindingProto, Header, Key, Known, ReadOnce, Stat, facts, facts_proto, finding,
+    Closure, Content, FactsProto, FindingProto, Fresh, Header, Key, Known, Stat, facts, facts_proto, finding,
     finding_proto, package_key, package_set, tagged,
 };
 use crate::cache::CacheDir;
 use crate::cache::rendered::{RecordLog, append, load_snapshot, record_size, rewrite, save_snapshot};
-use crate::compile::{Compilation, WorkspaceFiles};
 use crate::diagnostic::Diagnostic;
 use crate::errors::lint::ErrorsLint;
 use crate::lint::facts::{FileFacts, WorkspaceFacts};
@@ -776,44 +775,25 @@ pub(super) fn run(
     let mut target_packages: Vec<String> = last[..target_count].iter().map(|f| f.package.clone()).collect();
 
     // 3. Compile and lint them, as the cached run does.
-    let mut fresh_files: HashMap<String, FileLint> = HashMap::new();
-    let mut fresh_packages: Vec<(String, Vec<Finding>)> = Vec::new();
     let mut fresh_facts: HashMap<usize, Vec<u8>> = HashMap::new();
     let mut warnings: Vec<Diagnostic> = Vec::new();
-    let mut compiled: HashSet<String> = HashSet::new();
-    let compilation = if missed.is_empty() {
-        Compilation::empty()
-    } else {
-        closure.load(missed.iter().copied())?;
-        let names: HashSet<&str> = missed.iter().map(|&i| closure.files[i].name.as_str()).collect();
-        let disk = if missed.len() == target_count {
-            WorkspaceFiles::new(workspace)
-        } else {
-            WorkspaceFiles::selecting(workspace, |t| names.contains(t.name.as_str()))
-        };
-        crate::compile::compile_from(&ReadOnce { disk, texts: closure.texts() })
-    };
     let whole = missed.len() == target_count;
     let errors = ErrorsLint::default();
     if !missed.is_empty() {
-        if compilation.has_errors() {
-            return Err("the files to compile have errors");
-        }
-        fresh_files = crate::lint::lint_files(&compilation, selected, &errors, path_ignores.comments_off)
-            .into_iter()
-            .map(|file| (file.name.clone(), file))
-            .collect();
-        fresh_packages = crate::lint::lint_packages(&compilation, selected, &errors).into_iter().collect();
-        for file in &compilation.files {
-            let Some(file_facts) = FileFacts::of(&compilation, file) else { continue };
+        closure.load(missed.iter().copied())?;
+    }
+    let Fresh { compilation, files: mut fresh_files, packages, facts: linked } =
+        closure.compile_and_lint(workspace, &missed, selected, path_ignores, &errors)?;
+    let fresh_packages: Vec<(String, Vec<Finding>)> = packages.into_iter().collect();
+    if !missed.is_empty() {
+        for file_facts in linked.values() {
             let &i = closure.by_name.get(file_facts.name.as_str()).ok_or("a compiled file was not in the closure")?;
-            compiled.insert(file_facts.name.clone());
             // A target compiled only as an import of another is linked without
             // what its own compile gives it: its facts stay the last run's.
             if i < target_count && !missed.contains(&i) {
                 continue;
             }
-            let encoded = facts_proto(&file_facts).encode_to_vec();
+            let encoded = facts_proto(file_facts).encode_to_vec();
             facts_digests[i] = facts_digest(Some(&encoded));
             fresh_facts.insert(i, encoded);
             if i < target_count {
@@ -838,20 +818,18 @@ pub(super) fn run(
     // 4. The workspace rules: the last run's findings, unless facts changed.
     let new_facts_id = facts_id(&facts_digests);
     let mut facts_to_save = None;
+    let view = RunView { renderer, run_key, closure: &closure, keys: &keys, target_packages: &target_packages };
     let blobs: BTreeMap<String, Vec<u8>> = if new_facts_id != last_facts_id {
         let encoded = all_facts(dir, names, &last_facts_id, closure.files.len(), &mut fresh_facts)?;
         let facts = workspace_facts(&closure, &encoded, target_count)?;
         let found = crate::lint::workspace_findings(&compilation, whole, &facts, selected, &errors);
-        let view = RunView { renderer, run_key, closure: &closure, keys: &keys, target_packages: &target_packages };
         findings_are_where_digests_look(&view, &found, &fresh_packages)?;
         facts_to_save = Some(encoded);
         workspace_blobs(&found)
     } else {
-        let view = RunView { renderer, run_key, closure: &closure, keys: &keys, target_packages: &target_packages };
         findings_are_where_digests_look(&view, &[], &fresh_packages)?;
         last_paths.iter().filter(|p| !p.workspace.is_empty()).map(|p| (p.path.clone(), p.workspace.clone())).collect()
     };
-    let view = RunView { renderer, run_key, closure: &closure, keys: &keys, target_packages: &target_packages };
     // A path's digest can only differ where one of its inputs did: a file's
     // key, a compiled package's key, the workspace findings there. The others
     // are the last run's, so only these are hashed.
@@ -906,7 +884,7 @@ pub(super) fn run(
                 if let Some(&i) = closure.by_display.get(path) {
                     let name = &closure.files[i].name;
                     // A target linted this run, or an import compiled this run.
-                    let fresh = if i < target_count { missed.contains(&i) } else { compiled.contains(name) };
+                    let fresh = if i < target_count { missed.contains(&i) } else { linked.contains_key(name) };
                     if !fresh {
                         return Err("a path to render has a file that was not compiled");
                     }
