@@ -307,3 +307,78 @@ fn the_warm_path_trusts_only_settled_unchanged_stats() {
         assert_eq!(reads, Some(1), "{attempt} run after the mtime moved ahead");
     }
 }
+
+/// Whether the run took its files from a remembered walk (IDL_TIMINGS is on, so
+/// a walk that was not remembered says why).
+fn walked_again(err: &str) -> bool {
+    err.lines().any(|line| line.starts_with("idl: walk of ") && line.contains("not remembered"))
+}
+
+/// A cached run takes the files of its last walk while no directory and no
+/// ignore file changed (src/workspace/listing.rs); every change to what a walk
+/// would find (a file added or removed, a new directory, an edited or new
+/// `.gitignore`, a changed `excludes`) is seen by the next run, which lints
+/// exactly what `--no-cache` lints.
+#[test]
+fn a_remembered_walk_sees_every_change_to_what_a_walk_finds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ws");
+    let config = "[lint]\npreset = \"buf-standard\"\n";
+    write(&d, "idl.toml", config);
+    write(
+        &d,
+        "acme/user/v1/user.proto",
+        "syntax = \"proto3\";\npackage acme.user.v1;\nmessage User { string name = 1; }\n",
+    );
+    let cache = tmp.path().join("cache");
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
+    let run = |why: &str| -> (String, bool) {
+        let (code, out, err) = idl(&d, &cache, &["lint", "--format", "json"]);
+        let (uncached_code, uncached, _) = idl(&d, &cache, &["lint", "--format", "json", "--no-cache"]);
+        assert_eq!((code, &out), (uncached_code, &uncached), "{why}\n{err}");
+        (out, walked_again(&err))
+    };
+    let bad = |name: &str| format!("syntax = \"proto3\";\npackage acme.{name}.v1;\nmessage {name}_msg {{}}\n");
+    settle();
+    assert!(run("cold").1, "nothing remembered yet");
+    let (_, again) = run("warm");
+    assert!(!again, "an unchanged tree is not walked again");
+
+    // A file added in an existing directory, then one in a new directory.
+    settle();
+    write(&d, "acme/user/v1/extra.proto", &bad("user"));
+    let (out, again) = run("a file added");
+    assert!(again && out.contains("extra.proto"), "{out}");
+    settle();
+    write(&d, "acme/order/v1/order.proto", &bad("order"));
+    let (out, _) = run("a directory added");
+    assert!(out.contains("order/v1/order.proto"), "{out}");
+    // A walk right after a change is not remembered (its stats are too recent
+    // to trust); the next one, once settled, is.
+    settle();
+    run("settled again");
+    assert!(!run("remembered again").1);
+
+    // Ignored by a new .gitignore, then by an edit of it that keeps the directory's times.
+    write(&d, ".gitignore", "acme/order/\n");
+    let (out, again) = run("a new .gitignore");
+    assert!(again && !out.contains("order.proto"), "{out}");
+    settle();
+    run("settled with the .gitignore");
+    assert!(!run("remembered with the .gitignore").1);
+    std::fs::write(d.join(".gitignore"), "acme/user/v1/extra.proto\n").unwrap();
+    let (out, again) = run("the .gitignore edited in place");
+    assert!(again && out.contains("order.proto") && !out.contains("extra.proto"), "{out}");
+
+    // A file removed; the config's excludes changed.
+    settle();
+    std::fs::remove_file(d.join("acme/order/v1/order.proto")).unwrap();
+    let (out, again) = run("a file removed");
+    assert!(again && !out.contains("order.proto"), "{out}");
+    settle();
+    run("settled after the removal");
+    assert!(!run("remembered after the removal").1);
+    std::fs::write(d.join("idl.toml"), format!("excludes = [\"acme/user\"]\n{config}")).unwrap();
+    let (out, _) = run("excludes changed");
+    assert!(!out.contains("user.proto"), "{out}");
+}

@@ -106,14 +106,16 @@ impl EntryTable {
 
 /// The lint tables (one per idl build, config and working directory, so a run
 /// reads only its own): `lint-<key>.bin`, with the snapshots and logs of
-/// rendered findings beside them (`.snap`, `.log`: src/cache/rendered.rs).
+/// rendered findings beside them (`.snap`, `.log`: src/cache/rendered.rs); and
+/// the memos of walks (`walk-<key>.snap`: src/workspace/listing.rs).
 pub fn table_files(dir: &CacheDir) -> Vec<(std::path::PathBuf, std::fs::Metadata)> {
     let Ok(entries) = std::fs::read_dir(&dir.path) else { return Vec::new() };
     entries
         .flatten()
         .filter(|e| {
             e.file_name().to_str().is_some_and(|n| {
-                n.starts_with(TABLE_PREFIX) && [".bin", ".snap", ".log"].iter().any(|end| n.ends_with(end))
+                (n.starts_with(TABLE_PREFIX) && [".bin", ".snap", ".log"].iter().any(|end| n.ends_with(end)))
+                    || (n.starts_with(crate::workspace::listing::MEMO_PREFIX) && n.ends_with(".snap"))
             })
         })
         .filter_map(|e| Some((e.path(), e.metadata().ok()?)))

@@ -46,6 +46,47 @@ mod entries;
 pub mod rendered;
 pub use entries::{EntryTable, TABLE_PREFIX};
 
+/// What a file's stat says of its bytes: equal stats, equal bytes, provided the
+/// stat was taken well after the file last changed (see [`Stat::settled`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub inode: u64,
+    pub device: u64,
+}
+
+impl Stat {
+    /// The stat of `path`, if it was last changed at least [`SETTLE_NS`] before
+    /// `started_ns` (when this run began). A file changed within that window
+    /// could change again in the same timestamp tick (file times are coarse, a
+    /// few milliseconds) without its stat changing, so it is read every time;
+    /// `ctime` cannot be set back by `touch`, so it is checked with `mtime`.
+    pub fn settled(path: &std::path::Path, started_ns: i64) -> Option<Stat> {
+        let stat = Stat::of(path)?;
+        let limit = started_ns.saturating_sub(SETTLE_NS);
+        (stat.mtime_ns < limit && stat.ctime_ns < limit).then_some(stat)
+    }
+
+    /// The stat of `path` (symlinks followed), however recent.
+    pub fn of(path: &std::path::Path) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        let ns = |secs: i64, nanos: i64| secs.saturating_mul(1_000_000_000).saturating_add(nanos);
+        Some(Stat {
+            size: meta.len(),
+            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+            device: meta.dev(),
+        })
+    }
+}
+
+/// How long before a run a file must have last changed for its stat to be trusted.
+pub const SETTLE_NS: i64 = 100_000_000;
+
 /// A resolved cache directory and its bound.
 #[derive(Debug, Clone)]
 pub struct CacheDir {
@@ -72,9 +113,14 @@ impl CacheDir {
 
     /// The directory of a workspace's runs (its `[cache]` section).
     pub fn for_workspace(workspace: &crate::workspace::Workspace) -> Option<CacheDir> {
-        let cache = &workspace.config.cache;
+        CacheDir::for_config(&workspace.config, &workspace.base_dir)
+    }
+
+    /// The directory of runs under `config` (its `[cache]` section), found in `base_dir`.
+    pub fn for_config(config: &crate::config::Config, base_dir: &Path) -> Option<CacheDir> {
+        let cache = &config.cache;
         let configured = cache.dir.as_ref().map(|dir| dir.get_ref().as_str());
-        CacheDir::resolve(configured, Some(&workspace.base_dir), cache.max_size_mb)
+        CacheDir::resolve(configured, Some(base_dir), cache.max_size_mb)
     }
 
     fn headers_path(&self) -> PathBuf {

@@ -392,6 +392,17 @@ fn discover_workspace(
     discover_reported(reporter, format, |cwd| workspace::discover(cwd, config, paths))
 }
 
+/// [`discover_workspace`] for a run that uses the cache: its walks are
+/// remembered there (`workspace::discover_remembering`).
+fn discover_cached_workspace(
+    reporter: &Reporter,
+    format: OutputFormat,
+    config: Option<&Path>,
+    paths: &[PathBuf],
+) -> Result<Workspace, i32> {
+    discover_reported(reporter, format, |cwd| workspace::discover_remembering(cwd, config, paths))
+}
+
 /// The workspace of an editor buffer read from stdin as if it were `path` (which
 /// need not exist), or reports why there is none; the `Err` is the exit code.
 fn discover_buffer_workspace(

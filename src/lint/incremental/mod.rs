@@ -45,7 +45,7 @@ use sha2::{Digest, Sha256};
 
 use super::facts::{FileFacts, MethodFacts, Site, WorkspaceFacts};
 use super::{FileLint, Finding, LintParts, ignore};
-use crate::cache::{CacheDir, EntryTable, TABLE_PREFIX};
+use crate::cache::{CacheDir, EntryTable, Stat, TABLE_PREFIX};
 use crate::compile::{Compilation, FileProvider, ReadResult, WorkspaceFiles};
 use crate::config::LintConfig;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity, Span};
@@ -544,42 +544,6 @@ struct ClosureFile {
     /// an equal stat to mean equal bytes.
     stat: Option<Stat>,
 }
-
-/// What a file's stat says of its bytes: equal stats, equal bytes, provided the
-/// stat was taken well after the file last changed (see [`Stat::settled`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stat {
-    size: u64,
-    mtime_ns: i64,
-    ctime_ns: i64,
-    inode: u64,
-    device: u64,
-}
-
-impl Stat {
-    /// The stat of `path`, if it was last changed at least [`SETTLE_NS`] before
-    /// `started_ns` (when this run began). A file changed within that window
-    /// could change again in the same timestamp tick (file times are coarse, a
-    /// few milliseconds) without its stat changing, so it is read every time;
-    /// `ctime` cannot be set back by `touch`, so it is checked with `mtime`.
-    fn settled(path: &std::path::Path, started_ns: i64) -> Option<Stat> {
-        use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::metadata(path).ok()?;
-        let ns = |secs: i64, nanos: i64| secs.saturating_mul(1_000_000_000).saturating_add(nanos);
-        let stat = Stat {
-            size: meta.len(),
-            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
-            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
-            inode: meta.ino(),
-            device: meta.dev(),
-        };
-        let limit = started_ns.saturating_sub(SETTLE_NS);
-        (stat.mtime_ns < limit && stat.ctime_ns < limit).then_some(stat)
-    }
-}
-
-/// How long before a run a file must have last changed for its stat to be trusted.
-const SETTLE_NS: i64 = 100_000_000;
 
 /// A file as the last run saw it: trusted unread when its stat is unchanged.
 struct Known<'a> {

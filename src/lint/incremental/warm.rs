@@ -37,11 +37,11 @@ use prost::Message;
 use rayon::prelude::*;
 
 use super::{
-    Closure, Content, FactsProto, FindingProto, Fresh, Header, Key, Known, Stat, facts, facts_proto, finding,
-    finding_proto, package_key, package_set, tagged,
+    Closure, Content, FactsProto, FindingProto, Fresh, Header, Key, Known, facts, facts_proto, finding, finding_proto,
+    package_key, package_set, tagged,
 };
-use crate::cache::CacheDir;
 use crate::cache::rendered::{RecordLog, append, load_snapshot, record_size, rewrite, save_snapshot};
+use crate::cache::{CacheDir, Stat};
 use crate::diagnostic::Diagnostic;
 use crate::errors::lint::ErrorsLint;
 use crate::lint::facts::{FileFacts, WorkspaceFacts};
