@@ -279,9 +279,14 @@ fn the_warm_path_trusts_only_settled_unchanged_stats() {
     let (clean, reads) = run("warm, nothing changed");
     assert_eq!(reads, Some(0), "settled, unchanged stats are trusted");
     assert!(!clean.contains("FIELD_LOWER_SNAKE_CASE"), "{clean}");
+    // Touched, bytes unchanged (a checkout): read again, and the same answer.
+    let path = d.join("acme/user/v1/user.proto");
+    std::fs::write(&path, first).unwrap();
+    let (out, reads) = run("touched");
+    assert_eq!((out.as_str(), reads), (clean.as_str(), Some(1)));
+    settle();
 
     // The same size, the old modification time: the ctime still moves.
-    let path = d.join("acme/user/v1/user.proto");
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
     let edited = first.replace("string name = 1", "string Nam_ = 1");
     assert_eq!(edited.len(), first.len());

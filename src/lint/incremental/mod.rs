@@ -588,8 +588,16 @@ impl Closure {
                 return Ok(ClosureFile { name, display_path, path: Some(path), content, header, stat: Some(stat) });
             }
             let text = crate::checked_read::read_proto_text(&path, &display_path).map_err(|_| unreadable)?;
-            let content = Content::Text { hash: Sha256::digest(text.as_bytes()).into(), text };
-            let header = Header::of(&content, table).ok_or(unscannable)?;
+            let hash: Key = Sha256::digest(text.as_bytes()).into();
+            let content = Content::Text { hash, text };
+            // Touched but not changed (a checkout, a fresh clone with the cache
+            // restored): the bytes the last run scanned, so not scanned again.
+            let header = match known.get(name.as_str()) {
+                Some(known) if known.hash == hash => {
+                    Header { imports: known.imports.to_vec(), packages: known.packages.to_vec(), new: None }
+                }
+                _ => Header::of(&content, table).ok_or(unscannable)?,
+            };
             Ok(ClosureFile { name, display_path, path: Some(path), content, header, stat })
         };
         let unread = |name: String, display_path: String, content: Content| -> Result<ClosureFile, &'static str> {
