@@ -111,6 +111,7 @@ fn discover_with(
     unsaved: Option<&Path>,
     remember_walks: bool,
 ) -> Result<Workspace, Vec<Diagnostic>> {
+    let mut timer = crate::compile::PhaseTimer::from_env();
     let cwd = normalize(
         &std::path::absolute(cwd)
             .map_err(|error| vec![Diagnostic::error(IO_RULE, format!("invalid working directory: {error}"))])?,
@@ -180,6 +181,7 @@ fn discover_with(
         return Err(config_errors);
     }
 
+    timer.phase("discovery: config");
     let memo = remember_walks
         .then(|| crate::cache::CacheDir::for_config(&config, &base_dir))
         .flatten()
@@ -207,6 +209,7 @@ fn discover_with(
         }
     }
     let Walker { files, mut errors, warnings, .. } = walker;
+    timer.phase("discovery: files");
     if !errors.is_empty() {
         errors.extend(warnings);
         return Err(errors);
@@ -419,9 +422,7 @@ impl Walker<'_> {
         if let Some(memo) = &memo {
             match memo.recall() {
                 Ok(paths) => {
-                    for path in paths {
-                        self.add(&path);
-                    }
+                    self.add_all(paths);
                     return;
                 }
                 Err(reason) if timings => eprintln!("idl: walk of {}: not remembered: {reason}", dir.display()),
@@ -479,9 +480,7 @@ impl Walker<'_> {
             }
             paths = walked.files;
         }
-        for path in paths {
-            self.add(&path);
-        }
+        self.add_all(paths);
         for error in errors {
             self.walk_error(error);
         }
@@ -528,11 +527,24 @@ impl Walker<'_> {
     /// Adds a file under its name in the first root containing it, unless an earlier
     /// root provides the same name.
     fn add(&mut self, path: &Path) {
-        let Some((root, root_dir)) = self.roots.iter().enumerate().find(|(_, root)| path.starts_with(root)) else {
-            return;
-        };
-        let shown = display_path(self.cwd, path);
-        let Some(name) = import_name(path.strip_prefix(root_dir).unwrap_or(path)) else {
+        if let Some(located) = located(self.cwd, self.roots, path.to_path_buf()) {
+            self.add_located(located);
+        }
+    }
+
+    /// [`Walker::add`] for a walk's files: where each is, worked out on every
+    /// core (7,218 of googleapis), then added in order.
+    fn add_all(&mut self, paths: Vec<PathBuf>) {
+        use rayon::prelude::*;
+        let (cwd, roots) = (self.cwd, self.roots);
+        let located: Vec<Located> = paths.into_par_iter().filter_map(|path| located(cwd, roots, path)).collect();
+        for one in located {
+            self.add_located(one);
+        }
+    }
+
+    fn add_located(&mut self, Located { path, root, shown, name }: Located) {
+        let Some(name) = name else {
             let message = format!("{shown} is not valid UTF-8, so it has no import name");
             self.errors.push(Diagnostic::error(IO_RULE, message).with_path(shown));
             return;
@@ -545,13 +557,24 @@ impl Walker<'_> {
             self.warnings.push(Diagnostic::new(CONFIG_RULE, Severity::Warn, message).with_path(shown));
             return;
         }
-        self.files.entry(name.clone()).or_insert_with(|| WorkspaceFile {
-            name,
-            path: path.to_path_buf(),
-            display_path: shown,
-            root,
-        });
+        self.files.entry(name.clone()).or_insert_with(|| WorkspaceFile { name, path, display_path: shown, root });
     }
+}
+
+/// A file found, with its root, display path and import name (`None`: not UTF-8).
+struct Located {
+    path: PathBuf,
+    root: usize,
+    shown: String,
+    name: Option<String>,
+}
+
+/// Where `path` is: `None` outside every root.
+fn located(cwd: &Path, roots: &[PathBuf], path: PathBuf) -> Option<Located> {
+    let (root, root_dir) = roots.iter().enumerate().find(|(_, root)| path.starts_with(root))?;
+    let shown = display_path(cwd, &path);
+    let name = import_name(path.strip_prefix(root_dir).unwrap_or(&path));
+    Some(Located { path, root, shown, name })
 }
 
 /// What a walk's threads collect.
@@ -570,6 +593,18 @@ fn is_proto(path: &Path) -> bool {
 
 /// `relative` as a `/`-separated import name, if it is valid UTF-8.
 fn import_name(relative: &Path) -> Option<String> {
+    // Already `/`-separated and clean (a walked path): itself, without
+    // splitting it into components and joining them again.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(text) = relative.to_str()
+        && !text.is_empty()
+        && !text.starts_with('/')
+        && !text.ends_with('/')
+        && !text.contains("//")
+        && !text.split('/').any(|segment| segment == ".")
+    {
+        return Some(text.to_string());
+    }
     let segments: Option<Vec<&str>> = relative.components().map(|component| component.as_os_str().to_str()).collect();
     Some(segments?.join("/"))
 }
@@ -590,7 +625,10 @@ fn display_path(cwd: &Path, path: &Path) -> String {
 }
 
 fn slashed(path: &Path) -> String {
-    path.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/")
+    let lossy = path.to_string_lossy();
+    // One copy, not two, where the separator is already `/` (7,218 paths of a
+    // warm googleapis run).
+    if std::path::MAIN_SEPARATOR == '/' { lossy.into_owned() } else { lossy.replace(std::path::MAIN_SEPARATOR, "/") }
 }
 
 /// Resolves `.` and `..` without touching the file system.
