@@ -37,8 +37,8 @@ use prost::Message;
 use rayon::prelude::*;
 
 use super::{
-    Closure, Content, FactsProto, FindingProto, Fresh, Header, Key, Known, facts, facts_proto, finding, finding_proto,
-    package_key, package_set, tagged,
+    Closure, Content, FactsProto, FastMap, FindingProto, Fresh, Header, Key, Known, facts, facts_proto, finding,
+    finding_proto, package_key, package_set, tagged,
 };
 use crate::cache::rendered::{RecordLog, append, load_snapshot, record_size, rewrite, save_snapshot};
 use crate::cache::{CacheDir, Stat};
@@ -734,7 +734,7 @@ pub(super) fn run(
         return Err("the snapshot is of another output");
     }
     let SnapshotProto { files: last, paths: last_paths, facts_id: last_facts_id, .. } = snapshot;
-    let mut known: HashMap<&str, Known> = HashMap::with_capacity(last.len());
+    let mut known: FastMap<&str, Known> = FastMap::with_capacity_and_hasher(last.len(), Default::default());
     for file in &last {
         let (Some(stat_of), Ok(hash)) = (&file.stat, <Key>::try_from(file.hash.as_slice())) else { continue };
         let (display_path, imports, packages) = (&file.display_path, &file.imports, &file.packages);
