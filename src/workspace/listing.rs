@@ -125,6 +125,12 @@ impl ListingMemo {
         if !dirs_same {
             return Err("a directory changed".into());
         }
+        // The cache evicts the files written longest ago; a memo in use is
+        // never rewritten, so its time is moved instead (a failure only makes
+        // it an earlier candidate).
+        if let Ok(file) = std::fs::File::open(self.cache.path.join(&self.name)) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
         Ok(memo.files.iter().map(|file| self.root.join(std::ffi::OsStr::from_bytes(file))).collect())
     }
 
@@ -278,6 +284,22 @@ mod tests {
         // An ignore file created above the root.
         std::fs::write(tmp.path().join(".ignore"), "*.proto\n").unwrap();
         assert_eq!(memo.recall().unwrap_err(), "an ignore file changed");
+    }
+
+    /// The cache evicts by modification time; a memo in use stays recent.
+    #[test]
+    fn a_memo_in_use_is_not_the_oldest_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        std::fs::create_dir_all(&root).unwrap();
+        let memo = memo(&tmp.path().join("cache"), &root);
+        settle();
+        memo.record(&walked(&root, &[""], &[])).unwrap();
+        let path = tmp.path().join("cache").join(&memo.name);
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::open(&path).unwrap().set_modified(old).unwrap();
+        assert!(memo.recall().is_ok());
+        assert!(std::fs::metadata(&path).unwrap().modified().unwrap() > old + std::time::Duration::from_secs(3000));
     }
 
     #[test]
