@@ -387,3 +387,42 @@ fn a_remembered_walk_sees_every_change_to_what_a_walk_finds() {
     let (out, _) = run("excludes changed");
     assert!(!out.contains("user.proto"), "{out}");
 }
+
+/// The cache evicts the files written longest ago. A run answered by the warm
+/// path rewrites its snapshot but not the table or the walk's memo it relies
+/// on: those have their times moved, so they are not evicted as unused.
+#[test]
+fn what_a_warm_run_relies_on_stays_recent_for_eviction() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ws");
+    write(&d, "idl.toml", "[lint]\npreset = \"buf-standard\"\n");
+    write(
+        &d,
+        "acme/user/v1/user.proto",
+        "syntax = \"proto3\";\npackage acme.user.v1;\nmessage User { string name = 1; }\n",
+    );
+    let cache = tmp.path().join("cache");
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    for _ in 0..3 {
+        idl(&d, &cache, &["lint", "--format", "json"]);
+    }
+    let files: Vec<PathBuf> = std::fs::read_dir(cache.join("v1"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.ends_with(".bin") && name.starts_with("lint-") || name.starts_with("walk-")
+        })
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for file in &files {
+        std::fs::File::open(file).unwrap().set_modified(old).unwrap();
+    }
+    let (_, _, err) = idl(&d, &cache, &["lint", "--format", "json"]);
+    assert_eq!(warm_reads(&err), Some(0), "{err}");
+    for file in &files {
+        let modified = std::fs::metadata(file).unwrap().modified().unwrap();
+        assert!(modified > old + std::time::Duration::from_secs(3000), "{} kept its old time", file.display());
+    }
+}

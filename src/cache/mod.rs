@@ -87,6 +87,16 @@ impl Stat {
 /// How long before a run a file must have last changed for its stat to be trusted.
 pub const SETTLE_NS: i64 = 100_000_000;
 
+/// Moves the modification time of `name` in `dir` to now: the cache evicts the
+/// files written longest ago, and a file read on every run but rewritten on few
+/// (a walk's memo, the lint table behind the warm path) must not look unused. A
+/// failure only makes the file an earlier candidate.
+pub fn touch(dir: &CacheDir, name: &str) {
+    if let Ok(file) = std::fs::File::open(dir.path.join(name)) {
+        let _ = file.set_modified(SystemTime::now());
+    }
+}
+
 /// A resolved cache directory and its bound.
 #[derive(Debug, Clone)]
 pub struct CacheDir {

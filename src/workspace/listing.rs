@@ -125,12 +125,8 @@ impl ListingMemo {
         if !dirs_same {
             return Err("a directory changed".into());
         }
-        // The cache evicts the files written longest ago; a memo in use is
-        // never rewritten, so its time is moved instead (a failure only makes
-        // it an earlier candidate).
-        if let Ok(file) = std::fs::File::open(self.cache.path.join(&self.name)) {
-            let _ = file.set_modified(std::time::SystemTime::now());
-        }
+        // A memo in use is never rewritten: its time is moved instead.
+        crate::cache::touch(&self.cache, &self.name);
         Ok(memo.files.iter().map(|file| self.root.join(std::ffi::OsStr::from_bytes(file))).collect())
     }
 

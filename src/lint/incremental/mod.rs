@@ -173,6 +173,15 @@ fn cached_lint(
                         warm.closure.files.len()
                     );
                 }
+                // Eviction takes the files written longest ago; what this run
+                // read or may read next, and does not rewrite, is moved forward.
+                let mut kept = vec![&table_name, &names.facts];
+                if warm.save.is_none() {
+                    kept.extend([&names.snapshot, &names.log]);
+                }
+                for name in kept {
+                    crate::cache::touch(dir, name);
+                }
                 let saving = warm.save.map(|save| {
                     std::thread::spawn(move || {
                         let mut timer = crate::compile::PhaseTimer::from_env();
