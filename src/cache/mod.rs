@@ -64,24 +64,36 @@ impl Stat {
     /// few milliseconds) without its stat changing, so it is read every time;
     /// `ctime` cannot be set back by `touch`, so it is checked with `mtime`.
     pub fn settled(path: &std::path::Path, started_ns: i64) -> Option<Stat> {
-        let stat = Stat::of(path)?;
+        Stat::of(path).filter(|stat| stat.is_settled(started_ns))
+    }
+
+    /// Whether this stat was last changed at least [`SETTLE_NS`] before `started_ns`.
+    pub fn is_settled(&self, started_ns: i64) -> bool {
         let limit = started_ns.saturating_sub(SETTLE_NS);
-        (stat.mtime_ns < limit && stat.ctime_ns < limit).then_some(stat)
+        self.mtime_ns < limit && self.ctime_ns < limit
     }
 
     /// The stat of `path` (symlinks followed), however recent.
     pub fn of(path: &std::path::Path) -> Option<Stat> {
+        std::fs::metadata(path).ok().map(|meta| Stat::from_metadata(&meta))
+    }
+
+    pub fn from_metadata(meta: &std::fs::Metadata) -> Stat {
         use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::metadata(path).ok()?;
         let ns = |secs: i64, nanos: i64| secs.saturating_mul(1_000_000_000).saturating_add(nanos);
-        Some(Stat {
+        Stat {
             size: meta.len(),
             mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
             ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
             inode: meta.ino(),
             device: meta.dev(),
-        })
+        }
     }
+}
+
+/// Now, in nanoseconds since the epoch: when a run began, for [`Stat::settled`].
+pub fn now_ns() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| i64::try_from(since.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// How long before a run a file must have last changed for its stat to be trusted.

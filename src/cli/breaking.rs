@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::BreakingArgs;
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_cached_workspace, discover_workspace};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_cached_workspace};
 use crate::breaking::base::{self, Base};
 use crate::breaking::incremental::{self, GitFiles, SomeTargets};
 use crate::breaking::{Side, SideFile};
@@ -15,12 +15,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Sources;
 
 pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
-    let discovered = if args.no_cache {
-        discover_workspace(reporter, args.format, config, &args.paths)
-    } else {
-        discover_cached_workspace(reporter, args.format, config, &args.paths)
-    };
-    let workspace = match discovered {
+    let workspace = match discover_cached_workspace(reporter, args.format, config, &args.paths, !args.no_cache) {
         Ok(workspace) => workspace,
         Err(code) => return code,
     };

@@ -9,7 +9,6 @@ use toml::Spanned;
 use super::args::LintArgs;
 use super::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, IO_RULE, Reporter, discover_buffer_workspace, discover_cached_workspace,
-    discover_workspace,
 };
 use crate::compile::{Compilation, OverlayFiles, WorkspaceFiles};
 use crate::config::CONFIG_RULE;
@@ -24,8 +23,7 @@ use crate::workspace::Workspace;
 pub(super) fn run(args: &LintArgs, reporter: &Reporter, config: Option<&Path>) -> i32 {
     let discovered = match &args.stdin_filename {
         Some(path) => discover_buffer_workspace(reporter, args.format, config, path),
-        None if args.no_cache || args.fix => discover_workspace(reporter, args.format, config, &args.paths),
-        None => discover_cached_workspace(reporter, args.format, config, &args.paths),
+        None => discover_cached_workspace(reporter, args.format, config, &args.paths, !args.no_cache && !args.fix),
     };
     let workspace = match discovered {
         Ok(workspace) => workspace,

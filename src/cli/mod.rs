@@ -392,15 +392,22 @@ fn discover_workspace(
     discover_reported(reporter, format, |cwd| workspace::discover(cwd, config, paths))
 }
 
-/// [`discover_workspace`] for a run that uses the cache: its walks are
-/// remembered there (`workspace::discover_remembering`).
+/// [`discover_workspace`] for a command with a cache: when the run uses it
+/// (`cached`), its walks are remembered there (`workspace::discover_remembering`).
 fn discover_cached_workspace(
     reporter: &Reporter,
     format: OutputFormat,
     config: Option<&Path>,
     paths: &[PathBuf],
+    cached: bool,
 ) -> Result<Workspace, i32> {
-    discover_reported(reporter, format, |cwd| workspace::discover_remembering(cwd, config, paths))
+    discover_reported(reporter, format, |cwd| {
+        if cached {
+            workspace::discover_remembering(cwd, config, paths)
+        } else {
+            workspace::discover(cwd, config, paths)
+        }
+    })
 }
 
 /// The workspace of an editor buffer read from stdin as if it were `path` (which

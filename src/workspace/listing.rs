@@ -135,10 +135,9 @@ impl ListingMemo {
     /// costs the next run its walk.
     pub fn record(&self, walked: &Walked) -> Result<(), String> {
         let relative = |path: &Path| path.strip_prefix(&self.root).ok().map(|rel| rel.as_os_str().as_bytes().to_vec());
-        let mut memo = ListingProto {
-            global_excludes: global_excludes().as_os_str().as_bytes().to_vec(),
-            ..ListingProto::default()
-        };
+        let global = global_excludes();
+        let mut memo =
+            ListingProto { global_excludes: global.as_os_str().as_bytes().to_vec(), ..ListingProto::default() };
         let dir_stats: Option<Vec<Stat>> =
             walked.dirs.par_iter().map(|dir| Stat::settled(dir, walked.started_ns)).collect();
         let dir_stats = dir_stats.ok_or("a directory changed during the walk or just before it")?;
@@ -146,20 +145,26 @@ impl ListingMemo {
             memo.dirs.push(relative(dir).ok_or("a directory outside the root")?);
             memo.dir_stats.extend(stat_numbers(Some(*stat)));
         }
+        // Above the root every ignore file is watched, present or not; in the
+        // walked directories only those present (creating one changes the
+        // directory), but `.git/info/exclude` is created in `.git/info`.
         let mut watched: Vec<PathBuf> = self.root.ancestors().skip(1).flat_map(ignore_files_of).collect();
-        watched.push(global_excludes());
+        watched.push(global);
+        let mut below: Vec<PathBuf> = Vec::new();
         for dir in &walked.dirs {
-            // Absent ones need no watching here: creating one changes the
-            // directory; but `.git/info/exclude` is created in `.git/info`.
-            let present = |file: &PathBuf| file.symlink_metadata().is_ok();
-            watched.extend(IGNORE_FILES.iter().map(|name| dir.join(name)).filter(present));
+            below.extend(IGNORE_FILES.iter().map(|name| dir.join(name)));
             if dir.join(".git").symlink_metadata().is_ok() {
                 watched.push(dir.join(GIT_EXCLUDE));
             }
         }
-        for file in watched {
+        let present_only_from = watched.len();
+        watched.extend(below);
+        for (at, file) in watched.into_iter().enumerate() {
             let stat = presence(&file).map_err(|reason| format!("{}: {reason}", file.display()))?;
-            if stat.is_some() && Stat::settled(&file, walked.started_ns).is_none() {
+            if stat.is_none() && at >= present_only_from {
+                continue;
+            }
+            if stat.is_some_and(|stat| !stat.is_settled(walked.started_ns)) {
                 return Err(format!("{} changed just before the walk", file.display()));
             }
             memo.watched.push(file.as_os_str().as_bytes().to_vec());
@@ -182,7 +187,7 @@ fn ignore_files_of(dir: &Path) -> impl Iterator<Item = PathBuf> + '_ {
 /// remembered).
 fn presence(path: &Path) -> Result<Option<Stat>, String> {
     match std::fs::metadata(path) {
-        Ok(_) => Stat::of(path).map(Some).ok_or_else(|| "cannot stat".into()),
+        Ok(meta) => Ok(Some(Stat::from_metadata(&meta))),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             // `.git/info/exclude` under a `.git` that is a file (a worktree or a
             // submodule): the walk reads the exclude file of the common git
@@ -221,13 +226,6 @@ fn from_numbers(numbers: &[i64]) -> Option<Stat> {
     })
 }
 
-/// Nanoseconds since the epoch, now.
-pub fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| i64::try_from(since.as_nanos()).unwrap_or(i64::MAX))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,7 +244,7 @@ mod tests {
         Walked {
             dirs: dirs.iter().map(|d| root.join(d)).collect(),
             files: files.iter().map(|f| root.join(f)).collect(),
-            started_ns: now_ns(),
+            started_ns: crate::cache::now_ns(),
         }
     }
 
@@ -282,16 +280,22 @@ mod tests {
         assert_eq!(memo.recall().unwrap_err(), "an ignore file changed");
     }
 
+    /// A memo of an empty root, recorded; and the memo's file.
+    fn recorded(tmp: &Path) -> (ListingMemo, PathBuf) {
+        let root = tmp.join("repo");
+        std::fs::create_dir_all(&root).unwrap();
+        let memo = memo(&tmp.join("cache"), &root);
+        settle();
+        memo.record(&walked(&root, &[""], &[])).unwrap();
+        let path = tmp.join("cache").join(&memo.name);
+        (memo, path)
+    }
+
     /// The cache evicts by modification time; a memo in use stays recent.
     #[test]
     fn a_memo_in_use_is_not_the_oldest_file() {
         let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("repo");
-        std::fs::create_dir_all(&root).unwrap();
-        let memo = memo(&tmp.path().join("cache"), &root);
-        settle();
-        memo.record(&walked(&root, &[""], &[])).unwrap();
-        let path = tmp.path().join("cache").join(&memo.name);
+        let (memo, path) = recorded(tmp.path());
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         std::fs::File::open(&path).unwrap().set_modified(old).unwrap();
         assert!(memo.recall().is_ok());
@@ -301,13 +305,8 @@ mod tests {
     #[test]
     fn a_damaged_memo_is_not_used() {
         let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("repo");
-        std::fs::create_dir_all(&root).unwrap();
-        let memo = memo(&tmp.path().join("cache"), &root);
-        settle();
-        memo.record(&walked(&root, &[""], &[])).unwrap();
+        let (memo, path) = recorded(tmp.path());
         assert!(memo.recall().is_ok());
-        let path = tmp.path().join("cache").join(&memo.name);
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0xff;

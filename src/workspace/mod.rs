@@ -429,7 +429,7 @@ impl Walker<'_> {
                 Err(_) => {}
             }
         }
-        let started_ns = listing::now_ns();
+        let started_ns = crate::cache::now_ns();
         let base_dir = self.base_dir.to_path_buf();
         let excludes = self.excludes.clone();
         let walk = WalkBuilder::new(dir)

@@ -137,9 +137,7 @@ fn cached_lint(
     dir: &CacheDir,
     renderer: Option<&PathRenderer>,
 ) -> Result<CachedLint, &'static str> {
-    let started_ns = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| i64::try_from(since.as_nanos()).unwrap_or(i64::MAX));
+    let started_ns = crate::cache::now_ns();
     let mut timer = crate::compile::PhaseTimer::from_env();
     let (selected, config_errors) = super::select_rules(config, workspace.config_file.as_ref());
     let (path_ignores, ignore_errors) = ignore::PathIgnores::new(config);
@@ -322,16 +320,9 @@ fn cached_lint(
             });
         }
     }
-    let mut seen: HashSet<String> = facts_list.iter().map(|f| f.name.clone()).collect();
-    let imports_of = |f: &FileFacts| f.dependencies.iter().chain(&f.option_dependencies).cloned().collect::<Vec<_>>();
-    let mut queue: Vec<String> = facts_list.iter().flat_map(imports_of).collect();
-    while let Some(name) = queue.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let index = *closure.by_name.get(name.as_str()).ok_or("a linked import was not in the scanned closure")?;
+    closure.add_import_facts(&mut facts_list, |index| {
         let file = &closure.files[index];
-        let facts = match fresh_facts.get(&name) {
+        Ok(match fresh_facts.get(&file.name) {
             Some(facts) => {
                 let warnings = warnings_of(&file.display_path);
                 new_entries.push((keys[index], file_entry(None, facts, warnings).encode_to_vec()));
@@ -344,10 +335,8 @@ fn cached_lint(
                 compile_diagnostics.extend(entry.warnings.into_iter().map(|w| finding(w).diagnostic));
                 facts(entry.facts.ok_or("an entry has no facts")?)
             }
-        };
-        queue.extend(imports_of(&facts));
-        facts_list.push(facts);
-    }
+        })
+    })?;
     // Packages: fresh where compiled (their entries keyed by the real members).
     let mut packages = Vec::new();
     let mut fresh_members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -751,6 +740,30 @@ impl Closure {
             .map(|facts| (facts.name.clone(), facts))
             .collect();
         Ok(Fresh { compilation, files, packages, facts })
+    }
+
+    /// Appends to `list` (the targets' facts) the facts of every file they
+    /// import, transitively, as the linked files name their imports;
+    /// `facts_at` gives the facts of the closure file at an index.
+    fn add_import_facts(
+        &self,
+        list: &mut Vec<FileFacts>,
+        mut facts_at: impl FnMut(usize) -> Result<FileFacts, &'static str>,
+    ) -> Result<(), &'static str> {
+        let mut seen: HashSet<String> = list.iter().map(|f| f.name.clone()).collect();
+        let imports_of =
+            |f: &FileFacts| f.dependencies.iter().chain(&f.option_dependencies).cloned().collect::<Vec<_>>();
+        let mut queue: Vec<String> = list.iter().flat_map(imports_of).collect();
+        while let Some(name) = queue.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let &index = self.by_name.get(name.as_str()).ok_or("a linked import was not in the closure")?;
+            let facts = facts_at(index)?;
+            queue.extend(imports_of(&facts));
+            list.push(facts);
+        }
+        Ok(())
     }
 
     /// Every file's key, from its content and its imports' keys.

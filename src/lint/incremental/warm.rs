@@ -698,18 +698,7 @@ fn workspace_facts(
         Ok(facts(FactsProto::decode(bytes).map_err(|_| "facts do not decode")?))
     };
     let mut list = (0..target_count).into_par_iter().map(decode).collect::<Result<Vec<_>, _>>()?;
-    let mut seen: HashSet<String> = list.iter().map(|f| f.name.clone()).collect();
-    let imports_of = |f: &FileFacts| f.dependencies.iter().chain(&f.option_dependencies).cloned().collect::<Vec<_>>();
-    let mut queue: Vec<String> = list.iter().flat_map(imports_of).collect();
-    while let Some(name) = queue.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let &i = closure.by_name.get(name.as_str()).ok_or("a linked import was not in the closure")?;
-        let import_facts = decode(i)?;
-        queue.extend(imports_of(&import_facts));
-        list.push(import_facts);
-    }
+    closure.add_import_facts(&mut list, decode)?;
     Ok(WorkspaceFacts::new(list, target_count))
 }
 
