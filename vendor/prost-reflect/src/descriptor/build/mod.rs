@@ -6,7 +6,6 @@ mod visit;
 use core::fmt;
 use std::{
     borrow::Cow,
-    collections::{HashMap, HashSet},
     iter,
     sync::Arc,
 };
@@ -16,7 +15,7 @@ use crate::{
         error::{DescriptorErrorKind, Label},
         to_index,
         types::FileDescriptorProto,
-        Definition, DefinitionKind, DescriptorPoolInner, EnumIndex, ExtensionIndex,
+        Definition, DefinitionKind, DescriptorPoolInner, EnumIndex, ExtensionIndex, HashMap, HashSet,
         FileDescriptorInner, FileIndex, MessageIndex, ServiceIndex,
     },
     DescriptorError, DescriptorPool,

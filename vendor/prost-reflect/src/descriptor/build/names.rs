@@ -1,4 +1,4 @@
-use std::collections::{hash_map, BTreeMap, HashMap, HashSet};
+use std::collections::{hash_map, BTreeMap};
 
 use crate::{
     descriptor::{
@@ -15,7 +15,7 @@ use crate::{
             FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto,
             ServiceDescriptorProto,
         },
-        Definition, DefinitionKind, DescriptorPoolInner, EnumDescriptorInner, EnumIndex,
+        Definition, DefinitionKind, DescriptorPoolInner, EnumDescriptorInner, EnumIndex, HashMap, HashSet,
         EnumValueDescriptorInner, EnumValueIndex, ExtensionIndex, FieldIndex, FileDescriptorInner,
         FileIndex, Identity, MessageDescriptorInner, MessageIndex, MethodIndex,
         OneofDescriptorInner, OneofIndex, ServiceIndex,
@@ -128,8 +128,8 @@ impl Visitor for NameVisitor<'_> {
             id: Identity::new(file, path, full_name, message.name()),
             fields: Vec::with_capacity(message.field.len()),
             field_numbers: BTreeMap::new(),
-            field_names: HashMap::with_capacity(message.field.len()),
-            field_json_names: HashMap::with_capacity(message.field.len()),
+            field_names: HashMap::with_capacity_and_hasher(message.field.len(), Default::default()),
+            field_json_names: HashMap::with_capacity_and_hasher(message.field.len(), Default::default()),
             oneofs: Vec::with_capacity(message.oneof_decl.len()),
             extensions: Vec::new(),
             parent,
@@ -273,7 +273,7 @@ impl Visitor for NameVisitor<'_> {
             parent,
             values: Vec::with_capacity(enum_.value.len()),
             value_numbers: Vec::with_capacity(enum_.value.len()),
-            value_names: HashMap::with_capacity(enum_.value.len()),
+            value_names: HashMap::with_capacity_and_hasher(enum_.value.len(), Default::default()),
             allow_alias,
         });
     }
@@ -370,7 +370,7 @@ impl NameVisitor<'_> {
         path: &[i32],
         message: &DescriptorProto,
     ) {
-        let mut names: HashMap<String, (&str, i32)> = HashMap::new();
+        let mut names: HashMap<String, (&str, i32)> = HashMap::default();
         for (index, field) in message.field.iter().enumerate() {
             let name = field.name();
             let index = index as i32;

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use crate::descriptor::HashSet;
 
 use prost::bytes::Bytes;
 
@@ -51,7 +51,7 @@ struct ResolveVisitor<'a> {
 
 impl Visitor for ResolveVisitor<'_> {
     fn visit_file(&mut self, path: &[i32], index: FileIndex, file: &FileDescriptorProto) {
-        let mut transitive_dependencies = HashSet::with_capacity(file.dependency.len() + 1);
+        let mut transitive_dependencies = HashSet::with_capacity_and_hasher(file.dependency.len() + 1, Default::default());
         transitive_dependencies.insert(index);
 
         for (i, dependency) in file.dependency.iter().enumerate() {
