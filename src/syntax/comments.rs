@@ -78,7 +78,6 @@ impl Collector {
 
 struct Scanner<'a> {
     text: &'a str,
-    b: &'a [u8],
     i: usize,
     line: usize,
 }
@@ -90,12 +89,12 @@ impl Scanner<'_> {
     fn slice(&self, from: usize, to: usize) -> std::borrow::Cow<'_, str> {
         match self.text.get(from..to) {
             Some(text) => std::borrow::Cow::Borrowed(text),
-            None => String::from_utf8_lossy(&self.b[from..to]),
+            None => String::from_utf8_lossy(&self.text.as_bytes()[from..to]),
         }
     }
 
     fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
+        self.text.as_bytes().get(self.i).copied()
     }
     fn try_consume(&mut self, c: u8) -> bool {
         if self.peek() == Some(c) {
@@ -114,10 +113,10 @@ impl Scanner<'_> {
         }
     }
     fn comment_start(&mut self) -> Option<bool> {
-        if self.b[self.i..].starts_with(b"//") {
+        if self.text.as_bytes()[self.i..].starts_with(b"//") {
             self.i += 2;
             Some(true)
-        } else if self.b[self.i..].starts_with(b"/*") {
+        } else if self.text.as_bytes()[self.i..].starts_with(b"/*") {
             self.i += 2;
             Some(false)
         } else {
@@ -127,7 +126,7 @@ impl Scanner<'_> {
     /// After `//`: the rest of the line, newline included.
     fn line_comment(&mut self, out: &mut String) {
         let start = self.i;
-        while self.i < self.b.len() && self.b[self.i] != b'\n' {
+        while self.i < self.text.len() && self.text.as_bytes()[self.i] != b'\n' {
             self.i += 1;
         }
         self.try_consume(b'\n');
@@ -138,7 +137,7 @@ impl Scanner<'_> {
     fn block_comment(&mut self, out: &mut String) {
         let mut rec = self.i;
         loop {
-            while self.i < self.b.len() && !matches!(self.b[self.i], b'*' | b'/' | b'\n') {
+            while self.i < self.text.len() && !matches!(self.text.as_bytes()[self.i], b'*' | b'/' | b'\n') {
                 self.i += 1;
             }
             if self.try_consume(b'\n') {
@@ -179,7 +178,7 @@ pub fn collect(gap: &str, at_start: bool, next: Option<&str>) -> Collected {
         has_trailing: false,
         detached: Vec::new(),
     };
-    let mut s = Scanner { text: gap, b: gap.as_bytes(), i: 0, line: 0 };
+    let mut s = Scanner { text: gap, i: 0, line: 0 };
     let prev_line = 0usize;
     let mut trailing_comment_end_line: Option<usize> = None;
     let has_prev = !at_start;
