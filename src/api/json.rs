@@ -182,8 +182,7 @@ pub fn fields(message: &MessageDescriptor) -> Vec<JsonField> {
 /// them and gnostic writes properties and parameters (prost-reflect's `fields()`
 /// goes by number).
 pub fn declared_fields(message: &MessageDescriptor) -> Vec<FieldDescriptor> {
-    let numbers = message.descriptor_proto().field.iter().map(|f| f.number());
-    numbers.filter_map(|number| u32::try_from(number).ok().and_then(|n| message.get_field(n))).collect()
+    message.declared_fields().collect()
 }
 
 pub fn json_field(field: &FieldDescriptor) -> JsonField {
@@ -201,7 +200,7 @@ pub fn json_field(field: &FieldDescriptor) -> JsonField {
         map_key,
         behaviors: field_behaviors(field),
         oneof: field.containing_oneof().filter(|o| !o.is_synthetic()).map(|o| o.name().to_string()),
-        deprecated: field.field_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated()),
+        deprecated: field.typed_options().is_some_and(|o| o.deprecated()),
         descriptor: field.clone(),
     }
 }

@@ -172,7 +172,7 @@ pub fn build(compilation: &Compilation, errors: Vec<ErrorRow>) -> Model<'_> {
     let mut services = Vec::new();
     for file in files {
         let Some(descriptor) = compilation.pool.get_file_by_name(&file.source.name) else { continue };
-        let file_deprecated = descriptor.file_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+        let file_deprecated = descriptor.typed_options().is_some_and(|o| o.deprecated());
         for service in descriptor.services() {
             services.push(service_model(file, &service, file_deprecated));
         }
@@ -211,8 +211,7 @@ fn leading_comment(file: &CompiledFile, path: &[i32]) -> String {
 }
 
 fn service_model(file: &CompiledFile, service: &ServiceDescriptor, file_deprecated: bool) -> Service {
-    let deprecated =
-        file_deprecated || service.service_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+    let deprecated = file_deprecated || service.typed_options().is_some_and(|o| o.deprecated());
     let default_host = service
         .options()
         .extensions()
@@ -225,7 +224,7 @@ fn service_model(file: &CompiledFile, service: &ServiceDescriptor, file_deprecat
             name: method.name().to_string(),
             full_name: method.full_name().to_string(),
             leading_comment: leading_comment(file, method.path()),
-            deprecated: deprecated || method.method_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated()),
+            deprecated: deprecated || method.typed_options().is_some_and(|o| o.deprecated()),
             request: method.input().full_name().to_string(),
             response: method.output().full_name().to_string(),
             client_streaming: method.is_client_streaming(),

@@ -153,8 +153,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 /// The declared syntax of a file of a descriptor set.
-pub fn descriptor_syntax(proto: &prost_types::FileDescriptorProto) -> Syntax {
-    match proto.syntax() {
+pub fn descriptor_syntax(file: &prost_reflect::FileDescriptor) -> Syntax {
+    match file.syntax_name() {
         "proto3" => Syntax::Proto3,
         "editions" => Syntax::Editions(1000),
         _ => Syntax::Proto2,

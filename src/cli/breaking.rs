@@ -163,7 +163,7 @@ pub(super) fn run(args: &BreakingArgs, reporter: &Reporter, config: Option<&Path
                 .filter(|f| !imports.contains(&f.name()))
                 .filter(|f| !f.name().starts_with("google/protobuf/") || head.file(f.name()).is_some())
                 .map(|desc| SideFile {
-                    syntax: base::descriptor_syntax(desc.file_descriptor_proto()),
+                    syntax: base::descriptor_syntax(&desc),
                     display: format!("{label}:{}", desc.name()),
                     desc,
                     source: None,

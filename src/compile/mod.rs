@@ -179,7 +179,7 @@ impl FileEncoder<'_> {
         use prost::Message;
         let linked = self.pool.get_file_by_name(&f.source.name)?;
         let bytes = linked.encode_to_vec();
-        let strips = strip && self.stripper.may_strip(linked.file_descriptor_proto()) && self.stripper.changes(&bytes);
+        let strips = strip && self.stripper.may_strip(&linked) && self.stripper.changes(&bytes);
         let plain = !matches!(f.syntax, Syntax::Editions(_))
             && f.option_dependency.is_empty()
             && f.visibilities.is_empty()

@@ -409,14 +409,14 @@ pub(super) fn post_link(pool: &DescriptorPool, file: &CompiledFile, sets_feature
         check(sets_features.then(|| message.options()), 3, message.path());
         for field in message.fields() {
             check(sets_features.then(|| field.options()), 4, field.path());
-            let packed = field.field_descriptor_proto().options.as_ref().and_then(|o| o.packed) == Some(true);
+            let packed = field.typed_options().and_then(|o| o.packed) == Some(true);
             let packable = field.is_list() && !matches!(field.kind(), Kind::String | Kind::Bytes | Kind::Message(_));
             if packed && !packable {
                 packed_errors.push(field.path().to_vec());
             }
             const IMPLICIT: i32 = 2;
             if editions
-                && field.field_descriptor_proto().default_value.is_some()
+                && field.default_value_proto().is_some()
                 && presence(&field.options()).or(file_presence) == Some(IMPLICIT)
             {
                 default_errors.push([field.path(), &[tag::field::NAME]].concat());

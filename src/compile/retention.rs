@@ -6,7 +6,9 @@
 use std::collections::{HashMap, HashSet};
 
 use prost::encoding::{WireType, decode_key, decode_varint, encode_key, encode_varint};
-use prost_reflect::{DescriptorPool, Kind, MessageDescriptor, Value};
+use prost_reflect::{
+    DescriptorPool, EnumDescriptor, ExtensionDescriptor, FileDescriptor, Kind, MessageDescriptor, Value,
+};
 
 use super::descriptor as d;
 use super::descriptor::OptionsShape as Shape;
@@ -48,35 +50,39 @@ impl<'a> Stripper<'a> {
     /// Whether stripping could change `f`: some options message in it has a type
     /// that (transitively) declares source-retention fields. Most files have
     /// none, and their linked encoding can be written out as it is.
-    pub fn may_strip(&self, f: &prost_types::FileDescriptorProto) -> bool {
+    pub fn may_strip(&self, f: &FileDescriptor) -> bool {
+        // Read from the descriptors themselves: the file's `prost_types` copy is
+        // made only when asked for, and most files are never asked.
         let needs = |present: bool, type_name: &str| {
             present && self.pool.get_message_by_name(type_name).is_some_and(|m| self.needs_strip(&m))
         };
-        let field = |x: &prost_types::FieldDescriptorProto| needs(x.options.is_some(), "google.protobuf.FieldOptions");
-        let enum_ = |e: &prost_types::EnumDescriptorProto| {
-            needs(e.options.is_some(), "google.protobuf.EnumOptions")
-                || e.value.iter().any(|v| needs(v.options.is_some(), "google.protobuf.EnumValueOptions"))
+        let enum_ = |e: &EnumDescriptor| {
+            needs(e.typed_options().is_some(), "google.protobuf.EnumOptions")
+                || e.values().any(|v| needs(v.typed_options().is_some(), "google.protobuf.EnumValueOptions"))
         };
+        let extension = |x: &ExtensionDescriptor| needs(x.typed_options().is_some(), "google.protobuf.FieldOptions");
         fn message(
-            m: &prost_types::DescriptorProto,
+            m: &MessageDescriptor,
             needs: &dyn Fn(bool, &str) -> bool,
-            field: &dyn Fn(&prost_types::FieldDescriptorProto) -> bool,
-            enum_: &dyn Fn(&prost_types::EnumDescriptorProto) -> bool,
+            extension: &dyn Fn(&ExtensionDescriptor) -> bool,
+            enum_: &dyn Fn(&EnumDescriptor) -> bool,
         ) -> bool {
-            needs(m.options.is_some(), "google.protobuf.MessageOptions")
-                || m.field.iter().chain(&m.extension).any(field)
-                || m.oneof_decl.iter().any(|o| needs(o.options.is_some(), "google.protobuf.OneofOptions"))
-                || m.extension_range.iter().any(|r| needs(r.options.is_some(), "google.protobuf.ExtensionRangeOptions"))
-                || m.enum_type.iter().any(enum_)
-                || m.nested_type.iter().any(|n| message(n, needs, field, enum_))
+            needs(m.typed_options().is_some(), "google.protobuf.MessageOptions")
+                || m.declared_fields().any(|x| needs(x.typed_options().is_some(), "google.protobuf.FieldOptions"))
+                || m.child_extensions().any(|x| extension(&x))
+                || m.oneofs().any(|o| needs(o.typed_options().is_some(), "google.protobuf.OneofOptions"))
+                || m.extension_range_typed_options()
+                    .any(|r| needs(r.is_some(), "google.protobuf.ExtensionRangeOptions"))
+                || m.child_enums().any(|e| enum_(&e))
+                || m.child_messages().any(|n| message(&n, needs, extension, enum_))
         }
-        needs(f.options.is_some(), "google.protobuf.FileOptions")
-            || f.message_type.iter().any(|m| message(m, &needs, &field, &enum_))
-            || f.enum_type.iter().any(enum_)
-            || f.extension.iter().any(field)
-            || f.service.iter().any(|s| {
-                needs(s.options.is_some(), "google.protobuf.ServiceOptions")
-                    || s.method.iter().any(|m| needs(m.options.is_some(), "google.protobuf.MethodOptions"))
+        needs(f.typed_options().is_some(), "google.protobuf.FileOptions")
+            || f.messages().any(|m| message(&m, &needs, &extension, &enum_))
+            || f.enums().any(|e| enum_(&e))
+            || f.extensions().any(|x| extension(&x))
+            || f.services().any(|s| {
+                needs(s.typed_options().is_some(), "google.protobuf.ServiceOptions")
+                    || s.methods().any(|m| needs(m.typed_options().is_some(), "google.protobuf.MethodOptions"))
             })
     }
 

@@ -341,7 +341,7 @@ fn sort_alphabetically(package: &mut Package) {
 }
 
 fn file_part(file: &CompiledFile, descriptor: FileDescriptor) -> FilePart {
-    let file_deprecated = descriptor.file_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+    let file_deprecated = descriptor.typed_options().is_some_and(|o| o.deprecated());
     let cx = FileContext { file, file_deprecated };
     let mut messages = Vec::new();
     let mut enums = Vec::new();
@@ -388,8 +388,7 @@ impl FileContext<'_> {
     }
 
     fn service(&self, service: &ServiceDescriptor) -> Service {
-        let deprecated =
-            self.file_deprecated || service.service_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+        let deprecated = self.file_deprecated || service.typed_options().is_some_and(|o| o.deprecated());
         Service {
             name: service.name().to_string(),
             full_name: service.full_name().to_string(),
@@ -402,7 +401,7 @@ impl FileContext<'_> {
     }
 
     fn method(&self, method: &MethodDescriptor, service_deprecated: bool) -> Method {
-        let options = method.method_descriptor_proto().options.as_ref();
+        let options = method.typed_options();
         let idempotency = options.and_then(|o| match o.idempotency_level() {
             prost_types::method_options::IdempotencyLevel::IdempotencyUnknown => None,
             level => Some(level.as_str_name().to_string()),
@@ -452,8 +451,7 @@ impl FileContext<'_> {
         if message.is_map_entry() {
             return;
         }
-        let deprecated =
-            parent_deprecated || message.descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+        let deprecated = parent_deprecated || message.typed_options().is_some_and(|o| o.deprecated());
         messages.push(Message {
             name: relative_name(message.full_name(), message.package_name()),
             full_name: message.full_name().to_string(),
@@ -473,7 +471,6 @@ impl FileContext<'_> {
     }
 
     fn field(&self, field: &FieldDescriptor, message_deprecated: bool) -> Field {
-        let proto = field.field_descriptor_proto();
         let (ty, map_key) = match field.kind() {
             Kind::Message(entry) if field.is_map() => {
                 (type_ref(&entry.map_entry_value_field().kind()), Some(type_ref(&entry.map_entry_key_field().kind())))
@@ -486,7 +483,7 @@ impl FileContext<'_> {
             "repeated"
         } else if field.cardinality() == Cardinality::Required {
             "required"
-        } else if proto.proto3_optional() {
+        } else if field.proto3_optional_proto() {
             "optional"
         } else {
             ""
@@ -508,8 +505,8 @@ impl FileContext<'_> {
             map_key,
             label,
             oneof: field.containing_oneof().filter(|o| !o.is_synthetic()).map(|o| o.name().to_string()),
-            default: proto.default_value.clone(),
-            deprecated: message_deprecated || proto.options.as_ref().is_some_and(|o| o.deprecated()),
+            default: field.default_value_proto().map(str::to_string),
+            deprecated: message_deprecated || field.typed_options().is_some_and(|o| o.deprecated()),
             behaviors: field_behaviors(field),
             constraints,
             description: self.description(field.path()),
@@ -518,7 +515,6 @@ impl FileContext<'_> {
     }
 
     fn extension(&self, extension: &ExtensionDescriptor) -> Field {
-        let proto = extension.field_descriptor_proto();
         Field {
             name: extension.name().to_string(),
             full_name: extension.full_name().to_string(),
@@ -534,8 +530,8 @@ impl FileContext<'_> {
                 ""
             },
             oneof: None,
-            default: proto.default_value.clone(),
-            deprecated: self.file_deprecated || proto.options.as_ref().is_some_and(|o| o.deprecated()),
+            default: extension.default_value_proto().map(str::to_string),
+            deprecated: self.file_deprecated || extension.typed_options().is_some_and(|o| o.deprecated()),
             behaviors: Vec::new(),
             constraints: Vec::new(),
             description: self.description(extension.path()),
@@ -544,8 +540,7 @@ impl FileContext<'_> {
     }
 
     fn enum_type(&self, enum_type: &EnumDescriptor, parent_deprecated: bool) -> Enum {
-        let deprecated =
-            parent_deprecated || enum_type.enum_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated());
+        let deprecated = parent_deprecated || enum_type.typed_options().is_some_and(|o| o.deprecated());
         Enum {
             name: relative_name(enum_type.full_name(), enum_type.package_name()),
             full_name: enum_type.full_name().to_string(),
@@ -560,8 +555,7 @@ impl FileContext<'_> {
                     full_name: value.full_name().to_string(),
                     number: value.number(),
                     description: self.description(value.path()),
-                    deprecated: deprecated
-                        || value.enum_value_descriptor_proto().options.as_ref().is_some_and(|o| o.deprecated()),
+                    deprecated: deprecated || value.typed_options().is_some_and(|o| o.deprecated()),
                 })
                 .collect(),
         }

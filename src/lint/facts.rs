@@ -66,7 +66,7 @@ impl FileFacts {
     }
 
     fn of_descriptor(file: &CompiledFile, descriptor: &FileDescriptor) -> FileFacts {
-        let dependencies = descriptor.file_descriptor_proto().dependency.clone();
+        let dependencies = descriptor.dependency_names().to_vec();
         let site = |path: &[i32]| {
             let location = file.locations.get(path);
             let (start, end) = location.map_or((0, 0), |loc| (loc.start as usize, loc.end as usize));

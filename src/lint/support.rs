@@ -142,7 +142,7 @@ pub fn check_package_same_option(
             };
             // The typed copy of the file's options answers without decoding
             // them again (every PACKAGE_SAME_* rule reads every file).
-            let typed = descriptor.file_descriptor_proto().options.as_ref();
+            let typed = descriptor.typed_options();
             let text = |value: Option<&String>| value.cloned().unwrap_or_default();
             match option_name {
                 "go_package" => text(typed.and_then(|o| o.go_package.as_ref())),

@@ -420,8 +420,8 @@ fn rename_hazard(file: &FileIndex, symbol: &Symbol) -> Option<String> {
     match symbol.kind {
         Kind::Field => {
             let field = find_field(&file.pool, &symbol.full_name, symbol.kind)?;
-            let explicit_json = field.field_descriptor_proto().json_name.is_some()
-                && field.json_name() != crate::lsp::navigate::default_json_name(name);
+            let explicit_json =
+                field.json_name_proto().is_some() && field.json_name() != crate::lsp::navigate::default_json_name(name);
             (!explicit_json).then(|| {
                 format!(
                     "renaming field `{name}` changes its JSON name `{}`: JSON clients and field masks break \

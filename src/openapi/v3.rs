@@ -813,7 +813,7 @@ impl Generator<'_, '_> {
                 walk.stack.pop();
                 parameters
             }
-            _ if is_group(field) => Vec::new(),
+            _ if field.is_group() => Vec::new(),
             _ => vec![parameter(self.schema_for_field(field))],
         }
     }
@@ -908,7 +908,7 @@ impl Generator<'_, '_> {
                 }
                 return Some(map);
             }
-            _ if is_group(field) => return None,
+            _ if field.is_group() => return None,
             Kind::Message(message) => self.schema_for_message(&message)?,
             Kind::String => typed("string"),
             Kind::Int32 => typed_format("integer", "int32"),
@@ -1062,7 +1062,7 @@ const WRAPPER_NAMES: &[&str] = &[
 /// expands it: not maps, groups or repeated messages (wrappers and `Value`
 /// excepted), nor messages without fields.
 fn yields_parameters(field: &FieldDescriptor) -> bool {
-    if field.is_map() || is_group(field) {
+    if field.is_map() || field.is_group() {
         return false;
     }
     match field.kind() {
@@ -1072,10 +1072,6 @@ fn yields_parameters(field: &FieldDescriptor) -> bool {
         }
         _ => true,
     }
-}
-
-fn is_group(field: &FieldDescriptor) -> bool {
-    field.field_descriptor_proto().r#type() == prost_types::field_descriptor_proto::Type::Group
 }
 
 fn json_content(schema: Option<Node>) -> Node {

@@ -324,9 +324,7 @@ breaking_rule! {
 }
 
 fn api_rpc_idempotency_weakened(pairs: &Pairs<'_>, out: &mut Findings) {
-    let level = |m: &MethodDescriptor| {
-        m.method_descriptor_proto().options.as_ref().and_then(|o| o.idempotency_level).unwrap_or(0)
-    };
+    let level = |m: &MethodDescriptor| m.typed_options().and_then(|o| o.idempotency_level).unwrap_or(0);
     for (base, head) in &pairs.methods {
         let (b, h) = (level(base), level(head));
         if idempotency_strength(h) < idempotency_strength(b) {

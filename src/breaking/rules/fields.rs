@@ -346,9 +346,7 @@ fn field_same_jstype(pairs: &Pairs<'_>, out: &mut Findings) {
     let is64 = |f: &FieldDescriptor| {
         matches!(f.kind(), Kind::Int64 | Kind::Sint64 | Kind::Uint64 | Kind::Fixed64 | Kind::Sfixed64)
     };
-    let jstype = |f: &FieldDescriptor| {
-        f.field_descriptor_proto().options.as_ref().map(|o| o.jstype()).unwrap_or_default().as_str_name()
-    };
+    let jstype = |f: &FieldDescriptor| f.typed_options().map(|o| o.jstype()).unwrap_or_default().as_str_name();
     each_field(pairs, |base, head, file, base_file| {
         if is64(base) && is64(head) && jstype(base) != jstype(head) {
             let message = format!(
@@ -396,7 +394,7 @@ fn field_same_java_utf8_validation(pairs: &Pairs<'_>, out: &mut Findings) {
     // `java_string_check_utf8` decides outside editions or where it is set;
     // else `(pb.java).utf8_validation = VERIFY` does; else the UTF-8 feature.
     let java = |f: &FieldDescriptor, file: &SideFile<'_>| {
-        let options = file.desc.file_descriptor_proto().options.as_ref();
+        let options = file.desc.typed_options();
         let check = options.and_then(|o| o.java_string_check_utf8);
         let verify = match (file.syntax, check) {
             (Syntax::Editions(_), None) => field_feature(f, file.syntax, Feature::JavaUtf8Validation) == 2,
@@ -571,7 +569,7 @@ fn field_same_default(pairs: &Pairs<'_>, out: &mut Findings) {
 fn cpp_string_type(field: &FieldDescriptor, file: &SideFile<'_>) -> (i32, bool) {
     use prost_types::field_options::CType;
     let before_2024 = !matches!(file.syntax, Syntax::Editions(e) if e >= 1001);
-    let ctype = field.field_descriptor_proto().options.as_ref().and_then(|o| o.ctype);
+    let ctype = field.typed_options().and_then(|o| o.ctype);
     if before_2024 && let Some(ctype) = ctype {
         match CType::try_from(ctype) {
             Ok(CType::Cord) => return (2, false),

@@ -62,8 +62,8 @@ fn file_same_syntax(pairs: &Pairs<'_>, out: &mut Findings) {
 fn same_option(pairs: &Pairs<'_>, out: &mut Findings, option: &str, number: i32, get: fn(&FileOptions) -> String) {
     let default = FileOptions::default();
     for (base, head) in &pairs.files {
-        let b = get(base.desc.file_descriptor_proto().options.as_ref().unwrap_or(&default));
-        let h = get(head.desc.file_descriptor_proto().options.as_ref().unwrap_or(&default));
+        let b = get(base.desc.typed_options().unwrap_or(&default));
+        let h = get(head.desc.typed_options().unwrap_or(&default));
         if b != h {
             let message = format!("File option {option:?} changed from {b:?} to {h:?}.");
             out.report(at(head, &[8, number]), Some(base), message);

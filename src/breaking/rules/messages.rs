@@ -133,9 +133,7 @@ breaking_rule! {
 }
 
 fn message_no_remove_standard_descriptor_accessor(pairs: &Pairs<'_>, out: &mut Findings) {
-    let flag = |m: &MessageDescriptor| {
-        m.descriptor_proto().options.as_ref().is_some_and(|o| o.no_standard_descriptor_accessor())
-    };
+    let flag = |m: &MessageDescriptor| m.typed_options().is_some_and(|o| o.no_standard_descriptor_accessor());
     for (base, head) in &pairs.messages {
         if !flag(base) && flag(head) {
             let message = "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to \"true\".";
@@ -181,7 +179,7 @@ breaking_rule! {
 }
 
 fn message_max(m: &MessageDescriptor) -> i64 {
-    let set = m.descriptor_proto().options.as_ref().is_some_and(|o| o.message_set_wire_format());
+    let set = m.typed_options().is_some_and(|o| o.message_set_wire_format());
     if set { MESSAGE_SET_MAX } else { MESSAGE_MAX }
 }
 
@@ -259,8 +257,7 @@ breaking_rule! {
 }
 
 fn message_same_message_set_wire_format(pairs: &Pairs<'_>, out: &mut Findings) {
-    let flag =
-        |m: &MessageDescriptor| m.descriptor_proto().options.as_ref().is_some_and(|o| o.message_set_wire_format());
+    let flag = |m: &MessageDescriptor| m.typed_options().is_some_and(|o| o.message_set_wire_format());
     for (base, head) in &pairs.messages {
         let (b, h) = (flag(base), flag(head));
         if b != h {

@@ -125,9 +125,8 @@ breaking_rule! {
 }
 
 fn rpc_same_idempotency_level(pairs: &Pairs<'_>, out: &mut Findings) {
-    let level = |m: &prost_reflect::MethodDescriptor| {
-        m.method_descriptor_proto().options.as_ref().map(|o| o.idempotency_level()).unwrap_or_default()
-    };
+    let level =
+        |m: &prost_reflect::MethodDescriptor| m.typed_options().map(|o| o.idempotency_level()).unwrap_or_default();
     for (base, head) in &pairs.methods {
         let (b, h) = (level(base), level(head));
         if b != h {

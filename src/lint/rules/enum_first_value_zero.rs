@@ -27,7 +27,7 @@ declare_rule! {
 impl Rule for EnumFirstValueZero {
     fn check_enum(&self, cx: &mut Context<'_>, enum_: &EnumDescriptor) {
         // The first value in declaration order, which is the descriptor's order.
-        let Some(first) = enum_.enum_descriptor_proto().value.first() else {
+        let Some(first) = enum_.declared_values().next() else {
             return;
         };
         if first.number() != 0 {

@@ -26,8 +26,7 @@ declare_rule! {
 
 impl Rule for EnumNoAllowAlias {
     fn check_enum(&self, cx: &mut Context<'_>, enum_: &EnumDescriptor) {
-        let allow_alias =
-            enum_.enum_descriptor_proto().options.as_ref().and_then(|options| options.allow_alias).unwrap_or(false);
+        let allow_alias = enum_.typed_options().and_then(|options| options.allow_alias).unwrap_or(false);
         if allow_alias {
             cx.report(
                 &child_path(enum_.path(), &ALLOW_ALIAS_PATH),

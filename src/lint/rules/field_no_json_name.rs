@@ -27,7 +27,7 @@ declare_rule! {
 
 impl Rule for FieldNoJsonName {
     fn check_field(&self, cx: &mut Context<'_>, field: &FieldDescriptor) {
-        if field.field_descriptor_proto().json_name.is_none() || field.parent_message().is_map_entry() {
+        if field.json_name_proto().is_none() || field.parent_message().is_map_entry() {
             return;
         }
         // The compiler fills in json_name for every field; only a written one

@@ -27,9 +27,8 @@ declare_rule! {
 
 impl Rule for ImportNoPublic {
     fn check_file(&self, cx: &mut Context<'_>, file: &FileDescriptor) {
-        let proto = file.file_descriptor_proto();
-        for &index in &proto.public_dependency {
-            let Some(import) = proto.dependency.get(index as usize) else {
+        for &index in file.public_dependency_indices() {
+            let Some(import) = file.dependency_names().get(index as usize) else {
                 continue;
             };
             cx.report(&[DEPENDENCY_FIELD, index], format!("Import {import:?} must not be public."));

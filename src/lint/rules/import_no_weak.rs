@@ -26,9 +26,8 @@ declare_rule! {
 
 impl Rule for ImportNoWeak {
     fn check_file(&self, cx: &mut Context<'_>, file: &FileDescriptor) {
-        let proto = file.file_descriptor_proto();
-        for &index in &proto.weak_dependency {
-            let Some(import) = proto.dependency.get(index as usize) else {
+        for &index in file.weak_dependency_indices() {
+            let Some(import) = file.dependency_names().get(index as usize) else {
                 continue;
             };
             cx.report(&[DEPENDENCY_FIELD, index], format!("Import {import:?} must not be weak."));

@@ -39,10 +39,9 @@ declare_rule! {
 impl Rule for ImportUsed {
     fn check_file(&self, cx: &mut Context<'_>, file: &FileDescriptor) {
         let used = referenced_files(file);
-        let proto = file.file_descriptor_proto();
-        for (index, import) in proto.dependency.iter().enumerate() {
+        for (index, import) in file.dependency_names().iter().enumerate() {
             let index = index as i32;
-            if proto.public_dependency.contains(&index) {
+            if file.public_dependency_indices().contains(&index) {
                 continue;
             }
             let Some(imported) = cx.pool().get_file_by_name(import) else {
@@ -92,7 +91,7 @@ fn provides_any(file: &FileDescriptor, used: &HashSet<String>) -> bool {
 /// The files declaring every type and extension `file` refers to.
 fn referenced_files(file: &FileDescriptor) -> HashSet<String> {
     let mut used = HashSet::new();
-    if file.file_descriptor_proto().options.is_some() {
+    if file.typed_options().is_some() {
         note_options(&file.options(), &mut used);
     }
     for message in file.messages() {
@@ -102,13 +101,13 @@ fn referenced_files(file: &FileDescriptor) -> HashSet<String> {
         note_enum(&enum_, &mut used);
     }
     for service in file.services() {
-        if service.service_descriptor_proto().options.is_some() {
+        if service.typed_options().is_some() {
             note_options(&service.options(), &mut used);
         }
         for method in service.methods() {
             note_file(&method.input().parent_file(), &mut used);
             note_file(&method.output().parent_file(), &mut used);
-            if method.method_descriptor_proto().options.is_some() {
+            if method.typed_options().is_some() {
                 note_options(&method.options(), &mut used);
             }
         }
@@ -122,17 +121,17 @@ fn referenced_files(file: &FileDescriptor) -> HashSet<String> {
 // Most elements have no options: their typed descriptor says so without
 // decoding the options message, which is most of what this rule costs.
 fn note_message(message: &MessageDescriptor, used: &mut HashSet<String>) {
-    if message.descriptor_proto().options.is_some() {
+    if message.typed_options().is_some() {
         note_options(&message.options(), used);
     }
     for field in message.fields() {
         note_kind(&field.kind(), used);
-        if field.field_descriptor_proto().options.is_some() {
+        if field.typed_options().is_some() {
             note_options(&field.options(), used);
         }
     }
     for oneof in message.oneofs() {
-        if oneof.oneof_descriptor_proto().options.is_some() {
+        if oneof.typed_options().is_some() {
             note_options(&oneof.options(), used);
         }
     }
@@ -148,11 +147,11 @@ fn note_message(message: &MessageDescriptor, used: &mut HashSet<String>) {
 }
 
 fn note_enum(enum_: &prost_reflect::EnumDescriptor, used: &mut HashSet<String>) {
-    if enum_.enum_descriptor_proto().options.is_some() {
+    if enum_.typed_options().is_some() {
         note_options(&enum_.options(), used);
     }
     for value in enum_.values() {
-        if value.enum_value_descriptor_proto().options.is_some() {
+        if value.typed_options().is_some() {
             note_options(&value.options(), used);
         }
     }
@@ -161,7 +160,7 @@ fn note_enum(enum_: &prost_reflect::EnumDescriptor, used: &mut HashSet<String>) 
 fn note_extension(extension: &prost_reflect::ExtensionDescriptor, used: &mut HashSet<String>) {
     note_file(&extension.containing_message().parent_file(), used);
     note_kind(&extension.kind(), used);
-    if extension.field_descriptor_proto().options.is_some() {
+    if extension.typed_options().is_some() {
         note_options(&extension.options(), used);
     }
 }

@@ -49,7 +49,7 @@ impl Rule for NoGroups {
 
 /// Files without `syntax` are proto2; editions files say `editions`.
 fn is_proto2(file: &FileDescriptor) -> bool {
-    matches!(file.file_descriptor_proto().syntax(), "" | "proto2")
+    matches!(file.syntax_name(), "" | "proto2")
 }
 
 fn report(cx: &mut Context<'_>, name: &str, path: &[i32]) {

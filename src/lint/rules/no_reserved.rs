@@ -38,14 +38,12 @@ declare_rule! {
 
 impl Rule for NoReserved {
     fn check_message(&self, cx: &mut Context<'_>, message: &MessageDescriptor) {
-        let proto = message.descriptor_proto();
-        let counts = [proto.reserved_range.len(), proto.reserved_name.len()];
+        let counts = [message.reserved_ranges().len(), message.reserved_names().len()];
         report(cx, message.path(), "Message", message.name(), MESSAGE_RESERVED, counts);
     }
 
     fn check_enum(&self, cx: &mut Context<'_>, enum_: &EnumDescriptor) {
-        let proto = enum_.enum_descriptor_proto();
-        let counts = [proto.reserved_range.len(), proto.reserved_name.len()];
+        let counts = [enum_.reserved_ranges().len(), enum_.reserved_names().len()];
         report(cx, enum_.path(), "Enum", enum_.name(), ENUM_RESERVED, counts);
     }
 }

@@ -342,7 +342,7 @@ impl DescriptorPool {
     pub fn file_descriptor_protos(
         &self,
     ) -> impl ExactSizeIterator<Item = &FileDescriptorProto> + '_ {
-        indices(&self.inner.files).map(|index| &self.inner.files[index as usize].prost)
+        indices(&self.inner.files).map(|index| self.inner.files[index as usize].prost())
     }
 
     /// Encodes the files contained within this [`DescriptorPool`] to their byte representation.
@@ -562,14 +562,14 @@ impl FileDescriptor {
     /// Gets the unique name of this file relative to the root of the source tree,
     /// e.g. `path/to/my_package.proto`.
     pub fn name(&self) -> &str {
-        self.inner().prost.name()
+        self.inner().raw.name()
     }
 
     /// Gets the name of the package specifier for a file, e.g. `my.package`.
     ///
     /// If no package name is set, an empty string is returned.
     pub fn package_name(&self) -> &str {
-        self.inner().prost.package()
+        self.inner().raw.package()
     }
 
     /// Gets the index of this file within the parent [`DescriptorPool`].
@@ -587,7 +587,8 @@ impl FileDescriptor {
     /// This corresponds to the [`FileDescriptorProto::dependency`] field.
     pub fn dependencies(&self) -> impl ExactSizeIterator<Item = FileDescriptor> + '_ {
         let pool = self.parent_pool();
-        self.file_descriptor_proto()
+        self.inner()
+            .raw
             .dependency
             .iter()
             .map(|name| pool.get_file_by_name(name).expect("file not found"))
@@ -598,7 +599,7 @@ impl FileDescriptor {
     /// This corresponds to the [`FileDescriptorProto::public_dependency`] field.
     pub fn public_dependencies(&self) -> impl ExactSizeIterator<Item = FileDescriptor> + '_ {
         let pool = self.parent_pool();
-        let raw = self.file_descriptor_proto();
+        let raw = &self.inner().raw;
         raw.public_dependency.iter().map(|&index| {
             pool.get_file_by_name(&raw.dependency[index as usize])
                 .expect("file not found")
@@ -610,7 +611,7 @@ impl FileDescriptor {
     /// This does not include nested messages defined within another message.
     pub fn messages(&self) -> impl ExactSizeIterator<Item = MessageDescriptor> + '_ {
         let pool = self.parent_pool();
-        let raw_file = self.file_descriptor_proto();
+        let raw_file = &self.inner().raw;
         raw_file.message_type.iter().map(move |raw_message| {
             pool.get_message_by_name(join_name(raw_file.package(), raw_message.name()).as_ref())
                 .expect("message not found")
@@ -622,7 +623,7 @@ impl FileDescriptor {
     /// This does not include nested enums defined within another message.
     pub fn enums(&self) -> impl ExactSizeIterator<Item = EnumDescriptor> + '_ {
         let pool = self.parent_pool();
-        let raw_file = self.file_descriptor_proto();
+        let raw_file = &self.inner().raw;
         raw_file.enum_type.iter().map(move |raw_enum| {
             pool.get_enum_by_name(join_name(raw_file.package(), raw_enum.name()).as_ref())
                 .expect("enum not found")
@@ -634,7 +635,7 @@ impl FileDescriptor {
     /// This does not include nested extensions defined within another message.
     pub fn extensions(&self) -> impl ExactSizeIterator<Item = ExtensionDescriptor> + '_ {
         let pool = self.parent_pool();
-        let raw_file = self.file_descriptor_proto();
+        let raw_file = &self.inner().raw;
         raw_file.extension.iter().map(move |raw_extension| {
             pool.get_extension_by_name(join_name(raw_file.package(), raw_extension.name()).as_ref())
                 .expect("extension not found")
@@ -644,7 +645,7 @@ impl FileDescriptor {
     /// Gets the services defined within this file.
     pub fn services(&self) -> impl ExactSizeIterator<Item = ServiceDescriptor> + '_ {
         let pool = self.parent_pool();
-        let raw_file = self.file_descriptor_proto();
+        let raw_file = &self.inner().raw;
         raw_file.service.iter().map(move |raw_service| {
             pool.get_service_by_name(join_name(raw_file.package(), raw_service.name()).as_ref())
                 .expect("service not found")
@@ -653,7 +654,7 @@ impl FileDescriptor {
 
     /// Gets a reference to the raw [`FileDescriptorProto`] wrapped by this [`FileDescriptor`].
     pub fn file_descriptor_proto(&self) -> &FileDescriptorProto {
-        &self.inner().prost
+        self.inner().prost()
     }
 
     /// Encodes this file descriptor to its byte representation.
@@ -749,7 +750,7 @@ impl MessageDescriptor {
 
     /// Gets a reference to the [`FileDescriptorProto`] in which this message is defined.
     pub fn parent_file_descriptor_proto(&self) -> &FileDescriptorProto {
-        &self.pool.inner.files[self.inner().id.file as usize].prost
+        self.pool.inner.files[self.inner().id.file as usize].prost()
     }
 
     /// Gets a reference to the raw [`DescriptorProto`] wrapped by this [`MessageDescriptor`].
@@ -802,7 +803,7 @@ impl MessageDescriptor {
     pub fn child_messages(&self) -> impl ExactSizeIterator<Item = MessageDescriptor> + '_ {
         let pool = self.parent_pool();
         let namespace = self.full_name();
-        let raw_message = self.descriptor_proto();
+        let raw_message = self.raw();
         raw_message.nested_type.iter().map(move |raw_message| {
             pool.get_message_by_name(join_name(namespace, raw_message.name()).as_ref())
                 .expect("message not found")
@@ -813,7 +814,7 @@ impl MessageDescriptor {
     pub fn child_enums(&self) -> impl ExactSizeIterator<Item = EnumDescriptor> + '_ {
         let pool = self.parent_pool();
         let namespace = self.full_name();
-        let raw_message = self.descriptor_proto();
+        let raw_message = self.raw();
         raw_message.enum_type.iter().map(move |raw_enum| {
             pool.get_enum_by_name(join_name(namespace, raw_enum.name()).as_ref())
                 .expect("enum not found")
@@ -827,7 +828,7 @@ impl MessageDescriptor {
     pub fn child_extensions(&self) -> impl ExactSizeIterator<Item = ExtensionDescriptor> + '_ {
         let pool = self.parent_pool();
         let namespace = self.full_name();
-        let raw_message = self.descriptor_proto();
+        let raw_message = self.raw();
         raw_message.extension.iter().map(move |raw_extension| {
             pool.get_extension_by_name(join_name(namespace, raw_extension.name()).as_ref())
                 .expect("extension not found")
@@ -1219,7 +1220,7 @@ impl ExtensionDescriptor {
 
     /// Gets a reference to the [`FileDescriptorProto`] in which this extension is defined.
     pub fn parent_file_descriptor_proto(&self) -> &FileDescriptorProto {
-        &self.pool.inner.files[self.inner().id.file as usize].prost
+        self.pool.inner.files[self.inner().id.file as usize].prost()
     }
 
     /// Gets a reference to the raw [`FieldDescriptorProto`] wrapped by this [`ExtensionDescriptor`].
@@ -1427,7 +1428,7 @@ impl EnumDescriptor {
 
     /// Gets a reference to the [`FileDescriptorProto`] in which this enum is defined.
     pub fn parent_file_descriptor_proto(&self) -> &FileDescriptorProto {
-        &self.pool.inner.files[self.inner().id.file as usize].prost
+        self.pool.inner.files[self.inner().id.file as usize].prost()
     }
 
     /// Gets a reference to the raw [`EnumDescriptorProto`] wrapped by this [`EnumDescriptor`].
@@ -1670,7 +1671,7 @@ impl OneofDescriptor {
         self.fields().len() == 1
             && self
                 .fields()
-                .all(|f| f.field_descriptor_proto().proto3_optional())
+                .all(|f| f.raw().proto3_optional())
     }
 
     fn inner(&self) -> &OneofDescriptorInner {
@@ -1750,7 +1751,7 @@ impl ServiceDescriptor {
 
     /// Gets a reference to the [`FileDescriptorProto`] in which this service is defined.
     pub fn parent_file_descriptor_proto(&self) -> &FileDescriptorProto {
-        &self.pool.inner.files[self.inner().id.file as usize].prost
+        self.pool.inner.files[self.inner().id.file as usize].prost()
     }
 
     /// Gets a reference to the raw [`ServiceDescriptorProto`] wrapped by this [`ServiceDescriptor`].
@@ -1984,4 +1985,141 @@ fn find_message_proto_prost<'a>(
     }
 
     message.unwrap()
+}
+
+// idl: read-only accessors to what the `*_descriptor_proto()` methods return,
+// read from the pool's own copy of each file. Those methods hand out a
+// `prost_types` copy of the whole file, made on first use; a reader that needs
+// only an element's standard options or a scalar field of its descriptor asks
+// here and no copy is made.
+
+impl FileDescriptor {
+    /// The file's standard options (`FileDescriptorProto::options`), extensions
+    /// not included (see [`FileDescriptor::options`] for those).
+    pub fn typed_options(&self) -> Option<&prost_types::FileOptions> {
+        self.inner().raw.options.as_ref().map(|options| &options.value)
+    }
+
+    /// `FileDescriptorProto::dependency`: the import names, in order.
+    pub fn dependency_names(&self) -> &[String] {
+        &self.inner().raw.dependency
+    }
+
+    /// `FileDescriptorProto::public_dependency`: indices into [`Self::dependency_names`].
+    pub fn public_dependency_indices(&self) -> &[i32] {
+        &self.inner().raw.public_dependency
+    }
+
+    /// `FileDescriptorProto::weak_dependency`: indices into [`Self::dependency_names`].
+    pub fn weak_dependency_indices(&self) -> &[i32] {
+        &self.inner().raw.weak_dependency
+    }
+
+    /// `FileDescriptorProto::syntax` as written (`""` when unset).
+    pub fn syntax_name(&self) -> &str {
+        self.inner().raw.syntax()
+    }
+}
+
+impl MessageDescriptor {
+    /// The message's standard options (`DescriptorProto::options`), extensions not included.
+    pub fn typed_options(&self) -> Option<&prost_types::MessageOptions> {
+        self.raw().options.as_ref().map(|options| &options.value)
+    }
+
+    /// The fields in declaration order (`DescriptorProto::field`), where
+    /// [`Self::fields`] goes by number.
+    pub fn declared_fields(&self) -> impl ExactSizeIterator<Item = FieldDescriptor> + '_ {
+        self.fields_in_index_order()
+    }
+
+    /// The standard options of each extension range (`ExtensionRange::options`),
+    /// in the order of [`Self::extension_ranges`].
+    pub fn extension_range_typed_options(
+        &self,
+    ) -> impl ExactSizeIterator<Item = Option<&prost_types::ExtensionRangeOptions>> + '_ {
+        self.raw()
+            .extension_range
+            .iter()
+            .map(|range| range.options.as_ref().map(|options| &options.value))
+    }
+}
+
+impl FieldDescriptor {
+    /// The field's standard options (`FieldDescriptorProto::options`), extensions not included.
+    pub fn typed_options(&self) -> Option<&prost_types::FieldOptions> {
+        self.raw().options.as_ref().map(|options| &options.value)
+    }
+
+    /// `FieldDescriptorProto::json_name` as the descriptor has it (`None`
+    /// unless set), unlike [`Self::json_name`], which always has a name.
+    pub fn json_name_proto(&self) -> Option<&str> {
+        self.raw().json_name.as_deref()
+    }
+
+    /// `FieldDescriptorProto::default_value`, the default as written, if any.
+    pub fn default_value_proto(&self) -> Option<&str> {
+        self.raw().default_value.as_deref()
+    }
+
+    /// `FieldDescriptorProto::proto3_optional`: declared `optional` in a proto3 file.
+    pub fn proto3_optional_proto(&self) -> bool {
+        self.raw().proto3_optional()
+    }
+}
+
+impl ExtensionDescriptor {
+    /// The extension's standard options (`FieldDescriptorProto::options`), extensions not included.
+    pub fn typed_options(&self) -> Option<&prost_types::FieldOptions> {
+        self.raw().options.as_ref().map(|options| &options.value)
+    }
+
+    /// `FieldDescriptorProto::default_value`, the default as written, if any.
+    pub fn default_value_proto(&self) -> Option<&str> {
+        self.raw().default_value.as_deref()
+    }
+}
+
+impl OneofDescriptor {
+    /// The oneof's standard options (`OneofDescriptorProto::options`), extensions not included.
+    pub fn typed_options(&self) -> Option<&prost_types::OneofOptions> {
+        self.raw().options.as_ref().map(|options| &options.value)
+    }
+}
+
+impl EnumDescriptor {
+    /// The enum's standard options (`EnumDescriptorProto::options`), extensions not included.
+    pub fn typed_options(&self) -> Option<&prost_types::EnumOptions> {
+        self.raw().options.as_ref().map(|options| &options.value)
+    }
+
+    /// The values in declaration order (`EnumDescriptorProto::value`), where
+    /// [`Self::values`] goes by number.
+    pub fn declared_values(&self) -> impl ExactSizeIterator<Item = EnumValueDescriptor> + '_ {
+        indices(&self.inner().values).map(|index| EnumValueDescriptor {
+            parent: self.clone(),
+            index,
+        })
+    }
+}
+
+impl EnumValueDescriptor {
+    /// The value's standard options (`EnumValueDescriptorProto::options`), extensions not included.
+    pub fn typed_options(&self) -> Option<&prost_types::EnumValueOptions> {
+        self.raw().options.as_ref().map(|options| &options.value)
+    }
+}
+
+impl ServiceDescriptor {
+    /// The service's standard options (`ServiceDescriptorProto::options`), extensions not included.
+    pub fn typed_options(&self) -> Option<&prost_types::ServiceOptions> {
+        self.raw().options.as_ref().map(|options| &options.value)
+    }
+}
+
+impl MethodDescriptor {
+    /// The method's standard options (`MethodDescriptorProto::options`), extensions not included.
+    pub fn typed_options(&self) -> Option<&prost_types::MethodOptions> {
+        self.raw().options.as_ref().map(|options| &options.value)
+    }
 }

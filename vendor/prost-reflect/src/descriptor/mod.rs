@@ -189,9 +189,18 @@ pub struct FileDescriptor {
 struct FileDescriptorInner {
     syntax: Syntax,
     raw: FileDescriptorProto,
-    prost: prost_types::FileDescriptorProto,
+    /// idl: the `prost_types` copy handed out by `file_descriptor_proto()` and the
+    /// other `*_descriptor_proto()` accessors, made from `raw` when first asked
+    /// for instead of for every file while linking.
+    prost: std::sync::OnceLock<prost_types::FileDescriptorProto>,
     dependencies: Vec<FileIndex>,
     transitive_dependencies: HashSet<FileIndex>,
+}
+
+impl FileDescriptorInner {
+    fn prost(&self) -> &prost_types::FileDescriptorProto {
+        self.prost.get_or_init(|| self.raw.to_prost())
+    }
 }
 
 /// A protobuf message definition.

@@ -77,9 +77,9 @@ impl DescriptorPoolOffsets {
         pool.services.truncate(self.service as usize);
         pool.names.retain(|name, definition| match definition.kind {
             DefinitionKind::Package => pool.files.iter().any(|f| {
-                f.prost.package().starts_with(name.as_ref())
+                f.raw.package().starts_with(name.as_ref())
                     && matches!(
-                        f.prost.package().as_bytes().get(name.len()),
+                        f.raw.package().as_bytes().get(name.len()),
                         None | Some(&b'.')
                     )
             }),
@@ -137,11 +137,9 @@ impl DescriptorPool {
 
         self.resolve_options(offsets, deduped_files)?;
 
-        debug_assert_eq!(Arc::strong_count(&self.inner), 1);
-        let inner = Arc::get_mut(&mut self.inner).unwrap();
-        for file in &mut inner.files[offsets.file as usize..] {
-            file.prost = file.raw.to_prost();
-        }
+        // idl: each file's `prost_types` copy is made on first use
+        // (`FileDescriptorInner::prost`), not here: most of idl's runs never ask
+        // for it, and on googleapis it held ~250 MB.
 
         Ok(())
     }

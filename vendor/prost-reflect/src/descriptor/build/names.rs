@@ -81,7 +81,8 @@ impl Visitor for NameVisitor<'_> {
         self.pool.files.push(FileDescriptorInner {
             syntax,
             raw: file.clone(),
-            prost: Default::default(), // the prost descriptor is initialized from the internal descriptor once resolution is complete, to avoid needing to duplicate all modifications
+            // idl: made from `raw` on first use, once resolution is complete (see `FileDescriptorInner::prost`)
+            prost: std::sync::OnceLock::new(),
             dependencies: Vec::with_capacity(file.dependency.len()),
             transitive_dependencies: HashSet::default(),
         });
