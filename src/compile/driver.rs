@@ -314,6 +314,7 @@ pub fn compile_with_cache(provider: &dyn FileProvider, cache: Option<&LoadCache>
                 if !u.failed {
                     remap_option_locations(&pool, l.proto.package.as_deref().unwrap_or(""), &l.options, &mut locs);
                 }
+                locs.shrink_to_fit();
                 let sets_features = l.options.iter().any(|record| {
                     record.name.first().is_some_and(|part| !part.is_extension && part.name_part == "features")
                 });

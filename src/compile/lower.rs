@@ -166,6 +166,7 @@ pub fn lower(name: &str, src: &str, file: &File) -> Lowered {
     }
     fd.options = file_opts.finish();
     let syntax = l.syntax;
+    l.locs.shrink_to_fit();
     let mut lowered = Lowered {
         options: l.options,
         visibilities: l.visibilities,
@@ -229,7 +230,7 @@ impl Lowerer<'_> {
         let comments = comments
             .filter(|c| c.leading.is_some() || c.trailing.is_some() || !c.detached.is_empty())
             .map(|c| Box::new(c.clone()));
-        self.locs.push(SourceLocation { path: path.to_vec(), start: sp.start, end: sp.end, comments });
+        self.locs.push(SourceLocation { path: path.into(), start: sp.start, end: sp.end, comments });
     }
 
     fn err(&mut self, span: Sp, message: impl Into<String>) {

@@ -78,7 +78,7 @@ pub fn directives(file: &CompiledFile) -> Vec<Directive> {
                 Some(start) if !line.is_empty() => start..start + line.len(),
                 _ => end..end,
             };
-            found.push(Directive { path: location.path.clone(), rest: rest.to_string(), rule, span });
+            found.push(Directive { path: location.path.to_vec(), rest: rest.to_string(), rule, span });
         }
     }
     found

@@ -464,30 +464,34 @@ pub fn apply_ignores(
     relative_paths: &HashMap<String, String>,
 ) -> Vec<Diagnostic> {
     let mut timer = crate::compile::PhaseTimer::from_env();
-    let mut all: Vec<Finding> = files.iter_mut().flat_map(|file| std::mem::take(&mut file.findings)).collect();
+    // One vector, filtered in place: on googleapis a run has ~84,000 findings,
+    // and a second and third copy of them were a tenth of lint's peak memory.
+    let mut all: Vec<Finding> =
+        Vec::with_capacity(files.iter().map(|file| file.findings.len()).sum::<usize>() + others.len());
+    for file in &mut files {
+        all.append(&mut file.findings);
+    }
     all.extend(others);
     let mut directives: HashMap<&str, (&FileLint, Vec<bool>)> =
         files.iter().map(|file| (file.name.as_str(), (file, vec![false; file.directives.len()]))).collect();
-    let mut kept: Vec<Finding> = Vec::with_capacity(all.len());
-    for finding in all {
+    all.retain(|finding| {
         let Some((file, used)) = finding.file_name.as_deref().and_then(|name| directives.get_mut(name)) else {
-            kept.push(finding);
-            continue;
+            return true;
         };
         // The innermost covering directives get the credit, so an outer ignore
         // made redundant by inner ones is reported as unused.
         let rule = finding.diagnostic.rule.as_str();
         let covering = file.directives.iter().filter(|(directive, _)| directive.covers(&finding.path, rule));
         let Some(depth) = covering.map(|(directive, _)| directive.path.len()).max() else {
-            kept.push(finding);
-            continue;
+            return true;
         };
         for ((directive, _), used) in file.directives.iter().zip(used.iter_mut()) {
             if directive.path.len() == depth && directive.covers(&finding.path, rule) {
                 *used = true;
             }
         }
-    }
+        false
+    });
     let mut unused = Vec::new();
     if let Some(unused_rule) = selected.iter().find(|rule| rule.id() == rules::UNUSED_IGNORE) {
         let enabled: BTreeSet<&str> = selected.iter().map(SelectedRule::id).collect();
@@ -510,16 +514,17 @@ pub fn apply_ignores(
         }
     }
     timer.phase("lint: comment ignores");
-    kept.into_iter()
-        .chain(unused)
-        .filter(|finding| {
+    all.extend(unused);
+    if !path_ignores.is_empty() {
+        all.retain(|finding| {
             // Config path ignores.
-            let Some(name) = finding.file_name.as_deref().filter(|_| !path_ignores.is_empty()) else { return true };
+            let Some(name) = finding.file_name.as_deref() else { return true };
             let relative = relative_paths.get(name).map_or(name, String::as_str);
             !path_ignores.is_ignored(relative, &finding.diagnostic.rule)
-        })
-        .map(|finding| finding.diagnostic)
-        .collect()
+        });
+    }
+    // Collected in place: the diagnostics take the findings' own buffer.
+    all.into_iter().map(|finding| finding.diagnostic).collect()
 }
 
 fn context<'a>(

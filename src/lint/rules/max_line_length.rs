@@ -144,7 +144,7 @@ impl<'f> Declarations<'f> {
             .locations
             .iter()
             .filter(|location| !location.path.is_empty() && location.path.len() % 2 == 0)
-            .map(|location| (location.start as usize, location.end as usize, location.path.as_slice()))
+            .map(|location| (location.start as usize, location.end as usize, &*location.path))
             .collect();
         spans.sort_by_key(|(start, _, _)| *start);
         Declarations { spans }

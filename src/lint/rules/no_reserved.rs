@@ -57,7 +57,7 @@ fn report(cx: &mut Context<'_>, path: &[i32], kind: &str, name: &str, fields: [i
         }
         let statements: Vec<(u32, u32)> = {
             let prefix = child_path(path, &[field]);
-            cx.file().locations.iter().filter(|loc| loc.path == prefix).map(|loc| (loc.start, loc.end)).collect()
+            cx.file().locations.iter().filter(|loc| *loc.path == *prefix).map(|loc| (loc.start, loc.end)).collect()
         };
         for (start, end) in statements {
             let message = format!("{kind} {name:?} should not use reserved; mark removed elements deprecated instead.");
