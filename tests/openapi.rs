@@ -326,6 +326,42 @@ fn json_findings(stderr: &str) -> Vec<serde_json::Value> {
     stderr.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))).collect()
 }
 
+/// With `enum_type=string`, gnostic lists an enum's values as declared
+/// (protoreflect's `Values()`), not sorted by number, aliases included.
+#[test]
+fn string_enums_list_values_in_declaration_order() {
+    let proto = r#"syntax = "proto3";
+package a.v1;
+import "google/api/annotations.proto";
+service S {
+  rpc Get(GetRequest) returns (GetRequest) { option (google.api.http) = { get: "/v1/things" }; }
+}
+enum Level {
+  option allow_alias = true;
+  LEVEL_UNSPECIFIED = 0;
+  LEVEL_HIGH = 3;
+  LEVEL_LOW = 1;
+  LEVEL_TOP = 3;
+}
+message GetRequest { Level level = 1; }
+"#;
+    let dir = scratch_workspace(proto);
+    let (code, stdout, stderr) = idl(dir.path(), &["openapi", "--opt", "enum_type=string"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc = parsed(&stdout);
+    let values = doc
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(|s| s.get("a.v1.GetRequest").or_else(|| s.get("GetRequest")))
+        .and_then(|m| m.get("properties"))
+        .and_then(|p| p.get("level"))
+        .and_then(|l| l.get("enum"))
+        .unwrap_or_else(|| panic!("no enum values in:\n{stdout}"));
+    let Node::Seq(values) = values else { panic!("enum is not a list: {values:?}") };
+    let names: Vec<&str> = values.iter().filter_map(Node::as_str).collect();
+    assert_eq!(names, ["LEVEL_UNSPECIFIED", "LEVEL_HIGH", "LEVEL_LOW", "LEVEL_TOP"]);
+}
+
 #[test]
 fn response_body_is_a_located_warning_and_the_response_stays_gnostics() {
     let dir = scratch_workspace(

@@ -919,7 +919,9 @@ impl Generator<'_, '_> {
             Kind::Int64 | Kind::Sint64 | Kind::Uint64 | Kind::Sfixed64 | Kind::Fixed64 => typed("string"),
             Kind::Enum(enum_type) => match self.options.enum_type {
                 EnumType::String => Node::map()
-                    .with("enum", Node::Seq(enum_type.values().map(|v| Node::str(v.name())).collect()))
+                    // In declaration order, as gnostic lists `Enum().Values()`
+                    // (prost-reflect's `values()` goes by number).
+                    .with("enum", Node::Seq(enum_type.declared_values().map(|v| Node::str(v.name())).collect()))
                     .with("type", Node::str("string"))
                     .with("format", Node::str("enum")),
                 EnumType::Integer => typed_format("integer", "enum"),
