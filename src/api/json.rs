@@ -175,14 +175,9 @@ impl JsonField {
 
 /// The JSON fields of `message`, in declaration order.
 pub fn fields(message: &MessageDescriptor) -> Vec<JsonField> {
-    declared_fields(message).iter().map(json_field).collect()
-}
-
-/// A message's fields in declaration order, as protoc's plugins (protogen) list
-/// them and gnostic writes properties and parameters (prost-reflect's `fields()`
-/// goes by number).
-pub fn declared_fields(message: &MessageDescriptor) -> Vec<FieldDescriptor> {
-    message.declared_fields().collect()
+    // In declaration order, as protoc's plugins (protogen) list them and gnostic
+    // writes properties and parameters (prost-reflect's `fields()` goes by number).
+    message.declared_fields().map(|field| json_field(&field)).collect()
 }
 
 pub fn json_field(field: &FieldDescriptor) -> JsonField {

@@ -324,7 +324,7 @@ fn query_fields(
     stack: &mut Vec<String>,
     out: &mut Vec<QueryParam>,
 ) {
-    for field in json::declared_fields(message) {
+    for field in message.declared_fields() {
         names.push(field.name().to_string());
         json_names.push(field.json_name().to_string());
         let is_bound = bound.iter().any(|b| b.as_slice() == names.as_slice());

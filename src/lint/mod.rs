@@ -465,11 +465,12 @@ pub fn apply_ignores(
 ) -> Vec<Diagnostic> {
     let mut timer = crate::compile::PhaseTimer::from_env();
     // One vector, filtered in place: on googleapis a run has ~84,000 findings,
-    // and a second and third copy of them were a tenth of lint's peak memory.
+    // and a second and third copy of them were ~35 MiB of lint's peak memory.
     let mut all: Vec<Finding> =
         Vec::with_capacity(files.iter().map(|file| file.findings.len()).sum::<usize>() + others.len());
     for file in &mut files {
-        all.append(&mut file.findings);
+        // Taken, not appended: each file's own buffer is freed as it empties.
+        all.extend(std::mem::take(&mut file.findings));
     }
     all.extend(others);
     let mut directives: HashMap<&str, (&FileLint, Vec<bool>)> =

@@ -22,7 +22,6 @@ use super::node::{Node, from_yaml_text};
 use super::options::{EnumType, Naming, Options};
 use crate::annotations::field_behavior::field_behaviors;
 use crate::annotations::http::{PathTemplate, Segment};
-use crate::api::json::declared_fields;
 use crate::api::{Binding, Method, Model, Service};
 use crate::compile::CompiledFile;
 
@@ -502,7 +501,7 @@ impl Generator<'_, '_> {
 
     /// `findField`: a field of `message` by proto name or JSON name.
     fn find_field(&self, name: &str, message: &MessageDescriptor) -> Option<FieldDescriptor> {
-        declared_fields(message).into_iter().find(|f| f.name() == name || f.json_name() == name)
+        message.declared_fields().find(|f| f.name() == name || f.json_name() == name)
     }
 
     fn find_and_format_field_name(&self, name: &str, message: &MessageDescriptor) -> String {
@@ -594,7 +593,7 @@ impl Generator<'_, '_> {
         // Every other request field is a query parameter, unless the body is the whole request.
         if body != "*" && input.full_name() != "google.api.HttpBody" {
             let mut lost = Vec::new();
-            for field in declared_fields(&input) {
+            for field in input.declared_fields() {
                 if !covered.iter().any(|c| c == field.name()) && field.name() != body {
                     let mut walk = QueryWalk { stack: vec![input.full_name().to_string()], ..QueryWalk::default() };
                     parameters.extend(self.query_params(&field, &mut walk));
@@ -641,7 +640,7 @@ impl Generator<'_, '_> {
             let schema = if body == "*" {
                 self.schema_for_message(&input)
             } else {
-                declared_fields(&input).into_iter().find(|f| f.name() == body).and_then(|field| match field.kind() {
+                input.declared_fields().find(|f| f.name() == body).and_then(|field| match field.kind() {
                     Kind::String => Some(typed("string")),
                     Kind::Message(message) => self.schema_for_message(&message),
                     _ => None,
@@ -790,7 +789,7 @@ impl Generator<'_, '_> {
                 let recursive = walk.stack.iter().any(|m| m == type_name);
                 walk.stack.push(type_name.to_string());
                 let mut parameters = Vec::new();
-                for sub_field in declared_fields(&message) {
+                for sub_field in message.declared_fields() {
                     // gnostic counts each field's expansions over the whole walk of
                     // one request field (not along one path) and stops at `depth`.
                     let seen = walk.depths.entry(sub_field.full_name().to_string()).or_insert(0);
@@ -1002,7 +1001,7 @@ impl Generator<'_, '_> {
             let message_description = filter_comment(&self.leading(message.parent_file().name(), message.path()), true);
             let mut properties = Vec::new();
             let mut required = Vec::new();
-            for field in declared_fields(message) {
+            for field in message.declared_fields() {
                 let description = self.field_comment(&field);
                 let behaviors = field_behaviors(&field);
                 let output_only = behaviors.iter().any(|b| b == "OUTPUT_ONLY");
