@@ -680,7 +680,7 @@ impl Server<'_> {
 
     fn publish(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
         let params = lsp::PublishDiagnosticsParams { uri, diagnostics, version };
-        self.send(Notification::new(lsp::notification::PublishDiagnostics::METHOD.to_string(), params).into());
+        self.send(transport::encoded_notification(lsp::notification::PublishDiagnostics::METHOD, &params));
     }
 
     /// Analyses the document now if its analysis does not match its text (a change
