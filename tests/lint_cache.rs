@@ -426,3 +426,47 @@ fn what_a_warm_run_relies_on_stays_recent_for_eviction() {
         assert!(modified > old + std::time::Duration::from_secs(3000), "{} kept its old time", file.display());
     }
 }
+
+/// `HTTP_ROUTE_UNIQUE` looks across files from their facts, so the google and
+/// uber-v2 presets (which select it) are cached too: a warm run that compiles
+/// only the edited file still sees a route it now shares with a file it did not
+/// compile, in either file's direction.
+#[test]
+fn a_route_clash_with_a_file_the_warm_run_did_not_compile_is_seen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ws");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/google-api"), &d);
+    write(&d, "idl.toml", "[lint]\nuse = [\"HTTP_ROUTE_UNIQUE\"]\n");
+    let service = |package: &str, rpc: &str, route: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage {package};\nimport \"google/api/annotations.proto\";\n\
+             service {rpc}Service {{\n  rpc {rpc}({rpc}Request) returns ({rpc}Request) {{\n    \
+             option (google.api.http) = {{ get: \"{route}\" }};\n  }}\n}}\n\
+             message {rpc}Request {{ string name = 1; string shelf = 2; }}\n"
+        )
+    };
+    write(&d, "acme/a/v1/a.proto", &service("acme.a.v1", "GetShelf", "/v1/{name=shelves/*}"));
+    write(&d, "acme/b/v1/b.proto", &service("acme.b.v1", "Describe", "/v1/books/{name}"));
+    let cache = tmp.path().join("cache");
+    let args = ["lint", "acme", "--format", "json"];
+    // Stats this recent are not trusted; settled ones make the counts below exact.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
+    settle();
+    let compiled = same_both_ways(&d, &cache, &args).expect("the cache is used with HTTP_ROUTE_UNIQUE");
+    assert_eq!(compiled, (2, 2), "cold: both files compiled");
+
+    write(&d, "acme/b/v1/b.proto", &service("acme.b.v1", "Describe", "/v1/shelves/{shelf}"));
+    settle();
+    assert_eq!(same_both_ways(&d, &cache, &args), Some((1, 2)), "warm: the edited file only");
+    let (_, out, _) = idl(&d, &cache, &args);
+    assert!(out.contains("acme/b/v1/b.proto") && out.contains("(acme/a/v1/a.proto:6:39)"), "{out}");
+
+    // The first binding moves away: the clash reported in b.proto, which did not
+    // change, goes with it (b.proto's report is rendered again, so the run
+    // reads it; what it compiles for that is the cache's business).
+    write(&d, "acme/a/v1/a.proto", &service("acme.a.v1", "GetShelf", "/v1/{name=racks/*}"));
+    settle();
+    assert!(same_both_ways(&d, &cache, &args).is_some(), "cached");
+    let (code, out, _) = idl(&d, &cache, &args);
+    assert_eq!((code, out.as_str()), (0, ""), "no clash left");
+}

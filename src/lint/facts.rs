@@ -1,7 +1,7 @@
 //! What the workspace-wide rules need to know of each file, kept apart from its
 //! compilation.
 //!
-//! Four rules look across files (`DIRECTORY_SAME_PACKAGE`,
+//! Five rules look across files (`DIRECTORY_SAME_PACKAGE`, `HTTP_ROUTE_UNIQUE`,
 //! `PACKAGE_NO_IMPORT_CYCLE`, `RPC_REQUEST_RESPONSE_UNIQUE`,
 //! `STABLE_PACKAGE_NO_IMPORT_UNSTABLE`): an edit to one file can add or remove
 //! their findings in files that did not change, so their findings cannot be
@@ -12,10 +12,11 @@
 
 use std::collections::HashMap;
 
-use prost_reflect::FileDescriptor;
+use prost_reflect::{FileDescriptor, MethodDescriptor, ServiceDescriptor};
 
 use crate::compile::{Compilation, CompiledFile};
 use crate::diagnostic::Span;
+use crate::lint::http::located_bindings;
 use crate::lint::support::PACKAGE_PATH;
 
 /// `FileDescriptorProto.dependency`.
@@ -34,9 +35,27 @@ pub struct Site {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MethodFacts {
     pub name: String,
+    pub full_name: String,
     /// Full names of the request and response messages.
     pub input: String,
     pub output: String,
+    pub site: Site,
+    /// Its `google.api.http` bindings whose path template parses, primary first.
+    pub routes: Vec<RouteFacts>,
+}
+
+/// One HTTP binding of an RPC, as `HTTP_ROUTE_UNIQUE` compares them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteFacts {
+    /// The service's `google.api.default_host`, empty when unset.
+    pub host: String,
+    pub verb: String,
+    /// The path template with its variables replaced by what they match.
+    pub route: String,
+    /// The path template as written.
+    pub path: String,
+    /// The `google.api.http` option (what comment ignores attach to) and the
+    /// span of the template's literal.
     pub site: Site,
 }
 
@@ -77,12 +96,17 @@ impl FileFacts {
                 (0..dependencies.len()).map(|index| site(&[DEPENDENCY_FIELD, index as i32])).collect();
             let methods = descriptor
                 .services()
-                .flat_map(|service| service.methods().collect::<Vec<_>>())
-                .map(|method| MethodFacts {
+                .flat_map(|service| {
+                    let host = default_host(&service);
+                    service.methods().map(move |method| (host.clone(), method)).collect::<Vec<_>>()
+                })
+                .map(|(host, method)| MethodFacts {
                     name: method.name().to_string(),
+                    full_name: method.full_name().to_string(),
                     input: method.input().full_name().to_string(),
                     output: method.output().full_name().to_string(),
                     site: site(method.path()),
+                    routes: routes(file, &method, &host),
                 })
                 .collect();
             (Some(site(&PACKAGE_PATH)), dependency_sites, methods)
@@ -100,6 +124,35 @@ impl FileFacts {
             methods,
         }
     }
+}
+
+/// `google.api.default_host` (ServiceOptions extension 1049): services served by
+/// different hosts never share a route. Empty when unset.
+fn default_host(service: &ServiceDescriptor) -> String {
+    service
+        .options()
+        .extensions()
+        .find(|(ext, _)| ext.full_name() == "google.api.default_host" || ext.number() == 1049)
+        .and_then(|(_, value)| value.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The bindings of `method` (declared in `file`) whose path template parses.
+fn routes(file: &CompiledFile, method: &MethodDescriptor, host: &str) -> Vec<RouteFacts> {
+    located_bindings(file, method)
+        .into_iter()
+        .filter_map(|located| {
+            let route = located.binding.template().ok()?.route();
+            let range = located.path_range();
+            Some(RouteFacts {
+                host: host.to_string(),
+                verb: located.binding.verb.clone(),
+                route,
+                path: located.binding.path.clone(),
+                site: Site { path: located.option_path, span: Span::new(&file.source, range.start, range.end) },
+            })
+        })
+        .collect()
 }
 
 /// The facts of every linked file a run sees: its targets (in target order) and

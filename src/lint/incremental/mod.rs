@@ -31,7 +31,7 @@
 //! same output.
 //!
 //! Not used with `--fix`, `--stdin-filename`, or rules that need every file
-//! compiled (`HTTP_ROUTE_UNIQUE`, the `ERRORS_*` rules: [`Rule::needs_compiled_workspace`]).
+//! compiled (the `ERRORS_*` rules: [`Rule::needs_compiled_workspace`]).
 //!
 //! [`Rule::needs_compiled_workspace`]: super::Rule::needs_compiled_workspace
 
@@ -43,7 +43,7 @@ use prost::Message;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::facts::{FileFacts, MethodFacts, Site, WorkspaceFacts};
+use super::facts::{FileFacts, MethodFacts, RouteFacts, Site, WorkspaceFacts};
 use super::{FileLint, Finding, LintParts, ignore};
 use crate::cache::{CacheDir, EntryTable, Stat, TABLE_PREFIX};
 use crate::compile::{Compilation, FileProvider, ReadResult, WorkspaceFiles};
@@ -435,7 +435,7 @@ fn run_key(workspace: &Workspace, preset: Option<&str>) -> Key {
     let config = workspace.config_file.as_ref().map(|file| file.text.as_bytes()).unwrap_or_default();
     let mut hasher = Sha256::new();
     for part in [
-        b"idl lint cache 1".as_slice(),
+        b"idl lint cache 2".as_slice(),
         env!("CARGO_PKG_VERSION").as_bytes(),
         build.unwrap_or_default().as_bytes(),
         config,
@@ -1000,6 +1000,24 @@ struct MethodProto {
     output: String,
     #[prost(message, optional, tag = "4")]
     site: Option<SiteProto>,
+    #[prost(string, tag = "5")]
+    full_name: String,
+    #[prost(message, repeated, tag = "6")]
+    routes: Vec<RouteProto>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct RouteProto {
+    #[prost(string, tag = "1")]
+    host: String,
+    #[prost(string, tag = "2")]
+    verb: String,
+    #[prost(string, tag = "3")]
+    route: String,
+    #[prost(string, tag = "4")]
+    path: String,
+    #[prost(message, optional, tag = "5")]
+    site: Option<SiteProto>,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -1162,9 +1180,21 @@ fn facts_proto(facts: &FileFacts) -> FactsProto {
             .iter()
             .map(|m| MethodProto {
                 name: m.name.clone(),
+                full_name: m.full_name.clone(),
                 input: m.input.clone(),
                 output: m.output.clone(),
                 site: Some(site_proto(&m.site)),
+                routes: m
+                    .routes
+                    .iter()
+                    .map(|r| RouteProto {
+                        host: r.host.clone(),
+                        verb: r.verb.clone(),
+                        route: r.route.clone(),
+                        path: r.path.clone(),
+                        site: Some(site_proto(&r.site)),
+                    })
+                    .collect(),
             })
             .collect(),
     }
@@ -1182,7 +1212,24 @@ fn facts(proto: FactsProto) -> FileFacts {
         methods: proto
             .methods
             .into_iter()
-            .filter_map(|m| Some(MethodFacts { name: m.name, input: m.input, output: m.output, site: site(m.site?)? }))
+            .filter_map(|m| {
+                let routes = m
+                    .routes
+                    .into_iter()
+                    .map(|r| {
+                        let site = site(r.site?)?;
+                        Some(RouteFacts { host: r.host, verb: r.verb, route: r.route, path: r.path, site })
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Some(MethodFacts {
+                    name: m.name,
+                    full_name: m.full_name,
+                    input: m.input,
+                    output: m.output,
+                    site: site(m.site?)?,
+                    routes,
+                })
+            })
             .collect(),
     }
 }

@@ -1,10 +1,7 @@
 use std::collections::HashMap;
 
-use prost_reflect::ServiceDescriptor;
-
-use crate::compile::CompiledFile;
 use crate::declare_rule;
-use crate::lint::http::located_bindings;
+use crate::lint::facts::{FileFacts, WorkspaceFacts};
 use crate::lint::rule::{Context, Rule};
 
 declare_rule! {
@@ -53,69 +50,34 @@ declare_rule! {
     }
 }
 
-/// `google.api.default_host` (ServiceOptions extension 1049): services served by
-/// different hosts never share a route. Empty when unset.
-fn default_host(service: &ServiceDescriptor) -> String {
-    service
-        .options()
-        .extensions()
-        .find(|(ext, _)| ext.full_name() == "google.api.default_host" || ext.number() == 1049)
-        .and_then(|(_, value)| value.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// Where a route was first bound, for the message of later ones.
-struct FirstBinding {
-    method: String,
-    path: String,
+struct FirstBinding<'a> {
+    method: &'a str,
+    path: &'a str,
     place: String,
 }
 
 impl Rule for HttpRouteUnique {
-    fn needs_compiled_workspace(&self) -> bool {
-        true
-    }
-
-    fn check_workspace(&self, cx: &mut Context<'_>, files: &[&CompiledFile]) {
-        let mut files: Vec<&CompiledFile> = files.to_vec();
-        files.sort_by(|a, b| a.source.display_path.cmp(&b.source.display_path));
-        let mut first: HashMap<(String, String, String), FirstBinding> = HashMap::new();
+    fn check_facts(&self, cx: &mut Context<'_>, facts: &WorkspaceFacts) {
+        let mut files: Vec<&FileFacts> = facts.targets().iter().collect();
+        files.sort_by(|a, b| a.display_path.cmp(&b.display_path));
+        let mut first: HashMap<(&str, &str, &str), FirstBinding> = HashMap::new();
         for file in files {
-            let Some(descriptor) = cx.pool().get_file_by_name(&file.source.name) else { continue };
-            for service in descriptor.services() {
-                let host = default_host(&service);
-                for method in service.methods() {
-                    for located in located_bindings(file, &method) {
-                        let Ok(template) = located.binding.template() else { continue };
-                        let key = (host.clone(), located.binding.verb.clone(), template.route());
-                        let range = located.path_range();
-                        match first.get(&key) {
-                            Some(earlier) => {
-                                let message = format!(
-                                    "{} {} of RPC {} serves the same route as {} of RPC {} ({}).",
-                                    key.1,
-                                    located.binding.path,
-                                    method.full_name(),
-                                    earlier.path,
-                                    earlier.method,
-                                    earlier.place
-                                );
-                                cx.report_range_in(file, Some(&located.option_path), range, message);
-                            }
-                            None => {
-                                let position = file.source.position(range.start);
-                                first.insert(
-                                    key,
-                                    FirstBinding {
-                                        method: method.full_name().to_string(),
-                                        path: located.binding.path.clone(),
-                                        place: format!(
-                                            "{}:{}:{}",
-                                            file.source.display_path, position.line, position.column
-                                        ),
-                                    },
-                                );
-                            }
+            for method in &file.methods {
+                for route in &method.routes {
+                    let key = (route.host.as_str(), route.verb.as_str(), route.route.as_str());
+                    match first.get(&key) {
+                        Some(earlier) => {
+                            let message = format!(
+                                "{} {} of RPC {} serves the same route as {} of RPC {} ({}).",
+                                route.verb, route.path, method.full_name, earlier.path, earlier.method, earlier.place
+                            );
+                            cx.report_at(file, &route.site, message);
+                        }
+                        None => {
+                            let start = route.site.span.start;
+                            let place = format!("{}:{}:{}", file.display_path, start.line, start.column);
+                            first.insert(key, FirstBinding { method: &method.full_name, path: &route.path, place });
                         }
                     }
                 }
