@@ -78,13 +78,16 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    /// The facts of `file` as linked in `compilation`; `None` when it did not link.
-    pub fn of(compilation: &Compilation, file: &CompiledFile) -> Option<FileFacts> {
+    /// The facts of `file` as linked in `compilation`, its RPCs' HTTP routes
+    /// with `routes` ([`Rule::needs_route_facts`]); `None` when it did not link.
+    ///
+    /// [`Rule::needs_route_facts`]: crate::lint::Rule::needs_route_facts
+    pub fn of(compilation: &Compilation, file: &CompiledFile, routes: bool) -> Option<FileFacts> {
         let descriptor = compilation.pool.get_file_by_name(&file.source.name)?;
-        Some(Self::of_descriptor(file, &descriptor))
+        Some(Self::of_descriptor(file, &descriptor, routes))
     }
 
-    fn of_descriptor(file: &CompiledFile, descriptor: &FileDescriptor) -> FileFacts {
+    fn of_descriptor(file: &CompiledFile, descriptor: &FileDescriptor, with_routes: bool) -> FileFacts {
         let dependencies = descriptor.dependency_names().to_vec();
         let site = |path: &[i32]| {
             let location = file.locations.get(path);
@@ -97,7 +100,7 @@ impl FileFacts {
             let methods = descriptor
                 .services()
                 .flat_map(|service| {
-                    let host = default_host(&service);
+                    let host = if with_routes { default_host(&service) } else { String::new() };
                     service.methods().map(move |method| (host.clone(), method)).collect::<Vec<_>>()
                 })
                 .map(|(host, method)| MethodFacts {
@@ -106,7 +109,7 @@ impl FileFacts {
                     input: method.input().full_name().to_string(),
                     output: method.output().full_name().to_string(),
                     site: site(method.path()),
-                    routes: routes(file, &method, &host),
+                    routes: if with_routes { routes(file, &method, &host) } else { Vec::new() },
                 })
                 .collect();
             (Some(site(&PACKAGE_PATH)), dependency_sites, methods)
@@ -228,12 +231,14 @@ impl WorkspaceFacts {
     }
 
     /// The facts of every linked file of `compilation`: its targets in order, then
-    /// the rest.
-    pub fn of_compilation(compilation: &Compilation) -> WorkspaceFacts {
+    /// the rest (routes as [`FileFacts::of`] says).
+    pub fn of_compilation(compilation: &Compilation, routes: bool) -> WorkspaceFacts {
         let mut files: Vec<FileFacts> =
-            compilation.targets().filter_map(|file| FileFacts::of(compilation, file)).collect();
+            compilation.targets().filter_map(|file| FileFacts::of(compilation, file, routes)).collect();
         let targets = files.len();
-        files.extend(compilation.files.iter().filter(|f| !f.is_target).filter_map(|f| FileFacts::of(compilation, f)));
+        files.extend(
+            compilation.files.iter().filter(|f| !f.is_target).filter_map(|f| FileFacts::of(compilation, f, routes)),
+        );
         WorkspaceFacts::new(files, targets)
     }
 }

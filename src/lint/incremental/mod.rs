@@ -733,10 +733,11 @@ impl Closure {
             .map(|file| (file.name.clone(), file))
             .collect();
         let packages = super::lint_packages(&compilation, selected, errors);
+        let routes = super::needs_route_facts(selected);
         let facts = compilation
             .files
             .iter()
-            .filter_map(|file| FileFacts::of(&compilation, file))
+            .filter_map(|file| FileFacts::of(&compilation, file, routes))
             .map(|facts| (facts.name.clone(), facts))
             .collect();
         Ok(Fresh { compilation, files, packages, facts })

@@ -58,6 +58,10 @@ struct FirstBinding<'a> {
 }
 
 impl Rule for HttpRouteUnique {
+    fn needs_route_facts(&self) -> bool {
+        true
+    }
+
     fn check_facts(&self, cx: &mut Context<'_>, facts: &WorkspaceFacts) {
         let mut files: Vec<&FileFacts> = facts.targets().iter().collect();
         files.sort_by(|a, b| a.display_path.cmp(&b.display_path));
