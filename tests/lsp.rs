@@ -971,6 +971,27 @@ fn lsp_file_outside_every_folder_is_checked_alone_with_a_notice() {
     );
 }
 
+/// An enum's values are outlined and completed as declared, not by number.
+#[test]
+fn lsp_enum_values_keep_their_declaration_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let path = root.join("state.proto");
+    std::fs::write(
+        &path,
+        "syntax = \"proto3\";\n\npackage acme.v1;\n\nenum State {\n  option allow_alias = true;\n  \
+         STATE_UNSPECIFIED = 0;\n  STATE_DONE = 3;\n  STATE_NEW = 1;\n  STATE_FINISHED = 3;\n}\n",
+    )
+    .unwrap();
+    let mut client = Client::spawn(&root);
+    client.initialize_in(&root);
+    client.open(&path);
+    let symbols = client.whole("textDocument/documentSymbol", &path);
+    let values: Vec<&str> =
+        symbols[0]["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(values, ["STATE_UNSPECIFIED", "STATE_DONE", "STATE_NEW", "STATE_FINISHED"], "{symbols}");
+}
+
 /// googleapis as `.ci/run` installs it (`~/.cache/idl-peers/googleapis`), if present.
 fn googleapis() -> Option<std::path::PathBuf> {
     let path = Path::new(&std::env::var_os("HOME")?).join(".cache/idl-peers/googleapis");

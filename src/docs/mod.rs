@@ -196,6 +196,24 @@ mod tests {
     }
 
     #[test]
+    fn enum_values_are_listed_as_declared() {
+        let text = "syntax = \"proto3\";\npackage acme.v1;\n\
+                    enum State {\n  option allow_alias = true;\n  STATE_UNSPECIFIED = 0;\n  STATE_DONE = 3;\n  \
+                    STATE_NEW = 1;\n  STATE_FINISHED = 3;\n}\n";
+        let files =
+            [("acme/v1/state.proto".to_string(), ("acme/v1/state.proto".to_string(), std::sync::Arc::from(text)))]
+                .into_iter()
+                .collect();
+        let compilation = crate::compile::compile_from(&crate::compile::MemoryFiles { files, ..Default::default() });
+        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        for order in [model::Order::Declaration, model::Order::Alphabetical] {
+            let model = model::build(&compilation, Vec::new(), order);
+            let values: Vec<&str> = model.packages[0].enums[0].values.iter().map(|value| value.name.as_str()).collect();
+            assert_eq!(values, ["STATE_UNSPECIFIED", "STATE_DONE", "STATE_NEW", "STATE_FINISHED"]);
+        }
+    }
+
+    #[test]
     fn model_reads_the_fixture() {
         let model = fixture_model();
         let names: Vec<&str> = model.packages.iter().map(|p| p.name.as_str()).collect();

@@ -548,8 +548,10 @@ impl FileContext<'_> {
             deprecated,
             file: self.file.source.name.clone(),
             line: self.line(enum_type.path()),
+            // As declared, as the source and protoc-gen-doc list them (`values()`
+            // goes by number).
             values: enum_type
-                .values()
+                .declared_values()
                 .map(|value| EnumValue {
                     name: value.name().to_string(),
                     full_name: value.full_name().to_string(),

@@ -480,7 +480,8 @@ impl Builder<'_> {
     fn enumeration(&mut self, enumeration: &EnumDescriptor, parent: Option<usize>) {
         let me = self.symbol(enumeration.full_name(), Kind::Enum, enumeration.path(), parent);
         self.options.push((join(enumeration.path(), tag::enum_::OPTIONS), "google.protobuf.EnumOptions"));
-        for value in enumeration.values() {
+        // As declared: the outline follows the source (`values()` goes by number).
+        for value in enumeration.declared_values() {
             self.symbol(value.full_name(), Kind::EnumValue, value.path(), me);
             self.options.push((join(value.path(), tag::enum_value::OPTIONS), "google.protobuf.EnumValueOptions"));
         }

@@ -793,7 +793,7 @@ pub fn document_links(file: &FileIndex) -> Vec<lsp::DocumentLink> {
 pub fn option_values(kind: &FieldKind) -> Vec<String> {
     match kind {
         FieldKind::Bool => vec!["true".into(), "false".into()],
-        FieldKind::Enum(e) => e.values().map(|v| v.name().to_string()).collect(),
+        FieldKind::Enum(e) => e.declared_values().map(|v| v.name().to_string()).collect(),
         _ => Vec::new(),
     }
 }
