@@ -80,7 +80,12 @@ impl Visitor for NameVisitor<'_> {
         }
         self.pool.files.push(FileDescriptorInner {
             syntax,
-            raw: file.clone(),
+            // idl: a stand-in until the file moves in (see `build_files_deduped`).
+            raw: FileDescriptorProto {
+                name: file.name.clone(),
+                source_code_info: file.source_code_info.clone(),
+                ..FileDescriptorProto::default()
+            },
             // idl: made from `raw` on first use, once resolution is complete (see `FileDescriptorInner::prost`)
             prost: std::sync::OnceLock::new(),
             dependencies: Vec::with_capacity(file.dependency.len()),

@@ -26,32 +26,39 @@ use crate::{
 };
 
 impl DescriptorPool {
-    pub(super) fn resolve_options(
-        &mut self,
-        offsets: DescriptorPoolOffsets,
-        files: &[FileDescriptorProto],
-    ) -> Result<(), DescriptorError> {
+    /// Interprets the options of the files from `offsets.file` on, which are in
+    /// the pool (idl: the visitor only reads the pool, so it walks the pool's
+    /// own copies of the files).
+    pub(super) fn resolve_options(&mut self, offsets: DescriptorPoolOffsets) -> Result<(), DescriptorError> {
         debug_assert_eq!(Arc::strong_count(&self.inner), 1);
+        let pool: &DescriptorPool = self;
         let mut visitor = OptionsVisitor {
-            pool: self,
+            pool,
             errors: Vec::new(),
             options: Vec::new(),
             locations: Vec::new(),
         };
+        let files = pool.inner.files[offsets.file as usize..].iter().map(|file| &file.raw);
         visit(offsets, files, &mut visitor);
+        let OptionsVisitor {
+            errors,
+            options,
+            locations,
+            ..
+        } = visitor;
 
-        if !visitor.errors.is_empty() {
-            return Err(DescriptorError::new(visitor.errors));
+        if !errors.is_empty() {
+            return Err(DescriptorError::new(errors));
         }
 
-        debug_assert_eq!(Arc::strong_count(&visitor.pool.inner), 1);
-        let inner = Arc::get_mut(&mut visitor.pool.inner).unwrap();
-        for (file, path, encoded) in visitor.options {
+        debug_assert_eq!(Arc::strong_count(&self.inner), 1);
+        let inner = Arc::get_mut(&mut self.inner).unwrap();
+        for (file, path, encoded) in options {
             let file = &mut inner.files[file as usize].raw;
             set_file_option(file, &path, &encoded);
         }
 
-        for (file, from, to) in visitor.locations {
+        for (file, from, to) in locations {
             let file = &mut inner.files[file as usize].raw;
             if let Some(source_code_info) = &mut file.source_code_info {
                 for location in &mut source_code_info.location {
@@ -67,7 +74,7 @@ impl DescriptorPool {
 }
 
 struct OptionsVisitor<'a> {
-    pool: &'a mut DescriptorPool,
+    pool: &'a DescriptorPool,
     errors: Vec<DescriptorErrorKind>,
     options: Vec<(FileIndex, Box<[i32]>, Vec<u8>)>,
     #[allow(clippy::type_complexity)]

@@ -26,26 +26,90 @@ use crate::{
 };
 
 impl DescriptorPoolInner {
+    /// idl: resolves the names of `files` (the batch the pool holds stand-ins of
+    /// from `offsets.file` on) and returns the edits resolution makes to them,
+    /// for the caller to apply before the files move into the pool.
     pub(super) fn resolve_names(
         &mut self,
         offsets: DescriptorPoolOffsets,
         files: &[FileDescriptorProto],
-    ) -> Result<(), DescriptorError> {
+    ) -> Result<Vec<RawEdit>, DescriptorError> {
         let mut visitor = ResolveVisitor {
             pool: self,
+            batch: files,
+            batch_start: offsets.file,
+            edits: Vec::new(),
             errors: vec![],
         };
         visit(offsets, files, &mut visitor);
         if visitor.errors.is_empty() {
-            Ok(())
+            Ok(visitor.edits)
         } else {
             Err(DescriptorError::new(visitor.errors))
         }
     }
 }
 
+/// idl: what resolving names writes into a file: the JSON names it derives and
+/// the type names it qualifies.
+pub(super) enum RawEdit {
+    JsonName {
+        file: FileIndex,
+        path: Box<[i32]>,
+        json_name: String,
+    },
+    TypeName {
+        file: FileIndex,
+        path: Box<[i32]>,
+        tag: i32,
+        type_name: String,
+        ty: field_descriptor_proto::Type,
+    },
+}
+
+impl RawEdit {
+    pub(super) fn file(&self) -> FileIndex {
+        match self {
+            RawEdit::JsonName { file, .. } | RawEdit::TypeName { file, .. } => *file,
+        }
+    }
+
+    pub(super) fn apply(self, file: &mut FileDescriptorProto) {
+        match self {
+            RawEdit::JsonName {
+                path, json_name, ..
+            } => find_file_field_proto_mut(file, &path).json_name = Some(json_name),
+            RawEdit::TypeName {
+                path,
+                tag,
+                type_name,
+                ty,
+                ..
+            } => set_type_name(file, &path, tag, type_name, ty),
+        }
+    }
+}
+
+/// idl: the file `index` as written: from `batch` (whose first file is
+/// `batch_start`) while the pool holds a stand-in of it, else the pool's copy.
+fn raw_of<'b>(
+    batch: &'b [FileDescriptorProto],
+    batch_start: FileIndex,
+    files: &'b [crate::descriptor::FileDescriptorInner],
+    index: FileIndex,
+) -> &'b FileDescriptorProto {
+    match index.checked_sub(batch_start) {
+        Some(offset) => &batch[offset as usize],
+        None => &files[index as usize].raw,
+    }
+}
+
 struct ResolveVisitor<'a> {
     pool: &'a mut DescriptorPoolInner,
+    /// idl: the files being resolved; the pool holds stand-ins of them.
+    batch: &'a [FileDescriptorProto],
+    batch_start: FileIndex,
+    edits: Vec<RawEdit>,
     errors: Vec<DescriptorErrorKind>,
 }
 
@@ -116,7 +180,7 @@ impl Visitor for ResolveVisitor<'_> {
         let kind =
             self.resolve_field_type(field.r#type(), field.type_name(), full_name, file, path);
 
-        let json_name: Box<str> = self.resolve_field_json_name(field, file, path).into();
+        let json_name: Box<str> = self.resolve_field_json_name(field, file, path);
 
         let is_packed = cardinality == Cardinality::Repeated
             && kind.is_some_and(|k| k.is_packable())
@@ -419,12 +483,18 @@ impl Visitor for ResolveVisitor<'_> {
 }
 
 impl ResolveVisitor<'_> {
-    fn resolve_public_dependencies(&self, dependencies: &mut HashSet<FileIndex>, index: FileIndex) {
-        let file = &self.pool.files[index as usize];
+    /// idl: the file `index` as written: from the batch while the pool holds a
+    /// stand-in of it.
+    fn raw(&self, index: FileIndex) -> &FileDescriptorProto {
+        raw_of(self.batch, self.batch_start, &self.pool.files, index)
+    }
 
-        for (i, dependency) in file.raw.dependency.iter().enumerate() {
+    fn resolve_public_dependencies(&self, dependencies: &mut HashSet<FileIndex>, index: FileIndex) {
+        let file = self.raw(index);
+
+        for (i, dependency) in file.dependency.iter().enumerate() {
             if let Some(&dependency_index) = self.pool.file_names.get(dependency.as_str()) {
-                if file.raw.public_dependency.contains(&(i as i32))
+                if file.public_dependency.contains(&(i as i32))
                     && !dependencies.insert(dependency_index)
                 {
                     self.resolve_public_dependencies(dependencies, dependency_index);
@@ -456,7 +526,7 @@ impl ResolveVisitor<'_> {
 
         let message = &self.pool.messages[message as usize];
         let message_proto = find_message_proto(
-            &self.pool.files[message.id.file as usize].raw,
+            raw_of(self.batch, self.batch_start, &self.pool.files, message.id.file),
             &message.id.path,
         );
         for (i, range) in message_proto.reserved_range.iter().enumerate() {
@@ -531,8 +601,10 @@ impl ResolveVisitor<'_> {
         path: &[i32],
     ) {
         let enum_ = &self.pool.enums[enum_ as usize];
-        let enum_proto =
-            find_enum_proto(&self.pool.files[enum_.id.file as usize].raw, &enum_.id.path);
+        let enum_proto = find_enum_proto(
+            raw_of(self.batch, self.batch_start, &self.pool.files, enum_.id.file),
+            &enum_.id.path,
+        );
         for (i, range) in enum_proto.reserved_range.iter().enumerate() {
             if range.start() <= value.number() && value.number() <= range.end() {
                 self.errors
@@ -556,17 +628,22 @@ impl ResolveVisitor<'_> {
         }
     }
 
-    fn resolve_field_json_name<'b>(
-        &'b mut self,
-        field: &'b FieldDescriptorProto,
+    fn resolve_field_json_name(
+        &mut self,
+        field: &FieldDescriptorProto,
         file: FileIndex,
         path: &[i32],
-    ) -> &'b str {
+    ) -> Box<str> {
         if let Some(json_name) = &field.json_name {
-            json_name
+            json_name.as_str().into()
         } else {
-            let field = find_file_field_proto_mut(&mut self.pool.files[file as usize].raw, path);
-            field.json_name.insert(to_json_name(field.name()))
+            let json_name = to_json_name(field.name());
+            self.edits.push(RawEdit::JsonName {
+                file,
+                path: path.into(),
+                json_name: json_name.clone(),
+            });
+            json_name.into()
         }
     }
 
@@ -753,13 +830,13 @@ impl ResolveVisitor<'_> {
         } else {
             field_descriptor_proto::Type::Enum
         };
-        set_type_name(
-            &mut self.pool.files[file as usize].raw,
-            path,
+        self.edits.push(RawEdit::TypeName {
+            file,
+            path: path.into(),
             tag,
-            format!(".{type_name}"),
+            type_name: format!(".{type_name}"),
             ty,
-        );
+        });
         Some(def)
     }
 

@@ -100,9 +100,9 @@ pub(super) trait Visitor {
     }
 }
 
-pub(super) fn visit(
+pub(super) fn visit<'a>(
     offsets: DescriptorPoolOffsets,
-    files: &[FileDescriptorProto],
+    files: impl IntoIterator<Item = &'a FileDescriptorProto>,
     visitor: &mut dyn Visitor,
 ) {
     let mut context = Context {
