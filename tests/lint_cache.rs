@@ -470,3 +470,47 @@ fn a_route_clash_with_a_file_the_warm_run_did_not_compile_is_seen() {
     let (code, out, _) = idl(&d, &cache, &args);
     assert_eq!((code, out.as_str()), (0, ""), "no clash left");
 }
+
+/// The `ERRORS_*` rules check the targets' error tables from their facts, so a
+/// run that selects them is cached, and a clash with a file the warm run did not
+/// compile is still seen, in either file's direction.
+#[test]
+fn an_error_code_clash_with_a_file_the_warm_run_did_not_compile_is_seen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("ws");
+    write(
+        &d,
+        "idl.toml",
+        "[lint]\nuse = [\"ERRORS_DUPLICATE_CODE\"]\n\n[errors]\nenums = [\"ErrorReason\"]\nbusiness_code = \"number\"\n",
+    );
+    let errors = |package: &str, value: &str, number: u32| {
+        format!(
+            "syntax = \"proto3\";\npackage {package};\n\n// Errors.\nenum ErrorReason {{\n  \
+             ERROR_REASON_UNSPECIFIED = 0;\n  // Failed.\n  {value} = {number};\n}}\n"
+        )
+    };
+    write(&d, "acme/a/v1/a.proto", &errors("acme.a.v1", "A_FAILED", 1));
+    write(&d, "acme/b/v1/b.proto", &errors("acme.b.v1", "B_FAILED", 2));
+    let cache = tmp.path().join("cache");
+    let args = ["lint", "acme", "--format", "json"];
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
+    settle();
+    let compiled = same_both_ways(&d, &cache, &args).expect("the cache is used with the ERRORS_* rules");
+    assert_eq!(compiled, (2, 2), "cold: both files compiled");
+    let (code, out, _) = idl(&d, &cache, &args);
+    assert_eq!((code, out.as_str()), (0, ""), "no clash yet");
+
+    write(&d, "acme/b/v1/b.proto", &errors("acme.b.v1", "B_FAILED", 1));
+    settle();
+    assert_eq!(same_both_ways(&d, &cache, &args), Some((1, 2)), "warm: the edited file only");
+    let (_, out, _) = idl(&d, &cache, &args);
+    assert!(out.contains("ERRORS_DUPLICATE_CODE") && out.contains("acme/b/v1/b.proto"), "{out}");
+    assert!(out.contains("already used by `acme.a.v1.ErrorReason.A_FAILED`"), "{out}");
+
+    // The first value moves away: the clash reported in b.proto goes with it.
+    write(&d, "acme/a/v1/a.proto", &errors("acme.a.v1", "A_FAILED", 3));
+    settle();
+    assert!(same_both_ways(&d, &cache, &args).is_some(), "cached");
+    let (code, out, _) = idl(&d, &cache, &args);
+    assert_eq!((code, out.as_str()), (0, ""), "no clash left");
+}

@@ -189,13 +189,18 @@ pub fn extract_files(files: &[FileView<'_>], config: &ErrorsConfig) -> ErrorTabl
             }
         }
     }
-    let locales = if config.locales.is_empty() {
+    let locales = locales(&rows, config);
+    ErrorTable { rows, enums: error_enums, locales }
+}
+
+/// The table's locale columns: the configured ones, else every one `rows` use.
+pub fn locales(rows: &[ErrorRow], config: &ErrorsConfig) -> Vec<String> {
+    if config.locales.is_empty() {
         let found: BTreeSet<&String> = rows.iter().flat_map(|r| r.locales.keys()).collect();
         found.into_iter().cloned().collect()
     } else {
         config.locales.clone()
-    };
-    ErrorTable { rows, enums: error_enums, locales }
+    }
 }
 
 /// Whether a zero value is the "not set" value rather than an error.

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use crate::compile::Compilation;
 use crate::lint::Context;
+use crate::lint::facts::WorkspaceFacts;
 
 use super::checks::{self, CheckFinding};
 use super::{ErrorTable, ErrorsConfig, extract};
@@ -16,11 +17,35 @@ pub struct ErrorsLint {
     config: ErrorsConfig,
     table: OnceLock<ErrorTable>,
     findings: OnceLock<Vec<CheckFinding>>,
+    /// The checks' findings over the targets' error tables as their facts hold
+    /// them (what the `ERRORS_*` rules report: a cached run has the facts of
+    /// files it did not compile).
+    facts_findings: OnceLock<Vec<CheckFinding>>,
 }
 
 impl ErrorsLint {
     pub fn new(config: ErrorsConfig) -> Self {
-        ErrorsLint { config, table: OnceLock::new(), findings: OnceLock::new() }
+        ErrorsLint { config, table: OnceLock::new(), findings: OnceLock::new(), facts_findings: OnceLock::new() }
+    }
+
+    pub fn config(&self) -> &ErrorsConfig {
+        &self.config
+    }
+
+    /// Every check's findings over the target files' error tables in `facts`,
+    /// assembled in target order as [`extract::extract`] goes.
+    pub fn findings_of_facts(&self, facts: &WorkspaceFacts) -> &[CheckFinding] {
+        self.facts_findings.get_or_init(|| {
+            let mut table = ErrorTable::default();
+            for file in facts.targets() {
+                if let Some(errors) = &file.errors {
+                    table.rows.extend(errors.rows.iter().cloned());
+                    table.enums.extend(errors.enums.iter().cloned());
+                }
+            }
+            table.locales = extract::locales(&table.rows, &self.config);
+            checks::check(&table, &self.config)
+        })
     }
 
     /// The error table of the compilation's target files.
@@ -56,13 +81,15 @@ pub fn exempt(cx: &Context<'_>, value: &prost_reflect::EnumValueDescriptor) -> b
 }
 
 /// Reports the findings of the rule `cx` runs for, at the elements they concern
-/// (so ignore comments on the enum value or enum apply).
-pub fn report(cx: &mut Context<'_>) {
-    let compilation = cx.compilation();
+/// (so ignore comments on the enum value or enum apply), from the targets'
+/// error tables in `facts`.
+pub fn report(cx: &mut Context<'_>, facts: &WorkspaceFacts) {
     let rule = cx.rule_id();
-    for finding in cx.errors().findings(compilation).iter().filter(|f| f.rule == rule) {
-        if let Some(file) = compilation.file(&finding.file_name) {
-            cx.report_in(file, Some(&finding.path), finding.message.clone());
+    for finding in cx.errors().findings_of_facts(facts).iter().filter(|f| f.rule == rule) {
+        let Some(file) = facts.get(&finding.file_name) else { continue };
+        let site = file.errors.as_ref().and_then(|errors| errors.sites.iter().find(|site| site.path == finding.path));
+        if let Some(site) = site {
+            cx.report_at(file, site, finding.message.clone());
         }
     }
 }

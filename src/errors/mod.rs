@@ -30,7 +30,7 @@ pub enum Style {
 }
 
 /// One error value: a row of the table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorRow {
     /// Fully-qualified value: `acme.user.v1.ErrorReason.USER_NOT_FOUND`.
     pub id: String,
@@ -76,7 +76,7 @@ pub struct ErrorRow {
 }
 
 /// Declaration details kept for the checks.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawRow {
     /// Import name of the declaring file.
     pub file_name: String,
@@ -93,7 +93,7 @@ pub struct RawRow {
 }
 
 /// One error enum, for the checks that look at the enum rather than its rows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorEnum {
     pub full_name: String,
     pub name: String,

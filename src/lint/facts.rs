@@ -16,6 +16,9 @@ use prost_reflect::{FileDescriptor, MethodDescriptor, ServiceDescriptor};
 
 use crate::compile::{Compilation, CompiledFile};
 use crate::diagnostic::Span;
+use crate::errors::extract::{self, FileView};
+use crate::errors::lint::ErrorsLint;
+use crate::errors::{ErrorEnum, ErrorRow, ErrorsConfig};
 use crate::lint::http::located_bindings;
 use crate::lint::support::PACKAGE_PATH;
 
@@ -75,19 +78,50 @@ pub struct FileFacts {
     pub dependency_sites: Vec<Site>,
     /// Every RPC of every service, in declaration order (targets only).
     pub methods: Vec<MethodFacts>,
+    /// The file's error enums and rows (targets only, when [`Wanted::errors`]).
+    pub errors: Option<FileErrors>,
+}
+
+/// A target file's share of the error table (`idl errors`, the `ERRORS_*` rules).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileErrors {
+    pub rows: Vec<ErrorRow>,
+    pub enums: Vec<ErrorEnum>,
+    /// Where the checks may report: every row's value and every enum's zero value.
+    pub sites: Vec<Site>,
+}
+
+/// What a run's rules read beyond what every run gathers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Wanted<'a> {
+    /// RPCs' HTTP routes ([`crate::lint::Rule::needs_route_facts`]).
+    pub routes: bool,
+    /// Error tables, extracted with this config ([`crate::lint::Rule::needs_error_facts`]).
+    pub errors: Option<&'a ErrorsConfig>,
+}
+
+impl<'a> Wanted<'a> {
+    pub fn of(selected: &[crate::lint::SelectedRule], errors: &'a ErrorsLint) -> Wanted<'a> {
+        Wanted {
+            routes: selected.iter().any(|selected_rule| selected_rule.rule.needs_route_facts()),
+            errors: selected
+                .iter()
+                .any(|selected_rule| selected_rule.rule.needs_error_facts())
+                .then(|| errors.config()),
+        }
+    }
 }
 
 impl FileFacts {
-    /// The facts of `file` as linked in `compilation`, its RPCs' HTTP routes
-    /// with `routes` ([`Rule::needs_route_facts`]); `None` when it did not link.
-    ///
-    /// [`Rule::needs_route_facts`]: crate::lint::Rule::needs_route_facts
-    pub fn of(compilation: &Compilation, file: &CompiledFile, routes: bool) -> Option<FileFacts> {
+    /// The facts of `file` as linked in `compilation`, with what `wanted` asks
+    /// for; `None` when it did not link.
+    pub fn of(compilation: &Compilation, file: &CompiledFile, wanted: Wanted<'_>) -> Option<FileFacts> {
         let descriptor = compilation.pool.get_file_by_name(&file.source.name)?;
-        Some(Self::of_descriptor(file, &descriptor, routes))
+        Some(Self::of_descriptor(file, &descriptor, wanted))
     }
 
-    fn of_descriptor(file: &CompiledFile, descriptor: &FileDescriptor, with_routes: bool) -> FileFacts {
+    fn of_descriptor(file: &CompiledFile, descriptor: &FileDescriptor, wanted: Wanted<'_>) -> FileFacts {
+        let with_routes = wanted.routes;
         let dependencies = descriptor.dependency_names().to_vec();
         let site = |path: &[i32]| {
             let location = file.locations.get(path);
@@ -116,6 +150,22 @@ impl FileFacts {
         } else {
             (None, Vec::new(), Vec::new())
         };
+        let errors = wanted.errors.filter(|_| file.is_target).map(|config| {
+            let view = FileView {
+                descriptor: descriptor.clone(),
+                display: &file.source.display_path,
+                source: Some(&file.source),
+                locations: Some(&file.locations),
+            };
+            let table = extract::extract_files(&[view], config);
+            let paths = table
+                .rows
+                .iter()
+                .map(|row| row.raw.path.as_slice())
+                .chain(table.enums.iter().filter_map(|e| e.zero_value.as_ref().map(|(_, path)| path.as_slice())));
+            let sites = paths.map(site).collect();
+            FileErrors { rows: table.rows, enums: table.enums, sites }
+        });
         FileFacts {
             name: file.source.name.clone(),
             display_path: file.source.display_path.clone(),
@@ -125,6 +175,7 @@ impl FileFacts {
             package_site,
             dependency_sites,
             methods,
+            errors,
         }
     }
 }
@@ -231,13 +282,13 @@ impl WorkspaceFacts {
     }
 
     /// The facts of every linked file of `compilation`: its targets in order, then
-    /// the rest (routes as [`FileFacts::of`] says).
-    pub fn of_compilation(compilation: &Compilation, routes: bool) -> WorkspaceFacts {
+    /// the rest (with what `wanted` asks for).
+    pub fn of_compilation(compilation: &Compilation, wanted: Wanted<'_>) -> WorkspaceFacts {
         let mut files: Vec<FileFacts> =
-            compilation.targets().filter_map(|file| FileFacts::of(compilation, file, routes)).collect();
+            compilation.targets().filter_map(|file| FileFacts::of(compilation, file, wanted)).collect();
         let targets = files.len();
         files.extend(
-            compilation.files.iter().filter(|f| !f.is_target).filter_map(|f| FileFacts::of(compilation, f, routes)),
+            compilation.files.iter().filter(|f| !f.is_target).filter_map(|f| FileFacts::of(compilation, f, wanted)),
         );
         WorkspaceFacts::new(files, targets)
     }

@@ -93,7 +93,7 @@ pub fn lint_with_paths(
 
 /// The `[errors]` config for the `ERRORS_*` rules; its problems are CONFIG errors
 /// when one of those rules runs.
-fn errors_lint(
+pub(crate) fn errors_lint(
     config: &LintConfig,
     config_file: Option<&SourceFile>,
     selected: &[SelectedRule],
@@ -295,11 +295,6 @@ fn registered(ids: &[String]) -> impl Iterator<Item = &'static str> + '_ {
     ids.iter().filter_map(|id| rules::find(id)).map(|rule| rule.meta().id)
 }
 
-/// Whether a selected rule reads the RPCs' HTTP routes from the facts.
-pub fn needs_route_facts(selected: &[SelectedRule]) -> bool {
-    selected.iter().any(|selected_rule| selected_rule.rule.needs_route_facts())
-}
-
 /// Runs the selected rules over the target files of `compilation`, with comment
 /// ignores applied (and unused ones reported) but no config path ignores.
 pub fn run(compilation: &Compilation, selected: &[SelectedRule]) -> Vec<Diagnostic> {
@@ -316,7 +311,7 @@ fn run_with_ignores(
 ) -> Vec<Diagnostic> {
     let files = lint_files(compilation, selected, errors, path_ignores.comments_off);
     let packages = lint_packages(compilation, selected, errors);
-    let facts = facts::WorkspaceFacts::of_compilation(compilation, needs_route_facts(selected));
+    let facts = facts::WorkspaceFacts::of_compilation(compilation, facts::Wanted::of(selected, errors));
     let parts = LintParts { files, packages: packages.into_values().collect(), facts };
     finish(compilation, true, parts, selected, errors, path_ignores, relative_paths)
 }

@@ -93,6 +93,12 @@ pub trait Rule: RuleMetadata + Sync {
     fn needs_route_facts(&self) -> bool {
         false
     }
+    /// Whether [`Rule::check_facts`] reads the target files' error tables
+    /// ([`crate::lint::facts::FileFacts::errors`]), which are extracted only for
+    /// runs that select such a rule (the `ERRORS_*` rules).
+    fn needs_error_facts(&self) -> bool {
+        false
+    }
     /// Checks an option's value beyond its type (ranges, table keys) when the config
     /// is read, so a bad value is a CONFIG error before any file is linted.
     fn validate_option(&self, name: &str, value: &toml::Value) -> Result<(), String> {

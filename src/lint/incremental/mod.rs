@@ -31,7 +31,8 @@
 //! same output.
 //!
 //! Not used with `--fix`, `--stdin-filename`, or rules that need every file
-//! compiled (the `ERRORS_*` rules: [`Rule::needs_compiled_workspace`]).
+//! compiled ([`Rule::needs_compiled_workspace`]; no rule of idl's does today:
+//! `HTTP_ROUTE_UNIQUE` and the `ERRORS_*` rules read facts).
 //!
 //! [`Rule::needs_compiled_workspace`]: super::Rule::needs_compiled_workspace
 
@@ -43,13 +44,14 @@ use prost::Message;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::facts::{FileFacts, MethodFacts, RouteFacts, Site, WorkspaceFacts};
+use super::facts::{FileErrors, FileFacts, MethodFacts, RouteFacts, Site, WorkspaceFacts};
 use super::{FileLint, Finding, LintParts, ignore};
 use crate::cache::{CacheDir, EntryTable, Stat, TABLE_PREFIX};
 use crate::compile::{Compilation, FileProvider, ReadResult, WorkspaceFiles};
 use crate::config::LintConfig;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity, Span};
 use crate::errors::lint::ErrorsLint;
+use crate::errors::{ErrorEnum, ErrorRow, RawRow, Style};
 use crate::report::PathRenderer;
 use crate::source::{Position, SourceFile};
 use crate::workspace::Workspace;
@@ -147,6 +149,13 @@ fn cached_lint(
     if !cacheable {
         return Err("a selected rule needs every file compiled, or the config has errors");
     }
+    // The `[errors]` config of the `ERRORS_*` rules, as the uncached run reads it;
+    // its problems are that run's to report.
+    let mut errors_problems = Vec::new();
+    let errors = super::errors_lint(config, workspace.config_file.as_ref(), &selected, &mut errors_problems);
+    if !errors_problems.is_empty() {
+        return Err("the [errors] config has problems");
+    }
     let run_key = run_key(workspace, preset);
     // One table per run key: a run reads only entries it can use, and the tables
     // of older builds and configs are what the size bound removes first.
@@ -161,8 +170,18 @@ fn cached_lint(
     };
     let rendering = renderer.map(|renderer| (renderer, warm::Names::new(&table_name, renderer)));
     if let Some((renderer, names)) = &rendering {
-        match warm::run(workspace, renderer, &run_key, &selected, &path_ignores, relative_paths, dir, names, started_ns)
-        {
+        match warm::run(
+            workspace,
+            renderer,
+            &run_key,
+            &selected,
+            &errors,
+            &path_ignores,
+            relative_paths,
+            dir,
+            names,
+            started_ns,
+        ) {
             Ok(warm) => {
                 if std::env::var_os("IDL_TIMINGS").is_some() {
                     eprintln!(
@@ -260,7 +279,6 @@ fn cached_lint(
 
     // 4. Compile what missed (with the texts already read) and lint it.
     let whole = missed.len() == target_count;
-    let errors = ErrorsLint::default();
     let Fresh { compilation, files: mut fresh_files, packages: fresh_packages, facts: fresh_facts } =
         closure.compile_and_lint(workspace, &missed, &selected, &path_ignores, &errors)?;
     // A cached target in a package that was compiled means a scan did not
@@ -311,7 +329,7 @@ fn cached_lint(
             let entry = entries[i].take().ok_or("a hit has no entry")?;
             hits.push(keys[i]);
             compile_diagnostics.extend(entry.warnings.into_iter().map(|w| finding(w).diagnostic));
-            facts_list.push(facts(entry.facts.ok_or("an entry has no facts")?));
+            facts_list.push(facts(entry.facts.ok_or("an entry has no facts")?)?);
             files.push(FileLint {
                 name: file.name.clone(),
                 display_path: file.display_path.clone(),
@@ -333,7 +351,7 @@ fn cached_lint(
                 let entry = entries[index].take().ok_or("an import's facts are neither cached nor compiled")?;
                 hits.push(keys[index]);
                 compile_diagnostics.extend(entry.warnings.into_iter().map(|w| finding(w).diagnostic));
-                facts(entry.facts.ok_or("an entry has no facts")?)
+                facts(entry.facts.ok_or("an entry has no facts")?)?
             }
         })
     })?;
@@ -435,7 +453,7 @@ fn run_key(workspace: &Workspace, preset: Option<&str>) -> Key {
     let config = workspace.config_file.as_ref().map(|file| file.text.as_bytes()).unwrap_or_default();
     let mut hasher = Sha256::new();
     for part in [
-        b"idl lint cache 2".as_slice(),
+        b"idl lint cache 3".as_slice(),
         env!("CARGO_PKG_VERSION").as_bytes(),
         build.unwrap_or_default().as_bytes(),
         config,
@@ -733,11 +751,11 @@ impl Closure {
             .map(|file| (file.name.clone(), file))
             .collect();
         let packages = super::lint_packages(&compilation, selected, errors);
-        let routes = super::needs_route_facts(selected);
+        let wanted = super::facts::Wanted::of(selected, errors);
         let facts = compilation
             .files
             .iter()
-            .filter_map(|file| FileFacts::of(&compilation, file, routes))
+            .filter_map(|file| FileFacts::of(&compilation, file, wanted))
             .map(|facts| (facts.name.clone(), facts))
             .collect();
         Ok(Fresh { compilation, files, packages, facts })
@@ -1039,6 +1057,106 @@ struct FactsProto {
     methods: Vec<MethodProto>,
     #[prost(string, repeated, tag = "8")]
     option_dependencies: Vec<String>,
+    #[prost(message, optional, tag = "9")]
+    errors: Option<FileErrorsProto>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct FileErrorsProto {
+    #[prost(message, repeated, tag = "1")]
+    rows: Vec<ErrorRowProto>,
+    #[prost(message, repeated, tag = "2")]
+    enums: Vec<ErrorEnumProto>,
+    #[prost(message, repeated, tag = "3")]
+    sites: Vec<SiteProto>,
+}
+
+/// An [`ErrorRow`]; its `&'static str` fields are kept as text and mapped back
+/// to the values they can be (an unknown one makes the entry a miss).
+#[derive(Clone, PartialEq, prost::Message)]
+struct ErrorRowProto {
+    #[prost(string, tag = "1")]
+    id: String,
+    #[prost(string, tag = "2")]
+    reason: String,
+    #[prost(string, tag = "3")]
+    domain: String,
+    #[prost(int64, optional, tag = "4")]
+    biz_code: Option<i64>,
+    #[prost(string, optional, tag = "5")]
+    biz_source: Option<String>,
+    #[prost(int32, optional, tag = "6")]
+    http_status: Option<i32>,
+    #[prost(string, optional, tag = "7")]
+    http_source: Option<String>,
+    #[prost(string, optional, tag = "8")]
+    grpc_code: Option<String>,
+    #[prost(int32, optional, tag = "9")]
+    grpc_number: Option<i32>,
+    #[prost(bool, tag = "10")]
+    lossy: bool,
+    #[prost(string, optional, tag = "11")]
+    round_trip: Option<String>,
+    #[prost(string, tag = "12")]
+    profile: String,
+    #[prost(bool, tag = "13")]
+    ego: bool,
+    #[prost(string, tag = "14")]
+    message: String,
+    #[prost(string, tag = "15")]
+    description: String,
+    #[prost(string, repeated, tag = "16")]
+    locale_keys: Vec<String>,
+    #[prost(string, repeated, tag = "17")]
+    locale_values: Vec<String>,
+    #[prost(string, repeated, tag = "18")]
+    metadata_keys: Vec<String>,
+    #[prost(bool, tag = "19")]
+    deprecated: bool,
+    #[prost(string, tag = "20")]
+    enum_name: String,
+    #[prost(int32, tag = "21")]
+    number: i32,
+    #[prost(string, tag = "22")]
+    package: String,
+    #[prost(string, tag = "23")]
+    file: String,
+    #[prost(uint32, tag = "24")]
+    line: u32,
+    #[prost(string, tag = "25")]
+    raw_file_name: String,
+    #[prost(int32, repeated, tag = "26")]
+    raw_path: Vec<i32>,
+    #[prost(uint64, tag = "27")]
+    raw_start: u64,
+    #[prost(uint64, tag = "28")]
+    raw_end: u64,
+    #[prost(string, optional, tag = "29")]
+    ego_code: Option<String>,
+    #[prost(string, tag = "30")]
+    raw_name: String,
+    #[prost(int32, optional, tag = "31")]
+    declared_code: Option<i32>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct ErrorEnumProto {
+    #[prost(string, tag = "1")]
+    full_name: String,
+    #[prost(string, tag = "2")]
+    name: String,
+    #[prost(string, tag = "3")]
+    package: String,
+    #[prost(bool, tag = "4")]
+    ego: bool,
+    #[prost(string, tag = "5")]
+    file_name: String,
+    #[prost(int32, repeated, tag = "6")]
+    path: Vec<i32>,
+    #[prost(string, optional, tag = "7")]
+    zero_value_name: Option<String>,
+    #[prost(int32, repeated, tag = "8")]
+    zero_value_path: Vec<i32>,
 }
 
 fn file_entry(lint: Option<&FileLint>, facts: &FileFacts, warnings: &[Diagnostic]) -> FileEntryProto {
@@ -1175,6 +1293,7 @@ fn facts_proto(facts: &FileFacts) -> FactsProto {
         dependencies: facts.dependencies.clone(),
         option_dependencies: facts.option_dependencies.clone(),
         package_site: facts.package_site.as_ref().map(site_proto),
+        errors: facts.errors.as_ref().map(file_errors_proto),
         dependency_sites: facts.dependency_sites.iter().map(site_proto).collect(),
         methods: facts
             .methods
@@ -1201,14 +1320,20 @@ fn facts_proto(facts: &FileFacts) -> FactsProto {
     }
 }
 
-fn facts(proto: FactsProto) -> FileFacts {
-    FileFacts {
+/// The facts an entry holds; an error table that does not map back is a miss.
+fn facts(proto: FactsProto) -> Result<FileFacts, &'static str> {
+    let errors = match proto.errors {
+        Some(errors) => Some(file_errors(errors).ok_or("an entry's error table does not read back")?),
+        None => None,
+    };
+    Ok(FileFacts {
         name: proto.name,
         display_path: proto.display_path,
         package: proto.package,
         dependencies: proto.dependencies,
         option_dependencies: proto.option_dependencies,
         package_site: proto.package_site.and_then(site),
+        errors,
         dependency_sites: proto.dependency_sites.into_iter().filter_map(site).collect(),
         methods: proto
             .methods
@@ -1232,5 +1357,131 @@ fn facts(proto: FactsProto) -> FileFacts {
                 })
             })
             .collect(),
+    })
+}
+
+fn file_errors_proto(errors: &FileErrors) -> FileErrorsProto {
+    FileErrorsProto {
+        rows: errors.rows.iter().map(error_row_proto).collect(),
+        enums: errors
+            .enums
+            .iter()
+            .map(|e| ErrorEnumProto {
+                full_name: e.full_name.clone(),
+                name: e.name.clone(),
+                package: e.package.clone(),
+                ego: e.style == Style::Ego,
+                file_name: e.file_name.clone(),
+                path: e.path.clone(),
+                zero_value_name: e.zero_value.as_ref().map(|(name, _)| name.clone()),
+                zero_value_path: e.zero_value.as_ref().map(|(_, path)| path.clone()).unwrap_or_default(),
+            })
+            .collect(),
+        sites: errors.sites.iter().map(site_proto).collect(),
     }
+}
+
+fn error_row_proto(row: &ErrorRow) -> ErrorRowProto {
+    ErrorRowProto {
+        id: row.id.clone(),
+        reason: row.reason.clone(),
+        domain: row.domain.clone(),
+        biz_code: row.biz_code,
+        biz_source: row.biz_source.map(str::to_string),
+        http_status: row.http_status,
+        http_source: row.http_source.map(str::to_string),
+        grpc_code: row.grpc_code.map(str::to_string),
+        grpc_number: row.grpc_number,
+        lossy: row.lossy,
+        round_trip: row.round_trip.clone(),
+        profile: row.profile.to_string(),
+        ego: row.style == Style::Ego,
+        message: row.message.clone(),
+        description: row.description.clone(),
+        locale_keys: row.locales.keys().cloned().collect(),
+        locale_values: row.locales.values().cloned().collect(),
+        metadata_keys: row.metadata_keys.clone(),
+        deprecated: row.deprecated,
+        enum_name: row.enum_name.clone(),
+        number: row.number,
+        package: row.package.clone(),
+        file: row.file.clone(),
+        line: row.line,
+        raw_file_name: row.raw.file_name.clone(),
+        raw_path: row.raw.path.clone(),
+        raw_start: row.raw.span.0 as u64,
+        raw_end: row.raw.span.1 as u64,
+        ego_code: row.raw.ego_code.clone(),
+        raw_name: row.raw.name.clone(),
+        declared_code: row.raw.declared_code,
+    }
+}
+
+/// The one of `known` that `text` is (the `&'static str`s a row holds).
+fn known_text(text: Option<String>, known: &[&'static str]) -> Result<Option<&'static str>, ()> {
+    match text {
+        None => Ok(None),
+        Some(text) => known.iter().copied().find(|k| *k == text).map(Some).ok_or(()),
+    }
+}
+
+fn file_errors(proto: FileErrorsProto) -> Option<FileErrors> {
+    let style = |ego: bool| if ego { Style::Ego } else { Style::Kratos };
+    let rows = proto
+        .rows
+        .into_iter()
+        .map(|r| {
+            if r.locale_keys.len() != r.locale_values.len() {
+                return None;
+            }
+            Some(ErrorRow {
+                id: r.id,
+                reason: r.reason,
+                domain: r.domain,
+                biz_code: r.biz_code,
+                biz_source: known_text(r.biz_source, &["option", "number", "scheme"]).ok()?,
+                http_status: r.http_status,
+                http_source: known_text(r.http_source, &["value", "enum_default", "derived"]).ok()?,
+                grpc_code: known_text(r.grpc_code, &crate::errors::mapping::GRPC_CODES).ok()?,
+                grpc_number: r.grpc_number,
+                lossy: r.lossy,
+                round_trip: r.round_trip,
+                profile: crate::errors::mapping::profile(&r.profile)?.name,
+                style: style(r.ego),
+                message: r.message,
+                description: r.description,
+                locales: r.locale_keys.into_iter().zip(r.locale_values).collect(),
+                metadata_keys: r.metadata_keys,
+                deprecated: r.deprecated,
+                enum_name: r.enum_name,
+                number: r.number,
+                package: r.package,
+                file: r.file,
+                line: r.line,
+                raw: RawRow {
+                    file_name: r.raw_file_name,
+                    path: r.raw_path,
+                    span: (r.raw_start as usize, r.raw_end as usize),
+                    ego_code: r.ego_code,
+                    name: r.raw_name,
+                    declared_code: r.declared_code,
+                },
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let enums = proto
+        .enums
+        .into_iter()
+        .map(|e| ErrorEnum {
+            full_name: e.full_name,
+            name: e.name,
+            package: e.package,
+            style: style(e.ego),
+            file_name: e.file_name,
+            path: e.path,
+            zero_value: e.zero_value_name.map(|name| (name, e.zero_value_path)),
+        })
+        .collect();
+    let sites = proto.sites.into_iter().map(site).collect::<Option<Vec<_>>>()?;
+    Some(FileErrors { rows, enums, sites })
 }

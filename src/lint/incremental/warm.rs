@@ -695,7 +695,7 @@ fn workspace_facts(
 ) -> Result<WorkspaceFacts, &'static str> {
     let decode = |i: usize| -> Result<FileFacts, &'static str> {
         let bytes = encoded[i].as_deref().ok_or("a linked file has no facts")?;
-        Ok(facts(FactsProto::decode(bytes).map_err(|_| "facts do not decode")?))
+        facts(FactsProto::decode(bytes).map_err(|_| "facts do not decode")?)
     };
     let mut list = (0..target_count).into_par_iter().map(decode).collect::<Result<Vec<_>, _>>()?;
     closure.add_import_facts(&mut list, decode)?;
@@ -709,6 +709,7 @@ pub(super) fn run(
     renderer: &PathRenderer,
     run_key: &Key,
     selected: &[SelectedRule],
+    errors: &ErrorsLint,
     path_ignores: &ignore::PathIgnores,
     relative_paths: &HashMap<String, String>,
     dir: &CacheDir,
@@ -767,12 +768,11 @@ pub(super) fn run(
     let mut fresh_facts: HashMap<usize, Vec<u8>> = HashMap::new();
     let mut warnings: Vec<Diagnostic> = Vec::new();
     let whole = missed.len() == target_count;
-    let errors = ErrorsLint::default();
     if !missed.is_empty() {
         closure.load(missed.iter().copied())?;
     }
     let Fresh { compilation, files: mut fresh_files, packages, facts: linked } =
-        closure.compile_and_lint(workspace, &missed, selected, path_ignores, &errors)?;
+        closure.compile_and_lint(workspace, &missed, selected, path_ignores, errors)?;
     let fresh_packages: Vec<(String, Vec<Finding>)> = packages.into_iter().collect();
     if !missed.is_empty() {
         for file_facts in linked.values() {
@@ -811,7 +811,7 @@ pub(super) fn run(
     let blobs: BTreeMap<String, Vec<u8>> = if new_facts_id != last_facts_id {
         let encoded = all_facts(dir, names, &last_facts_id, closure.files.len(), &mut fresh_facts)?;
         let facts = workspace_facts(&closure, &encoded, target_count)?;
-        let found = crate::lint::workspace_findings(&compilation, whole, &facts, selected, &errors);
+        let found = crate::lint::workspace_findings(&compilation, whole, &facts, selected, errors);
         findings_are_where_digests_look(&view, &found, &fresh_packages)?;
         facts_to_save = Some(encoded);
         workspace_blobs(&found)

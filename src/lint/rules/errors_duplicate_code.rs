@@ -1,5 +1,5 @@
-use crate::compile::CompiledFile;
 use crate::declare_rule;
+use crate::lint::facts::WorkspaceFacts;
 use crate::lint::rule::{Context, Rule};
 
 declare_rule! {
@@ -63,11 +63,11 @@ declare_rule! {
 }
 
 impl Rule for ErrorsDuplicateCode {
-    fn needs_compiled_workspace(&self) -> bool {
+    fn needs_error_facts(&self) -> bool {
         true
     }
 
-    fn check_workspace(&self, cx: &mut Context<'_>, _files: &[&CompiledFile]) {
-        crate::errors::lint::report(cx);
+    fn check_facts(&self, cx: &mut Context<'_>, facts: &WorkspaceFacts) {
+        crate::errors::lint::report(cx, facts);
     }
 }
