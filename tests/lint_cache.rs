@@ -40,6 +40,12 @@ fn same_both_ways(dir: &Path, cache: &Path, args: &[&str]) -> Option<(usize, usi
     Some((numbers.next()?, numbers.next()?))
 }
 
+/// Waits until the files just written have stats the cache trusts (one this
+/// recent is read again), so the counts of compiled files are exact.
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(250));
+}
+
 fn write(dir: &Path, name: &str, text: &str) {
     let path = dir.join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -267,7 +273,6 @@ fn the_warm_path_trusts_only_settled_unchanged_stats() {
         assert_eq!((code, &out), (uncached_code, &uncached), "{why}\n{err}");
         (out, warm_reads(&err))
     };
-    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
     // Written just now: the first runs read every file.
     let (_, reads) = run("cold");
     assert_eq!(reads, None, "no snapshot yet");
@@ -336,7 +341,6 @@ fn a_remembered_walk_sees_every_change_to_what_a_walk_finds() {
         "syntax = \"proto3\";\npackage acme.user.v1;\nmessage User { string name = 1; }\n",
     );
     let cache = tmp.path().join("cache");
-    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
     let run = |why: &str| -> (String, bool) {
         let (code, out, err) = idl(&d, &cache, &["lint", "--format", "json"]);
         let (uncached_code, uncached, _) = idl(&d, &cache, &["lint", "--format", "json", "--no-cache"]);
@@ -449,8 +453,6 @@ fn a_route_clash_with_a_file_the_warm_run_did_not_compile_is_seen() {
     write(&d, "acme/b/v1/b.proto", &service("acme.b.v1", "Describe", "/v1/books/{name}"));
     let cache = tmp.path().join("cache");
     let args = ["lint", "acme", "--format", "json"];
-    // Stats this recent are not trusted; settled ones make the counts below exact.
-    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
     settle();
     let compiled = same_both_ways(&d, &cache, &args).expect("the cache is used with HTTP_ROUTE_UNIQUE");
     assert_eq!(compiled, (2, 2), "cold: both files compiled");
@@ -493,7 +495,6 @@ fn an_error_code_clash_with_a_file_the_warm_run_did_not_compile_is_seen() {
     write(&d, "acme/b/v1/b.proto", &errors("acme.b.v1", "B_FAILED", 2));
     let cache = tmp.path().join("cache");
     let args = ["lint", "acme", "--format", "json"];
-    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
     settle();
     let compiled = same_both_ways(&d, &cache, &args).expect("the cache is used with the ERRORS_* rules");
     assert_eq!(compiled, (2, 2), "cold: both files compiled");

@@ -11,12 +11,14 @@ use super::checks::{self, CheckFinding};
 use super::{ErrorTable, ErrorsConfig, extract};
 
 /// The `[errors]` config of a lint run and the checks' findings, computed once on
-/// first use and shared by every `ERRORS_*` rule.
+/// first use and shared by every `ERRORS_*` rule. What it computes belongs to
+/// one compilation and one set of facts: another needs [`ErrorsLint::unused`].
 #[derive(Debug, Default)]
 pub struct ErrorsLint {
     config: ErrorsConfig,
+    /// The compilation's error table (which enums are error enums, for the
+    /// value-name rules' `exempt_error_enums`).
     table: OnceLock<ErrorTable>,
-    findings: OnceLock<Vec<CheckFinding>>,
     /// The checks' findings over the targets' error tables as their facts hold
     /// them (what the `ERRORS_*` rules report: a cached run has the facts of
     /// files it did not compile).
@@ -25,7 +27,12 @@ pub struct ErrorsLint {
 
 impl ErrorsLint {
     pub fn new(config: ErrorsConfig) -> Self {
-        ErrorsLint { config, table: OnceLock::new(), findings: OnceLock::new(), facts_findings: OnceLock::new() }
+        ErrorsLint { config, table: OnceLock::new(), facts_findings: OnceLock::new() }
+    }
+
+    /// The same config with nothing computed yet, for another compilation.
+    pub fn unused(&self) -> Self {
+        ErrorsLint::new(self.config.clone())
     }
 
     pub fn config(&self) -> &ErrorsConfig {
@@ -51,11 +58,6 @@ impl ErrorsLint {
     /// The error table of the compilation's target files.
     pub fn table(&self, compilation: &Compilation) -> &ErrorTable {
         self.table.get_or_init(|| extract::extract(compilation, &self.config))
-    }
-
-    /// Every check's findings over the compilation's target files.
-    pub fn findings(&self, compilation: &Compilation) -> &[CheckFinding] {
-        self.findings.get_or_init(|| checks::check(self.table(compilation), &self.config))
     }
 
     /// Whether the enum `full_name` is a business-error enum (Kratos options, Ego

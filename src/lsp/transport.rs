@@ -434,13 +434,25 @@ mod tests {
 
     #[test]
     fn an_encoded_notification_is_written_as_its_sender_serialised_it() {
+        /// Output the test reads back once the writer is done.
+        #[derive(Clone, Default)]
+        struct Shared(Arc<Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
         let params = serde_json::json!({"uri": "file:///a.proto", "diagnostics": [{"message": "x"}], "version": 3});
-        let mut out = Vec::new();
-        let message = encoded_notification("textDocument/publishDiagnostics", &params);
-        let Message::Notification(notification) = message else { unreachable!() };
-        let Value::String(body) = notification.params else { unreachable!() };
-        write_frame(&mut out, body.as_bytes()).unwrap();
-        let written = String::from_utf8(out).unwrap();
+        let output = Shared::default();
+        let (connection, threads) = connect(io::Cursor::new(Vec::new()), output.clone(), DEFAULT_MAX_MESSAGE_BYTES);
+        connection.sender.send(encoded_notification("textDocument/publishDiagnostics", &params)).unwrap();
+        drop(connection);
+        threads.join().unwrap();
+        let written = String::from_utf8(output.0.lock().unwrap().clone()).unwrap();
         let (_, json) = written.split_once("\r\n\r\n").unwrap();
         let written: Value = serde_json::from_str(json).unwrap();
         assert_eq!(

@@ -175,7 +175,9 @@ fn cached_lint(
             renderer,
             &run_key,
             &selected,
-            &errors,
+            // Its own: what it computes is of the warm run's compilation, which
+            // is not the one below should the warm path decline.
+            &errors.unused(),
             &path_ignores,
             relative_paths,
             dir,
